@@ -1,0 +1,141 @@
+//! Embeds the built UI (Trunk's `dist/`) into the `berth` binary.
+//!
+//! Each file is included twice where that pays: as is, and gzip-compressed at build time, so the
+//! server never compresses at run time and a NAS serves the UI with no CPU cost. When `dist/` has
+//! not been built, a small page explaining how to build it is embedded instead, so that
+//! `cargo check` and `cargo clippy` work without the frontend toolchain.
+
+use std::env;
+use std::fmt::Write as _;
+use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use sha2::{Digest, Sha256};
+
+fn main() {
+    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let dist = env::var_os("BERTH_UI_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir.join("../dist"));
+    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets it"));
+    println!("cargo:rerun-if-env-changed=BERTH_UI_DIST");
+    println!("cargo:rerun-if-changed={}", dist.display());
+
+    let mut files = Vec::new();
+    if dist.join("index.html").is_file() {
+        collect(&dist, &dist, &mut files);
+        files.sort();
+    } else {
+        println!(
+            "cargo:warning=the UI is not built ({} has no index.html); embedding a placeholder page. Run `make build`.",
+            dist.display()
+        );
+        let placeholder = out_dir.join("placeholder-index.html");
+        fs::write(&placeholder, PLACEHOLDER).expect("write placeholder");
+        files.push(("index.html".to_owned(), placeholder));
+    }
+
+    let index_html = fs::read_to_string(
+        &files
+            .iter()
+            .find(|(route, _)| route == "index.html")
+            .expect("index.html")
+            .1,
+    )
+    .expect("read index.html");
+    let hashes: Vec<String> = inline_scripts(&index_html)
+        .map(|script| {
+            let digest = Sha256::digest(script.as_bytes());
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    fs::write(
+        out_dir.join("inline_script_hashes.rs"),
+        format!("&{hashes:?}"),
+    )
+    .expect("write inline_script_hashes.rs");
+
+    let mut code = String::from("&[\n");
+    for (index, (route, path)) in files.iter().enumerate() {
+        let bytes = fs::read(path).expect("read UI asset");
+        let mut hasher = DefaultHasher::new();
+        bytes.hash(&mut hasher);
+        let etag = format!("\"{:016x}\"", hasher.finish());
+        let gzip = gzip_if_smaller(&bytes, route).map(|compressed| {
+            let gz_path = out_dir.join(format!("asset-{index}.gz"));
+            fs::write(&gz_path, compressed).expect("write compressed asset");
+            gz_path
+        });
+        let gzip_expr = match gzip {
+            Some(gz_path) => format!("Some(include_bytes!({:?}))", gz_path.display().to_string()),
+            None => "None".to_owned(),
+        };
+        writeln!(
+            code,
+            "    Asset {{ path: {route:?}, bytes: include_bytes!({:?}), gzip: {gzip_expr}, etag: {etag:?} }},",
+            path.canonicalize().expect("asset path").display().to_string(),
+        )
+        .expect("write to string");
+    }
+    code.push_str("]\n");
+    fs::write(out_dir.join("assets.rs"), code).expect("write assets.rs");
+}
+
+/// Walks `dir`, recording each file's path relative to `root` with `/` separators.
+fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
+    for entry in fs::read_dir(dir).expect("read dist") {
+        let path = entry.expect("dist entry").path();
+        if path.is_dir() {
+            collect(root, &path, files);
+        } else {
+            let relative = path.strip_prefix(root).expect("under root");
+            let route = relative
+                .components()
+                .map(|part| part.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            files.push((route, path));
+        }
+    }
+}
+
+/// The bodies of `<script>` elements that have no `src`: Trunk's loader is one. Their hashes go
+/// into the Content-Security-Policy so that no other inline script can run.
+fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+    html.match_indices("<script").filter_map(move |(start, _)| {
+        let open_end = start + html[start..].find('>')?;
+        let content_end = open_end + html[open_end..].find("</script>")?;
+        let opening_tag = &html[start..open_end];
+        (!opening_tag.contains("src=")).then(|| &html[open_end + 1..content_end])
+    })
+}
+
+/// Compresses text-like assets, keeping the result only when it saves at least a tenth.
+fn gzip_if_smaller(bytes: &[u8], route: &str) -> Option<Vec<u8>> {
+    let already_compressed = [".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff2", ".gz"];
+    if already_compressed.iter().any(|ext| route.ends_with(ext)) || bytes.len() < 256 {
+        return None;
+    }
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(bytes).expect("gzip in memory");
+    let compressed = encoder.finish().expect("gzip in memory");
+    (compressed.len() * 10 < bytes.len() * 9).then_some(compressed)
+}
+
+const PLACEHOLDER: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Berth</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; line-height: 1.5">
+<h1>Berth</h1>
+<p>This build of <code>berth</code> has no user interface embedded. Build it with
+<code>make build</code>, which builds the UI with Trunk before the binary.</p>
+<p>The API is available: try <a href="/api/health">/api/health</a>.</p>
+</body></html>
+"#;

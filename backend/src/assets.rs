@@ -1,0 +1,192 @@
+//! The UI, embedded in the binary at build time, and how it is served.
+//!
+//! Trunk names its build outputs with content hashes, so those are cached for a year; every
+//! other file is revalidated by ETag. Unknown UI routes get `index.html` with status 200, so that
+//! deep links into the single-page app work.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::ApiError;
+
+/// One embedded file.
+#[derive(Debug)]
+pub struct Asset {
+    /// The path under the site root, without a leading `/`.
+    pub path: &'static str,
+    /// The file's bytes.
+    pub bytes: &'static [u8],
+    /// The gzip-compressed bytes, when compression pays.
+    pub gzip: Option<&'static [u8]>,
+    /// A strong ETag of the content.
+    pub etag: &'static str,
+}
+
+/// Every embedded file, sorted by path (build.rs sorts them).
+static ASSETS: &[Asset] = include!(concat!(env!("OUT_DIR"), "/assets.rs"));
+
+/// The CSP source expressions of the inline scripts in `index.html` (Trunk's loader).
+static INLINE_SCRIPT_HASHES: &[&str] =
+    include!(concat!(env!("OUT_DIR"), "/inline_script_hashes.rs"));
+
+/// File extensions that are never UI routes: a miss on them is a real 404, not the app.
+const STATIC_EXTENSIONS: &[&str] = &[
+    "js", "mjs", "wasm", "css", "map", "png", "svg", "ico", "jpg", "webp", "woff", "woff2", "json",
+    "txt",
+];
+
+/// Finds an embedded file by its path under the site root.
+pub fn find(path: &str) -> Option<&'static Asset> {
+    ASSETS
+        .binary_search_by(|asset| asset.path.cmp(path))
+        .ok()
+        .map(|index| &ASSETS[index])
+}
+
+/// The Content-Security-Policy for the UI's documents: only our own scripts and WebAssembly run.
+pub fn content_security_policy() -> String {
+    let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
+    for hash in INLINE_SCRIPT_HASHES {
+        script_src.push(' ');
+        script_src.push_str(hash);
+    }
+    format!(
+        "default-src 'self'; script-src {script_src}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Serves the UI: an embedded file, or `index.html` for any other route.
+pub async fn serve(method: Method, uri: Uri, headers: HeaderMap) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return ApiError::MethodNotAllowed(method.to_string()).into_response();
+    }
+    let path = uri.path().trim_start_matches('/');
+    let asset = match find(if path.is_empty() { "index.html" } else { path }) {
+        Some(asset) => asset,
+        None if is_static_file(path) => {
+            return (StatusCode::NOT_FOUND, "not found").into_response();
+        }
+        None => find("index.html").expect("build.rs always embeds index.html"),
+    };
+    respond(asset, &headers, method == Method::HEAD)
+}
+
+fn is_static_file(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or_default();
+    last.rsplit_once('.')
+        .is_some_and(|(_, extension)| STATIC_EXTENSIONS.contains(&extension))
+}
+
+fn respond(asset: &'static Asset, request: &HeaderMap, head_only: bool) -> Response {
+    let mut response = Response::builder()
+        .header(header::ETAG, asset.etag)
+        .header(header::CACHE_CONTROL, cache_control(asset.path))
+        .header(header::VARY, "accept-encoding");
+    let not_modified = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == asset.etag));
+    if not_modified {
+        return response
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .expect("valid response");
+    }
+    response = response.header(header::CONTENT_TYPE, content_type(asset.path));
+    if asset.path.ends_with(".html") {
+        response = response.header(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_str(&content_security_policy()).expect("ASCII policy"),
+        );
+    }
+    let accepts_gzip = request
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value
+                .split(',')
+                .any(|coding| coding.trim().starts_with("gzip"))
+        });
+    let bytes = match asset.gzip {
+        Some(gzip) if accepts_gzip => {
+            response = response.header(header::CONTENT_ENCODING, "gzip");
+            gzip
+        }
+        _ => asset.bytes,
+    };
+    response = response.header(header::CONTENT_LENGTH, bytes.len());
+    let body = if head_only {
+        Body::empty()
+    } else {
+        Body::from(bytes)
+    };
+    response.body(body).expect("valid response")
+}
+
+/// Hashed build outputs never change, so they are cached for good; the rest is revalidated.
+fn cache_control(path: &str) -> &'static str {
+    let hashed = path
+        .split(['/', '-', '_', '.'])
+        .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()));
+    if hashed && path != "index.html" {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, extension)| extension) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        Some("json" | "map") => "application/json",
+        Some("woff2") => "font/woff2",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_html_is_always_embedded() {
+        assert!(find("index.html").is_some());
+        assert!(ASSETS.windows(2).all(|pair| pair[0].path < pair[1].path));
+    }
+
+    #[test]
+    fn hashed_outputs_are_immutable() {
+        assert_eq!(
+            cache_control("berth-frontend-8a7c3e1f00b2d4c6_bg.wasm"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(cache_control("index.html"), "no-cache");
+        assert_eq!(cache_control("favicon.svg"), "no-cache");
+    }
+
+    #[test]
+    fn static_extensions_are_not_routes() {
+        assert!(is_static_file("missing.js"));
+        assert!(is_static_file("a/b/c.wasm"));
+        assert!(!is_static_file("env/local/containers/web.1"));
+        assert!(!is_static_file("env/local/containers"));
+    }
+
+    #[test]
+    fn the_policy_forbids_framing_and_foreign_scripts() {
+        let policy = content_security_policy();
+        assert!(policy.contains("frame-ancestors 'none'"));
+        assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval'"));
+        assert!(!policy.contains("unsafe-inline"));
+    }
+}

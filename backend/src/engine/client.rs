@@ -1,0 +1,168 @@
+//! A pooled HTTP/1.1 client for one engine, and the typed errors of talking to it.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use http::{Request, Response, StatusCode, Uri};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde::de::DeserializeOwned;
+
+use super::endpoint::EngineEndpoint;
+use super::transport::EngineConnector;
+
+/// How long a control request (ping, version) may take before the engine counts as unreachable.
+pub const CONTROL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why a request to an engine failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum EngineError {
+    /// No connection could be made, or it broke before an answer came.
+    #[error("{0}")]
+    Unreachable(String),
+    /// The engine did not answer in time.
+    #[error("no answer within {} s", .0.as_secs())]
+    Timeout(Duration),
+    /// The engine answered with an error status.
+    #[error("the engine answered {status}: {message}")]
+    Status {
+        /// The engine's status code.
+        status: StatusCode,
+        /// The engine's `message`, or its raw body.
+        message: String,
+    },
+    /// The engine's answer could not be understood.
+    #[error("unexpected answer from the engine: {0}")]
+    Protocol(String),
+}
+
+/// A pooled connection to one engine. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct EngineClient {
+    endpoint: EngineEndpoint,
+    authority: String,
+    client: Client<EngineConnector, Body>,
+}
+
+impl EngineClient {
+    /// Builds a client; no connection is made until the first request.
+    pub fn new(endpoint: EngineEndpoint) -> Self {
+        let authority = match &endpoint {
+            // The docker CLI sends this host name over unix sockets; the engine ignores it.
+            EngineEndpoint::Unix(_) => "api.moby.localhost".to_owned(),
+            EngineEndpoint::Tcp { host, port } => format!("{host}:{port}"),
+        };
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(60))
+            .pool_max_idle_per_host(64)
+            .build(EngineConnector::new(endpoint.clone()));
+        Self {
+            endpoint,
+            authority,
+            client,
+        }
+    }
+
+    /// Where this client connects.
+    pub fn endpoint(&self) -> &EngineEndpoint {
+        &self.endpoint
+    }
+
+    /// The absolute URI for an engine path such as `/v1.41/containers/json?all=1`.
+    pub fn uri(&self, path_and_query: &str) -> Result<Uri, EngineError> {
+        format!("http://{}{path_and_query}", self.authority)
+            .parse()
+            .map_err(|error| EngineError::Protocol(format!("bad request path: {error}")))
+    }
+
+    /// Sends a request as it is and returns the engine's streaming answer, whatever its status.
+    pub async fn send(&self, request: Request<Body>) -> Result<Response<Incoming>, EngineError> {
+        self.client
+            .request(request)
+            .await
+            .map_err(|error| EngineError::Unreachable(error_chain(&error)))
+    }
+
+    /// `GET`s a path and decodes its JSON answer, turning error statuses into
+    /// [`EngineError::Status`]. For small control requests only: it gives up after
+    /// [`CONTROL_TIMEOUT`].
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        path_and_query: &str,
+    ) -> Result<T, EngineError> {
+        let response = self.get(path_and_query).await?;
+        let (parts, body) = response.into_parts();
+        let bytes = body
+            .collect()
+            .await
+            .map_err(|error| EngineError::Unreachable(error_chain(&error)))?
+            .to_bytes();
+        if !parts.status.is_success() {
+            return Err(status_error(parts.status, &bytes));
+        }
+        serde_json::from_slice(&bytes).map_err(|error| EngineError::Protocol(error.to_string()))
+    }
+
+    /// `GET`s a path with the control timeout, returning the response with its body unread.
+    pub async fn get(&self, path_and_query: &str) -> Result<Response<Incoming>, EngineError> {
+        let request = Request::get(self.uri(path_and_query)?)
+            .body(Body::empty())
+            .map_err(|error| EngineError::Protocol(error.to_string()))?;
+        tokio::time::timeout(CONTROL_TIMEOUT, self.send(request))
+            .await
+            .map_err(|_| EngineError::Timeout(CONTROL_TIMEOUT))?
+    }
+}
+
+/// Builds a [`EngineError::Status`] from an engine's `{"message": …}` body, or its raw text.
+fn status_error(status: StatusCode, body: &[u8]) -> EngineError {
+    let message = serde_json::from_slice::<berth_shared::ErrorBody>(body)
+        .map(|error| error.message)
+        .unwrap_or_else(|_| String::from_utf8_lossy(body).trim().to_owned());
+    EngineError::Status { status, message }
+}
+
+/// Joins an error and its sources: hyper's top-level messages alone ("client error (Connect)")
+/// do not say what happened.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_errors_carry_the_engine_message() {
+        let error = status_error(
+            StatusCode::NOT_FOUND,
+            br#"{"message":"No such container: x"}"#,
+        );
+        assert_eq!(
+            error.to_string(),
+            "the engine answered 404 Not Found: No such container: x"
+        );
+        let raw = status_error(StatusCode::BAD_GATEWAY, b"  upstream broke \n");
+        assert!(raw.to_string().ends_with("upstream broke"));
+    }
+
+    #[tokio::test]
+    async fn an_absent_socket_is_unreachable_with_the_reason() {
+        let client = EngineClient::new(EngineEndpoint::Unix("/nonexistent/berth.sock".into()));
+        let error = client.get("/_ping").await.unwrap_err();
+        assert!(matches!(error, EngineError::Unreachable(_)), "{error:?}");
+        assert!(error.to_string().contains("No such file"), "{error}");
+    }
+}

@@ -1,0 +1,15 @@
+//! Everything that talks to Docker engines: addresses, transports, version negotiation and the
+//! raw request forwarding.
+//!
+//! Architecture invariant: only this module opens connections to an engine, and it is only
+//! reached through [`crate::policy`]-checked callers.
+
+pub mod client;
+pub mod endpoint;
+pub mod environment;
+pub mod proxy;
+mod transport;
+
+pub use client::{EngineClient, EngineError};
+pub use endpoint::EngineEndpoint;
+pub use environment::{Environment, Environments};

@@ -1,0 +1,171 @@
+//! Byte streams to an engine: a unix socket or TCP, behind one type that hyper can pool.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use http::Uri;
+use hyper_util::client::legacy::connect::{Connected, Connection};
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpStream, UnixStream};
+
+use super::endpoint::EngineEndpoint;
+
+/// Opens connections to one engine, whatever URI hyper asks for: the URI only carries the
+/// request path, the endpoint decides where bytes go.
+#[derive(Debug, Clone)]
+pub(crate) struct EngineConnector {
+    endpoint: Arc<EngineEndpoint>,
+}
+
+impl EngineConnector {
+    pub(crate) fn new(endpoint: EngineEndpoint) -> Self {
+        Self {
+            endpoint: Arc::new(endpoint),
+        }
+    }
+}
+
+impl tower::Service<Uri> for EngineConnector {
+    type Response = EngineIo;
+    type Error = io::Error;
+    type Future = Pin<Box<dyn Future<Output = io::Result<EngineIo>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: Uri) -> Self::Future {
+        let endpoint = Arc::clone(&self.endpoint);
+        Box::pin(async move {
+            let stream = match &*endpoint {
+                EngineEndpoint::Unix(path) => EngineStream::Unix(UnixStream::connect(path).await?),
+                EngineEndpoint::Tcp { host, port } => {
+                    let host = host.trim_start_matches('[').trim_end_matches(']');
+                    let stream = TcpStream::connect((host, *port)).await?;
+                    stream.set_nodelay(true)?;
+                    EngineStream::Tcp(stream)
+                }
+            };
+            Ok(EngineIo(TokioIo::new(stream)))
+        })
+    }
+}
+
+/// A connected stream to an engine.
+#[derive(Debug)]
+pub(crate) enum EngineStream {
+    Unix(UnixStream),
+    Tcp(TcpStream),
+}
+
+impl AsyncRead for EngineStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            EngineStream::Unix(stream) => Pin::new(stream).poll_read(cx, buf),
+            EngineStream::Tcp(stream) => Pin::new(stream).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for EngineStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            EngineStream::Unix(stream) => Pin::new(stream).poll_write(cx, buf),
+            EngineStream::Tcp(stream) => Pin::new(stream).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            EngineStream::Unix(stream) => Pin::new(stream).poll_flush(cx),
+            EngineStream::Tcp(stream) => Pin::new(stream).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            EngineStream::Unix(stream) => Pin::new(stream).poll_shutdown(cx),
+            EngineStream::Tcp(stream) => Pin::new(stream).poll_shutdown(cx),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            EngineStream::Unix(stream) => Pin::new(stream).poll_write_vectored(cx, bufs),
+            EngineStream::Tcp(stream) => Pin::new(stream).poll_write_vectored(cx, bufs),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            EngineStream::Unix(stream) => stream.is_write_vectored(),
+            EngineStream::Tcp(stream) => stream.is_write_vectored(),
+        }
+    }
+}
+
+/// The hyper-facing side of an [`EngineStream`].
+#[derive(Debug)]
+pub(crate) struct EngineIo(TokioIo<EngineStream>);
+
+impl Connection for EngineIo {
+    fn connected(&self) -> Connected {
+        Connected::new()
+    }
+}
+
+impl hyper::rt::Read for EngineIo {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().0).poll_read(cx, buf)
+    }
+}
+
+impl hyper::rt::Write for EngineIo {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().0).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.0.is_write_vectored()
+    }
+}

@@ -1,0 +1,129 @@
+//! The one error type of Berth's HTTP layer: every handler failure becomes a JSON response.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use berth_shared::ErrorBody;
+
+use crate::engine::{EngineError, Environment};
+
+/// What can go wrong while answering a request, each mapped to its HTTP status.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The `/engine/{env}` path names an environment Berth does not have.
+    #[error("no such environment: {0}")]
+    UnknownEnvironment(String),
+    /// The engine could not be reached, or broke off the exchange.
+    #[error(
+        "the Docker engine of environment '{environment}' is unreachable at {endpoint}: {reason}"
+    )]
+    EngineUnreachable {
+        /// The environment id.
+        environment: String,
+        /// The engine's address in `DOCKER_HOST` form.
+        endpoint: String,
+        /// What the connection attempt said.
+        reason: String,
+    },
+    /// The engine answered, but not in a way Berth could use.
+    #[error("the Docker engine of environment '{environment}' failed: {reason}")]
+    EngineFailed {
+        /// The environment id.
+        environment: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The request is malformed.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The policy refused the request.
+    #[error("{0}")]
+    Forbidden(String),
+    /// No such console endpoint.
+    #[error("no such endpoint: {0}")]
+    NotFound(String),
+    /// The method is not allowed on this path.
+    #[error("method {0} is not allowed here")]
+    MethodNotAllowed(String),
+    /// Something inside Berth failed.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::UnknownEnvironment(_) | ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::EngineUnreachable { .. } | ApiError::EngineFailed { .. } => {
+                StatusCode::BAD_GATEWAY
+            }
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Maps a failure to talk to `environment`'s engine.
+    pub fn from_engine(environment: &Environment, error: EngineError) -> ApiError {
+        match error {
+            EngineError::Unreachable(_) | EngineError::Timeout(_) => ApiError::EngineUnreachable {
+                environment: environment.id().to_owned(),
+                endpoint: environment.client().endpoint().to_string(),
+                reason: error.to_string(),
+            },
+            EngineError::Status { .. } | EngineError::Protocol(_) => ApiError::EngineFailed {
+                environment: environment.id().to_owned(),
+                reason: error.to_string(),
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::warn!(error = %self, "request failed");
+        }
+        (status, Json(ErrorBody::new(self.to_string()))).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::EngineEndpoint;
+
+    #[test]
+    fn statuses_match_the_kind_of_failure() {
+        assert_eq!(
+            ApiError::UnknownEnvironment("x".into()).status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            ApiError::BadRequest("x".into()).status(),
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            ApiError::Forbidden("x".into()).status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+
+    #[test]
+    fn engine_failures_name_the_environment_and_endpoint() {
+        let environment = Environment::new("local", EngineEndpoint::Unix("/nowhere.sock".into()));
+        let unreachable =
+            ApiError::from_engine(&environment, EngineError::Unreachable("refused".into()));
+        assert_eq!(unreachable.status(), StatusCode::BAD_GATEWAY);
+        assert!(
+            unreachable.to_string().contains("unix:///nowhere.sock"),
+            "{unreachable}"
+        );
+        let failed = ApiError::from_engine(&environment, EngineError::Protocol("garbled".into()));
+        assert_eq!(failed.status(), StatusCode::BAD_GATEWAY);
+        assert!(failed.to_string().contains("garbled"));
+    }
+}

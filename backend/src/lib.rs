@@ -1,0 +1,22 @@
+//! Berth's backend: a thin axum server that serves the embedded UI and proxies the Docker
+//! Engine API for it and for Docker-compatible clients.
+//!
+//! `main.rs` only parses the command line; [`app`] builds the whole HTTP service from an
+//! [`AppState`], so tests can drive it without a socket.
+
+pub mod api;
+pub mod assets;
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod gateway;
+pub mod policy;
+pub mod server;
+pub mod state;
+pub mod store;
+
+pub use router::app;
+pub use state::AppState;
+
+mod router;

@@ -1,0 +1,225 @@
+//! Berth's SQLite store: one database file in the data directory, in WAL mode, upgraded by
+//! numbered migrations.
+//!
+//! Architecture invariant: only this module runs SQL. Callers get typed methods, and the
+//! blocking SQLite calls run on tokio's blocking pool, never on a reactor thread.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// The database's file name inside the data directory.
+pub const DATABASE_FILE: &str = "berth.db";
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many have run.
+/// Never edit a released migration: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: settings, a small key-value table for console-wide preferences.
+    "CREATE TABLE settings (
+        key TEXT PRIMARY KEY NOT NULL,
+        value TEXT NOT NULL,
+        updated_at INTEGER NOT NULL DEFAULT (unixepoch())
+    ) STRICT;",
+];
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The data directory could not be prepared.
+    #[error("data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: PathBuf,
+        /// What the file system said.
+        source: std::io::Error,
+    },
+    /// SQLite failed.
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database was written by a newer Berth.
+    #[error(
+        "the database is at schema version {found}, newer than this Berth's {known}; upgrade Berth"
+    )]
+    TooNew {
+        /// The version found.
+        found: usize,
+        /// The newest version this build knows.
+        known: usize,
+    },
+    /// A blocking task was cancelled or panicked.
+    #[error("database task failed: {0}")]
+    Task(String),
+}
+
+/// A handle to the store. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    connection: Arc<Mutex<Connection>>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `data_dir` and brings its schema up to date.
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        prepare_data_dir(data_dir)?;
+        let connection = Connection::open(data_dir.join(DATABASE_FILE))?;
+        Self::configure(connection)
+    }
+
+    /// An in-memory store, for unit tests.
+    pub fn in_memory() -> Result<Store, StoreError> {
+        Self::configure(Connection::open_in_memory()?)
+    }
+
+    fn configure(mut connection: Connection) -> Result<Store, StoreError> {
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut connection)?;
+        Ok(Store {
+            connection: Arc::new(Mutex::new(connection)),
+        })
+    }
+
+    /// Runs `work` with the connection on the blocking pool.
+    async fn call<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+    {
+        let connection = Arc::clone(&self.connection);
+        tokio::task::spawn_blocking(move || {
+            let mut connection = connection
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner());
+            work(&mut connection).map_err(StoreError::from)
+        })
+        .await
+        .map_err(|error| StoreError::Task(error.to_string()))?
+    }
+
+    /// The value of a console setting.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let key = key.to_owned();
+        self.call(move |connection| {
+            connection
+                .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
+                    row.get(0)
+                })
+                .optional()
+        })
+        .await
+    }
+
+    /// Sets a console setting.
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.call(move |connection| {
+            connection.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = unixepoch()",
+                params![key, value],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The schema version the database is at.
+    pub async fn schema_version(&self) -> Result<usize, StoreError> {
+        let version = self
+            .call(|connection| Ok(user_version(connection)?))
+            .await?;
+        Ok(version)
+    }
+}
+
+/// Creates the data directory, readable only by its owner: it will hold password hashes.
+fn prepare_data_dir(data_dir: &Path) -> Result<(), StoreError> {
+    let error = |source| StoreError::DataDir {
+        path: data_dir.to_owned(),
+        source,
+    };
+    fs::create_dir_all(data_dir).map_err(error)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(data_dir, fs::Permissions::from_mode(0o700)).map_err(error)?;
+    }
+    Ok(())
+}
+
+/// The number of migrations the database has run, from `PRAGMA user_version`.
+fn user_version(connection: &Connection) -> Result<usize, rusqlite::Error> {
+    let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    // A negative user_version is not one Berth wrote; treat it as "newer than known".
+    Ok(usize::try_from(version).unwrap_or(usize::MAX))
+}
+
+/// Applies every migration the database has not seen, each in its own transaction.
+fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
+    let current = user_version(connection)?;
+    if current > MIGRATIONS.len() {
+        return Err(StoreError::TooNew {
+            found: current,
+            known: MIGRATIONS.len(),
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let transaction = connection.transaction()?;
+        transaction.execute_batch(sql)?;
+        transaction.pragma_update(
+            None,
+            "user_version",
+            i64::try_from(index + 1).unwrap_or(i64::MAX),
+        )?;
+        transaction.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn migrates_and_keeps_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.schema_version().await.unwrap(), MIGRATIONS.len());
+        store.set_setting("theme", "dark").await.unwrap();
+        store.set_setting("theme", "light").await.unwrap();
+        drop(store);
+        let reopened = Store::open(dir.path()).unwrap();
+        assert_eq!(
+            reopened.setting("theme").await.unwrap().as_deref(),
+            Some("light")
+        );
+        assert_eq!(reopened.setting("missing").await.unwrap(), None);
+    }
+
+    #[test]
+    fn refuses_a_database_from_a_newer_berth() {
+        let dir = tempfile::tempdir().unwrap();
+        let connection = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        connection.pragma_update(None, "user_version", 999).unwrap();
+        drop(connection);
+        assert!(matches!(
+            Store::open(dir.path()),
+            Err(StoreError::TooNew { found: 999, .. })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_directory_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        Store::open(&data).unwrap();
+        let mode = fs::metadata(&data).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+    }
+}

@@ -1,0 +1,10 @@
+//! Docker Engine API models: the subset of the v1.51 schema that Berth reads or sends.
+//!
+//! Every field is optional or defaulted, because engines from API 1.41 to 1.51 each leave out
+//! different fields, and a missing field must never make a whole list fail to decode.
+
+pub mod container;
+pub mod image;
+pub mod network;
+pub mod system;
+pub mod volume;

@@ -1,0 +1,109 @@
+//! The command line: help, refusals and signals.
+
+use std::time::Duration;
+
+use crate::support::{Berth, berth_command, signal};
+
+#[test]
+fn help_documents_every_setting() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let top = berth_command(data_dir.path())
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(top.status.success());
+    let top = String::from_utf8_lossy(&top.stdout);
+    assert!(top.contains("serve"), "{top}");
+
+    let serve = berth_command(data_dir.path())
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    assert!(serve.status.success());
+    let serve = String::from_utf8_lossy(&serve.stdout);
+    for needle in [
+        "--listen",
+        "BERTH_LISTEN",
+        "--data-dir",
+        "BERTH_DATA_DIR",
+        "DOCKER_HOST",
+        "127.0.0.1:8080",
+    ] {
+        assert!(
+            serve.contains(needle),
+            "serve --help lacks {needle}:\n{serve}"
+        );
+    }
+}
+
+#[test]
+fn refuses_to_listen_beyond_loopback() {
+    let data_dir = tempfile::tempdir().unwrap();
+    for listen in ["0.0.0.0:0", "[::]:0"] {
+        let output = berth_command(data_dir.path())
+            .args(["serve", "--listen", listen])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{listen} was accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("refusing to listen"), "{stderr}");
+    }
+}
+
+#[test]
+fn the_listen_address_also_comes_from_the_environment() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let output = berth_command(data_dir.path())
+        .arg("serve")
+        .env("BERTH_LISTEN", "0.0.0.0:0")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("0.0.0.0:0"));
+}
+
+#[test]
+fn a_bad_docker_host_is_a_clear_error() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let output = berth_command(data_dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("DOCKER_HOST", "ssh://someone@somewhere")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("DOCKER_HOST") && stderr.contains("ssh://"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn stops_cleanly_on_sigterm_and_sigint() {
+    for name in ["TERM", "INT"] {
+        let mut berth = Berth::start();
+        signal(berth.pid(), name);
+        let status = berth
+            .wait_for_exit(Duration::from_secs(15))
+            .unwrap_or_else(|| panic!("berth did not stop on SIG{name}"));
+        assert!(status.success(), "SIG{name} gave {status}");
+    }
+}
+
+#[test]
+fn creates_its_store_in_the_data_directory() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut child = berth_command(data_dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !data_dir.path().join("berth.db").exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(data_dir.path().join("berth.db").exists());
+}

@@ -1,0 +1,132 @@
+//! The engine proxy at `/engine/{environment}/…`.
+
+use std::process::Command;
+
+use crate::support::{Berth, TestContainer, delete, docker, docker_host, get, post, unique_name};
+
+#[test]
+fn lists_a_container_started_on_the_engine() {
+    let container = TestContainer::running("list");
+    let berth = Berth::start();
+    let reply = get(&berth.url("/engine/local/containers/json?all=1"));
+    assert_eq!(reply.status, 200);
+    let rows: Vec<berth_shared::engine::container::ContainerSummary> =
+        serde_json::from_str(&reply.body).expect("the shared model decodes the engine's list");
+    let row = rows
+        .iter()
+        .find(|row| row.display_name() == container.name)
+        .expect("the new container is listed");
+    assert_eq!(row.state, "running");
+    assert_eq!(
+        reply.header("api-version"),
+        Some(docker(&["version", "--format", "{{.Server.APIVersion}}"]).as_str())
+    );
+}
+
+#[test]
+fn passes_filters_and_explicit_versions_through() {
+    let container = TestContainer::running("filter");
+    let berth = Berth::start();
+    let filter = format!("{{\"name\":[\"{}\"]}}", container.name);
+    let encoded: String = filter
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'-' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let reply = get(&berth.url(&format!(
+        "/engine/local/v1.41/containers/json?filters={encoded}"
+    )));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let rows = reply.json();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+}
+
+#[test]
+fn stops_and_starts_a_container() {
+    let container = TestContainer::running("lifecycle");
+    let berth = Berth::start();
+    let stop = post(&berth.url(&format!(
+        "/engine/local/containers/{}/stop?t=0",
+        container.name
+    )));
+    assert_eq!(stop.status, 204, "{}", stop.body);
+    assert_eq!(
+        docker(&["inspect", "-f", "{{.State.Status}}", &container.name]),
+        "exited"
+    );
+    let start = post(&berth.url(&format!(
+        "/engine/local/containers/{}/start",
+        container.name
+    )));
+    assert_eq!(start.status, 204, "{}", start.body);
+    assert_eq!(
+        docker(&["inspect", "-f", "{{.State.Status}}", &container.name]),
+        "running"
+    );
+}
+
+#[test]
+fn removes_a_container() {
+    let name = unique_name("remove");
+    docker(&["create", "--name", &name, "busybox:latest", "true"]);
+    let berth = Berth::start();
+    let reply = delete(&berth.url(&format!("/engine/local/containers/{name}?force=true")));
+    assert_eq!(reply.status, 204, "{}", reply.body);
+    let inspect = Command::new("docker")
+        .args(["inspect", &name])
+        .env("DOCKER_HOST", docker_host())
+        .output()
+        .unwrap();
+    assert!(!inspect.status.success(), "the container still exists");
+}
+
+#[test]
+fn engine_errors_come_back_as_the_engine_sent_them() {
+    let berth = Berth::start();
+    let reply = get(&berth.url("/engine/local/containers/berth-no-such-container/json"));
+    assert_eq!(reply.status, 404);
+    let message = reply.json()["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("No such container"), "{message}");
+}
+
+#[test]
+fn an_unknown_environment_is_a_json_404() {
+    let berth = Berth::start();
+    let reply = get(&berth.url("/engine/elsewhere/containers/json"));
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.json()["message"], "no such environment: elsewhere");
+}
+
+#[test]
+fn dot_segments_never_reach_the_engine() {
+    let berth = Berth::start();
+    let reply = post(&berth.url("/engine/local/containers/x/%2E%2E/create"));
+    assert!(
+        reply.status == 403 || reply.status == 404,
+        "{} {}",
+        reply.status,
+        reply.body
+    );
+}
+
+#[test]
+fn the_docker_cli_works_through_the_gateway() {
+    let container = TestContainer::running("cli");
+    let berth = Berth::start();
+    let host = format!(
+        "tcp://{}/engine/local",
+        berth.base.trim_start_matches("http://")
+    );
+    let names = crate::support::docker_at(&host, &["ps", "--format", "{{.Names}}"]);
+    assert!(names.lines().any(|line| line == container.name), "{names}");
+    let version = crate::support::docker_at(&host, &["version", "--format", "{{.Server.Version}}"]);
+    assert_eq!(
+        version,
+        docker(&["version", "--format", "{{.Server.Version}}"])
+    );
+}

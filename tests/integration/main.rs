@@ -1,0 +1,12 @@
+//! Integration tests: the real `berth` binary against a real, private Docker engine.
+//!
+//! `make test` starts the engine with `scripts/engine.sh` and passes its address in
+//! `BERTH_TEST_DOCKER_HOST`. Without it these tests fail loudly rather than skip, so a green
+//! run always means the engine was really there.
+
+mod support;
+
+mod cli;
+mod gateway;
+mod health;
+mod ui;

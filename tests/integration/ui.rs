@@ -1,0 +1,94 @@
+//! The embedded UI: served from inside the binary, with the single-page-app fallback.
+
+use crate::support::{Berth, agent, get};
+
+#[test]
+fn serves_the_built_ui_from_the_binary() {
+    let berth = Berth::start();
+    let index = get(&berth.url("/"));
+    assert_eq!(index.status, 200);
+    assert!(
+        index
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let wasm_path = index
+        .body
+        .split(['"', '\''])
+        .find(|part| part.ends_with(".wasm"))
+        .unwrap_or_else(|| {
+            panic!(
+                "index.html loads no .wasm; was the UI built? {}",
+                index.body
+            )
+        })
+        .to_owned();
+    let wasm = agent()
+        .get(&berth.url(&wasm_path))
+        .header("accept-encoding", "gzip")
+        .call()
+        .unwrap();
+    assert_eq!(wasm.status(), 200);
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    assert_eq!(wasm.headers()["content-encoding"], "gzip");
+    assert!(
+        wasm.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+}
+
+#[test]
+fn unknown_ui_routes_get_the_app() {
+    let berth = Berth::start();
+    let index = get(&berth.url("/"));
+    for route in [
+        "/env/local/containers",
+        "/some/deep/link",
+        "/env/local/containers/web.1",
+    ] {
+        let reply = get(&berth.url(route));
+        assert_eq!(reply.status, 200, "{route}");
+        assert_eq!(reply.body, index.body, "{route}");
+    }
+}
+
+#[test]
+fn missing_files_and_api_routes_are_real_404s() {
+    let berth = Berth::start();
+    assert_eq!(get(&berth.url("/missing-file.js")).status, 404);
+    let api = get(&berth.url("/api/nothing-here"));
+    assert_eq!(api.status, 404);
+    assert!(
+        api.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("/api/nothing-here")
+    );
+}
+
+#[test]
+fn documents_carry_security_headers() {
+    let berth = Berth::start();
+    let index = get(&berth.url("/"));
+    let policy = index.header("content-security-policy").expect("a CSP");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
+    assert_eq!(index.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(index.header("referrer-policy"), Some("no-referrer"));
+}
+
+#[test]
+fn revalidation_answers_304() {
+    let berth = Berth::start();
+    let index = get(&berth.url("/"));
+    let etag = index.header("etag").unwrap().to_owned();
+    let again = agent()
+        .get(&berth.url("/"))
+        .header("if-none-match", &etag)
+        .call()
+        .unwrap();
+    assert_eq!(again.status(), 304);
+}
