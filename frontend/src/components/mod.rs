@@ -1,0 +1,9 @@
+//! Small reusable UI pieces. Each component's props carry doc comments.
+
+pub mod badges;
+pub mod confirm;
+pub mod icons;
+pub mod shell;
+pub mod states;
+pub mod theme_toggle;
+pub mod toast;

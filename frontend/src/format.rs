@@ -1,0 +1,170 @@
+//! Formatting of engine values for people: ages, sizes and ports. Pure, tested natively.
+
+use berth_shared::engine::container::Port;
+
+/// "just now", "5 minutes ago", "3 days ago"… for a Unix time in seconds, relative to `now`.
+pub fn relative_time(now: i64, then: i64) -> String {
+    let seconds = now.saturating_sub(then);
+    if seconds < 0 {
+        return "in the future".to_owned();
+    }
+    let (amount, unit) = match seconds {
+        0..45 => return "just now".to_owned(),
+        45..3_600 => ((seconds + 30) / 60, "minute"),
+        3_600..86_400 => ((seconds + 1_800) / 3_600, "hour"),
+        86_400..2_592_000 => ((seconds + 43_200) / 86_400, "day"),
+        2_592_000..31_536_000 => ((seconds + 1_296_000) / 2_592_000, "month"),
+        _ => ((seconds + 15_768_000) / 31_536_000, "year"),
+    };
+    let amount = amount.max(1);
+    let plural = if amount == 1 { "" } else { "s" };
+    format!("{amount} {unit}{plural} ago")
+}
+
+/// A byte count in SI units, as the docker CLI prints sizes: `1.99 MB`, `532 kB`, `12 B`.
+pub fn bytes(count: u64) -> String {
+    const UNITS: [&str; 6] = ["kB", "MB", "GB", "TB", "PB", "EB"];
+    if count < 1000 {
+        return format!("{count} B");
+    }
+    let mut value = count as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    let precision = if value < 10.0 {
+        2
+    } else if value < 100.0 {
+        1
+    } else {
+        0
+    };
+    format!("{value:.precision$} {}", UNITS[unit])
+}
+
+/// A port mapping as the docker CLI prints it: `0.0.0.0:8080->80/tcp` or `443/tcp`.
+pub fn port(port: &Port) -> String {
+    match (port.public_port, port.ip.as_deref()) {
+        (Some(public), Some(ip)) if ip.contains(':') => {
+            format!("[{ip}]:{public}->{}/{}", port.private_port, port.protocol)
+        }
+        (Some(public), Some(ip)) => {
+            format!("{ip}:{public}->{}/{}", port.private_port, port.protocol)
+        }
+        (Some(public), None) => format!("{public}->{}/{}", port.private_port, port.protocol),
+        (None, _) => format!("{}/{}", port.private_port, port.protocol),
+    }
+}
+
+/// The URL a published TCP port can be opened at from the browser, or `None` for ports that
+/// are not published, not TCP, or bound to loopback on a different machine.
+///
+/// `browser_host` is the host the console was loaded from: a port published on every address
+/// (`0.0.0.0`, `::`) is reachable there.
+pub fn port_link(port: &Port, browser_host: &str) -> Option<String> {
+    let public = port.public_port?;
+    if port.protocol != "tcp" {
+        return None;
+    }
+    let host = match port.ip.as_deref() {
+        None | Some("" | "0.0.0.0" | "::") => browser_host.to_owned(),
+        Some(ip) if ip.contains(':') => format!("[{ip}]"),
+        Some(ip) => ip.to_owned(),
+    };
+    Some(format!("http://{host}:{public}/"))
+}
+
+/// The ports to show for a container: one entry per distinct mapping, since engines list a
+/// port published on both IPv4 and IPv6 twice.
+pub fn distinct_ports(ports: &[Port]) -> Vec<Port> {
+    let mut seen: Vec<(u16, Option<u16>, &str)> = Vec::new();
+    let mut distinct = Vec::new();
+    let mut sorted: Vec<&Port> = ports.iter().collect();
+    sorted.sort_by_key(|port| (port.private_port, port.public_port, port.ip.clone()));
+    for port in sorted {
+        let key = (port.private_port, port.public_port, port.protocol.as_str());
+        if !seen.contains(&key) {
+            seen.push(key);
+            distinct.push(port.clone());
+        }
+    }
+    distinct
+}
+
+/// The short form of an image id: twelve hex digits without `sha256:`.
+pub fn short_id(id: &str) -> &str {
+    let id = id.strip_prefix("sha256:").unwrap_or(id);
+    id.get(..12).unwrap_or(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tcp(ip: Option<&str>, private: u16, public: Option<u16>) -> Port {
+        Port {
+            ip: ip.map(str::to_owned),
+            private_port: private,
+            public_port: public,
+            protocol: "tcp".into(),
+        }
+    }
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now = 1_700_000_000;
+        assert_eq!(relative_time(now, now - 10), "just now");
+        assert_eq!(relative_time(now, now - 60), "1 minute ago");
+        assert_eq!(relative_time(now, now - 150), "3 minutes ago");
+        assert_eq!(relative_time(now, now - 3_600), "1 hour ago");
+        assert_eq!(relative_time(now, now - 2 * 86_400), "2 days ago");
+        assert_eq!(relative_time(now, now - 400 * 86_400), "1 year ago");
+        assert_eq!(relative_time(now, now + 500), "in the future");
+    }
+
+    #[test]
+    fn sizes_use_si_units_like_the_cli() {
+        assert_eq!(bytes(12), "12 B");
+        assert_eq!(bytes(1_990_000), "1.99 MB");
+        assert_eq!(bytes(532_000), "532 kB");
+        assert_eq!(bytes(45_600_000_000), "45.6 GB");
+    }
+
+    #[test]
+    fn ports_print_like_the_cli() {
+        assert_eq!(
+            port(&tcp(Some("0.0.0.0"), 80, Some(8080))),
+            "0.0.0.0:8080->80/tcp"
+        );
+        assert_eq!(port(&tcp(Some("::"), 80, Some(8080))), "[::]:8080->80/tcp");
+        assert_eq!(port(&tcp(None, 443, None)), "443/tcp");
+    }
+
+    #[test]
+    fn published_tcp_ports_become_links() {
+        assert_eq!(
+            port_link(&tcp(Some("0.0.0.0"), 80, Some(8080)), "nas.local").as_deref(),
+            Some("http://nas.local:8080/")
+        );
+        assert_eq!(
+            port_link(&tcp(Some("127.0.0.1"), 80, Some(8081)), "nas.local").as_deref(),
+            Some("http://127.0.0.1:8081/")
+        );
+        assert_eq!(port_link(&tcp(None, 80, None), "nas.local"), None);
+        let udp = Port {
+            protocol: "udp".into(),
+            ..tcp(Some("0.0.0.0"), 53, Some(53))
+        };
+        assert_eq!(port_link(&udp, "nas.local"), None);
+    }
+
+    #[test]
+    fn dual_stack_ports_are_shown_once() {
+        let ports = [
+            tcp(Some("0.0.0.0"), 80, Some(8080)),
+            tcp(Some("::"), 80, Some(8080)),
+        ];
+        assert_eq!(distinct_ports(&ports).len(), 1);
+    }
+}
