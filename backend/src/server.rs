@@ -4,6 +4,7 @@
 use std::io;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -78,6 +79,11 @@ async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     println!("Berth is ready at http://{address}/");
 
     let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
+    // Without TCP_NODELAY, the last small frame of a streamed answer can wait for the client's
+    // delayed ACK, adding tens of milliseconds to responses and terminal echo.
+    let listener = listener.tap_io(|stream| {
+        let _ = stream.set_nodelay(true);
+    });
     let server = axum::serve(listener, crate::app(state)).with_graceful_shutdown(async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing in-flight requests");

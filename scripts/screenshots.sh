@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Takes the README's screenshots of the Containers page, light and dark, against the private
+# engine with a few demo containers, and writes them to docs/.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+ROOT=$(repo_root)
+cd "$ROOT"
+use_project_path
+
+started=0
+if ! bash scripts/engine.sh status primary; then
+  bash scripts/engine.sh start primary
+  started=1
+fi
+eval "$(bash scripts/engine.sh env primary)"
+
+demo=(berth-demo-web berth-demo-api berth-demo-cache berth-demo-migrate)
+cleanup() {
+  docker rm -f "${demo[@]}" >/dev/null 2>&1 || true
+  if [ "$started" = 1 ]; then bash scripts/engine.sh stop primary >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+docker rm -f "${demo[@]}" >/dev/null 2>&1 || true
+docker run -d --name berth-demo-web -p 8080:80 busybox:latest httpd -f -p 80 >/dev/null
+docker run -d --name berth-demo-api -p 127.0.0.1:9000:9000 --health-cmd true --health-interval 1s \
+  busybox:latest sleep 86400 >/dev/null
+docker run -d --name berth-demo-cache busybox:latest sleep 86400 >/dev/null
+docker run --name berth-demo-migrate busybox:latest true >/dev/null
+sleep 3
+
+BERTH_BIN="$ROOT/target/release/berth" node tests/e2e/screenshots.mjs "$ROOT/docs"
+echo "wrote docs/containers-light.png and docs/containers-dark.png"

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The whole test suite, as `make test` and CI run it: formatting, lints, unit tests, integration
+# tests against a private Docker engine, and browser tests in headless Chromium. Every step runs
+# even when an earlier one fails, and the last line sums up passed and failed tests.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+ROOT=$(repo_root)
+cd "$ROOT"
+use_project_path
+
+LOG_DIR=${BERTH_TEST_LOG_DIR:-$ROOT/target/test-logs}
+mkdir -p "$LOG_DIR"
+passed=0
+failed=0
+failed_steps=()
+
+# Counts a check that is one pass or one failure (fmt, clippy, builds).
+check() {
+  local name=$1; shift
+  say "$name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failed_steps+=("$name")
+  fi
+}
+
+# Runs cargo tests, adding up the counts of every "test result:" line.
+cargo_tests() {
+  local name=$1; shift
+  local log="$LOG_DIR/${name// /-}.log"
+  say "$name"
+  "$@" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  local p f
+  p=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')
+  f=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$status" != 0 ] && [ "$f" = 0 ]; then
+    # A build failure runs no tests; count it so the run cannot look green.
+    failed=$((failed + 1))
+  fi
+  if [ "$status" != 0 ]; then failed_steps+=("$name"); fi
+}
+
+# Runs node's test runner, adding up its pass and fail counts.
+node_tests() {
+  local name=$1; shift
+  local log="$LOG_DIR/${name// /-}.log"
+  say "$name"
+  "$@" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  local p f
+  p=$(grep -E '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+  f=$(grep -E '^# fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$status" != 0 ] && [ "$f" = 0 ]; then failed=$((failed + 1)); fi
+  if [ "$status" != 0 ]; then failed_steps+=("$name"); fi
+}
+
+check "setup" bash scripts/setup.sh
+check "cargo fmt --check" cargo fmt --all -- --check
+check "clippy (native, all targets)" cargo clippy --workspace --all-targets --locked -- -D warnings
+check "clippy (frontend, wasm32)" cargo clippy -p berth-frontend --target wasm32-unknown-unknown --locked -- -D warnings
+check "build the UI (trunk, release)" trunk build --release
+check "build berth with the UI embedded" cargo build -p berth --locked
+
+cargo_tests "unit tests" cargo test --workspace --lib --bins --locked
+
+ENGINE_STARTED=0
+if ! bash scripts/engine.sh status primary; then
+  if bash scripts/engine.sh start primary; then
+    ENGINE_STARTED=1
+  else
+    failed=$((failed + 1))
+    failed_steps+=("start the private engine")
+  fi
+fi
+stop_engine() {
+  if [ "$ENGINE_STARTED" = 1 ]; then bash scripts/engine.sh stop primary >/dev/null 2>&1 || true; fi
+}
+trap stop_engine EXIT
+eval "$(bash scripts/engine.sh env primary)"
+export BERTH_TEST_DOCKER_HOST=$DOCKER_HOST
+unset DOCKER_HOST
+
+cargo_tests "integration tests (real engine)" cargo test -p berth --test integration --locked
+node_tests "browser tests (headless chromium)" \
+  env BERTH_BIN="$ROOT/target/debug/berth" node --test --test-concurrency=1 --test-reporter=tap tests/e2e/
+
+echo
+if [ ${#failed_steps[@]} -gt 0 ]; then
+  echo "failed steps: ${failed_steps[*]}"
+fi
+echo "SUMMARY: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,132 @@
+// Fixtures for Berth's browser tests: the real `berth` binary on an ephemeral port, the private
+// Docker engine through the docker CLI, and headless Chromium through playwright-core.
+
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const artifacts = join(here, "artifacts");
+mkdirSync(artifacts, { recursive: true });
+
+/** The private engine's address; `make test` sets it. */
+export function dockerHost() {
+  const host = process.env.BERTH_TEST_DOCKER_HOST;
+  if (!host) {
+    throw new Error("BERTH_TEST_DOCKER_HOST is not set: run the browser tests through `make test`");
+  }
+  return host;
+}
+
+/** Runs the docker CLI against the private engine and returns its trimmed output. */
+export function docker(...args) {
+  return execFileSync("docker", args, {
+    env: { ...process.env, DOCKER_HOST: dockerHost() },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  }).trim();
+}
+
+/** Whether a container exists on the private engine. */
+export function containerExists(name) {
+  try {
+    docker("inspect", "--type", "container", name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A name no other test uses. */
+export function uniqueName(prefix) {
+  return `berth-e2e-${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Starts a busybox container that stops promptly on SIGTERM. */
+export function runContainer(name, ...extra) {
+  docker(
+    "run", "-d", "--name", name, ...extra, "busybox:latest",
+    "sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done",
+  );
+  return name;
+}
+
+/** Removes containers, ignoring those already gone. */
+export function removeContainers(...names) {
+  for (const name of names) {
+    try {
+      docker("rm", "-f", "-v", name);
+    } catch {
+      // Already removed by the test itself.
+    }
+  }
+}
+
+/** Starts `berth serve` and resolves with its base URL and a stop function. */
+export async function startBerth({ engine = dockerHost() } = {}) {
+  const bin = process.env.BERTH_BIN;
+  if (!bin) throw new Error("BERTH_BIN is not set: run the browser tests through `make test`");
+  const dataDir = mkdtempSync(join(tmpdir(), "berth-e2e-"));
+  const child = spawn(bin, ["serve", "--listen", "127.0.0.1:0"], {
+    env: { ...process.env, DOCKER_HOST: engine, BERTH_DATA_DIR: dataDir, BERTH_LOG: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const base = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("berth did not print its URL in 30 s")), 30_000);
+    let buffered = "";
+    child.stdout.on("data", (chunk) => {
+      buffered += chunk;
+      const match = buffered.match(/Berth is ready at (http:\/\/\S+?)\/?\s/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`berth exited early with ${code}`)));
+  });
+  return {
+    base,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Launches headless Chromium with the flags these machines need. Playwright gives every launch
+ * a fresh, empty user data directory of its own and removes it on close.
+ */
+export async function launchBrowser() {
+  const browser = await chromium.launch({
+    executablePath: process.env.BERTH_CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+/** Opens a page that fails the test on any uncaught error in the app. */
+export async function openPage(browser, url, { colorScheme = "light", width = 1280, height = 800 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  await page.goto(url);
+  return { page, context, errors };
+}
