@@ -129,10 +129,7 @@ impl Store {
 
     /// The schema version the database is at.
     pub async fn schema_version(&self) -> Result<usize, StoreError> {
-        let version = self
-            .call(|connection| Ok(user_version(connection)?))
-            .await?;
-        Ok(version)
+        self.call(|connection| user_version(connection)).await
     }
 }
 

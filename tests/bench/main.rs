@@ -85,7 +85,7 @@ fn main() {
     let mut targets = vec![
         Target {
             name: "engine (direct socket)",
-            client: direct.clone(),
+            client: direct,
             prefix: String::new(),
             latencies: vec![],
         },

@@ -86,7 +86,7 @@ fn EngineIndicator() -> impl IntoView {
                     let api = env.api_version.map(|v| v.to_string()).unwrap_or_default();
                     view! {
                         <span class="engine-dot engine-dot-ok" aria-hidden="true"></span>
-                        <span class="engine-env">{env.id.clone()}</span>
+                        <span class="engine-env">{env.id}</span>
                         <span class="engine-name">{host_name}</span>
                         <span class="engine-meta">
                             <span title="Docker Engine version">{format!("Docker {version}")}</span>

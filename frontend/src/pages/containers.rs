@@ -51,7 +51,7 @@ pub fn ContainersPage() -> impl IntoView {
             match result {
                 Ok(()) => toaster.success(format!("{} {name}", past_tense(action))),
                 Err(error) => {
-                    toaster.error(action_failed(&action.label().to_lowercase(), name, &error))
+                    toaster.error(action_failed(&action.label().to_lowercase(), name, &error));
                 }
             }
             containers.reload();
@@ -210,7 +210,7 @@ fn ContainerTable(
                             let ports = format::distinct_ports(&container.ports);
                             let host = browser_host.clone();
                             view! {
-                                <tr data-container=name.clone() aria-busy=move || is_busy.get().to_string()>
+                                <tr data-container=name aria-busy=move || is_busy.get().to_string()>
                                     <td>
                                         <div class="cell-title">{name.clone()}</div>
                                         <div class="cell-sub mono">{container.short_id().to_owned()}</div>
@@ -235,7 +235,7 @@ fn ContainerTable(
                                         {format::relative_time(now, container.created)}
                                     </td>
                                     <td class="cell-actions">
-                                        <RowActions container=container.clone() busy=is_busy on_action=on_action on_remove=on_remove/>
+                                        <RowActions container=container busy=is_busy on_action=on_action on_remove=on_remove/>
                                     </td>
                                 </tr>
                             }

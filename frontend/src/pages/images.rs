@@ -49,7 +49,7 @@ pub fn ImagesPage() -> impl IntoView {
                     }
                     .into_any();
                 }
-                all.sort_by(|a, b| b.created.cmp(&a.created));
+                all.sort_by_key(|image| std::cmp::Reverse(image.created));
                 let now = now_seconds();
                 let rows = move || {
                     let search = search.get();

@@ -47,7 +47,7 @@ pub fn SystemPage() -> impl IntoView {
                             ("Engine API", format!("{} (oldest {})", version.api_version, version.min_api_version.clone().unwrap_or_default())),
                             ("Platform", format!("{}/{}", version.os, version.arch)),
                             ("Go", version.go_version.clone()),
-                            ("Commit", version.git_commit.clone()),
+                            ("Commit", version.git_commit),
                         ]/>
                         <Card title="Host" rows=vec![
                             ("Name", info.name.clone()),

@@ -68,7 +68,7 @@ pub fn VolumesPage() -> impl IntoView {
                                         <td class="cell-title cell-break">{volume.name.clone()}</td>
                                         <td>{volume.driver.clone()}</td>
                                         <td class="mono cell-break">{volume.mountpoint.clone()}</td>
-                                        <td>{volume.created_at.clone().map(|at| at.replace('T', " ").chars().take(19).collect::<String>()).unwrap_or_default()}</td>
+                                        <td>{volume.created_at.map(|at| at.replace('T', " ").chars().take(19).collect::<String>()).unwrap_or_default()}</td>
                                     </tr>
                                 </For>
                             </tbody>
