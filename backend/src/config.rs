@@ -3,6 +3,7 @@
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
+use crate::cli::ServeArgs;
 use crate::engine::endpoint::{EndpointError, EngineEndpoint};
 
 /// Everything `berth serve` needs, already validated.
@@ -14,6 +15,19 @@ pub struct ServeConfig {
     pub data_dir: PathBuf,
     /// The engine of the `local` environment.
     pub docker_host: EngineEndpoint,
+    /// The certificate and key to serve HTTPS with.
+    pub tls: Option<TlsFiles>,
+    /// Plain HTTP on a non-loopback address was asked for explicitly.
+    pub insecure_listen: bool,
+}
+
+/// PEM files for HTTPS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The certificate chain.
+    pub cert: PathBuf,
+    /// The private key.
+    pub key: PathBuf,
 }
 
 /// Why the settings cannot be used.
@@ -22,12 +36,13 @@ pub enum ConfigError {
     /// `--listen` is not an address.
     #[error("--listen {0}: expected an address and port such as 127.0.0.1:8080")]
     BadListen(String),
-    /// `--listen` names a non-loopback address.
+    /// `--listen` names a non-loopback address without TLS.
     #[error(
-        "refusing to listen on {0}: Berth has no user authentication yet, so it only listens on \
-         a loopback address such as 127.0.0.1 or [::1]"
+        "refusing to listen on {0} without TLS: passwords and session cookies would cross the \
+         network in the clear. Give --tls-cert and --tls-key, or --insecure-listen if a \
+         TLS-terminating proxy stands in front of Berth"
     )]
-    NonLoopbackListen(SocketAddr),
+    PlainNonLoopback(SocketAddr),
     /// `DOCKER_HOST` cannot be used.
     #[error("DOCKER_HOST: {0}")]
     DockerHost(#[from] EndpointError),
@@ -37,28 +52,37 @@ pub enum ConfigError {
 }
 
 impl ServeConfig {
-    /// Validates raw settings.
-    pub fn new(
-        listen: &str,
-        data_dir: Option<PathBuf>,
-        docker_host: &str,
-    ) -> Result<ServeConfig, ConfigError> {
-        let listen = parse_listen(listen)?;
-        if !listen.ip().is_loopback() {
-            return Err(ConfigError::NonLoopbackListen(listen));
+    /// Validates the command line's settings.
+    pub fn new(args: ServeArgs) -> Result<ServeConfig, ConfigError> {
+        let listen = parse_listen(&args.listen)?;
+        let tls = match (args.tls_cert, args.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            _ => None,
+        };
+        if !listen.ip().is_loopback() && tls.is_none() && !args.insecure_listen {
+            return Err(ConfigError::PlainNonLoopback(listen));
         }
-        let data_dir = data_dir
+        let data_dir = args
+            .data_dir
             .or_else(default_data_dir)
             .ok_or(ConfigError::NoDataDir)?;
         Ok(ServeConfig {
             listen,
             data_dir,
-            docker_host: docker_host.parse()?,
+            docker_host: args.docker_host.parse()?,
+            tls,
+            insecure_listen: args.insecure_listen,
         })
+    }
+
+    /// Whether passwords cross a network in the clear: plain HTTP beyond loopback.
+    pub fn exposes_plain_http(&self) -> bool {
+        self.tls.is_none() && !self.listen.ip().is_loopback()
     }
 }
 
-/// Accepts `IP:PORT`, `[IPv6]:PORT` and `localhost:PORT`; a name must resolve to one address.
+/// Accepts `IP:PORT`, `[IPv6]:PORT` and `localhost:PORT`; a name must resolve to addresses
+/// that are all loopback or all not.
 fn parse_listen(text: &str) -> Result<SocketAddr, ConfigError> {
     if let Ok(address) = text.parse::<SocketAddr>() {
         return Ok(address);
@@ -70,8 +94,6 @@ fn parse_listen(text: &str) -> Result<SocketAddr, ConfigError> {
     }
     let mut addresses = text.to_socket_addrs().map_err(|_| bad())?;
     let first = addresses.next().ok_or_else(bad)?;
-    // A name such as `localhost` may resolve to both 127.0.0.1 and ::1; every one must pass the
-    // loopback check, which the first one stands for only if they agree.
     if addresses.any(|other| other.ip().is_loopback() != first.ip().is_loopback()) {
         return Err(bad());
     }
@@ -79,7 +101,7 @@ fn parse_listen(text: &str) -> Result<SocketAddr, ConfigError> {
 }
 
 /// `/var/lib/berth` for root, else the XDG data directory.
-fn default_data_dir() -> Option<PathBuf> {
+pub fn default_data_dir() -> Option<PathBuf> {
     if std::env::var_os("USER").is_some_and(|user| user == "root")
         || std::env::var_os("HOME").is_some_and(|home| home == "/root")
     {
@@ -95,32 +117,68 @@ fn default_data_dir() -> Option<PathBuf> {
 mod tests {
     use super::*;
 
-    fn config(listen: &str) -> Result<ServeConfig, ConfigError> {
-        ServeConfig::new(listen, Some("/tmp/x".into()), "unix:///var/run/docker.sock")
+    fn args(listen: &str) -> ServeArgs {
+        ServeArgs {
+            listen: listen.into(),
+            data_dir: Some("/tmp/x".into()),
+            docker_host: "unix:///var/run/docker.sock".into(),
+            tls_cert: None,
+            tls_key: None,
+            insecure_listen: false,
+        }
     }
 
     #[test]
     fn accepts_loopback_addresses() {
-        assert_eq!(config("127.0.0.1:8080").unwrap().listen.port(), 8080);
-        assert!(config("[::1]:0").is_ok());
-        assert!(config("localhost:9000").unwrap().listen.ip().is_loopback());
+        assert_eq!(
+            ServeConfig::new(args("127.0.0.1:8080"))
+                .unwrap()
+                .listen
+                .port(),
+            8080
+        );
+        assert!(ServeConfig::new(args("[::1]:0")).is_ok());
+        assert!(
+            ServeConfig::new(args("localhost:9000"))
+                .unwrap()
+                .listen
+                .ip()
+                .is_loopback()
+        );
     }
 
     #[test]
-    fn refuses_other_addresses_until_authentication_exists() {
+    fn other_addresses_need_tls_or_an_explicit_opt_out() {
         for listen in ["0.0.0.0:8080", "[::]:8080", "192.168.1.10:80"] {
             assert!(
-                matches!(config(listen), Err(ConfigError::NonLoopbackListen(_))),
+                matches!(
+                    ServeConfig::new(args(listen)),
+                    Err(ConfigError::PlainNonLoopback(_))
+                ),
                 "{listen} was accepted"
             );
         }
+        let tls = ServeArgs {
+            tls_cert: Some("c.pem".into()),
+            tls_key: Some("k.pem".into()),
+            ..args("0.0.0.0:8443")
+        };
+        assert!(ServeConfig::new(tls).unwrap().tls.is_some());
+        let insecure = ServeArgs {
+            insecure_listen: true,
+            ..args("0.0.0.0:8080")
+        };
+        assert!(ServeConfig::new(insecure).unwrap().exposes_plain_http());
     }
 
     #[test]
     fn rejects_garbage() {
         for listen in ["", "8080", ":8080", "127.0.0.1", "127.0.0.1:http:x"] {
             assert!(
-                matches!(config(listen), Err(ConfigError::BadListen(_))),
+                matches!(
+                    ServeConfig::new(args(listen)),
+                    Err(ConfigError::BadListen(_))
+                ),
                 "{listen}"
             );
         }
@@ -128,7 +186,10 @@ mod tests {
 
     #[test]
     fn rejects_a_bad_docker_host() {
-        let result = ServeConfig::new("127.0.0.1:1", Some("/tmp".into()), "ftp://x");
+        let result = ServeConfig::new(ServeArgs {
+            docker_host: "ftp://x".into(),
+            ..args("127.0.0.1:1")
+        });
         assert!(matches!(result, Err(ConfigError::DockerHost(_))));
     }
 }

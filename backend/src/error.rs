@@ -1,7 +1,7 @@
 //! The one error type of Berth's HTTP layer: every handler failure becomes a JSON response.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use berth_shared::ErrorBody;
 
@@ -36,12 +36,35 @@ pub enum ApiError {
     /// The request is malformed.
     #[error("{0}")]
     BadRequest(String),
+    /// No valid credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Too many attempts; try again after the given time.
+    #[error("{message}")]
+    TooManyRequests {
+        /// What to tell the user.
+        message: String,
+        /// When to retry.
+        retry_after: std::time::Duration,
+    },
+    /// The request conflicts with the current state (a taken name, the last admin).
+    #[error("{0}")]
+    Conflict(String),
+    /// The body is not JSON.
+    #[error("the request body must be JSON (Content-Type: application/json)")]
+    UnsupportedMediaType,
+    /// The request body is larger than the endpoint accepts.
+    #[error("the request body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
     /// The policy refused the request.
     #[error("{0}")]
     Forbidden(String),
     /// No such console endpoint.
     #[error("no such endpoint: {0}")]
     NotFound(String),
+    /// The object a request names does not exist.
+    #[error("{0}")]
+    Missing(String),
     /// The method is not allowed on this path.
     #[error("method {0} is not allowed here")]
     MethodNotAllowed(String),
@@ -54,11 +77,18 @@ impl ApiError {
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::UnknownEnvironment(_) | ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::UnknownEnvironment(_) | ApiError::NotFound(_) | ApiError::Missing(_) => {
+                StatusCode::NOT_FOUND
+            }
             ApiError::EngineUnreachable { .. } | ApiError::EngineFailed { .. } => {
                 StatusCode::BAD_GATEWAY
             }
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -87,7 +117,53 @@ impl IntoResponse for ApiError {
         if status.is_server_error() {
             tracing::warn!(error = %self, "request failed");
         }
-        (status, Json(ErrorBody::new(self.to_string()))).into_response()
+        let retry_after = match &self {
+            ApiError::TooManyRequests { retry_after, .. } => Some(retry_after.as_secs().max(1)),
+            _ => None,
+        };
+        let mut response = (status, Json(ErrorBody::new(self.to_string()))).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+impl From<crate::auth::AuthError> for ApiError {
+    fn from(error: crate::auth::AuthError) -> Self {
+        match error {
+            crate::auth::AuthError::Store(store) => ApiError::from(store),
+            other => ApiError::Unauthorized(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(error: crate::store::StoreError) -> Self {
+        use crate::store::StoreError;
+        match error {
+            StoreError::Conflict(message) => ApiError::Conflict(message),
+            StoreError::NotFound(what) => ApiError::Missing(format!("{what} does not exist")),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::auth::LoginError> for ApiError {
+    fn from(error: crate::auth::LoginError) -> Self {
+        use crate::auth::LoginError;
+        match error {
+            LoginError::RateLimited(retry_after) => ApiError::TooManyRequests {
+                message: error.to_string(),
+                retry_after,
+            },
+            LoginError::BadCredentials | LoginError::BadSecondFactor => {
+                ApiError::Unauthorized(error.to_string())
+            }
+            LoginError::Store(store) => ApiError::from(store),
+        }
     }
 }
 

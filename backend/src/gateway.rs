@@ -1,12 +1,26 @@
 //! `/engine/{environment}/…`: the one path by which the UI and Docker clients reach an engine.
+//!
+//! Each request is authenticated, checked by the policy, recorded in the audit log when it
+//! changes state, forwarded with its normalised path, and its answer redacted where the role
+//! requires.
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderValue, Method, header};
 use axum::response::Response;
+use http_body_util::BodyExt;
 
+use crate::audit::{self, Action, AuditScope};
+use crate::auth::Principal;
+use crate::auth::extract::client_info;
 use crate::error::ApiError;
-use crate::policy::{self, AccessRequest, Principal};
+use crate::policy::redact::{needs_redaction, redact};
+use crate::policy::{self, Access, EngineRequest};
 use crate::state::AppState;
+
+/// The largest answer that is read whole to be redacted; inspect and list answers that need
+/// redaction are far smaller.
+const REDACTION_LIMIT: usize = 32 * 1024 * 1024;
 
 /// Splits `/engine/{environment}/{path}` into the environment id and the engine path.
 pub fn split_engine_path(path: &str) -> Option<(&str, &str)> {
@@ -18,30 +32,114 @@ pub fn split_engine_path(path: &str) -> Option<(&str, &str)> {
     .filter(|(environment, _)| !environment.is_empty())
 }
 
-/// Authorizes an engine request and forwards it to its environment's engine.
+/// Authenticates, authorizes, audits and forwards an engine request.
 pub async fn handle(
     State(state): State<AppState>,
     request: Request<Body>,
 ) -> Result<Response, ApiError> {
-    let raw_path = request.uri().path().to_owned();
+    let (mut parts, body) = request.into_parts();
+    let principal = Principal::from_request_parts(&mut parts, &state).await?;
+    let client = client_info(&parts);
+    let raw_path = parts.uri.path().to_owned();
     let (environment_id, path) =
         split_engine_path(&raw_path).ok_or_else(|| ApiError::NotFound(raw_path.clone()))?;
     let environment = state
         .environments()
         .get(environment_id)
         .ok_or_else(|| ApiError::UnknownEnvironment(environment_id.to_owned()))?;
-    policy::authorize(
-        &Principal::LoopbackOwner,
-        &AccessRequest {
+    let scope = AuditScope::of(&principal, &client);
+    let method = parts.method.clone();
+    let decision = policy::authorize(
+        &principal.actor(),
+        &EngineRequest {
             environment: environment_id,
-            method: request.method(),
+            method: method.as_str(),
             path,
         },
+    );
+    let authorized = match decision {
+        Ok(authorized) => authorized,
+        Err(denied) => {
+            if !is_read_only(&method) {
+                let action = Action {
+                    environment: Some(environment_id),
+                    operation: denied.operation().unwrap_or("Unknown"),
+                    method: method.as_str(),
+                    target: path,
+                };
+                audit::record(state.store(), &scope, action, 403, Some(denied.to_string())).await?;
+            }
+            return Err(ApiError::Forbidden(denied.to_string()));
+        }
+    };
+    let operation = authorized.operation;
+    let forwarded_path = authorized.path.canonical();
+    let audit_id = if operation.access == Access::Read {
+        None
+    } else {
+        let action = Action {
+            environment: Some(environment_id),
+            operation: operation.id,
+            method: method.as_str(),
+            target: &forwarded_path,
+        };
+        Some(audit::begin(state.store(), &scope, action).await?)
+    };
+
+    let result = crate::engine::proxy::forward(
+        &environment,
+        &forwarded_path,
+        Request::from_parts(parts, body),
     )
-    .map_err(|denied| ApiError::Forbidden(denied.reason))?;
-    crate::engine::proxy::forward(&environment, path, request)
+    .await;
+    let response = match result {
+        Ok(response) => response,
+        Err(error) => {
+            let error = ApiError::from_engine(&environment, error);
+            if let Some(id) = audit_id {
+                audit::complete(
+                    state.store(),
+                    id,
+                    error.status().as_u16(),
+                    Some(error.to_string()),
+                )
+                .await;
+            }
+            return Err(error);
+        }
+    };
+    if let Some(id) = audit_id {
+        audit::complete(state.store(), id, response.status().as_u16(), None).await;
+    }
+    if needs_redaction(operation.id, principal.role) && response.status().is_success() {
+        return redacted(operation.id, response).await;
+    }
+    Ok(response)
+}
+
+fn is_read_only(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD)
+}
+
+/// Reads a JSON answer whole, redacts it, and re-encodes it.
+async fn redacted(operation: &str, response: Response) -> Result<Response, ApiError> {
+    let (mut parts, body) = response.into_parts();
+    let limited = http_body_util::Limited::new(body, REDACTION_LIMIT);
+    let bytes = limited
+        .collect()
         .await
-        .map_err(|error| ApiError::from_engine(&environment, error))
+        .map_err(|error| ApiError::Internal(format!("reading the engine's answer: {error}")))?
+        .to_bytes();
+    let mut value: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|error| ApiError::Internal(format!("the engine's answer is not JSON: {error}")))?;
+    redact(operation, &mut value);
+    let encoded =
+        serde_json::to_vec(&value).map_err(|error| ApiError::Internal(error.to_string()))?;
+    parts.headers.remove(header::TRANSFER_ENCODING);
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(encoded.len()));
+    Ok(Response::from_parts(parts, Body::from(encoded)))
 }
 
 #[cfg(test)]

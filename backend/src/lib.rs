@@ -6,6 +6,8 @@
 
 pub mod api;
 pub mod assets;
+pub mod audit;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod engine;
@@ -15,6 +17,7 @@ pub mod policy;
 pub mod server;
 pub mod state;
 pub mod store;
+pub mod tls;
 
 pub use router::app;
 pub use state::AppState;

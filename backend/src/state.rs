@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::auth::Auth;
 use crate::engine::Environments;
 use crate::store::Store;
 
@@ -14,17 +15,14 @@ pub struct AppState {
 #[derive(Debug)]
 struct Inner {
     environments: Environments,
-    store: Store,
+    auth: Auth,
 }
 
 impl AppState {
     /// Builds the state from its parts.
-    pub fn new(environments: Environments, store: Store) -> Self {
+    pub fn new(environments: Environments, auth: Auth) -> Self {
         Self {
-            inner: Arc::new(Inner {
-                environments,
-                store,
-            }),
+            inner: Arc::new(Inner { environments, auth }),
         }
     }
 
@@ -33,8 +31,13 @@ impl AppState {
         &self.inner.environments
     }
 
+    /// Authentication: sessions, tokens, sign-in.
+    pub fn auth(&self) -> &Auth {
+        &self.inner.auth
+    }
+
     /// The SQLite store.
     pub fn store(&self) -> &Store {
-        &self.inner.store
+        self.inner.auth.store()
     }
 }

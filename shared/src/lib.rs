@@ -3,9 +3,11 @@
 //! Architecture invariant: if a type is serialised, it lives here. This crate does no IO and
 //! builds for both `wasm32-unknown-unknown` and the native target.
 
+pub mod access;
 pub mod api;
 pub mod engine;
 pub mod error;
+pub mod secrets;
 pub mod version;
 
 pub use error::ErrorBody;

@@ -2,13 +2,13 @@
 
 use std::process::Command;
 
-use crate::support::{Berth, TestContainer, delete, docker, docker_host, get, post, unique_name};
+use crate::support::{Berth, TestContainer, docker, docker_host, unique_name};
 
 #[test]
 fn lists_a_container_started_on_the_engine() {
     let container = TestContainer::running("list");
     let berth = Berth::start();
-    let reply = get(&berth.url("/engine/local/containers/json?all=1"));
+    let reply = berth.admin().get("/engine/local/containers/json?all=1");
     assert_eq!(reply.status, 200);
     let rows: Vec<berth_shared::engine::container::ContainerSummary> =
         serde_json::from_str(&reply.body).expect("the shared model decodes the engine's list");
@@ -38,9 +38,9 @@ fn passes_filters_and_explicit_versions_through() {
             }
         })
         .collect();
-    let reply = get(&berth.url(&format!(
+    let reply = berth.admin().get(&format!(
         "/engine/local/v1.41/containers/json?filters={encoded}"
-    )));
+    ));
     assert_eq!(reply.status, 200, "{}", reply.body);
     let rows = reply.json();
     assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
@@ -50,19 +50,19 @@ fn passes_filters_and_explicit_versions_through() {
 fn stops_and_starts_a_container() {
     let container = TestContainer::running("lifecycle");
     let berth = Berth::start();
-    let stop = post(&berth.url(&format!(
+    let stop = berth.admin().post(&format!(
         "/engine/local/containers/{}/stop?t=0",
         container.name
-    )));
+    ));
     assert_eq!(stop.status, 204, "{}", stop.body);
     assert_eq!(
         docker(&["inspect", "-f", "{{.State.Status}}", &container.name]),
         "exited"
     );
-    let start = post(&berth.url(&format!(
+    let start = berth.admin().post(&format!(
         "/engine/local/containers/{}/start",
         container.name
-    )));
+    ));
     assert_eq!(start.status, 204, "{}", start.body);
     assert_eq!(
         docker(&["inspect", "-f", "{{.State.Status}}", &container.name]),
@@ -75,7 +75,9 @@ fn removes_a_container() {
     let name = unique_name("remove");
     docker(&["create", "--name", &name, "busybox:latest", "true"]);
     let berth = Berth::start();
-    let reply = delete(&berth.url(&format!("/engine/local/containers/{name}?force=true")));
+    let reply = berth
+        .admin()
+        .delete(&format!("/engine/local/containers/{name}?force=true"));
     assert_eq!(reply.status, 204, "{}", reply.body);
     let inspect = Command::new("docker")
         .args(["inspect", &name])
@@ -88,7 +90,9 @@ fn removes_a_container() {
 #[test]
 fn engine_errors_come_back_as_the_engine_sent_them() {
     let berth = Berth::start();
-    let reply = get(&berth.url("/engine/local/containers/berth-no-such-container/json"));
+    let reply = berth
+        .admin()
+        .get("/engine/local/containers/berth-no-such-container/json");
     assert_eq!(reply.status, 404);
     let message = reply.json()["message"].as_str().unwrap().to_owned();
     assert!(message.contains("No such container"), "{message}");
@@ -97,7 +101,7 @@ fn engine_errors_come_back_as_the_engine_sent_them() {
 #[test]
 fn an_unknown_environment_is_a_json_404() {
     let berth = Berth::start();
-    let reply = get(&berth.url("/engine/elsewhere/containers/json"));
+    let reply = berth.admin().get("/engine/elsewhere/containers/json");
     assert_eq!(reply.status, 404);
     assert_eq!(reply.json()["message"], "no such environment: elsewhere");
 }
@@ -105,7 +109,9 @@ fn an_unknown_environment_is_a_json_404() {
 #[test]
 fn dot_segments_never_reach_the_engine() {
     let berth = Berth::start();
-    let reply = post(&berth.url("/engine/local/containers/x/%2E%2E/create"));
+    let reply = berth
+        .admin()
+        .post("/engine/local/containers/x/%2E%2E/create");
     assert!(
         reply.status == 403 || reply.status == 404,
         "{} {}",
@@ -118,13 +124,11 @@ fn dot_segments_never_reach_the_engine() {
 fn the_docker_cli_works_through_the_gateway() {
     let container = TestContainer::running("cli");
     let berth = Berth::start();
-    let host = format!(
-        "tcp://{}/engine/local",
-        berth.base.trim_start_matches("http://")
-    );
-    let names = crate::support::docker_at(&host, &["ps", "--format", "{{.Names}}"]);
+    let (host, config) = berth.docker_cli_config(&berth.admin_token);
+    let cli = |args: &[&str]| crate::support::docker_through(&host, config.path(), args);
+    let names = cli(&["ps", "--format", "{{.Names}}"]);
     assert!(names.lines().any(|line| line == container.name), "{names}");
-    let version = crate::support::docker_at(&host, &["version", "--format", "{{.Server.Version}}"]);
+    let version = cli(&["version", "--format", "{{.Server.Version}}"]);
     assert_eq!(
         version,
         docker(&["version", "--format", "{{.Server.Version}}"])

@@ -23,9 +23,18 @@ fn reports_the_engine_and_the_negotiated_version() {
 }
 
 #[test]
+fn anonymous_callers_see_reachability_but_no_details() {
+    let berth = Berth::start_with_engine("unix:///nonexistent/berth-test/docker.sock");
+    let local = get(&berth.url("/api/health")).json()["environments"][0].clone();
+    assert_eq!(local["reachable"], false);
+    assert_eq!(local["endpoint"], "");
+    assert_eq!(local["error"], serde_json::Value::Null);
+}
+
+#[test]
 fn an_unreachable_engine_is_reported_not_fatal() {
     let berth = Berth::start_with_engine("unix:///nonexistent/berth-test/docker.sock");
-    let reply = get(&berth.url("/api/health"));
+    let reply = berth.admin().get("/api/health");
     assert_eq!(reply.status, 200);
     let local = &reply.json()["environments"][0];
     assert_eq!(local["reachable"], false);
@@ -34,7 +43,7 @@ fn an_unreachable_engine_is_reported_not_fatal() {
         "{local}"
     );
 
-    let proxied = get(&berth.url("/engine/local/containers/json"));
+    let proxied = berth.admin().get("/engine/local/containers/json");
     assert_eq!(proxied.status, 502);
     let message = proxied.json()["message"].as_str().unwrap().to_owned();
     assert!(

@@ -9,4 +9,5 @@ mod support;
 mod cli;
 mod gateway;
 mod health;
+mod security;
 mod ui;

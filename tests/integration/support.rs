@@ -35,6 +35,29 @@ pub fn docker_at(host: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
+/// Runs the docker CLI through Berth's gateway (`host` from [`Berth::docker_cli_config`]) and
+/// returns its trimmed stdout, failing on error.
+pub fn docker_through(host: &str, config: &Path, args: &[&str]) -> String {
+    let output = docker_through_output(host, config, args);
+    assert!(
+        output.status.success(),
+        "docker {args:?} through Berth failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// Runs the docker CLI through Berth's gateway and returns its whole output, whatever the
+/// exit status.
+pub fn docker_through_output(host: &str, config: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("docker")
+        .args(args)
+        .env("DOCKER_HOST", host)
+        .env("DOCKER_CONFIG", config)
+        .output()
+        .expect("the docker CLI runs")
+}
+
 /// A unique name for a test's engine objects, so tests never see each other's.
 pub fn unique_name(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
@@ -78,13 +101,19 @@ impl Drop for TestContainer {
     }
 }
 
-/// A `berth serve` process on an ephemeral loopback port, killed when dropped.
+/// A `berth serve` process on an ephemeral loopback port, killed when dropped. It starts with
+/// an admin user and an admin API token; [`Berth::token_for`] adds users of other roles.
 pub struct Berth {
     child: Child,
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub base: String,
-    _data_dir: tempfile::TempDir,
+    data_dir: tempfile::TempDir,
+    /// The admin's API token.
+    pub admin_token: String,
 }
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "correct horse battery staple";
 
 impl Berth {
     /// Serves against the private engine.
@@ -95,30 +124,82 @@ impl Berth {
     /// Serves against the engine at `docker_host`, which need not be reachable.
     pub fn start_with_engine(docker_host: &str) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let mut child = berth_command(data_dir.path())
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env("DOCKER_HOST", docker_host)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("berth starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(url) = line.strip_prefix("Berth is ready at ") {
-                    let _ = sender.send(url.trim_end_matches('/').to_owned());
-                }
-            }
-        });
-        let base = receiver
-            .recv_timeout(Duration::from_secs(30))
-            .expect("berth prints its URL within 30 s");
+        let admin_token = provision(data_dir.path(), "admin", "admin");
+        let (child, base, _) = spawn_serve(data_dir.path(), docker_host, &[]);
         Self {
             child,
             base,
-            _data_dir: data_dir,
+            data_dir,
+            admin_token,
         }
+    }
+
+    /// Serves with no users at all, returning the set-up token it printed.
+    pub fn start_fresh() -> (Self, String) {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let (child, base, setup_token) = spawn_serve(data_dir.path(), &docker_host(), &[]);
+        let setup_token = setup_token.expect("a fresh Berth prints a set-up token");
+        let berth = Self {
+            child,
+            base,
+            data_dir,
+            admin_token: String::new(),
+        };
+        (berth, setup_token)
+    }
+
+    /// Serves with extra `serve` arguments (such as TLS files), with an admin provisioned.
+    pub fn start_with_args(args: &[&str]) -> Self {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let admin_token = provision(data_dir.path(), "admin", "admin");
+        let (child, base, _) = spawn_serve(data_dir.path(), &docker_host(), args);
+        Self {
+            child,
+            base,
+            data_dir,
+            admin_token,
+        }
+    }
+
+    /// Creates a user named after `role` (once) and returns a new API token of theirs.
+    pub fn token_for(&self, role: &str) -> String {
+        provision(self.data_dir.path(), role, role)
+    }
+
+    /// The data directory, for running `berth` subcommands against this server's store.
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
+    /// An HTTP client authenticated as the admin.
+    pub fn admin(&self) -> Client {
+        Client::new(&self.base, Some(&self.admin_token))
+    }
+
+    /// An HTTP client with `token`.
+    pub fn with_token(&self, token: &str) -> Client {
+        Client::new(&self.base, Some(token))
+    }
+
+    /// An HTTP client without credentials.
+    pub fn anonymous(&self) -> Client {
+        Client::new(&self.base, None)
+    }
+
+    /// `tcp://HOST:PORT/engine/local` and a DOCKER_CONFIG directory whose config.json sends
+    /// `token`, so the docker CLI uses Berth as its gateway unchanged.
+    pub fn docker_cli_config(&self, token: &str) -> (String, tempfile::TempDir) {
+        let config = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            config.path().join("config.json"),
+            format!(r#"{{"HttpHeaders":{{"Authorization":"Bearer {token}"}}}}"#),
+        )
+        .expect("write config.json");
+        let host = format!(
+            "tcp://{}/engine/local",
+            self.base.trim_start_matches("http://")
+        );
+        (host, config)
     }
 
     /// The absolute URL of `path`.
@@ -151,6 +232,95 @@ impl Drop for Berth {
     }
 }
 
+/// Starts `berth serve` on an ephemeral port and waits for the URL it prints; also returns the
+/// set-up token when it prints one.
+fn spawn_serve(
+    data_dir: &Path,
+    docker_host: &str,
+    extra: &[&str],
+) -> (Child, String, Option<String>) {
+    let mut child = berth_command(data_dir)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env("DOCKER_HOST", docker_host)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("berth starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut token = None;
+        let mut expecting_token = false;
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if expecting_token {
+                token = Some(line.trim().to_owned());
+                expecting_token = false;
+            } else if line.starts_with("No users yet.") {
+                expecting_token = true;
+            } else if let Some(url) = line.strip_prefix("Berth is ready at ") {
+                let _ = sender.send((url.trim_end_matches('/').to_owned(), token.take()));
+            }
+        }
+    });
+    let (base, token) = receiver
+        .recv_timeout(Duration::from_secs(30))
+        .expect("berth prints its URL within 30 s");
+    (child, base, token)
+}
+
+/// Adds user `username` with `role` (unless it exists) and creates a token for them through
+/// the command line, returning the token (the last line `berth token create` prints).
+pub fn provision(data_dir: &Path, username: &str, role: &str) -> String {
+    let exists = berth_command(data_dir)
+        .args(["user", "list"])
+        .output()
+        .map(|output| {
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .any(|line| line.split_whitespace().next() == Some(username))
+        })
+        .unwrap_or(false);
+    if !exists {
+        let mut child = berth_command(data_dir)
+            .args([
+                "user",
+                "add",
+                "--username",
+                username,
+                "--role",
+                role,
+                "--password-stdin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("berth user add runs");
+        use std::io::Write as _;
+        writeln!(child.stdin.take().expect("stdin"), "{PASSWORD}").expect("write the password");
+        assert!(
+            child.wait().expect("berth user add").success(),
+            "berth user add {username} failed"
+        );
+    }
+    let name = unique_name("token");
+    let output = berth_command(data_dir)
+        .args(["token", "create", "--user", username, "--name", &name])
+        .output()
+        .expect("berth token create runs");
+    assert!(
+        output.status.success(),
+        "token create failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .last()
+        .expect("the token is the last line")
+        .trim()
+        .to_owned()
+}
+
 /// The `berth` binary with a private data directory and no inherited Berth settings.
 pub fn berth_command(data_dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_berth"));
@@ -168,6 +338,83 @@ pub fn signal(pid: u32, name: &str) {
         .status()
         .expect("kill runs");
     assert!(status.success(), "kill -{name} {pid} failed");
+}
+
+/// HTTP requests to Berth, with or without a bearer token.
+#[derive(Debug, Clone)]
+pub struct Client {
+    base: String,
+    token: Option<String>,
+}
+
+impl Client {
+    fn new(base: &str, token: Option<&str>) -> Self {
+        Self {
+            base: base.to_owned(),
+            token: token.map(str::to_owned),
+        }
+    }
+
+    fn authorize<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        match &self.token {
+            Some(token) => request.header("authorization", &format!("Bearer {token}")),
+            None => request,
+        }
+    }
+
+    /// `GET path`.
+    pub fn get(&self, path: &str) -> Reply {
+        reply(
+            self.authorize(agent().get(&format!("{}{path}", self.base)))
+                .call(),
+        )
+    }
+
+    /// `POST path` with an empty body.
+    pub fn post(&self, path: &str) -> Reply {
+        reply(
+            self.authorize(agent().post(&format!("{}{path}", self.base)))
+                .send_empty(),
+        )
+    }
+
+    /// `POST path` with a JSON body.
+    pub fn post_json(&self, path: &str, body: &serde_json::Value) -> Reply {
+        reply(
+            self.authorize(agent().post(&format!("{}{path}", self.base)))
+                .header("content-type", "application/json")
+                .send(body.to_string()),
+        )
+    }
+
+    /// `DELETE path`.
+    pub fn delete(&self, path: &str) -> Reply {
+        reply(
+            self.authorize(agent().delete(&format!("{}{path}", self.base)))
+                .call(),
+        )
+    }
+
+    /// Any method, with extra headers and an optional body.
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Reply {
+        let uri = format!("{}{path}", self.base);
+        let mut builder = http::Request::builder().method(method).uri(uri);
+        if let Some(token) = &self.token {
+            builder = builder.header("authorization", format!("Bearer {token}"));
+        }
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let body = body.unwrap_or_default().to_owned();
+        let request = builder.body(body).expect("a valid request");
+        reply(agent().run(request))
+    }
 }
 
 /// An HTTP agent that returns error statuses as responses instead of errors.
@@ -224,17 +471,7 @@ fn reply(response: Result<http::Response<ureq::Body>, ureq::Error>) -> Reply {
     }
 }
 
-/// `GET url`.
+/// `GET url` without credentials.
 pub fn get(url: &str) -> Reply {
     reply(agent().get(url).call())
-}
-
-/// `POST url` with an empty body.
-pub fn post(url: &str) -> Reply {
-    reply(agent().post(url).send_empty())
-}
-
-/// `DELETE url`.
-pub fn delete(url: &str) -> Reply {
-    reply(agent().delete(url).call())
 }

@@ -1,19 +1,46 @@
 //! The console's own endpoints under `/api`.
 
 use axum::Router;
-use axum::extract::OriginalUri;
-use axum::routing::get;
+use axum::extract::{DefaultBodyLimit, OriginalUri};
+use axum::routing::{delete, get, post};
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
+mod account;
+mod audit;
+mod auth;
 mod health;
+pub mod json;
+mod tokens;
+mod users;
 
 /// The `/api` routes; anything else under `/api` is a JSON 404, never the UI.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", get(health::health))
+        .route("/auth/session", get(auth::session))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/logout-everywhere", post(auth::logout_everywhere))
+        .route("/auth/setup", post(auth::setup))
+        .route("/account/password", post(account::change_password))
+        .route("/account/totp/setup", post(account::totp_setup))
+        .route("/account/totp/enable", post(account::totp_enable))
+        .route("/account/totp/disable", post(account::totp_disable))
+        .route("/account/sessions", get(account::sessions))
+        .route("/account/sessions/{handle}", delete(account::end_session))
+        .route("/tokens", get(tokens::list).post(tokens::create))
+        .route("/tokens/{id}", delete(tokens::revoke))
+        .route("/users", get(users::list).post(users::create))
+        .route(
+            "/users/{id}",
+            axum::routing::patch(users::update).delete(users::remove),
+        )
+        .route("/audit", get(audit::list))
+        .route("/audit/export", get(audit::export))
         .fallback(|OriginalUri(uri): OriginalUri| async move {
             ApiError::NotFound(uri.path().to_owned())
         })
+        .layer(DefaultBodyLimit::max(json::BODY_LIMIT))
 }

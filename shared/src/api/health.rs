@@ -1,4 +1,4 @@
-//! The console's own API: what `/api/…` endpoints send and accept.
+//! `GET /api/health`: whether Berth is up and how each engine is doing.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,8 +1,17 @@
 //! Berth's SQLite store: one database file in the data directory, in WAL mode, upgraded by
-//! numbered migrations.
+//! numbered migrations. Users, sessions, API tokens, the audit log and settings live here.
 //!
 //! Architecture invariant: only this module runs SQL. Callers get typed methods, and the
 //! blocking SQLite calls run on tokio's blocking pool, never on a reactor thread.
+
+mod audit;
+mod sessions;
+mod tokens;
+mod users;
+
+pub use sessions::{SessionRecord, SessionSummary};
+pub use tokens::{TokenRecord, TokenSummary};
+pub use users::{NewUser, User};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -22,6 +31,64 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL,
         updated_at INTEGER NOT NULL DEFAULT (unixepoch())
     ) STRICT;",
+    // 2: users with optional TOTP, their recovery codes, browser sessions, API tokens, audit.
+    "CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'viewer')),
+        totp_secret TEXT,
+        totp_pending TEXT,
+        totp_last_step INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        password_changed_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE recovery_codes (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        code_hash TEXT NOT NULL,
+        used_at INTEGER,
+        PRIMARY KEY (user_id, code_hash)
+    ) STRICT;
+    CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY NOT NULL,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        csrf_token TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        remote_addr TEXT NOT NULL,
+        user_agent TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX sessions_by_user ON sessions(user_id);
+    CREATE TABLE api_tokens (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        prefix TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        last_used_at INTEGER,
+        revoked_at INTEGER,
+        UNIQUE (user_id, name)
+    ) STRICT;
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at_ms INTEGER NOT NULL,
+        actor TEXT,
+        role TEXT,
+        credential TEXT NOT NULL,
+        source TEXT NOT NULL,
+        remote_addr TEXT NOT NULL,
+        environment TEXT,
+        operation TEXT NOT NULL,
+        method TEXT NOT NULL,
+        target TEXT NOT NULL,
+        status INTEGER,
+        detail TEXT
+    ) STRICT;
+    CREATE INDEX audit_by_time ON audit(at_ms);
+    CREATE INDEX audit_by_actor ON audit(actor, at_ms);",
 ];
 
 /// Why the store failed.
@@ -51,6 +118,34 @@ pub enum StoreError {
     /// A blocking task was cancelled or panicked.
     #[error("database task failed: {0}")]
     Task(String),
+    /// A unique name is taken, or the change would break a rule (such as removing the last
+    /// admin); the text says which.
+    #[error("{0}")]
+    Conflict(String),
+    /// The named object does not exist.
+    #[error("{0} does not exist")]
+    NotFound(String),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to [`StoreError::Conflict`] naming `what`.
+    fn conflict_as(error: rusqlite::Error, what: impl FnOnce() -> String) -> StoreError {
+        match error {
+            rusqlite::Error::SqliteFailure(failure, _)
+                if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+            {
+                StoreError::Conflict(what())
+            }
+            other => StoreError::Sqlite(other),
+        }
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
 }
 
 /// A handle to the store. Cheap to clone.
@@ -87,14 +182,14 @@ impl Store {
     async fn call<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let connection = Arc::clone(&self.connection);
         tokio::task::spawn_blocking(move || {
             let mut connection = connection
                 .lock()
                 .unwrap_or_else(|poison| poison.into_inner());
-            work(&mut connection).map_err(StoreError::from)
+            work(&mut connection)
         })
         .await
         .map_err(|error| StoreError::Task(error.to_string()))?
@@ -104,11 +199,11 @@ impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         let key = key.to_owned();
         self.call(move |connection| {
-            connection
+            Ok(connection
                 .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
                     row.get(0)
                 })
-                .optional()
+                .optional()?)
         })
         .await
     }
@@ -129,7 +224,7 @@ impl Store {
 
     /// The schema version the database is at.
     pub async fn schema_version(&self) -> Result<usize, StoreError> {
-        self.call(|connection| user_version(connection)).await
+        self.call(|connection| Ok(user_version(connection)?)).await
     }
 }
 

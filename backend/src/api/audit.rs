@@ -1,0 +1,105 @@
+//! The audit log, for admins: a filtered, paged view and a JSON-lines export.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use berth_shared::access::Role;
+use berth_shared::api::audit::{AuditPage, AuditQuery};
+
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+fn require_admin(principal: &Principal) -> Result<(), ApiError> {
+    if principal.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "Berth denies the audit log to {} '{}': it needs the admin role",
+            principal.role, principal.username
+        )))
+    }
+}
+
+/// `GET /api/audit`: newest first; `before_id` pages.
+pub async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(query): Query<AuditQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
+    require_admin(&principal)?;
+    let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    // One more than asked tells whether another page exists.
+    let mut events = state
+        .store()
+        .audit(AuditQuery {
+            limit: Some(limit + 1),
+            ..query
+        })
+        .await?;
+    let next_before_id = if events.len() > limit as usize {
+        events.truncate(limit as usize);
+        events.last().map(|event| event.id)
+    } else {
+        None
+    };
+    Ok(Json(AuditPage {
+        events,
+        next_before_id,
+    }))
+}
+
+/// `GET /api/audit/export`: every matching record as JSON lines, streamed page by page so a
+/// large log never sits in memory.
+pub async fn export(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(query): Query<AuditQuery>,
+) -> Result<Response, ApiError> {
+    require_admin(&principal)?;
+    let store = state.store().clone();
+    let stream = futures_util::stream::unfold(Some(query), move |cursor| {
+        let store = store.clone();
+        async move {
+            let query = cursor?;
+            let page = match store
+                .audit(AuditQuery {
+                    limit: Some(1000),
+                    ..query.clone()
+                })
+                .await
+            {
+                Ok(page) => page,
+                Err(error) => return Some((Err(std::io::Error::other(error.to_string())), None)),
+            };
+            if page.is_empty() {
+                return None;
+            }
+            let mut lines = Vec::new();
+            for event in &page {
+                if serde_json::to_writer(&mut lines, event).is_err() {
+                    return Some((Err(std::io::Error::other("encoding an audit record")), None));
+                }
+                lines.push(b'\n');
+            }
+            let next = (page.len() == 1000).then(|| AuditQuery {
+                before_id: page.last().map(|e| e.id),
+                ..query
+            });
+            Some((Ok::<_, std::io::Error>(bytes::Bytes::from(lines)), next))
+        }
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/x-ndjson"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"berth-audit.jsonl\"",
+            ),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}

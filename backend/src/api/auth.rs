@@ -1,0 +1,247 @@
+//! Signing in and out, and first-run set-up.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use berth_shared::api::auth::{
+    LoginRequest, LoginResponse, SessionInfo, SessionState, SetupRequest,
+};
+
+use crate::api::json::ApiJson;
+use crate::audit::{self, Action, AuditScope};
+use crate::auth::{ClientInfo, Credential, LoginOutcome, Principal, cookie, password};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::NewUser;
+
+/// `GET /api/auth/session`: who is signed in; never an error for a signed-out browser.
+pub async fn session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<SessionState>, ApiError> {
+    let signed_out = || async {
+        Ok::<_, ApiError>(Json(SessionState::SignedOut {
+            setup_required: state.auth().setup_required().await?,
+        }))
+    };
+    let principal = match state.auth().authenticate(&headers).await {
+        Ok(Some(principal)) => principal,
+        Ok(None) | Err(crate::auth::AuthError::SessionEnded) => return signed_out().await,
+        Err(error) => return Err(error.into()),
+    };
+    let Credential::Session {
+        csrf_token,
+        expires_at,
+        ..
+    } = principal.credential
+    else {
+        return signed_out().await;
+    };
+    let user = state
+        .store()
+        .user(principal.user_id)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("the user no longer exists".into()))?;
+    Ok(Json(SessionState::SignedIn(SessionInfo {
+        username: user.username,
+        role: user.role,
+        csrf_token,
+        totp_enabled: user.totp_secret.is_some(),
+        expires_at,
+    })))
+}
+
+/// `POST /api/auth/login`.
+pub async fn login(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    refuse_foreign_origin(&headers)?;
+    let username = request.username.clone();
+    let action = Action {
+        environment: None,
+        operation: "Login",
+        method: "POST",
+        target: &username,
+    };
+    match state.auth().login(request, &client).await {
+        Ok(LoginOutcome::SignedIn { token, session }) => {
+            let scope = AuditScope::anonymous(Some(&username), &client);
+            audit::record(state.store(), &scope, action, 200, None).await?;
+            let max_age = state.auth().session_policy().lifetime.as_secs() as i64;
+            let cookie = cookie::set(&token, max_age, state.auth().secure_cookies());
+            Ok((
+                [(header::SET_COOKIE, cookie)],
+                Json(LoginResponse::SignedIn { session }),
+            )
+                .into_response())
+        }
+        Ok(LoginOutcome::SecondFactorRequired) => {
+            Ok(Json(LoginResponse::SecondFactorRequired).into_response())
+        }
+        Err(error) => {
+            let error = ApiError::from(error);
+            let scope = AuditScope::anonymous(Some(&username), &client);
+            audit::record(
+                state.store(),
+                &scope,
+                action,
+                error.status().as_u16(),
+                Some(error.to_string()),
+            )
+            .await?;
+            Err(error)
+        }
+    }
+}
+
+/// `POST /api/auth/logout`: ends this session.
+pub async fn logout(
+    State(state): State<AppState>,
+    principal: Principal,
+    client: ClientInfo,
+) -> Result<Response, ApiError> {
+    if let Credential::Session { id_hash, .. } = &principal.credential {
+        state.store().delete_session(id_hash).await?;
+    }
+    let scope = AuditScope::of(&principal, &client).through("console");
+    let action = Action {
+        environment: None,
+        operation: "Logout",
+        method: "POST",
+        target: &principal.username,
+    };
+    audit::record(state.store(), &scope, action, 204, None).await?;
+    Ok(signed_out_response(&state))
+}
+
+/// `POST /api/auth/logout-everywhere`: ends every session of the user.
+pub async fn logout_everywhere(
+    State(state): State<AppState>,
+    principal: Principal,
+    client: ClientInfo,
+) -> Result<Response, ApiError> {
+    let ended = state
+        .store()
+        .delete_user_sessions(principal.user_id)
+        .await?;
+    let scope = AuditScope::of(&principal, &client).through("console");
+    let action = Action {
+        environment: None,
+        operation: "LogoutEverywhere",
+        method: "POST",
+        target: &principal.username,
+    };
+    audit::record(
+        state.store(),
+        &scope,
+        action,
+        204,
+        Some(format!("{ended} sessions ended")),
+    )
+    .await?;
+    Ok(signed_out_response(&state))
+}
+
+fn signed_out_response(state: &AppState) -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            cookie::clear(state.auth().secure_cookies()),
+        )],
+    )
+        .into_response()
+}
+
+/// `POST /api/auth/setup`: creates the first admin with the set-up token, and signs in.
+pub async fn setup(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<SetupRequest>,
+) -> Result<Response, ApiError> {
+    refuse_foreign_origin(&headers)?;
+    if !state.auth().setup_required().await? {
+        return Err(ApiError::Conflict(
+            "Berth is already set up: sign in instead".into(),
+        ));
+    }
+    if !state.auth().setup_token_matches(&request.setup_token) {
+        return Err(ApiError::Forbidden(
+            "wrong set-up token: use the one `berth serve` printed when it started".into(),
+        ));
+    }
+    let username = validate_username(&request.username)?;
+    let password_hash = hash_password(request.password).await?;
+    let user = state
+        .store()
+        .create_first_admin(NewUser {
+            username: username.clone(),
+            password_hash,
+            role: berth_shared::access::Role::Admin,
+        })
+        .await?
+        .ok_or_else(|| ApiError::Conflict("Berth is already set up: sign in instead".into()))?;
+    state.auth().finish_setup();
+    let scope = AuditScope::anonymous(Some(&username), &client);
+    let action = Action {
+        environment: None,
+        operation: "Setup",
+        method: "POST",
+        target: &username,
+    };
+    audit::record(
+        state.store(),
+        &scope,
+        action,
+        200,
+        Some("first admin created".into()),
+    )
+    .await?;
+    let (token, session) = state.auth().start_session(&user, &client).await?;
+    let max_age = state.auth().session_policy().lifetime.as_secs() as i64;
+    let cookie = cookie::set(&token, max_age, state.auth().secure_cookies());
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(LoginResponse::SignedIn { session }),
+    )
+        .into_response())
+}
+
+/// Sign-in and set-up forms may only be posted from the console's own pages.
+fn refuse_foreign_origin(headers: &HeaderMap) -> Result<(), ApiError> {
+    match crate::auth::origin::classify(headers) {
+        crate::auth::origin::Origin::Foreign(origin) => Err(ApiError::Forbidden(format!(
+            "cross-origin request from {origin} refused"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Checks a user name for an API request.
+pub fn validate_username(username: &str) -> Result<String, ApiError> {
+    crate::auth::validate_username(username)
+        .map_err(|error| ApiError::BadRequest(error.to_string()))
+}
+
+/// Validates and hashes a password on the blocking pool.
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || password::hash(&password))
+        .await
+        .map_err(|error| ApiError::Internal(error.to_string()))?
+        .map_err(|error| match error {
+            password::PasswordError::Hashing(_) => ApiError::Internal(error.to_string()),
+            other => ApiError::BadRequest(format!("password: {other}")),
+        })
+}
+
+/// Checks a password on the blocking pool.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || password::verify(&password, &hash))
+        .await
+        .unwrap_or(false)
+}

@@ -1,0 +1,129 @@
+//! API tokens: each user manages their own; admins see and revoke everyone's.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use berth_shared::access::Role;
+use berth_shared::api::users::{CreatedToken, NewTokenRequest, TokenView};
+use serde::Deserialize;
+
+use crate::api::json::ApiJson;
+use crate::audit::{self, Action, AuditScope};
+use crate::auth::secrets::sha256_hex;
+use crate::auth::{ClientInfo, Principal, new_api_token, token_display_prefix};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::{TokenSummary, now};
+
+/// `?all=true` lists every user's tokens (admins only).
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    all: bool,
+}
+
+/// Converts a stored token for the wire.
+pub fn token_view(summary: TokenSummary) -> TokenView {
+    TokenView {
+        id: summary.token.id,
+        name: summary.token.name,
+        username: summary.username,
+        prefix: summary.token.prefix,
+        created_at: summary.token.created_at,
+        expires_at: summary.token.expires_at,
+        last_used_at: summary.token.last_used_at,
+        revoked_at: summary.token.revoked_at,
+    }
+}
+
+/// `GET /api/tokens`.
+pub async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Vec<TokenView>>, ApiError> {
+    if query.all && principal.role != Role::Admin {
+        return Err(ApiError::Forbidden(
+            "only admins see everyone's tokens".into(),
+        ));
+    }
+    let owner = (!query.all).then_some(principal.user_id);
+    let tokens = state.store().tokens(owner).await?;
+    Ok(Json(tokens.into_iter().map(token_view).collect()))
+}
+
+/// `POST /api/tokens`: a token for the signed-in user, with the user's role.
+pub async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    client: ClientInfo,
+    ApiJson(request): ApiJson<NewTokenRequest>,
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+    let name = request.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::BadRequest(
+            "name: give the token a name of 1 to 100 characters".into(),
+        ));
+    }
+    if request.expires_in_days == Some(0) || request.expires_in_days.is_some_and(|days| days > 3650)
+    {
+        return Err(ApiError::BadRequest(
+            "expires_in_days: choose 1 to 3650 days, or none".into(),
+        ));
+    }
+    let expires_at = request
+        .expires_in_days
+        .map(|days| now() + i64::from(days) * 86_400);
+    let secret = new_api_token();
+    let scope = AuditScope::of(&principal, &client).through("console");
+    let action = Action {
+        environment: None,
+        operation: "TokenCreate",
+        method: "POST",
+        target: &name,
+    };
+    let record = audit::audited(state.store(), &scope, action, 201, async {
+        Ok(state
+            .store()
+            .create_token(
+                principal.user_id,
+                name.clone(),
+                sha256_hex(&secret),
+                token_display_prefix(&secret),
+                expires_at,
+            )
+            .await?)
+    })
+    .await?;
+    let token = token_view(TokenSummary {
+        token: record,
+        username: principal.username.clone(),
+    });
+    Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
+}
+
+/// `DELETE /api/tokens/{id}`: revokes one of the user's tokens, or any token for an admin.
+pub async fn revoke(
+    State(state): State<AppState>,
+    principal: Principal,
+    client: ClientInfo,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let owner = (principal.role != Role::Admin).then_some(principal.user_id);
+    let scope = AuditScope::of(&principal, &client).through("console");
+    let target = format!("token {id}");
+    let action = Action {
+        environment: None,
+        operation: "TokenRevoke",
+        method: "DELETE",
+        target: &target,
+    };
+    audit::audited(state.store(), &scope, action, 204, async {
+        if state.store().revoke_token(id, owner).await? {
+            Ok(StatusCode::NO_CONTENT)
+        } else {
+            Err(ApiError::Missing(format!("no active token {id} of yours")))
+        }
+    })
+    .await
+}

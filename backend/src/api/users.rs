@@ -1,0 +1,176 @@
+//! User administration, for admins.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use berth_shared::access::Role;
+use berth_shared::api::users::{NewUserRequest, UserUpdate, UserView};
+
+use crate::api::auth::{hash_password, validate_username};
+use crate::api::json::ApiJson;
+use crate::audit::{self, Action, AuditScope};
+use crate::auth::{ClientInfo, Principal};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::{NewUser, User};
+
+/// Only admins manage users.
+fn require_admin(principal: &Principal) -> Result<(), ApiError> {
+    if principal.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "Berth denies user administration to {} '{}': it needs the admin role",
+            principal.role, principal.username
+        )))
+    }
+}
+
+/// Converts a stored user for the wire.
+pub fn user_view(user: User) -> UserView {
+    UserView {
+        id: user.id,
+        username: user.username,
+        role: user.role,
+        totp_enabled: user.totp_secret.is_some(),
+        created_at: user.created_at,
+    }
+}
+
+/// `GET /api/users`.
+pub async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<Vec<UserView>>, ApiError> {
+    require_admin(&principal)?;
+    Ok(Json(
+        state
+            .store()
+            .users()
+            .await?
+            .into_iter()
+            .map(user_view)
+            .collect(),
+    ))
+}
+
+/// `POST /api/users`.
+pub async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    client: ClientInfo,
+    ApiJson(request): ApiJson<NewUserRequest>,
+) -> Result<(StatusCode, Json<UserView>), ApiError> {
+    require_admin(&principal)?;
+    let username = validate_username(&request.username)?;
+    let password_hash = hash_password(request.password).await?;
+    let scope = AuditScope::of(&principal, &client).through("console");
+    let detail_target = format!("{username} ({})", request.role);
+    let action = Action {
+        environment: None,
+        operation: "UserCreate",
+        method: "POST",
+        target: &detail_target,
+    };
+    let user = audit::audited(state.store(), &scope, action, 201, async {
+        Ok(state
+            .store()
+            .create_user(NewUser {
+                username: username.clone(),
+                password_hash,
+                role: request.role,
+            })
+            .await?)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(user_view(user))))
+}
+
+/// `PATCH /api/users/{id}`: role, password, or a TOTP reset.
+pub async fn update(
+    State(state): State<AppState>,
+    principal: Principal,
+    client: ClientInfo,
+    Path(id): Path<i64>,
+    ApiJson(update): ApiJson<UserUpdate>,
+) -> Result<Json<UserView>, ApiError> {
+    require_admin(&principal)?;
+    let user = state
+        .store()
+        .user(id)
+        .await?
+        .ok_or_else(|| ApiError::Missing(format!("no user {id}")))?;
+    let password_hash = match update.password {
+        Some(password) => Some(hash_password(password).await?),
+        None => None,
+    };
+    let mut changes = Vec::new();
+    if let Some(role) = update.role {
+        changes.push(format!("role {role}"));
+    }
+    if password_hash.is_some() {
+        changes.push("password reset".to_owned());
+    }
+    if update.reset_totp {
+        changes.push("two-factor reset".to_owned());
+    }
+    if changes.is_empty() {
+        return Err(ApiError::BadRequest(
+            "nothing to change: give role, password or reset_totp".into(),
+        ));
+    }
+    let scope = AuditScope::of(&principal, &client).through("console");
+    let target = format!("{}: {}", user.username, changes.join(", "));
+    let action = Action {
+        environment: None,
+        operation: "UserUpdate",
+        method: "PATCH",
+        target: &target,
+    };
+    audit::audited(state.store(), &scope, action, 200, async {
+        if let Some(role) = update.role {
+            state.store().set_role(id, role).await?;
+        }
+        if let Some(hash) = password_hash {
+            state.store().set_password(id, hash).await?;
+        }
+        if update.reset_totp {
+            state.store().disable_totp(id).await?;
+        }
+        Ok(())
+    })
+    .await?;
+    let updated = state
+        .store()
+        .user(id)
+        .await?
+        .ok_or_else(|| ApiError::Missing(format!("no user {id}")))?;
+    Ok(Json(user_view(updated)))
+}
+
+/// `DELETE /api/users/{id}`: removes the user with their sessions and tokens.
+pub async fn remove(
+    State(state): State<AppState>,
+    principal: Principal,
+    client: ClientInfo,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    require_admin(&principal)?;
+    let user = state
+        .store()
+        .user(id)
+        .await?
+        .ok_or_else(|| ApiError::Missing(format!("no user {id}")))?;
+    let scope = AuditScope::of(&principal, &client).through("console");
+    let action = Action {
+        environment: None,
+        operation: "UserDelete",
+        method: "DELETE",
+        target: &user.username,
+    };
+    audit::audited(state.store(), &scope, action, 204, async {
+        Ok(state.store().delete_user(id).await?)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,148 @@
+//! Recording to the audit log: every state-changing operation, every terminal session, and
+//! every change to users, tokens and sessions.
+//!
+//! Architecture invariant: a record is written before the change is made, and if it cannot be
+//! written the change is not made: audit records are never lost.
+
+use berth_shared::api::audit::AuditEvent;
+
+use crate::auth::{ClientInfo, Principal};
+use crate::error::ApiError;
+use crate::store::Store;
+
+/// Who did something, from where, and through which door.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditScope {
+    actor: Option<String>,
+    role: Option<String>,
+    credential: &'static str,
+    source: &'static str,
+    remote_addr: String,
+}
+
+/// What was done, to what.
+#[derive(Debug, Clone, Copy)]
+pub struct Action<'a> {
+    /// The environment, for engine operations.
+    pub environment: Option<&'a str>,
+    /// The operationId, or a console action such as `UserCreate`.
+    pub operation: &'a str,
+    /// The HTTP method.
+    pub method: &'a str,
+    /// The path or object name.
+    pub target: &'a str,
+}
+
+impl AuditScope {
+    /// An authenticated principal; the source follows its credential (`ui` or `gateway`).
+    pub fn of(principal: &Principal, client: &ClientInfo) -> Self {
+        Self {
+            actor: Some(principal.username.clone()),
+            role: Some(principal.role.to_string()),
+            credential: principal.credential_kind(),
+            source: principal.source(),
+            remote_addr: client.address.clone(),
+        }
+    }
+
+    /// Someone not yet authenticated, such as a failed sign-in for `claimed_name`.
+    pub fn anonymous(claimed_name: Option<&str>, client: &ClientInfo) -> Self {
+        Self {
+            actor: claimed_name.map(str::to_owned),
+            role: None,
+            credential: "none",
+            source: "console",
+            remote_addr: client.address.clone(),
+        }
+    }
+
+    /// The command line, acting directly on the store.
+    pub fn command_line(user: &str) -> Self {
+        Self {
+            actor: Some(user.to_owned()),
+            role: None,
+            credential: "cli",
+            source: "cli",
+            remote_addr: "local".to_owned(),
+        }
+    }
+
+    /// The same scope, coming in through another door (`console`, `terminal`).
+    pub fn through(mut self, source: &'static str) -> Self {
+        self.source = source;
+        self
+    }
+
+    fn event(&self, action: Action<'_>, status: Option<u16>, detail: Option<String>) -> AuditEvent {
+        AuditEvent {
+            id: 0,
+            at_ms: 0,
+            actor: self.actor.clone(),
+            role: self.role.clone(),
+            credential: self.credential.to_owned(),
+            source: self.source.to_owned(),
+            remote_addr: self.remote_addr.clone(),
+            environment: action.environment.map(str::to_owned),
+            operation: action.operation.to_owned(),
+            method: action.method.to_owned(),
+            target: action.target.to_owned(),
+            status,
+            detail,
+        }
+    }
+}
+
+/// Records that an action is starting; fails (so the caller does nothing) if it cannot.
+pub async fn begin(store: &Store, scope: &AuditScope, action: Action<'_>) -> Result<i64, ApiError> {
+    store
+        .append_audit(scope.event(action, None, None))
+        .await
+        .map_err(unwritable)
+}
+
+/// Completes a record with the outcome. The action already happened, so a failure here is
+/// logged; the record written by [`begin`] stays as evidence that it was attempted.
+pub async fn complete(store: &Store, id: i64, status: u16, detail: Option<String>) {
+    if let Err(error) = store.complete_audit(id, status, detail).await {
+        tracing::error!(%error, audit_id = id, "could not complete an audit record");
+    }
+}
+
+/// Records a finished action in one write; fails if it cannot.
+pub async fn record(
+    store: &Store,
+    scope: &AuditScope,
+    action: Action<'_>,
+    status: u16,
+    detail: Option<String>,
+) -> Result<(), ApiError> {
+    store
+        .append_audit(scope.event(action, Some(status), detail))
+        .await
+        .map(drop)
+        .map_err(unwritable)
+}
+
+fn unwritable(error: crate::store::StoreError) -> ApiError {
+    ApiError::Internal(format!(
+        "the audit log could not be written, so nothing was done: {error}"
+    ))
+}
+
+/// Runs `change` between a [`begin`] and a [`complete`]: the change happens only if it could be
+/// recorded, and the record ends with `success_status` or the error's status.
+pub async fn audited<T>(
+    store: &Store,
+    scope: &AuditScope,
+    action: Action<'_>,
+    success_status: u16,
+    change: impl Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    let id = begin(store, scope, action).await?;
+    let result = change.await;
+    match &result {
+        Ok(_) => complete(store, id, success_status, None).await,
+        Err(error) => complete(store, id, error.status().as_u16(), Some(error.to_string())).await,
+    }
+    result
+}

@@ -1,0 +1,83 @@
+//! `berth serve` and its settings.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::config::ServeConfig;
+
+/// Settings of `berth serve`; each flag can also be set through its environment variable.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    berth serve\n  \
+    berth serve --listen 127.0.0.1:9000 --data-dir /srv/berth\n  \
+    berth serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem\n  \
+    DOCKER_HOST=tcp://10.0.0.5:2375 berth serve")]
+pub struct ServeArgs {
+    /// The address and port to listen on. Addresses other than loopback need TLS
+    /// (--tls-cert and --tls-key) or --insecure-listen.
+    #[arg(
+        long,
+        env = "BERTH_LISTEN",
+        default_value = "127.0.0.1:8080",
+        value_name = "ADDR:PORT"
+    )]
+    pub listen: String,
+
+    /// The directory for Berth's SQLite store. Defaults to /var/lib/berth for root, else
+    /// $XDG_DATA_HOME/berth or ~/.local/share/berth.
+    #[arg(long, env = "BERTH_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// The Docker engine of the `local` environment: unix:///path/to/docker.sock or
+    /// tcp://host:port.
+    #[arg(
+        long,
+        env = "DOCKER_HOST",
+        default_value = "unix:///var/run/docker.sock",
+        value_name = "URL"
+    )]
+    pub docker_host: String,
+
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key).
+    #[arg(
+        long,
+        env = "BERTH_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The PEM private key of --tls-cert.
+    #[arg(
+        long,
+        env = "BERTH_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
+
+    /// Allow plain HTTP on a non-loopback address, for use behind a TLS-terminating proxy.
+    /// Passwords and session cookies cross the network in the clear without one.
+    #[arg(long, env = "BERTH_INSECURE_LISTEN")]
+    pub insecure_listen: bool,
+}
+
+/// Validates the settings and serves until a shutdown signal.
+pub fn run(args: ServeArgs) -> ExitCode {
+    let config = match ServeConfig::new(args) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("berth: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match crate::server::run(config) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("berth: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

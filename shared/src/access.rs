@@ -1,0 +1,134 @@
+//! Roles and the kinds of access they grant; shared so the UI can hide what a role may not do.
+//! The backend's policy decides; the UI only mirrors it.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A user's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Truly read-only: lists, inspects, logs, stats, events, top and df.
+    Viewer,
+    /// Runs workloads: container lifecycle, exec and attach, files, images, networks, volumes.
+    Operator,
+    /// Everything, including users, tokens, settings, swarm administration, plugins and audit.
+    Admin,
+}
+
+/// What an operation needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    /// Reading state, without secrets or file contents.
+    Read,
+    /// Downloading file contents: archives, exports, saved images.
+    Download,
+    /// Running commands in containers or attaching to them.
+    Exec,
+    /// Changing workloads: create, start, stop, remove, pull, build, prune…
+    Operate,
+    /// Administering the engine and Berth: swarm membership, plugins, users, audit.
+    Admin,
+}
+
+impl Role {
+    /// Every role, least privileged first.
+    pub const ALL: [Role; 3] = [Role::Viewer, Role::Operator, Role::Admin];
+
+    /// Whether this role grants `access`.
+    pub fn allows(self, access: Access) -> bool {
+        match self {
+            Role::Admin => true,
+            Role::Operator => access != Access::Admin,
+            Role::Viewer => access == Access::Read,
+        }
+    }
+
+    /// The role's name, as stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Operator => "operator",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a string is not a role.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a role; use admin, operator or viewer")]
+pub struct ParseRoleError(pub String);
+
+impl FromStr for Role {
+    type Err = ParseRoleError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "viewer" => Ok(Role::Viewer),
+            "operator" => Ok(Role::Operator),
+            "admin" => Ok(Role::Admin),
+            other => Err(ParseRoleError(other.to_owned())),
+        }
+    }
+}
+
+impl fmt::Display for Access {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Access::Read => "read",
+            Access::Download => "download",
+            Access::Exec => "exec",
+            Access::Operate => "operate",
+            Access::Admin => "admin",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn viewers_only_read() {
+        assert!(Role::Viewer.allows(Access::Read));
+        for access in [
+            Access::Download,
+            Access::Exec,
+            Access::Operate,
+            Access::Admin,
+        ] {
+            assert!(!Role::Viewer.allows(access), "{access}");
+        }
+    }
+
+    #[test]
+    fn operators_do_everything_but_administer() {
+        for access in [
+            Access::Read,
+            Access::Download,
+            Access::Exec,
+            Access::Operate,
+        ] {
+            assert!(Role::Operator.allows(access), "{access}");
+        }
+        assert!(!Role::Operator.allows(Access::Admin));
+        assert!(Role::Admin.allows(Access::Admin));
+    }
+
+    #[test]
+    fn roles_parse_and_print() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+        assert!("root".parse::<Role>().is_err());
+    }
+}

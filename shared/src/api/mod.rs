@@ -1,0 +1,8 @@
+//! The console's own API: what `/api/…` endpoints send and accept.
+
+pub mod audit;
+pub mod auth;
+pub mod health;
+pub mod users;
+
+pub use health::{EngineSummary, EnvironmentHealth, Health};

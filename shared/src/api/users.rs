@@ -1,0 +1,83 @@
+//! Users and API tokens, as the admin pages and the account page see them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::access::Role;
+
+/// A user, without secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    /// The id.
+    pub id: i64,
+    /// The name.
+    pub username: String,
+    /// The role.
+    pub role: Role,
+    /// Whether TOTP is on.
+    pub totp_enabled: bool,
+    /// When the user was created, Unix seconds.
+    pub created_at: i64,
+}
+
+/// `POST /api/users`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUserRequest {
+    /// The name.
+    pub username: String,
+    /// The role.
+    pub role: Role,
+    /// The initial password.
+    pub password: String,
+}
+
+/// `PATCH /api/users/{id}`: each field changes only when present.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserUpdate {
+    /// A new role.
+    pub role: Option<Role>,
+    /// A new password; ends the user's sessions.
+    pub password: Option<String>,
+    /// Turns the user's TOTP off, for a user who lost their device and codes.
+    pub reset_totp: bool,
+}
+
+/// An API token, without its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenView {
+    /// The id.
+    pub id: i64,
+    /// The owner's name for it.
+    pub name: String,
+    /// The owner.
+    pub username: String,
+    /// The first characters of the token, to recognise it.
+    pub prefix: String,
+    /// When it was created, Unix seconds.
+    pub created_at: i64,
+    /// When it stops working, if ever.
+    pub expires_at: Option<i64>,
+    /// When it was last used.
+    pub last_used_at: Option<i64>,
+    /// When it was revoked.
+    pub revoked_at: Option<i64>,
+}
+
+/// `POST /api/tokens`: a token for the signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTokenRequest {
+    /// A name, unique among the user's tokens, such as `laptop docker CLI`.
+    pub name: String,
+    /// Days until it stops working; none for a token that never expires.
+    #[serde(default)]
+    pub expires_in_days: Option<u32>,
+}
+
+/// A new token: the only time its secret is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    /// The stored token.
+    pub token: TokenView,
+    /// The secret to put in `Authorization: Bearer …`.
+    pub secret: String,
+}
