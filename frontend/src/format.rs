@@ -98,6 +98,40 @@ pub fn short_id(id: &str) -> &str {
     id.get(..12).unwrap_or(id)
 }
 
+/// A short name for a browser from its User-Agent: "Firefox on Linux", "docker CLI".
+pub fn browser_name(user_agent: &str) -> String {
+    if user_agent.is_empty() {
+        return "Unknown client".to_owned();
+    }
+    let browser = [
+        ("Docker-Client", "docker CLI"),
+        ("curl/", "curl"),
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("HeadlessChrome/", "Headless Chrome"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .iter()
+    .find(|(marker, _)| user_agent.contains(marker))
+    .map_or("Unknown browser", |(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(marker, _)| user_agent.contains(marker))
+    .map(|(_, name)| *name);
+    match system {
+        Some(system) => format!("{browser} on {system}"),
+        None => browser.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +191,15 @@ mod tests {
             ..tcp(Some("0.0.0.0"), 53, Some(53))
         };
         assert_eq!(port_link(&udp, "nas.local"), None);
+    }
+
+    #[test]
+    fn browsers_get_short_names() {
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0";
+        assert_eq!(browser_name(firefox), "Firefox on Linux");
+        let chrome = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
+        assert_eq!(browser_name(chrome), "Chrome on macOS");
+        assert_eq!(browser_name(""), "Unknown client");
     }
 
     #[test]

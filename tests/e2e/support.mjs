@@ -65,16 +65,36 @@ export function removeContainers(...names) {
   }
 }
 
-/** Starts `berth serve` and resolves with its base URL and a stop function. */
-export async function startBerth({ engine = dockerHost() } = {}) {
+/** The password of every test user. */
+export const PASSWORD = "correct horse battery staple";
+
+function berthBin() {
   const bin = process.env.BERTH_BIN;
   if (!bin) throw new Error("BERTH_BIN is not set: run the browser tests through `make test`");
+  return bin;
+}
+
+/** Adds a user through `berth user add`, with the role its name says (admin, operator, viewer). */
+export function addUser(dataDir, username, role = username) {
+  execFileSync(berthBin(), ["user", "add", "--username", username, "--role", role, "--password-stdin"], {
+    env: { ...process.env, BERTH_DATA_DIR: dataDir },
+    input: `${PASSWORD}\n`,
+    stdio: ["pipe", "ignore", "pipe"],
+  });
+}
+
+/**
+ * Starts `berth serve` with the given users (none for a fresh install) and resolves with its
+ * base URL, its data directory, the set-up token if it printed one, and a stop function.
+ */
+export async function startBerth({ engine = dockerHost(), users = ["admin"] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "berth-e2e-"));
-  const child = spawn(bin, ["serve", "--listen", "127.0.0.1:0"], {
+  for (const user of users) addUser(dataDir, user);
+  const child = spawn(berthBin(), ["serve", "--listen", "127.0.0.1:0"], {
     env: { ...process.env, DOCKER_HOST: engine, BERTH_DATA_DIR: dataDir, BERTH_LOG: "warn" },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const base = await new Promise((resolve, reject) => {
+  const { base, setupToken } = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("berth did not print its URL in 30 s")), 30_000);
     let buffered = "";
     child.stdout.on("data", (chunk) => {
@@ -82,13 +102,16 @@ export async function startBerth({ engine = dockerHost() } = {}) {
       const match = buffered.match(/Berth is ready at (http:\/\/\S+?)\/?\s/);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]);
+        const token = buffered.match(/set-up token:\s*\n\s*(\S+)/);
+        resolve({ base: match[1], setupToken: token ? token[1] : null });
       }
     });
     child.on("exit", (code) => reject(new Error(`berth exited early with ${code}`)));
   });
   return {
     base,
+    dataDir,
+    setupToken,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((resolve) => child.once("exit", resolve));
@@ -118,9 +141,20 @@ export async function launchBrowser() {
   };
 }
 
-/** Opens a page that fails the test on any uncaught error in the app. */
-export async function openPage(browser, url, { colorScheme = "light", width = 1280, height = 800 } = {}) {
+/**
+ * Opens a page that records any uncaught error in the app, signed in as `user` (through the
+ * sign-in API, which sets the session cookie for the whole browser context) unless it is null.
+ */
+export async function openPage(browser, url, { colorScheme = "light", width = 1280, height = 800, user = "admin" } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+  if (user) {
+    const origin = new URL(url).origin;
+    const response = await context.request.post(`${origin}/api/auth/login`, {
+      data: { username: user, password: PASSWORD },
+      headers: { origin },
+    });
+    if (!response.ok()) throw new Error(`signing in as ${user} failed: ${response.status()} ${await response.text()}`);
+  }
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));

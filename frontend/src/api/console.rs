@@ -1,11 +1,195 @@
-//! The console's own endpoints under `/api`.
+//! The console's own endpoints under `/api`: health, sign-in, account, users, tokens, audit.
 
 use berth_shared::api::Health;
+use berth_shared::api::audit::{AuditPage, AuditQuery};
+use berth_shared::api::auth::{
+    LoginRequest, LoginResponse, PasswordChange, RecoveryCodes, SessionState, SessionView,
+    SetupRequest, TotpConfirm, TotpDisable, TotpSetup,
+};
+use berth_shared::api::users::{
+    CreatedToken, NewTokenRequest, NewUserRequest, TokenView, UserUpdate, UserView,
+};
+use gloo_net::http::Method;
 use web_sys::AbortSignal;
 
-use super::{ApiError, get_json};
+use super::{ApiError, call, get_json, send_json, send_json_ignoring_answer};
 
 /// `GET /api/health`.
 pub async fn health(signal: Option<&AbortSignal>) -> Result<Health, ApiError> {
     get_json("/api/health", signal).await
+}
+
+/// `GET /api/auth/session`.
+pub async fn session() -> Result<SessionState, ApiError> {
+    get_json("/api/auth/session", None).await
+}
+
+/// `POST /api/auth/login`.
+pub async fn login(request: &LoginRequest) -> Result<LoginResponse, ApiError> {
+    send_json(Method::POST, "/api/auth/login", request).await
+}
+
+/// `POST /api/auth/setup`.
+pub async fn setup(request: &SetupRequest) -> Result<LoginResponse, ApiError> {
+    send_json(Method::POST, "/api/auth/setup", request).await
+}
+
+/// `POST /api/auth/logout`.
+pub async fn logout() -> Result<(), ApiError> {
+    call(Method::POST, "/api/auth/logout").await
+}
+
+/// `POST /api/auth/logout-everywhere`.
+pub async fn logout_everywhere() -> Result<(), ApiError> {
+    call(Method::POST, "/api/auth/logout-everywhere").await
+}
+
+/// `POST /api/account/password`.
+pub async fn change_password(change: &PasswordChange) -> Result<(), ApiError> {
+    send_json_ignoring_answer(Method::POST, "/api/account/password", change).await
+}
+
+/// `POST /api/account/totp/setup`.
+pub async fn totp_setup() -> Result<TotpSetup, ApiError> {
+    send_json(
+        Method::POST,
+        "/api/account/totp/setup",
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// `POST /api/account/totp/enable`.
+pub async fn totp_enable(code: &str) -> Result<RecoveryCodes, ApiError> {
+    send_json(
+        Method::POST,
+        "/api/account/totp/enable",
+        &TotpConfirm {
+            code: code.to_owned(),
+        },
+    )
+    .await
+}
+
+/// `POST /api/account/totp/disable`.
+pub async fn totp_disable(password: &str) -> Result<(), ApiError> {
+    send_json_ignoring_answer(
+        Method::POST,
+        "/api/account/totp/disable",
+        &TotpDisable {
+            password: password.to_owned(),
+        },
+    )
+    .await
+}
+
+/// `GET /api/account/sessions`.
+pub async fn sessions(signal: Option<&AbortSignal>) -> Result<Vec<SessionView>, ApiError> {
+    get_json("/api/account/sessions", signal).await
+}
+
+/// `DELETE /api/account/sessions/{handle}`.
+pub async fn end_session(handle: &str) -> Result<(), ApiError> {
+    call(
+        Method::DELETE,
+        &format!(
+            "/api/account/sessions/{}",
+            super::engine::percent_encode(handle)
+        ),
+    )
+    .await
+}
+
+/// `GET /api/tokens`, the user's own or (`all`, admins) everyone's.
+pub async fn tokens(all: bool, signal: Option<&AbortSignal>) -> Result<Vec<TokenView>, ApiError> {
+    get_json(
+        if all {
+            "/api/tokens?all=true"
+        } else {
+            "/api/tokens"
+        },
+        signal,
+    )
+    .await
+}
+
+/// `POST /api/tokens`.
+pub async fn create_token(request: &NewTokenRequest) -> Result<CreatedToken, ApiError> {
+    send_json(Method::POST, "/api/tokens", request).await
+}
+
+/// `DELETE /api/tokens/{id}`.
+pub async fn revoke_token(id: i64) -> Result<(), ApiError> {
+    call(Method::DELETE, &format!("/api/tokens/{id}")).await
+}
+
+/// `GET /api/users`.
+pub async fn users(signal: Option<&AbortSignal>) -> Result<Vec<UserView>, ApiError> {
+    get_json("/api/users", signal).await
+}
+
+/// `POST /api/users`.
+pub async fn create_user(request: &NewUserRequest) -> Result<UserView, ApiError> {
+    send_json(Method::POST, "/api/users", request).await
+}
+
+/// `PATCH /api/users/{id}`.
+pub async fn update_user(id: i64, update: &UserUpdate) -> Result<UserView, ApiError> {
+    send_json(Method::PATCH, &format!("/api/users/{id}"), update).await
+}
+
+/// `DELETE /api/users/{id}`.
+pub async fn remove_user(id: i64) -> Result<(), ApiError> {
+    call(Method::DELETE, &format!("/api/users/{id}")).await
+}
+
+/// `GET /api/audit`.
+pub async fn audit(
+    query: &AuditQuery,
+    signal: Option<&AbortSignal>,
+) -> Result<AuditPage, ApiError> {
+    get_json(&format!("/api/audit?{}", audit_query_string(query)), signal).await
+}
+
+/// The query string of an audit filter, shared by the list and the export link.
+pub fn audit_query_string(query: &AuditQuery) -> String {
+    let mut pairs: Vec<String> = Vec::new();
+    let mut push = |key: &str, value: Option<String>| {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            pairs.push(format!("{key}={}", super::engine::percent_encode(&value)));
+        }
+    };
+    push("actor", query.actor.clone());
+    push("operation", query.operation.clone());
+    push("environment", query.environment.clone());
+    push("source", query.source.clone());
+    push(
+        "failed",
+        query.failed.filter(|f| *f).map(|_| "true".to_owned()),
+    );
+    push("since_ms", query.since_ms.map(|v| v.to_string()));
+    push("until_ms", query.until_ms.map(|v| v.to_string()));
+    push("before_id", query.before_id.map(|v| v.to_string()));
+    push("limit", query.limit.map(|v| v.to_string()));
+    pairs.join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_filters_become_a_query_string() {
+        let query = AuditQuery {
+            actor: Some("ada lovelace".into()),
+            failed: Some(true),
+            before_id: Some(42),
+            operation: Some(String::new()),
+            ..AuditQuery::default()
+        };
+        assert_eq!(
+            audit_query_string(&query),
+            "actor=ada%20lovelace&failed=true&before_id=42"
+        );
+    }
 }

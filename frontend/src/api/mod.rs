@@ -1,13 +1,18 @@
 //! A typed client for Berth's backend: the console's own `/api` and the engine gateway.
 //!
 //! Every request can be cancelled through an [`AbortSignal`]; errors are one typed enum, and an
-//! engine that cannot be reached is its own case so pages can say so.
+//! engine that cannot be reached is its own case so pages can say so. State-changing requests
+//! carry the session's CSRF token, and a 401 tells the app the session has ended.
 
 pub mod console;
 pub mod engine;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use berth_shared::ErrorBody;
 use gloo_net::http::{Method, RequestBuilder, Response};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use web_sys::AbortSignal;
 
@@ -41,14 +46,54 @@ impl ApiError {
     pub fn is_engine_unreachable(&self) -> bool {
         matches!(self, ApiError::EngineUnreachable(_))
     }
+
+    /// The HTTP status, for errors that have one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Http { status, .. } => Some(*status),
+            ApiError::EngineUnreachable(_) => Some(502),
+            _ => None,
+        }
+    }
+}
+
+thread_local! {
+    static CSRF_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+    static ON_SESSION_ENDED: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+/// The CSRF token of the current session, sent in `X-CSRF-Token` on state-changing requests.
+pub fn set_csrf_token(token: Option<String>) {
+    CSRF_TOKEN.with(|cell| *cell.borrow_mut() = token);
+}
+
+/// What to do when a request answers 401: the session ended (expired, revoked, or signed out
+/// elsewhere).
+pub fn on_session_ended(hook: impl Fn() + 'static) {
+    ON_SESSION_ENDED.with(|cell| *cell.borrow_mut() = Some(Rc::new(hook)));
 }
 
 /// Sends a request and turns error statuses into [`ApiError`]s.
-async fn send(builder: RequestBuilder, signal: Option<&AbortSignal>) -> Result<Response, ApiError> {
-    let request = builder
-        .abort_signal(signal)
-        .build()
-        .map_err(|error| ApiError::Decode(error.to_string()))?;
+async fn send(
+    builder: RequestBuilder,
+    method: &Method,
+    body: Option<String>,
+    signal: Option<&AbortSignal>,
+) -> Result<Response, ApiError> {
+    let mut builder = builder.abort_signal(signal);
+    let token = CSRF_TOKEN.with(|cell| cell.borrow().clone());
+    if let Some(token) = token.filter(|_| *method != Method::GET && *method != Method::HEAD) {
+        builder = builder.header("x-csrf-token", &token);
+    }
+    let request = match body {
+        Some(body) => builder
+            .header("content-type", "application/json")
+            .body(body)
+            .map_err(|error| ApiError::Decode(error.to_string()))?,
+        None => builder
+            .build()
+            .map_err(|error| ApiError::Decode(error.to_string()))?,
+    };
     let response = request.send().await.map_err(|error| {
         if signal.is_some_and(AbortSignal::aborted) {
             ApiError::Aborted
@@ -64,6 +109,12 @@ async fn send(builder: RequestBuilder, signal: Option<&AbortSignal>) -> Result<R
         Ok(body) => body.message,
         Err(_) => format!("{status} {}", response.status_text()),
     };
+    let hook = ON_SESSION_ENDED.with(|cell| cell.borrow().clone());
+    if let Some(hook) =
+        hook.filter(|_| status == 401 && !response.url().ends_with("/api/auth/login"))
+    {
+        hook();
+    }
     Err(if status == 502 {
         ApiError::EngineUnreachable(message)
     } else {
@@ -76,16 +127,65 @@ pub async fn get_json<T: DeserializeOwned>(
     url: &str,
     signal: Option<&AbortSignal>,
 ) -> Result<T, ApiError> {
-    let response = send(RequestBuilder::new(url).method(Method::GET), signal).await?;
-    response
-        .json::<T>()
-        .await
-        .map_err(|error| ApiError::Decode(error.to_string()))
+    let response = send(
+        RequestBuilder::new(url).method(Method::GET),
+        &Method::GET,
+        None,
+        signal,
+    )
+    .await?;
+    decode(response).await
 }
 
 /// Sends a request without a body and ignores a successful answer's body.
 pub async fn call(method: Method, url: &str) -> Result<(), ApiError> {
-    send(RequestBuilder::new(url).method(method), None)
+    send(
+        RequestBuilder::new(url).method(method.clone()),
+        &method,
+        None,
+        None,
+    )
+    .await
+    .map(drop)
+}
+
+/// Sends `body` as JSON and decodes the JSON answer.
+pub async fn send_json<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    url: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let body = serde_json::to_string(body).map_err(|error| ApiError::Decode(error.to_string()))?;
+    let response = send(
+        RequestBuilder::new(url).method(method.clone()),
+        &method,
+        Some(body),
+        None,
+    )
+    .await?;
+    decode(response).await
+}
+
+/// Sends `body` as JSON and ignores a successful answer's body.
+pub async fn send_json_ignoring_answer<B: Serialize>(
+    method: Method,
+    url: &str,
+    body: &B,
+) -> Result<(), ApiError> {
+    let body = serde_json::to_string(body).map_err(|error| ApiError::Decode(error.to_string()))?;
+    send(
+        RequestBuilder::new(url).method(method.clone()),
+        &method,
+        Some(body),
+        None,
+    )
+    .await
+    .map(drop)
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    response
+        .json::<T>()
         .await
-        .map(drop)
+        .map_err(|error| ApiError::Decode(error.to_string()))
 }

@@ -35,6 +35,10 @@ pub enum IconKind {
     Alert,
     /// Nothing here.
     Empty,
+    /// Users.
+    Users,
+    /// The audit log.
+    Audit,
 }
 
 /// An inline SVG icon, hidden from screen readers: the control around it carries the label.
@@ -106,6 +110,16 @@ pub fn Icon(
         IconKind::Empty => view! {
             <rect x="3.5" y="6" width="17" height="13" rx="2"/>
             <path d="M3.5 12h5l1.5 2h4l1.5-2h5"/>
+        }
+        .into_any(),
+        IconKind::Users => view! {
+            <circle cx="9" cy="8" r="3.5"/>
+            <path d="M2.5 20c0-3.6 2.9-6 6.5-6s6.5 2.4 6.5 6M16 4.8a3.5 3.5 0 0 1 0 6.4M18.5 14.5c1.9.8 3 2.7 3 5.5"/>
+        }
+        .into_any(),
+        IconKind::Audit => view! {
+            <path d="M6 3h9l4 4v14H6z"/>
+            <path d="M15 3v4h4M9 11h7M9 15h7M9 19h4"/>
         }
         .into_any(),
     };

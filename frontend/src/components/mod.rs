@@ -3,6 +3,8 @@
 pub mod badges;
 pub mod confirm;
 pub mod icons;
+pub mod qr;
+pub mod section;
 pub mod shell;
 pub mod states;
 pub mod theme_toggle;

@@ -1,14 +1,21 @@
-//! The frame around every page: sidebar navigation, the engine in the header, and the content.
+//! The frame around every signed-in page: sidebar navigation, the engine and the user in the
+//! header, and the content. It also guards the pages: signed-out visitors are sent to sign in
+//! (or to set-up on a fresh install).
 
+use berth_shared::access::Role;
+use berth_shared::api::auth::SessionState;
 use leptos::prelude::*;
-use leptos_router::components::{A, Outlet};
-use leptos_router::hooks::use_params_map;
+use leptos::task::spawn_local;
+use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::hooks::use_location;
 
 use crate::DEFAULT_ENVIRONMENT;
+use crate::api::console;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::theme_toggle::ThemeToggle;
 use crate::engine_status::{EngineStatus, use_engine_status};
 use crate::remote::Loadable;
+use crate::session::use_session;
 
 /// The pages of one environment, in navigation order.
 const SECTIONS: [(&str, &str, IconKind); 5] = [
@@ -19,18 +26,63 @@ const SECTIONS: [(&str, &str, IconKind); 5] = [
     ("system", "System", IconKind::System),
 ];
 
-/// The layout of the `/env/:env/…` routes.
+/// Whether the app may show its pages yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Gate {
+    Loading,
+    SignIn,
+    SetUp,
+    Open,
+}
+
+/// The environment a path is about: `/env/{id}/…`, else the default.
+pub fn environment_of(path: &str) -> String {
+    path.strip_prefix("/env/")
+        .and_then(|rest| rest.split('/').next())
+        .filter(|id| !id.is_empty())
+        .unwrap_or(DEFAULT_ENVIRONMENT)
+        .to_owned()
+}
+
+/// The layout of every signed-in route.
 #[component]
 pub fn Shell() -> impl IntoView {
-    let params = use_params_map();
-    let environment = Memo::new(move |_| {
-        params.with(|params| {
-            params
-                .get("env")
-                .unwrap_or_else(|| DEFAULT_ENVIRONMENT.to_owned())
-        })
+    let session = use_session();
+    let location = use_location();
+    let gate = Memo::new(move |_| match session.state.get() {
+        None => Gate::Loading,
+        Some(SessionState::SignedOut {
+            setup_required: true,
+        }) => Gate::SetUp,
+        Some(SessionState::SignedOut { .. }) => Gate::SignIn,
+        Some(SessionState::SignedIn(_)) => Gate::Open,
     });
+    move || match gate.get() {
+        Gate::Loading => {
+            view! { <div class="splash" role="status" aria-busy="true">"Loading Berth…"</div> }
+                .into_any()
+        }
+        Gate::SetUp => view! { <Redirect path="/setup"/> }.into_any(),
+        Gate::SignIn => {
+            let next = location.pathname.get_untracked();
+            let path = if next == "/" {
+                "/login".to_owned()
+            } else {
+                format!("/login?next={}", crate::api::engine::percent_encode(&next))
+            };
+            view! { <Redirect path=path/> }.into_any()
+        }
+        Gate::Open => view! { <Layout/> }.into_any(),
+    }
+}
+
+#[component]
+fn Layout() -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    let environment = Memo::new(move |_| environment_of(&location.pathname.get()));
     provide_context(EngineStatus::new(environment));
+    let is_admin = move || session.role() == Some(Role::Admin);
     view! {
         <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -52,6 +104,13 @@ pub fn Shell() -> impl IntoView {
                         })
                         .collect_view()}
                 </nav>
+                <Show when=is_admin>
+                    <nav class="nav nav-secondary" aria-label="Administration">
+                        <span class="nav-heading">"Administration"</span>
+                        <A href="/admin/users"><Icon kind=IconKind::Users/><span class="nav-label">"Users"</span></A>
+                        <A href="/admin/audit"><Icon kind=IconKind::Audit/><span class="nav-label">"Audit log"</span></A>
+                    </nav>
+                </Show>
                 <div class="sidebar-foot">
                     <ThemeToggle/>
                 </div>
@@ -59,12 +118,38 @@ pub fn Shell() -> impl IntoView {
             <div class="main-column">
                 <header class="topbar">
                     <EngineIndicator/>
+                    <UserMenu/>
                 </header>
                 <main id="main" class="content" tabindex="-1">
                     <Outlet/>
                 </main>
             </div>
         </div>
+    }
+}
+
+/// The signed-in user, with the account page and sign-out.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let session = use_session();
+    let sign_out = move |_| {
+        spawn_local(async move {
+            // Even if the server cannot be reached, the browser forgets the session.
+            let _ = console::logout().await;
+            session.signed_out(false);
+        });
+    };
+    view! {
+        <details class="user-menu">
+            <summary data-testid="user-menu">
+                <span class="user-name">{move || session.info().map(|i| i.username).unwrap_or_default()}</span>
+                <span class="badge badge-neutral">{move || session.role().map(|r| r.as_str()).unwrap_or_default()}</span>
+            </summary>
+            <div class="menu" role="menu">
+                <A href="/account" attr:role="menuitem">"Account"</A>
+                <button class="menu-item" role="menuitem" on:click=sign_out>"Sign out"</button>
+            </div>
+        </details>
     }
 }
 
@@ -108,5 +193,17 @@ fn EngineIndicator() -> impl IntoView {
                 }
             }}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::environment_of;
+
+    #[test]
+    fn the_environment_comes_from_the_path() {
+        assert_eq!(environment_of("/env/nas/containers"), "nas");
+        assert_eq!(environment_of("/account"), "local");
+        assert_eq!(environment_of("/env/"), "local");
     }
 }

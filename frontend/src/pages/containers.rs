@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use berth_shared::access::Access;
 use berth_shared::engine::container::ContainerSummary;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,6 +20,7 @@ use crate::pages::{
     RefreshButton, SearchBox, absolute_time, action_failed, now_seconds, remote_view,
 };
 use crate::remote::Remote;
+use crate::session::use_session;
 
 /// `/env/:env/containers`.
 #[component]
@@ -184,6 +186,8 @@ fn ContainerTable(
         .hostname()
         .unwrap_or_else(|_| "localhost".into());
     let now = now_seconds();
+    // Viewers see no lifecycle buttons: the server would refuse them anyway.
+    let can_operate = use_session().can(Access::Operate);
     view! {
         <div class="table-wrap">
             <table class="table" data-testid="containers-table">
@@ -235,7 +239,9 @@ fn ContainerTable(
                                         {format::relative_time(now, container.created)}
                                     </td>
                                     <td class="cell-actions">
-                                        <RowActions container=container busy=is_busy on_action=on_action on_remove=on_remove/>
+                                        {can_operate.then(|| view! {
+                                            <RowActions container=container busy=is_busy on_action=on_action on_remove=on_remove/>
+                                        })}
                                     </td>
                                 </tr>
                             }

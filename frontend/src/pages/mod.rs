@@ -1,10 +1,15 @@
 //! One module per route.
 
+pub mod account;
+pub mod audit;
 pub mod containers;
 pub mod images;
+pub mod login;
 pub mod networks;
 pub mod not_found;
 pub mod system;
+pub mod tokens;
+pub mod users;
 pub mod volumes;
 
 use leptos::prelude::*;

@@ -1,0 +1,213 @@
+// Security in the browser: sign-in and set-up, TOTP enrolment and sign-in, CSRF and Origin
+// checks, role-dependent UI, and the admin pages (users, audit).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
+import {
+  PASSWORD, addUser, docker, launchBrowser, openPage, removeContainers, runContainer, startBerth,
+  uniqueName,
+} from "./support.mjs";
+
+let berth;
+let chromium;
+const created = [];
+
+before(async () => {
+  berth = await startBerth({ users: ["admin", "operator", "viewer"] });
+  chromium = await launchBrowser();
+});
+
+after(async () => {
+  removeContainers(...created);
+  await chromium?.close();
+  await berth?.stop();
+});
+
+/** RFC 6238 code for `secret` (base32) at the step `offset` steps from now. */
+function totp(secret, offset = 0) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secret.replace(/\s/g, "")) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g).map((byte) => parseInt(byte, 2)));
+  const step = Math.floor(Date.now() / 1000 / 30) + offset;
+  const counter = Buffer.alloc(8);
+  counter.writeBigInt64BE(BigInt(step));
+  const digest = createHmac("sha1", key).update(counter).digest();
+  const o = digest[19] & 15;
+  return String((digest.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+}
+
+/** Waits for a client-side route change (no page load happens in a single-page app). */
+async function waitForPath(page, pattern) {
+  await page.waitForFunction((source) => new RegExp(source).test(location.pathname + location.search), pattern.source);
+}
+
+async function signInThroughTheForm(page, username, password = PASSWORD) {
+  await page.getByLabel("User name").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+test("a signed-out visitor is sent to sign in, and back where they were going", async () => {
+  const { page, context, errors } = await openPage(chromium.browser, `${berth.base}/env/local/images`, { user: null });
+  await waitForPath(page, /\/login\?next=/);
+  await signInThroughTheForm(page, "operator", "wrong password, surely");
+  await page.getByRole("alert").filter({ hasText: "wrong user name or password" }).waitFor();
+  await signInThroughTheForm(page, "operator");
+  await waitForPath(page, /\/env\/local\/images$/);
+  await page.getByTestId("user-menu").click();
+  assert.match(await page.getByTestId("user-menu").textContent(), /operator/);
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await waitForPath(page, /\/login/);
+  const cookies = await context.cookies();
+  const session = cookies.find((cookie) => cookie.name === "berth_session");
+  assert.ok(!session || session.value === "", "signing out clears the cookie");
+  assert.deepEqual(errors.filter((e) => !e.includes("401")), []);
+  await context.close();
+});
+
+test("a fresh install offers set-up only with the printed token", async () => {
+  const fresh = await startBerth({ users: [] });
+  try {
+    assert.ok(fresh.setupToken, "berth serve printed a set-up token");
+    const { page, context } = await openPage(chromium.browser, `${fresh.base}/`, { user: null });
+    await waitForPath(page, /\/setup$/);
+    await page.getByLabel("Set-up token").fill("a guess");
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await page.getByLabel("Repeat the password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Create admin and sign in" }).click();
+    await page.getByRole("alert").filter({ hasText: "wrong set-up token" }).waitFor();
+    await page.getByLabel("Set-up token").fill(fresh.setupToken);
+    await page.getByRole("button", { name: "Create admin and sign in" }).click();
+    await waitForPath(page, /\/env\/local\/containers$/);
+    assert.match(await page.getByTestId("user-menu").textContent(), /admin/);
+    await context.close();
+  } finally {
+    await fresh.stop();
+  }
+});
+
+test("TOTP enrolment with a QR code, then sign-in with a code", async () => {
+  addUser(berth.dataDir, "totp-user", "operator");
+  const { page, context } = await openPage(chromium.browser, `${berth.base}/account`, { user: "totp-user" });
+  await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+  const qr = page.getByRole("img", { name: "QR code for your authenticator app" });
+  await qr.waitFor();
+  const box = await qr.boundingBox();
+  assert.ok(box.width >= 150, "the QR code is large enough to scan");
+  const secret = (await page.getByTestId("totp-secret").textContent()).trim();
+  await page.getByLabel("Code from the app").fill(totp(secret));
+  await page.getByRole("button", { name: "Turn on" }).click();
+  const codes = page.getByTestId("recovery-codes").locator("li");
+  await codes.first().waitFor();
+  assert.equal(await codes.count(), 10);
+  await page.getByRole("button", { name: "I have saved them" }).click();
+
+  await page.getByTestId("user-menu").click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await waitForPath(page, /\/login/);
+  await signInThroughTheForm(page, "totp-user");
+  await page.getByLabel("Authentication code").fill(totp(secret, 1));
+  await page.getByRole("button", { name: "Verify" }).click();
+  // Back to the page the user signed out from.
+  await waitForPath(page, /\/account$/);
+  await page.getByText("Signing in asks for a code from your app.").waitFor();
+  await context.close();
+});
+
+test("state changes need the CSRF token, even from the console's own pages", async () => {
+  const name = runContainer(uniqueName("csrf"));
+  created.push(name);
+  const { page, context } = await openPage(chromium.browser, `${berth.base}/env/local/containers`, { user: "operator" });
+  await page.locator(`tr[data-container="${name}"]`).waitFor();
+  const statuses = await page.evaluate(async (container) => {
+    const bare = await fetch(`/engine/local/containers/${container}/pause`, { method: "POST" });
+    const session = await (await fetch("/api/auth/session")).json();
+    const withToken = await fetch(`/engine/local/containers/${container}/pause`, {
+      method: "POST",
+      headers: { "x-csrf-token": session.csrf_token },
+    });
+    return [bare.status, (await bare.json()).message, withToken.status];
+  }, name);
+  assert.equal(statuses[0], 403);
+  assert.match(statuses[1], /CSRF/);
+  assert.equal(statuses[2], 204);
+  assert.equal(docker("inspect", "-f", "{{.State.Status}}", name), "paused");
+  docker("unpause", name);
+  await context.close();
+});
+
+test("another origin cannot act with the session cookie", async () => {
+  const name = runContainer(uniqueName("origin"));
+  created.push(name);
+  // A page on another port of the same host is same-site, so the strict cookie is sent: only
+  // the Origin check stands between it and the engine.
+  const evil = createServer((_, response) => {
+    response.setHeader("content-type", "text/html");
+    response.end(`<!doctype html><form id="f" method="post" action="${berth.base}/engine/local/containers/${name}/stop"></form>
+      <script>fetch("${berth.base}/engine/local/containers/${name}/kill", {method: "POST", credentials: "include", mode: "no-cors"})
+        .finally(() => document.getElementById("f").submit());</script>`);
+  });
+  await new Promise((resolve) => evil.listen(0, "127.0.0.1", resolve));
+  try {
+    const { page, context } = await openPage(chromium.browser, `${berth.base}/env/local/containers`, { user: "operator" });
+    const forms = [];
+    page.on("response", (response) => {
+      if (response.url().includes(`/containers/${name}/`)) forms.push(response.status());
+    });
+    await page.goto(`http://127.0.0.1:${evil.address().port}/`);
+    await page.waitForURL(new RegExp(`/containers/${name}/stop$`));
+    assert.ok(forms.includes(403), `the cross-origin form post was refused: ${forms}`);
+    assert.match(await page.textContent("body"), /cross-origin request from http:\/\/127\.0\.0\.1:\d+ refused/);
+    assert.equal(docker("inspect", "-f", "{{.State.Status}}", name), "running");
+    await context.close();
+  } finally {
+    evil.close();
+  }
+});
+
+test("viewers get no lifecycle buttons, and no admin pages", async () => {
+  const name = runContainer(uniqueName("viewer"));
+  created.push(name);
+  const { page, context } = await openPage(chromium.browser, `${berth.base}/env/local/containers`, { user: "viewer" });
+  const row = page.locator(`tr[data-container="${name}"]`);
+  await row.waitFor();
+  assert.equal(await row.getByRole("button").count(), 0);
+  assert.equal(await page.getByRole("navigation", { name: "Administration" }).count(), 0);
+  await context.close();
+});
+
+test("admins manage users and read the audit log", async () => {
+  const { page, context, errors } = await openPage(chromium.browser, `${berth.base}/admin/users`);
+  const username = `dora-${process.pid}`;
+  await page.getByLabel("User name").fill(username);
+  await page.getByLabel("Initial password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Add user" }).click();
+  const row = page.locator(`tr[data-user="${username}"]`);
+  await row.waitFor();
+  await row.getByLabel(`Role of ${username}`).selectOption("viewer");
+  await page.getByText(`${username} is now viewer`).waitFor();
+  await row.getByRole("button", { name: `Remove ${username}` }).click();
+  const dialog = page.getByRole("dialog");
+  assert.equal(await dialog.getByRole("heading").textContent(), `Remove user ${username}?`);
+  await dialog.getByRole("button", { name: "Confirm" }).click();
+  await row.waitFor({ state: "detached" });
+
+  await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Audit log" }).click();
+  const table = page.getByTestId("audit-table");
+  await table.waitFor();
+  await table.getByText("UserDelete").first().waitFor();
+  await page.getByLabel("Operation").fill("UserCreate");
+  await page.getByLabel("Operation").press("Enter");
+  await page.getByLabel("Operation").blur();
+  await page.waitForFunction(() => {
+    const cells = [...document.querySelectorAll('[data-testid="audit-table"] tbody tr')];
+    return cells.length > 0 && cells.every((row) => row.textContent.includes("UserCreate"));
+  });
+  const exported = await page.evaluate(async () => (await fetch("/api/audit/export")).text());
+  assert.ok(exported.split("\n").some((line) => line.includes(`"operation":"UserDelete"`)));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
