@@ -33,7 +33,7 @@ impl Session {
             match console::session().await {
                 Ok(SessionState::SignedIn(info)) => session.signed_in(info),
                 Ok(SessionState::SignedOut { setup_required }) => {
-                    session.signed_out(setup_required)
+                    session.signed_out(setup_required);
                 }
                 // Berth itself is unreachable: show the sign-in page, which says so on submit.
                 Err(_) => session.signed_out(false),

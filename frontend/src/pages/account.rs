@@ -153,7 +153,7 @@ fn TwoFactorSection() -> impl IntoView {
                     session.reload();
                 }
                 Err(failure) => {
-                    toaster.error(format!("Could not turn two-factor sign-in off: {failure}"))
+                    toaster.error(format!("Could not turn two-factor sign-in off: {failure}"));
                 }
             }
         });

@@ -63,7 +63,7 @@ pub fn TokensSection(
             match console::revoke_token(token.id).await {
                 Ok(()) => toaster.success(format!("Revoked token {}", token.name)),
                 Err(failure) => {
-                    toaster.error(format!("Could not revoke {}: {failure}", token.name))
+                    toaster.error(format!("Could not revoke {}: {failure}", token.name));
                 }
             }
             tokens.reload();

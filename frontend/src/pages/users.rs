@@ -98,7 +98,7 @@ pub fn UsersPage() -> impl IntoView {
             match result {
                 Ok(message) => toaster.success(message),
                 Err(failure) => {
-                    toaster.error(format!("Could not change {}: {failure}", user.username))
+                    toaster.error(format!("Could not change {}: {failure}", user.username));
                 }
             }
             users.reload();
