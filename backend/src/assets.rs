@@ -127,10 +127,13 @@ fn respond(asset: &'static Asset, request: &HeaderMap, head_only: bool) -> Respo
 }
 
 /// Hashed build outputs never change, so they are cached for good; the rest is revalidated.
+///
+/// Trunk writes its 64-bit content hash as unpadded hex, so a hash has 16 digits or (rarely)
+/// fewer; anything from 10 digits up counts.
 fn cache_control(path: &str) -> &'static str {
     let hashed = path
         .split(['/', '-', '_', '.'])
-        .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()));
+        .any(|part| (10..=16).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit()));
     if hashed && path != "index.html" {
         "public, max-age=31536000, immutable"
     } else {
@@ -168,6 +171,10 @@ mod tests {
     fn hashed_outputs_are_immutable() {
         assert_eq!(
             cache_control("berth-frontend-8a7c3e1f00b2d4c6_bg.wasm"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            cache_control("berth-frontend-a7c3e1f00b2d4c6_bg.wasm"),
             "public, max-age=31536000, immutable"
         );
         assert_eq!(cache_control("index.html"), "no-cache");

@@ -9,7 +9,9 @@ pub mod endpoint;
 pub mod environment;
 pub mod proxy;
 mod transport;
+pub mod upgrade;
 
 pub use client::{EngineClient, EngineError};
 pub use endpoint::EngineEndpoint;
 pub use environment::{Environment, Environments};
+pub use upgrade::UpgradeOutcome;
