@@ -13,6 +13,7 @@ use http_body_util::BodyExt;
 use crate::audit::{self, Action, AuditScope};
 use crate::auth::Principal;
 use crate::auth::extract::client_info;
+use crate::engine::{hijack, proxy};
 use crate::error::ApiError;
 use crate::policy::redact::{needs_redaction, redact};
 use crate::policy::{self, Access, EngineRequest};
@@ -86,12 +87,11 @@ pub async fn handle(
         Some(audit::begin(state.store(), &scope, action).await?)
     };
 
-    let result = crate::engine::proxy::forward(
-        &environment,
-        &forwarded_path,
-        Request::from_parts(parts, body),
-    )
-    .await;
+    let request = Request::from_parts(parts, body);
+    let result = match hijack::requested_protocol(operation.id, request.headers()) {
+        Some(protocol) => hijack::forward(&environment, &forwarded_path, request, &protocol).await,
+        None => proxy::forward(&environment, &forwarded_path, request).await,
+    };
     let response = match result {
         Ok(response) => response,
         Err(error) => {

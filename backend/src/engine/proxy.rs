@@ -8,6 +8,7 @@ use axum::body::Body;
 use berth_shared::ApiVersion;
 use http::header::{self, HeaderMap, HeaderName};
 use http::{Request, Response};
+use hyper::body::Incoming;
 
 use super::client::EngineError;
 use super::environment::Environment;
@@ -77,8 +78,30 @@ pub async fn forward(
     path: &str,
     request: Request<Body>,
 ) -> Result<Response<Body>, EngineError> {
-    let negotiated = environment.negotiated().await?;
     let (mut parts, body) = request.into_parts();
+    prepare(environment, path, &mut parts).await?;
+    let result = environment
+        .client()
+        .send(Request::from_parts(parts, body))
+        .await;
+    match result {
+        Ok(response) => Ok(answer(response)),
+        Err(error) => {
+            environment.forget_negotiation();
+            Err(error)
+        }
+    }
+}
+
+/// Turns a client's request head into the engine's: the versioned engine URI with the client's
+/// query, without hop-by-hop headers (`Upgrade` included: callers that mean to switch protocols
+/// ask for it again), the client's `Host` or the console's own credentials.
+pub(super) async fn prepare(
+    environment: &Environment,
+    path: &str,
+    parts: &mut http::request::Parts,
+) -> Result<(), EngineError> {
+    let negotiated = environment.negotiated().await?;
     let mut target = upstream_path(path, negotiated.api_version);
     if let Some(query) = parts.uri.query() {
         target.push('?');
@@ -91,20 +114,15 @@ pub async fn forward(
     for name in &CONSOLE_CREDENTIALS {
         parts.headers.remove(name);
     }
-    let result = environment
-        .client()
-        .send(Request::from_parts(parts, body))
-        .await;
-    let response = match result {
-        Ok(response) => response,
-        Err(error) => {
-            environment.forget_negotiation();
-            return Err(error);
-        }
-    };
+    Ok(())
+}
+
+/// The engine's answer for the client: status, headers (`Api-Version`, `Docker-Experimental`,
+/// `Ostype` among them) and streaming body as sent, less its hop-by-hop headers.
+pub(super) fn answer(response: Response<Incoming>) -> Response<Body> {
     let (mut parts, body) = response.into_parts();
     strip_hop_by_hop(&mut parts.headers);
-    Ok(Response::from_parts(parts, Body::new(body)))
+    Response::from_parts(parts, Body::new(body))
 }
 
 #[cfg(test)]
