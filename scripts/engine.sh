@@ -7,15 +7,21 @@
 # namespace of its own, joined to the host by a veth pair, so several can run at
 # once without their bridges or iptables rules colliding.
 #
-#   scripts/engine.sh start [NAME]   start NAME (default: primary), wait for /_ping, seed images
+#   scripts/engine.sh start [NAME] [--tls]
+#                                    start NAME (default: primary), wait for /_ping, seed images;
+#                                    with --tls (not for primary) NAME also listens on TCP+TLS
+#                                    port 2376 in its namespace, client certificates required
 #   scripts/engine.sh stop  [NAME]   stop NAME and remove its namespace and links
-#   scripts/engine.sh env   [NAME]   print `export DOCKER_HOST=...` for NAME
+#   scripts/engine.sh env   [NAME]   print `export DOCKER_HOST=...` for NAME (for a --tls engine:
+#                                    its tcp:// address, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH)
 #   scripts/engine.sh status [NAME]  exit 0 when NAME answers /_ping
 #   scripts/engine.sh seed  [NAME]   (re)import busybox:latest from Debian's busybox-static
 set -euo pipefail
 
 cmd=${1:-}
 name=${2:-primary}
+with_tls=0
+if [ "${3:-}" = --tls ]; then with_tls=1; fi
 case "$name" in (*[!a-z0-9]*|"") echo "engine name must be [a-z0-9]+" >&2; exit 2;; esac
 
 run_root=${BERTH_ENGINE_RUN:-/run/berth-engines}/$name
@@ -24,6 +30,10 @@ sock=$run_root/docker.sock
 pidfile=$run_root/docker.pid
 log=$run_root/dockerd.log
 netns=berth-$name
+# A --tls engine's certificates: the CA and server pair dockerd uses, and client/ in the docker
+# CLI's DOCKER_CERT_PATH layout (ca.pem, cert.pem, key.pem).
+tls_dir=$run_root/tls
+tls_port=2376
 
 need_root() {
   if [ "$(id -u)" != 0 ]; then
@@ -72,6 +82,36 @@ setup_network() {
   fi
 }
 
+# The address a --tls engine listens on, reachable from the host through the veth pair.
+tls_address() {
+  echo "10.250.$(engine_index).2"
+}
+
+# Generates a CA, a server certificate for the engine's addresses and a client certificate,
+# once per engine, with openssl.
+make_certificates() {
+  if [ -f "$tls_dir/client/key.pem" ]; then return; fi
+  command -v openssl >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssl >/dev/null
+  echo "==> generating TLS certificates for engine '$name'"
+  mkdir -p "$tls_dir/client"
+  local dir=$tls_dir
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=berth test CA $name" \
+    -keyout "$dir/ca-key.pem" -out "$dir/ca.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=$(tls_address)" \
+    -keyout "$dir/server-key.pem" -out "$dir/server.csr" 2>/dev/null
+  printf 'subjectAltName=IP:%s,IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' \
+    "$(tls_address)" >"$dir/server.ext"
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" \
+    -CAcreateserial -days 3650 -extfile "$dir/server.ext" -out "$dir/server-cert.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=berth test client" \
+    -keyout "$dir/client/key.pem" -out "$dir/client.csr" 2>/dev/null
+  printf 'extendedKeyUsage=clientAuth\n' >"$dir/client.ext"
+  openssl x509 -req -in "$dir/client.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" \
+    -CAcreateserial -days 3650 -extfile "$dir/client.ext" -out "$dir/client/cert.pem" 2>/dev/null
+  cp "$dir/ca.pem" "$dir/client/ca.pem"
+  chmod 600 "$dir"/*key.pem "$dir/client/key.pem"
+}
+
 teardown_network() {
   local idx; idx=$(engine_index)
   if [ "$idx" = 0 ]; then
@@ -87,6 +127,10 @@ start() {
   install_engine
   if ping_engine; then
     echo "==> engine '$name' already running at unix://$sock"
+    if [ "$with_tls" = 1 ] && [ ! -f "$run_root/tls-address" ]; then
+      echo "engine '$name' runs without TLS; stop it first to restart it with --tls" >&2
+      exit 1
+    fi
     return
   fi
   mkdir -p "$run_root" "$data_root"
@@ -94,6 +138,17 @@ start() {
   local idx; idx=$(engine_index)
   local args=(--host "unix://$sock" --data-root "$data_root" --exec-root "$run_root/exec"
     --pidfile "$pidfile" --group root --storage-driver overlay2)
+  rm -f "$run_root/tls-address"
+  if [ "$with_tls" = 1 ]; then
+    if [ "$idx" = 0 ]; then
+      echo "the primary engine stays on its unix socket; use another name with --tls" >&2
+      exit 2
+    fi
+    make_certificates
+    args+=(--host "tcp://$(tls_address):$tls_port" --tlsverify --tlscacert "$tls_dir/ca.pem"
+      --tlscert "$tls_dir/server-cert.pem" --tlskey "$tls_dir/server-key.pem")
+    echo "tcp://$(tls_address):$tls_port" >"$run_root/tls-address"
+  fi
   if [ "$idx" = 0 ]; then
     args+=(--bridge berth0 --iptables=false --ip-masq=false)
     setsid dockerd "${args[@]}" >"$log" 2>&1 </dev/null &
@@ -126,6 +181,7 @@ stop() {
     fi
     rm -f "$pidfile"
   fi
+  rm -f "$run_root/tls-address"
   teardown_network
   echo "==> engine '$name' stopped"
 }
@@ -159,8 +215,13 @@ seed() {
 case "$cmd" in
   start) start ;;
   stop) stop ;;
-  env) echo "export DOCKER_HOST=unix://$sock" ;;
+  env)
+    if [ -f "$run_root/tls-address" ]; then
+      echo "export DOCKER_HOST=$(cat "$run_root/tls-address") DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$tls_dir/client"
+    else
+      echo "export DOCKER_HOST=unix://$sock"
+    fi ;;
   status) ping_engine ;;
   seed) need_root; seed ;;
-  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -4,7 +4,7 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
 use crate::cli::ServeArgs;
-use crate::engine::endpoint::{EndpointError, EngineEndpoint};
+use crate::engine::endpoint::{DockerTls, EndpointError, EngineEndpoint};
 
 /// Everything `berth serve` needs, already validated.
 #[derive(Debug, Clone)]
@@ -55,6 +55,7 @@ impl ServeConfig {
     /// Validates the command line's settings.
     pub fn new(args: ServeArgs) -> Result<ServeConfig, ConfigError> {
         let listen = parse_listen(&args.listen)?;
+        let docker_host = docker_host(&args)?;
         let tls = match (args.tls_cert, args.tls_key) {
             (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
             _ => None,
@@ -69,7 +70,7 @@ impl ServeConfig {
         Ok(ServeConfig {
             listen,
             data_dir,
-            docker_host: args.docker_host.parse()?,
+            docker_host,
             tls,
             insecure_listen: args.insecure_listen,
         })
@@ -100,6 +101,21 @@ fn parse_listen(text: &str) -> Result<SocketAddr, ConfigError> {
     Ok(first)
 }
 
+/// The engine endpoint from `DOCKER_HOST` and the docker CLI's TLS settings; a TLS engine's
+/// certificates are checked now, so a bad file stops Berth at start-up.
+fn docker_host(args: &ServeArgs) -> Result<EngineEndpoint, EndpointError> {
+    let tls = DockerTls::new(
+        args.docker_tls_verify.as_deref(),
+        args.docker_tls.as_deref(),
+        args.docker_cert_path.clone(),
+    );
+    let endpoint = EngineEndpoint::with_docker_tls(&args.docker_host, &tls)?;
+    if let EngineEndpoint::TcpTls { cert_path, .. } = &endpoint {
+        crate::engine::tls::client_config(cert_path)?;
+    }
+    Ok(endpoint)
+}
+
 /// `/var/lib/berth` for root, else the XDG data directory.
 pub fn default_data_dir() -> Option<PathBuf> {
     if std::env::var_os("USER").is_some_and(|user| user == "root")
@@ -122,6 +138,9 @@ mod tests {
             listen: listen.into(),
             data_dir: Some("/tmp/x".into()),
             docker_host: "unix:///var/run/docker.sock".into(),
+            docker_tls_verify: None,
+            docker_tls: None,
+            docker_cert_path: None,
             tls_cert: None,
             tls_key: None,
             insecure_listen: false,

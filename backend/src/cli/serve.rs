@@ -13,7 +13,8 @@ use crate::config::ServeConfig;
     berth serve\n  \
     berth serve --listen 127.0.0.1:9000 --data-dir /srv/berth\n  \
     berth serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem\n  \
-    DOCKER_HOST=tcp://10.0.0.5:2375 berth serve")]
+    DOCKER_HOST=tcp://10.0.0.5:2375 berth serve\n  \
+    DOCKER_HOST=tcp://10.0.0.5:2376 DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=~/.docker berth serve")]
 pub struct ServeArgs {
     /// The address and port to listen on. Addresses other than loopback need TLS
     /// (--tls-cert and --tls-key) or --insecure-listen.
@@ -39,6 +40,21 @@ pub struct ServeArgs {
         value_name = "URL"
     )]
     pub docker_host: String,
+
+    /// Connect to a tcp:// engine over TLS, verifying it against ca.pem and presenting
+    /// cert.pem and key.pem from --docker-cert-path. Any non-empty value turns it on, as with
+    /// the docker CLI.
+    #[arg(long, env = "DOCKER_TLS_VERIFY", value_name = "1")]
+    pub docker_tls_verify: Option<String>,
+
+    /// TLS without verifying the engine (the docker CLI's DOCKER_TLS); Berth refuses it.
+    #[arg(long, env = "DOCKER_TLS", value_name = "1", hide = true)]
+    pub docker_tls: Option<String>,
+
+    /// The directory with the engine's ca.pem and the client's cert.pem and key.pem.
+    /// Defaults to ~/.docker.
+    #[arg(long, env = "DOCKER_CERT_PATH", value_name = "DIR")]
+    pub docker_cert_path: Option<PathBuf>,
 
     /// Serve HTTPS with this PEM certificate chain (with --tls-key).
     #[arg(

@@ -52,7 +52,9 @@ impl EngineClient {
         let authority = match &endpoint {
             // The docker CLI sends this host name over unix sockets; the engine ignores it.
             EngineEndpoint::Unix(_) => "api.moby.localhost".to_owned(),
-            EngineEndpoint::Tcp { host, port } => format!("{host}:{port}"),
+            EngineEndpoint::Tcp { host, port } | EngineEndpoint::TcpTls { host, port, .. } => {
+                format!("{host}:{port}")
+            }
         };
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(60))

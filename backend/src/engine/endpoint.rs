@@ -1,4 +1,7 @@
-//! Engine addresses in the docker CLI's `DOCKER_HOST` form.
+//! Engine addresses in the docker CLI's `DOCKER_HOST` form, with its TLS conventions:
+//! `DOCKER_TLS_VERIFY` (any non-empty value) turns TLS on for `tcp://` hosts, verifying the
+//! engine against `ca.pem` and presenting `cert.pem` and `key.pem`, all three in
+//! `DOCKER_CERT_PATH` (by default `~/.docker`).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -16,6 +19,67 @@ pub enum EngineEndpoint {
         /// The port.
         port: u16,
     },
+    /// TCP with TLS, the engine verified against the CA in `cert_path`
+    /// (`DOCKER_HOST=tcp://host:2376 DOCKER_TLS_VERIFY=1`).
+    TcpTls {
+        /// The host name or address, which the engine's certificate must name.
+        host: String,
+        /// The port.
+        port: u16,
+        /// The directory with `ca.pem` and, for client authentication, `cert.pem` and `key.pem`.
+        cert_path: PathBuf,
+    },
+}
+
+/// The docker CLI's TLS settings, from `DOCKER_TLS_VERIFY`, `DOCKER_TLS` and `DOCKER_CERT_PATH`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DockerTls {
+    /// `DOCKER_TLS_VERIFY`: TLS, verifying the engine's certificate.
+    pub verify: bool,
+    /// `DOCKER_TLS`: TLS without verifying the engine, which Berth refuses.
+    pub unverified: bool,
+    /// `DOCKER_CERT_PATH`; `~/.docker` when absent.
+    pub cert_path: Option<PathBuf>,
+}
+
+impl DockerTls {
+    /// Reads the settings as the docker CLI does: a variable counts as set when non-empty.
+    pub fn new(verify: Option<&str>, tls: Option<&str>, cert_path: Option<PathBuf>) -> Self {
+        let set = |value: Option<&str>| value.is_some_and(|value| !value.is_empty());
+        Self {
+            verify: set(verify),
+            unverified: set(tls) && !set(verify),
+            cert_path: cert_path.filter(|path| !path.as_os_str().is_empty()),
+        }
+    }
+}
+
+impl EngineEndpoint {
+    /// Parses `DOCKER_HOST` with the docker CLI's TLS settings. TLS applies to `tcp://` hosts
+    /// only, as in the docker CLI.
+    pub fn with_docker_tls(docker_host: &str, tls: &DockerTls) -> Result<Self, EndpointError> {
+        let endpoint: EngineEndpoint = docker_host.parse()?;
+        let EngineEndpoint::Tcp { host, port } = endpoint else {
+            return Ok(endpoint);
+        };
+        if tls.verify {
+            let cert_path = match &tls.cert_path {
+                Some(path) => path.clone(),
+                None => std::env::var_os("HOME")
+                    .map(|home| PathBuf::from(home).join(".docker"))
+                    .ok_or_else(|| EndpointError::Tls("DOCKER_CERT_PATH is not set".into()))?,
+            };
+            return Ok(EngineEndpoint::TcpTls {
+                host,
+                port,
+                cert_path,
+            });
+        }
+        if tls.unverified {
+            return Err(EndpointError::UnverifiedTls);
+        }
+        Ok(EngineEndpoint::Tcp { host, port })
+    }
 }
 
 /// Why a `DOCKER_HOST` value cannot be used.
@@ -27,6 +91,15 @@ pub enum EndpointError {
     /// The address part is missing or malformed.
     #[error("`{0}` has no usable address")]
     BadAddress(String),
+    /// The engine's TLS certificates cannot be used.
+    #[error("TLS: {0}")]
+    Tls(String),
+    /// `DOCKER_TLS` without verification was asked for.
+    #[error(
+        "DOCKER_TLS without DOCKER_TLS_VERIFY would trust any engine certificate; set \
+         DOCKER_TLS_VERIFY=1 and put the engine's CA in DOCKER_CERT_PATH/ca.pem"
+    )]
+    UnverifiedTls,
 }
 
 impl FromStr for EngineEndpoint {
@@ -66,6 +139,7 @@ impl fmt::Display for EngineEndpoint {
         match self {
             EngineEndpoint::Unix(path) => write!(f, "unix://{}", path.display()),
             EngineEndpoint::Tcp { host, port } => write!(f, "tcp://{host}:{port}"),
+            EngineEndpoint::TcpTls { host, port, .. } => write!(f, "tcp://{host}:{port} (TLS)"),
         }
     }
 }
@@ -102,6 +176,38 @@ mod tests {
                 .unwrap()
                 .to_string(),
             "tcp://[::1]:2375"
+        );
+    }
+
+    #[test]
+    fn follows_the_docker_cli_tls_conventions() {
+        let verify = DockerTls::new(Some("1"), None, Some("/certs".into()));
+        assert_eq!(
+            EngineEndpoint::with_docker_tls("tcp://10.0.0.5:2376", &verify).unwrap(),
+            EngineEndpoint::TcpTls {
+                host: "10.0.0.5".into(),
+                port: 2376,
+                cert_path: "/certs".into()
+            }
+        );
+        // Like the docker CLI, any non-empty value counts, and unix sockets ignore TLS.
+        assert!(DockerTls::new(Some("0"), None, None).verify);
+        assert!(!DockerTls::new(Some(""), None, None).verify);
+        assert_eq!(
+            EngineEndpoint::with_docker_tls("unix:///run/docker.sock", &verify).unwrap(),
+            EngineEndpoint::Unix("/run/docker.sock".into())
+        );
+        let unverified = DockerTls::new(None, Some("1"), None);
+        assert_eq!(
+            EngineEndpoint::with_docker_tls("tcp://h:2376", &unverified),
+            Err(EndpointError::UnverifiedTls)
+        );
+        assert_eq!(
+            EngineEndpoint::with_docker_tls("tcp://h:2375", &DockerTls::default()).unwrap(),
+            EngineEndpoint::Tcp {
+                host: "h".into(),
+                port: 2375
+            }
         );
     }
 

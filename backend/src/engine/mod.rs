@@ -9,6 +9,7 @@ pub mod endpoint;
 pub mod environment;
 pub mod hijack;
 pub mod proxy;
+pub mod tls;
 mod transport;
 pub mod upgrade;
 

@@ -1,4 +1,5 @@
-//! Byte streams to an engine: a unix socket or TCP, behind one type that hyper can pool.
+//! Byte streams to an engine: a unix socket, TCP or TCP with TLS, behind one type that hyper can
+//! pool.
 
 use std::future::Future;
 use std::io;
@@ -9,8 +10,11 @@ use std::task::{Context, Poll};
 use http::Uri;
 use hyper_util::client::legacy::connect::{Connected, Connection};
 use hyper_util::rt::TokioIo;
+use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpStream, UnixStream};
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
 
 use super::endpoint::EngineEndpoint;
 
@@ -19,14 +23,31 @@ use super::endpoint::EngineEndpoint;
 #[derive(Debug, Clone)]
 pub(crate) struct EngineConnector {
     endpoint: Arc<EngineEndpoint>,
+    /// For TLS endpoints, the client configuration, or why it could not be built (reported on
+    /// every connection attempt, since the files may be fixed while Berth runs).
+    tls: Option<Result<Arc<rustls::ClientConfig>, String>>,
 }
 
 impl EngineConnector {
     pub(crate) fn new(endpoint: EngineEndpoint) -> Self {
+        let tls = match &endpoint {
+            EngineEndpoint::TcpTls { cert_path, .. } => {
+                Some(super::tls::client_config(cert_path).map_err(|error| error.to_string()))
+            }
+            _ => None,
+        };
         Self {
             endpoint: Arc::new(endpoint),
+            tls,
         }
     }
+}
+
+async fn connect_tcp(host: &str, port: u16) -> io::Result<TcpStream> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let stream = TcpStream::connect((host, port)).await?;
+    stream.set_nodelay(true)?;
+    Ok(stream)
 }
 
 impl tower::Service<Uri> for EngineConnector {
@@ -40,14 +61,27 @@ impl tower::Service<Uri> for EngineConnector {
 
     fn call(&mut self, _: Uri) -> Self::Future {
         let endpoint = Arc::clone(&self.endpoint);
+        let tls = self.tls.clone();
         Box::pin(async move {
             let stream = match &*endpoint {
                 EngineEndpoint::Unix(path) => EngineStream::Unix(UnixStream::connect(path).await?),
                 EngineEndpoint::Tcp { host, port } => {
-                    let host = host.trim_start_matches('[').trim_end_matches(']');
-                    let stream = TcpStream::connect((host, *port)).await?;
-                    stream.set_nodelay(true)?;
-                    EngineStream::Tcp(stream)
+                    EngineStream::Tcp(connect_tcp(host, *port).await?)
+                }
+                EngineEndpoint::TcpTls { host, port, .. } => {
+                    let connector = match tls {
+                        Some(Ok(config)) => TlsConnector::from(config),
+                        Some(Err(reason)) => return Err(io::Error::other(reason)),
+                        None => return Err(io::Error::other("no TLS configuration")),
+                    };
+                    let name = ServerName::try_from(
+                        host.trim_start_matches('[')
+                            .trim_end_matches(']')
+                            .to_owned(),
+                    )
+                    .map_err(|error| io::Error::new(io::ErrorKind::InvalidInput, error))?;
+                    let tcp = connect_tcp(host, *port).await?;
+                    EngineStream::Tls(Box::new(connector.connect(name, tcp).await?))
                 }
             };
             Ok(EngineIo(TokioIo::new(stream)))
@@ -60,6 +94,7 @@ impl tower::Service<Uri> for EngineConnector {
 pub(crate) enum EngineStream {
     Unix(UnixStream),
     Tcp(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
 }
 
 impl AsyncRead for EngineStream {
@@ -71,6 +106,7 @@ impl AsyncRead for EngineStream {
         match self.get_mut() {
             EngineStream::Unix(stream) => Pin::new(stream).poll_read(cx, buf),
             EngineStream::Tcp(stream) => Pin::new(stream).poll_read(cx, buf),
+            EngineStream::Tls(stream) => Pin::new(stream).poll_read(cx, buf),
         }
     }
 }
@@ -84,6 +120,7 @@ impl AsyncWrite for EngineStream {
         match self.get_mut() {
             EngineStream::Unix(stream) => Pin::new(stream).poll_write(cx, buf),
             EngineStream::Tcp(stream) => Pin::new(stream).poll_write(cx, buf),
+            EngineStream::Tls(stream) => Pin::new(stream).poll_write(cx, buf),
         }
     }
 
@@ -91,6 +128,7 @@ impl AsyncWrite for EngineStream {
         match self.get_mut() {
             EngineStream::Unix(stream) => Pin::new(stream).poll_flush(cx),
             EngineStream::Tcp(stream) => Pin::new(stream).poll_flush(cx),
+            EngineStream::Tls(stream) => Pin::new(stream).poll_flush(cx),
         }
     }
 
@@ -98,6 +136,7 @@ impl AsyncWrite for EngineStream {
         match self.get_mut() {
             EngineStream::Unix(stream) => Pin::new(stream).poll_shutdown(cx),
             EngineStream::Tcp(stream) => Pin::new(stream).poll_shutdown(cx),
+            EngineStream::Tls(stream) => Pin::new(stream).poll_shutdown(cx),
         }
     }
 
@@ -109,6 +148,7 @@ impl AsyncWrite for EngineStream {
         match self.get_mut() {
             EngineStream::Unix(stream) => Pin::new(stream).poll_write_vectored(cx, bufs),
             EngineStream::Tcp(stream) => Pin::new(stream).poll_write_vectored(cx, bufs),
+            EngineStream::Tls(stream) => Pin::new(stream).poll_write_vectored(cx, bufs),
         }
     }
 
@@ -116,6 +156,7 @@ impl AsyncWrite for EngineStream {
         match self {
             EngineStream::Unix(stream) => stream.is_write_vectored(),
             EngineStream::Tcp(stream) => stream.is_write_vectored(),
+            EngineStream::Tls(stream) => stream.is_write_vectored(),
         }
     }
 }
