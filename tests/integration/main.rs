@@ -9,5 +9,6 @@ mod support;
 mod cli;
 mod gateway;
 mod health;
+mod proxy;
 mod security;
 mod ui;

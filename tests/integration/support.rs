@@ -123,9 +123,15 @@ impl Berth {
 
     /// Serves against the engine at `docker_host`, which need not be reachable.
     pub fn start_with_engine(docker_host: &str) -> Self {
+        Self::start_with_engine_args(docker_host, &[])
+    }
+
+    /// Serves against the engine at `docker_host` with extra `serve` arguments (such as the
+    /// engine's TLS settings), with an admin provisioned.
+    pub fn start_with_engine_args(docker_host: &str, args: &[&str]) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let admin_token = provision(data_dir.path(), "admin", "admin");
-        let (child, base, _) = spawn_serve(data_dir.path(), docker_host, &[]);
+        let (child, base, _) = spawn_serve(data_dir.path(), docker_host, args);
         Self {
             child,
             base,
