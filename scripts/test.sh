@@ -79,10 +79,24 @@ if ! bash scripts/engine.sh status primary; then
     failed_steps+=("start the private engine")
   fi
 fi
+# A second engine on TCP+TLS with client certificates, for the docker CLI suite through Berth.
+TLS_ENGINE_STARTED=0
+if ! bash scripts/engine.sh status tls; then
+  if bash scripts/engine.sh start tls --tls; then
+    TLS_ENGINE_STARTED=1
+  else
+    failed=$((failed + 1))
+    failed_steps+=("start the TLS engine")
+  fi
+fi
 stop_engine() {
   if [ "$ENGINE_STARTED" = 1 ]; then bash scripts/engine.sh stop primary >/dev/null 2>&1 || true; fi
+  if [ "$TLS_ENGINE_STARTED" = 1 ]; then bash scripts/engine.sh stop tls >/dev/null 2>&1 || true; fi
 }
 trap stop_engine EXIT
+eval "$(bash scripts/engine.sh env tls)"
+export BERTH_TEST_TLS_DOCKER_HOST=$DOCKER_HOST BERTH_TEST_TLS_CERT_PATH=${DOCKER_CERT_PATH:-}
+unset DOCKER_HOST DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 eval "$(bash scripts/engine.sh env primary)"
 export BERTH_TEST_DOCKER_HOST=$DOCKER_HOST
 unset DOCKER_HOST

@@ -10,5 +10,6 @@ mod cli;
 mod gateway;
 mod health;
 mod proxy;
+mod proxy_cli;
 mod security;
 mod ui;
