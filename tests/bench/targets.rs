@@ -1,0 +1,298 @@
+//! The things benchmarked side by side: the engine's socket used directly, Berth, socat and
+//! haproxy, each reached through the same client, and the processes behind them.
+
+use std::io::{BufRead, BufReader, Write as _};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use berth::engine::{EngineClient, EngineEndpoint, UpgradeOutcome};
+use http::{HeaderValue, Method, Request, Response, header};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use tokio::io::AsyncReadExt;
+
+/// One way of reaching the engine.
+pub struct Target {
+    /// The name in the report.
+    pub name: &'static str,
+    client: EngineClient,
+    /// Prepended to engine paths (`/engine/local` for Berth).
+    prefix: String,
+    /// The bearer token Berth needs.
+    authorization: Option<HeaderValue>,
+}
+
+impl Target {
+    /// The engine's socket, directly.
+    pub fn direct(socket: &Path) -> Self {
+        Self {
+            name: "engine (direct socket)",
+            client: EngineClient::new(EngineEndpoint::Unix(socket.to_owned())),
+            prefix: String::new(),
+            authorization: None,
+        }
+    }
+
+    /// A proxy on a loopback TCP port.
+    pub fn tcp(name: &'static str, port: u16, prefix: &str, token: Option<&str>) -> Self {
+        Self {
+            name,
+            client: EngineClient::new(EngineEndpoint::Tcp {
+                host: "127.0.0.1".into(),
+                port,
+            }),
+            prefix: prefix.to_owned(),
+            authorization: token.map(|token| {
+                HeaderValue::from_str(&format!("Bearer {token}")).expect("a header value")
+            }),
+        }
+    }
+
+    /// A request for the engine path `path`, with a JSON body when `body` is given.
+    pub fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Request<Body> {
+        let mut builder = Request::builder().method(method).uri(
+            self.client
+                .uri(&format!("{}{path}", self.prefix))
+                .expect("a URI"),
+        );
+        if let Some(authorization) = &self.authorization {
+            builder = builder.header(header::AUTHORIZATION, authorization);
+        }
+        let body = match body {
+            Some(json) => {
+                builder = builder.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        builder.body(body).expect("a request")
+    }
+
+    /// Sends a request and insists on a successful answer.
+    pub async fn send(&self, request: Request<Body>) -> Response<Incoming> {
+        let what = format!("{} {}", request.method(), request.uri());
+        let response = self
+            .client
+            .send(request)
+            .await
+            .expect("the request completes");
+        assert!(
+            response.status().is_success(),
+            "{}: {what}: {}",
+            self.name,
+            response.status()
+        );
+        response
+    }
+
+    /// Sends a request and decodes its JSON answer.
+    pub async fn json(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
+        let response = self.send(self.request(method, path, body)).await;
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("a body")
+            .to_bytes();
+        serde_json::from_slice(&bytes).expect("JSON")
+    }
+
+    /// Streams an answer's body to its end, returning how many bytes came.
+    pub async fn drain(&self, request: Request<Body>) -> u64 {
+        let mut body = self.send(request).await.into_body();
+        let mut total = 0u64;
+        while let Some(frame) = body.frame().await {
+            if let Ok(data) = frame.expect("the body arrives").into_data() {
+                total += data.len() as u64;
+            }
+        }
+        total
+    }
+
+    /// Starts an exec with its streams hijacked (`Upgrade: tcp`), as `docker exec` does.
+    pub async fn start_exec(&self, api: &str, exec: &str) -> TokioIo<hyper::upgrade::Upgraded> {
+        let request = self.request(
+            Method::POST,
+            &format!("/v{api}/exec/{exec}/start"),
+            Some(serde_json::json!({"Detach": false, "Tty": false})),
+        );
+        match self
+            .client
+            .upgrade(request, "tcp")
+            .await
+            .expect("exec start")
+        {
+            UpgradeOutcome::Upgraded { io, .. } => io,
+            UpgradeOutcome::Answered(response) => {
+                panic!("{}: exec start answered {}", self.name, response.status())
+            }
+        }
+    }
+}
+
+/// Reads an upgraded stream to its end, returning how many bytes came.
+pub async fn read_all(mut io: TokioIo<hyper::upgrade::Upgraded>) -> u64 {
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    loop {
+        let read = io.read(&mut buffer).await.expect("read the stream");
+        if read == 0 {
+            return total;
+        }
+        total += read as u64;
+    }
+}
+
+/// A child process, killed when dropped.
+pub struct Process {
+    child: Child,
+    /// The port it listens on, for Berth.
+    pub port: u16,
+}
+
+impl Process {
+    /// Starts a reference proxy.
+    pub fn spawn(name: &str, command: &mut Command) -> Process {
+        let child = command
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| panic!("{name} does not start: {error}"));
+        Process { child, port: 0 }
+    }
+
+    /// Starts `berth serve` (release build) on a free port, with an admin token; returns it
+    /// with the token.
+    pub fn berth(docker_host: &str, data_dir: &Path) -> (Process, String) {
+        let token = provision(data_dir);
+        let mut child = berth_command(data_dir)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("DOCKER_HOST", docker_host)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("berth starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let url = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|line| line.strip_prefix("Berth is ready at ").map(str::to_owned))
+            .expect("berth prints its URL");
+        let port = url
+            .trim_end_matches('/')
+            .rsplit(':')
+            .next()
+            .and_then(|port| port.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {url:?}"));
+        (Process { child, port }, token)
+    }
+
+    /// Resident memory in KiB, from /proc.
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Stops it with SIGTERM and waits.
+    pub fn stop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn berth_command(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_berth"));
+    command
+        .env("BERTH_DATA_DIR", data_dir)
+        .env("BERTH_LOG", "warn")
+        .env_remove("BERTH_LISTEN");
+    command
+}
+
+/// Adds an admin and returns a new API token of theirs.
+fn provision(data_dir: &Path) -> String {
+    let mut add = berth_command(data_dir)
+        .args([
+            "user",
+            "add",
+            "--username",
+            "bench",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("berth user add");
+    writeln!(add.stdin.take().expect("stdin"), "benchmark password 1234").expect("password");
+    assert!(
+        add.wait().expect("user add").success(),
+        "berth user add failed"
+    );
+    let output = berth_command(data_dir)
+        .args(["token", "create", "--user", "bench", "--name", "bench"])
+        .output()
+        .expect("berth token create");
+    assert!(output.status.success(), "berth token create failed");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .last()
+        .expect("a token")
+        .trim()
+        .to_owned()
+}
+
+/// The haproxy configuration: HTTP mode, keep-alive to the engine's socket.
+pub fn haproxy_config_text(port: u16, socket: &Path) -> String {
+    format!(
+        "global\n  maxconn 1024\n\
+         defaults\n  mode http\n  timeout connect 5s\n  timeout client 600s\n  timeout server 600s\n  timeout tunnel 600s\n  option http-keep-alive\n\
+         frontend bench\n  bind 127.0.0.1:{port}\n  default_backend engine\n\
+         backend engine\n  http-reuse always\n  server engine {}\n",
+        socket.display()
+    )
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port")
+}
+
+/// Waits until something listens on `port`.
+pub fn wait_for_port(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "nothing listens on {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
