@@ -587,3 +587,46 @@ fn engine_requests_end_when_their_clients_go_away() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn a_hijacked_terminal_is_resized_through_the_gateway() {
+    let container = TestContainer::running("resize");
+    let berth = Berth::start();
+    let created = berth.admin().post_json(
+        &format!("/engine/local/containers/{}/exec", container.name),
+        &serde_json::json!({
+            "AttachStdin": true,
+            "AttachStdout": true,
+            "Tty": true,
+            "Cmd": ["sh", "-c", "read go; stty size"],
+        }),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let exec = created.json()["Id"].as_str().unwrap().to_owned();
+    let authorization = bearer(&berth.admin_token);
+    let (mut raw, head) = Raw::request(
+        connect(&berth),
+        berth_host(&berth),
+        "POST",
+        &format!("/engine/local/exec/{exec}/start"),
+        &[
+            ("Authorization", &authorization),
+            ("Connection", "Upgrade"),
+            ("Upgrade", "tcp"),
+            ("Content-Type", "application/json"),
+        ],
+        br#"{"Detach":false,"Tty":true}"#,
+    );
+    assert_eq!(head.status, 101, "{head:?}");
+    let resized = berth
+        .admin()
+        .post(&format!("/engine/local/exec/{exec}/resize?h=33&w=77"));
+    assert!(
+        resized.status == 200 || resized.status == 201,
+        "{} {}",
+        resized.status,
+        resized.body
+    );
+    raw.stream.write_all(b"\n").unwrap();
+    raw.read_until(b"33 77");
+}
