@@ -10,17 +10,16 @@ use crate::targets::Target;
 pub async fn list_containers(direct: &Target, api: &str, count: usize) {
     let existing = labelled(direct, api, "berth.bench=list").await;
     for _ in existing.len()..count {
-        direct
-            .json(
-                Method::POST,
-                &format!("/v{api}/containers/create"),
-                Some(serde_json::json!({
-                    "Image": "busybox:latest",
-                    "Cmd": ["true"],
-                    "Labels": {"berth.bench": "list"},
-                })),
-            )
-            .await;
+        create(
+            direct,
+            api,
+            serde_json::json!({
+                "Image": "busybox:latest",
+                "Cmd": ["true"],
+                "Labels": {"berth.bench": "list"},
+            }),
+        )
+        .await;
     }
 }
 
@@ -45,18 +44,16 @@ pub async fn log_container(direct: &Target, api: &str, bytes: u64) -> String {
     }
     eprintln!("writing {} MiB of container logs (once)", bytes >> 20);
     let script = format!("yes \"$(head -c 8191 /dev/zero | tr '\\0' x)\" | head -c {bytes}");
-    let created = direct
-        .json(
-            Method::POST,
-            &format!("/v{api}/containers/create"),
-            Some(serde_json::json!({
-                "Image": "busybox:latest",
-                "Cmd": ["sh", "-c", script],
-                "Labels": {"berth.bench": format!("logs-{bytes}")},
-            })),
-        )
-        .await;
-    let id = created["Id"].as_str().expect("an id").to_owned();
+    let id = create(
+        direct,
+        api,
+        serde_json::json!({
+            "Image": "busybox:latest",
+            "Cmd": ["sh", "-c", script],
+            "Labels": {"berth.bench": format!("logs-{bytes}")},
+        }),
+    )
+    .await;
     start(direct, api, &id).await;
     let waited = direct
         .json(Method::POST, &format!("/v{api}/containers/{id}/wait"), None)
@@ -71,18 +68,16 @@ pub async fn exec_container(direct: &Target, api: &str) -> String {
     let id = match existing.first() {
         Some(id) => id.clone(),
         None => {
-            let created = direct
-                .json(
-                    Method::POST,
-                    &format!("/v{api}/containers/create"),
-                    Some(serde_json::json!({
-                        "Image": "busybox:latest",
-                        "Cmd": ["sleep", "2147483647"],
-                        "Labels": {"berth.bench": "exec"},
-                    })),
-                )
-                .await;
-            created["Id"].as_str().expect("an id").to_owned()
+            create(
+                direct,
+                api,
+                serde_json::json!({
+                    "Image": "busybox:latest",
+                    "Cmd": ["sleep", "2147483647"],
+                    "Labels": {"berth.bench": "exec"},
+                }),
+            )
+            .await
         }
     };
     let state = direct
@@ -115,6 +110,18 @@ pub async fn create_exec(
         )
         .await;
     created["Id"].as_str().expect("an exec id").to_owned()
+}
+
+/// Creates a container from `config`, returning its id.
+async fn create(direct: &Target, api: &str, config: serde_json::Value) -> String {
+    let created = direct
+        .json(
+            Method::POST,
+            &format!("/v{api}/containers/create"),
+            Some(config),
+        )
+        .await;
+    created["Id"].as_str().expect("an id").to_owned()
 }
 
 async fn start(direct: &Target, api: &str, id: &str) {

@@ -199,6 +199,58 @@ fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
 
+/// Sends a request asking to switch to the raw stream (`Upgrade: tcp`), as the docker CLI
+/// does for attach and exec start, with `token` and an optional JSON body.
+fn hijack(berth: &Berth, token: &str, path: &str, json: &[u8]) -> (Raw<TcpStream>, Head) {
+    let authorization = bearer(token);
+    let mut headers = vec![
+        ("Authorization", authorization.as_str()),
+        ("Connection", "Upgrade"),
+        ("Upgrade", "tcp"),
+    ];
+    if !json.is_empty() {
+        headers.push(("Content-Type", "application/json"));
+    }
+    Raw::request(
+        connect(berth),
+        berth_host(berth),
+        "POST",
+        path,
+        &headers,
+        json,
+    )
+}
+
+/// Opens the engine's websocket attach (stdout) of `container` as a browser at `origin` would.
+fn websocket_attach(berth: &Berth, container: &str, origin: &str) -> (Raw<TcpStream>, Head) {
+    let authorization = bearer(&berth.admin_token);
+    Raw::request(
+        connect(berth),
+        berth_host(berth),
+        "GET",
+        &format!("/engine/local/containers/{container}/attach/ws?stream=1&stdout=1"),
+        &[
+            ("Authorization", &authorization),
+            ("Origin", origin),
+            ("Connection", "Upgrade"),
+            ("Upgrade", "websocket"),
+            ("Sec-WebSocket-Version", "13"),
+            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+        ],
+        b"",
+    )
+}
+
+/// A container running `script` in busybox's shell, with extra `docker run` flags.
+fn shell_container(prefix: &str, flags: &[&str], script: &str) -> TestContainer {
+    let name = unique_name(prefix);
+    let mut args = vec!["run", "-d", "--name", &name];
+    args.extend_from_slice(flags);
+    args.extend_from_slice(&["busybox:latest", "sh", "-c", script]);
+    docker(&args);
+    TestContainer { name }
+}
+
 fn create_exec(berth: &Berth, container: &str, script: &str) -> String {
     let reply = berth.admin().post_json(
         &format!("/engine/local/containers/{container}/exec"),
@@ -222,18 +274,10 @@ fn hijacked_exec_passes_stdin_eof_and_drains_output() {
         &container.name,
         "cat; echo after-eof; echo to-stderr >&2; exit 3",
     );
-    let authorization = bearer(&berth.admin_token);
-    let (mut raw, head) = Raw::request(
-        connect(&berth),
-        berth_host(&berth),
-        "POST",
+    let (mut raw, head) = hijack(
+        &berth,
+        &berth.admin_token,
         &format!("/engine/local/exec/{exec}/start"),
-        &[
-            ("Authorization", &authorization),
-            ("Connection", "Upgrade"),
-            ("Upgrade", "tcp"),
-            ("Content-Type", "application/json"),
-        ],
         br#"{"Detach":false,"Tty":false}"#,
     );
     assert_eq!(head.status, 101, "{head:?}");
@@ -269,19 +313,10 @@ fn viewers_cannot_hijack_an_exec() {
     let container = TestContainer::running("hijack-viewer");
     let berth = Berth::start();
     let exec = create_exec(&berth, &container.name, "echo never");
-    let authorization = bearer(&berth.token_for("viewer"));
-    let (raw, head) = Raw::request(
-        connect(&berth),
-        berth_host(&berth),
-        "POST",
+    let (raw, head) = hijack(
+        &berth,
+        &berth.token_for("viewer"),
         &format!("/engine/local/exec/{exec}/start"),
-        &[
-            ("Authorization", &authorization),
-            ("Connection", "Upgrade"),
-            ("Upgrade", "tcp"),
-            ("Content-Type", "application/json"),
-            ("Connection", "close"),
-        ],
         br#"{"Detach":false,"Tty":false}"#,
     );
     assert_eq!(head.status, 403, "{head:?}");
@@ -291,31 +326,13 @@ fn viewers_cannot_hijack_an_exec() {
 
 #[test]
 fn hijacked_attach_carries_stdin_and_output() {
-    let name = unique_name("hijack-attach");
-    docker(&[
-        "run",
-        "-d",
-        "-i",
-        "--name",
-        &name,
-        "busybox:latest",
-        "sh",
-        "-c",
-        "read line; echo got-$line",
-    ]);
-    let _cleanup = TestContainer { name: name.clone() };
+    let container = shell_container("hijack-attach", &["-i"], "read line; echo got-$line");
+    let name = &container.name;
     let berth = Berth::start();
-    let authorization = bearer(&berth.admin_token);
-    let (mut raw, head) = Raw::request(
-        connect(&berth),
-        berth_host(&berth),
-        "POST",
+    let (mut raw, head) = hijack(
+        &berth,
+        &berth.admin_token,
         &format!("/engine/local/containers/{name}/attach?stream=1&stdin=1&stdout=1&stderr=1"),
-        &[
-            ("Authorization", &authorization),
-            ("Connection", "Upgrade"),
-            ("Upgrade", "tcp"),
-        ],
         b"",
     );
     assert_eq!(head.status, 101, "{head:?}");
@@ -331,17 +348,10 @@ fn hijacked_attach_carries_stdin_and_output() {
 #[test]
 fn upgrades_the_engine_refuses_come_back_as_its_errors() {
     let berth = Berth::start();
-    let authorization = bearer(&berth.admin_token);
-    let (raw, head) = Raw::request(
-        connect(&berth),
-        berth_host(&berth),
-        "POST",
+    let (raw, head) = hijack(
+        &berth,
+        &berth.admin_token,
         "/engine/local/containers/berth-no-such-container/attach?stream=1&stdout=1",
-        &[
-            ("Authorization", &authorization),
-            ("Connection", "Upgrade"),
-            ("Upgrade", "tcp"),
-        ],
         b"",
     );
     assert_eq!(head.status, 404, "{head:?}");
@@ -351,35 +361,13 @@ fn upgrades_the_engine_refuses_come_back_as_its_errors() {
 
 #[test]
 fn the_engine_websocket_attach_is_proxied() {
-    let name = unique_name("ws-attach");
-    docker(&[
-        "run",
-        "-d",
-        "--name",
-        &name,
-        "busybox:latest",
-        "sh",
-        "-c",
+    let container = shell_container(
+        "ws-attach",
+        &[],
         "while true; do echo tick; sleep 0.2; done",
-    ]);
-    let _cleanup = TestContainer { name: name.clone() };
-    let berth = Berth::start();
-    let authorization = bearer(&berth.admin_token);
-    let (mut raw, head) = Raw::request(
-        connect(&berth),
-        berth_host(&berth),
-        "GET",
-        &format!("/engine/local/containers/{name}/attach/ws?stream=1&stdout=1"),
-        &[
-            ("Authorization", &authorization),
-            ("Origin", &berth.base),
-            ("Connection", "Upgrade"),
-            ("Upgrade", "websocket"),
-            ("Sec-WebSocket-Version", "13"),
-            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
-        ],
-        b"",
     );
+    let berth = Berth::start();
+    let (mut raw, head) = websocket_attach(&berth, &container.name, &berth.base);
     assert_eq!(head.status, 101, "{head:?}");
     // RFC 6455's example key and answer: the engine's own handshake reached the client.
     assert_eq!(
@@ -394,25 +382,7 @@ fn the_engine_websocket_attach_is_proxied() {
 fn a_foreign_origin_cannot_open_the_websocket_attach() {
     let container = TestContainer::running("ws-foreign");
     let berth = Berth::start();
-    let authorization = bearer(&berth.admin_token);
-    let (_, head) = Raw::request(
-        connect(&berth),
-        berth_host(&berth),
-        "GET",
-        &format!(
-            "/engine/local/containers/{}/attach/ws?stream=1&stdout=1",
-            container.name
-        ),
-        &[
-            ("Authorization", &authorization),
-            ("Origin", "http://evil.example"),
-            ("Connection", "Upgrade"),
-            ("Upgrade", "websocket"),
-            ("Sec-WebSocket-Version", "13"),
-            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
-        ],
-        b"",
-    );
+    let (_, head) = websocket_attach(&berth, &container.name, "http://evil.example");
     assert_eq!(head.status, 403, "{head:?}");
 }
 
@@ -603,18 +573,10 @@ fn a_hijacked_terminal_is_resized_through_the_gateway() {
     );
     assert_eq!(created.status, 201, "{}", created.body);
     let exec = created.json()["Id"].as_str().unwrap().to_owned();
-    let authorization = bearer(&berth.admin_token);
-    let (mut raw, head) = Raw::request(
-        connect(&berth),
-        berth_host(&berth),
-        "POST",
+    let (mut raw, head) = hijack(
+        &berth,
+        &berth.admin_token,
         &format!("/engine/local/exec/{exec}/start"),
-        &[
-            ("Authorization", &authorization),
-            ("Connection", "Upgrade"),
-            ("Upgrade", "tcp"),
-            ("Content-Type", "application/json"),
-        ],
         br#"{"Detach":false,"Tty":true}"#,
     );
     assert_eq!(head.status, 101, "{head:?}");
