@@ -112,39 +112,62 @@ impl Target {
 
     /// Streams an answer's body to its end, returning how many bytes came.
     pub async fn drain(&self, request: Request<Body>) -> u64 {
-        let mut body = self.send(request).await.into_body();
-        let mut total = 0u64;
-        while let Some(frame) = body.frame().await {
-            if let Ok(data) = frame.expect("the body arrives").into_data() {
-                total += data.len() as u64;
-            }
-        }
-        total
+        count_body(self.send(request).await.into_body()).await
     }
 
     /// Starts an exec with its streams hijacked (`Upgrade: tcp`), as `docker exec` does.
     pub async fn start_exec(&self, api: &str, exec: &str) -> TokioIo<hyper::upgrade::Upgraded> {
-        let request = self.request(
-            Method::POST,
-            &format!("/v{api}/exec/{exec}/start"),
-            Some(serde_json::json!({"Detach": false, "Tty": false})),
-        );
-        match self
-            .client
-            .upgrade(request, "tcp")
-            .await
-            .expect("exec start")
-        {
+        match self.request_exec(api, exec).await {
             UpgradeOutcome::Upgraded { io, .. } => io,
             UpgradeOutcome::Answered(response) => {
                 panic!("{}: exec start answered {}", self.name, response.status())
             }
         }
     }
+
+    /// Runs an exec to its end and counts its output. A proxy that drops `Upgrade` (haproxy
+    /// in HTTP mode) gets the engine's fallback, a `200` whose body is the raw stream.
+    pub async fn exec_output(&self, api: &str, exec: &str) -> u64 {
+        match self.request_exec(api, exec).await {
+            UpgradeOutcome::Upgraded { io, .. } => read_all(io).await,
+            UpgradeOutcome::Answered(response) => {
+                assert!(
+                    response.status().is_success(),
+                    "{}: exec start answered {}",
+                    self.name,
+                    response.status()
+                );
+                count_body(response.into_body()).await
+            }
+        }
+    }
+
+    async fn request_exec(&self, api: &str, exec: &str) -> UpgradeOutcome {
+        let request = self.request(
+            Method::POST,
+            &format!("/v{api}/exec/{exec}/start"),
+            Some(serde_json::json!({"Detach": false, "Tty": false})),
+        );
+        self.client
+            .upgrade(request, "tcp")
+            .await
+            .expect("exec start")
+    }
+}
+
+/// Reads a body to its end, returning how many bytes came.
+async fn count_body(mut body: Incoming) -> u64 {
+    let mut total = 0u64;
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame.expect("the body arrives").into_data() {
+            total += data.len() as u64;
+        }
+    }
+    total
 }
 
 /// Reads an upgraded stream to its end, returning how many bytes came.
-pub async fn read_all(mut io: TokioIo<hyper::upgrade::Upgraded>) -> u64 {
+async fn read_all(mut io: TokioIo<hyper::upgrade::Upgraded>) -> u64 {
     let mut buffer = vec![0u8; 64 * 1024];
     let mut total = 0u64;
     loop {

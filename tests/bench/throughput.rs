@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use http::Method;
 
 use crate::fixtures::create_exec;
-use crate::targets::{Target, read_all};
+use crate::targets::Target;
 
 /// Bytes per second per target: the median of `rounds` runs.
 pub type Rates = Vec<f64>;
@@ -41,7 +41,7 @@ pub async fn exec(
         for (target, runs) in targets.iter().zip(&mut runs) {
             let exec = create_exec(target, api, container, &command, false).await;
             let start = Instant::now();
-            let received = read_all(target.start_exec(api, &exec).await).await;
+            let received = target.exec_output(api, &exec).await;
             let elapsed = start.elapsed();
             assert!(received >= bytes, "{}: only {received} bytes", target.name);
             runs.push(rate(received, elapsed));
