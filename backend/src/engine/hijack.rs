@@ -30,9 +30,9 @@ const UPGRADABLE: [&str; 4] = [
 ];
 
 /// The size of each direction's copy buffer: large enough that bulk output (a `cat` of a big
-/// file through `docker exec`) moves in few system calls, small enough that a hundred open
-/// terminals cost a few megabytes.
-const SPLICE_BUFFER: usize = 32 * 1024;
+/// file through `docker exec`) moves in few system calls. Its pages become resident only as
+/// data fills them, so an idle terminal costs a few kilobytes (see BENCHMARKS.md).
+const SPLICE_BUFFER: usize = 64 * 1024;
 
 /// The protocol the client asks to switch to, when `operation` is one that can switch and the
 /// request says so with `Connection: Upgrade` and an `Upgrade` header.
