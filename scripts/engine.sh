@@ -223,5 +223,5 @@ case "$cmd" in
     fi ;;
   status) ping_engine ;;
   seed) need_root; seed ;;
-  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
