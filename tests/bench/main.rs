@@ -92,9 +92,13 @@ fn main() {
         let latencies = latency::measure(&targets, &api).await;
         let rss_after_latency = berth.rss_kib();
         eprintln!("latency done; reading logs");
+        let cpu_start = berth.cpu_seconds();
         let logs = throughput::logs(&targets, &api, &log_container, rounds).await;
+        let cpu_logs = berth.cpu_seconds() - cpu_start;
         eprintln!("logs done; exec streams");
+        let cpu_start = berth.cpu_seconds();
         let exec = throughput::exec(&targets, &api, &exec_container, exec_bytes, rounds).await;
+        let cpu_exec = berth.cpu_seconds() - cpu_start;
         let rss_after_transfers = memory::settled_rss(&berth).await;
         eprintln!("throughput done; memory with {} streams", memory::STREAMS);
         let followers = memory::followers(&berth, &targets[1], &api, &exec_container).await;
@@ -106,8 +110,10 @@ fn main() {
             latencies,
             log_bytes,
             logs,
+            cpu_logs,
             exec_bytes,
             exec,
+            cpu_exec,
             rounds,
             rss_idle,
             rss_after_latency,

@@ -16,8 +16,12 @@ pub struct Results {
     pub latencies: Vec<Vec<Duration>>,
     pub log_bytes: u64,
     pub logs: Vec<f64>,
+    /// Berth's CPU seconds over the logs runs (only the Berth target passes through it).
+    pub cpu_logs: f64,
     pub exec_bytes: u64,
     pub exec: Vec<f64>,
+    /// Berth's CPU seconds over the exec runs.
+    pub cpu_exec: f64,
     pub rounds: usize,
     pub rss_idle: u64,
     pub rss_after_latency: u64,
@@ -64,6 +68,12 @@ pub fn render(targets: &[Target], results: &Results) -> String {
         targets,
         &results.logs,
     );
+    cpu_line(
+        &mut out,
+        results.cpu_logs,
+        results.log_bytes,
+        results.rounds,
+    );
     throughput_table(
         &mut out,
         &format!(
@@ -73,6 +83,18 @@ pub fn render(targets: &[Target], results: &Results) -> String {
         ),
         targets,
         &results.exec,
+    );
+    cpu_line(
+        &mut out,
+        results.cpu_exec,
+        results.exec_bytes,
+        results.rounds,
+    );
+    let _ = writeln!(
+        out,
+        "haproxy in HTTP mode does not pass `Upgrade: tcp` on; the engine then falls back to a \
+         `200` whose body is the raw stream, which is what its row measures. The docker CLI \
+         refuses that fallback, so `docker exec -it` does not work through it.\n"
     );
     memory_section(&mut out, results);
     for section in &results.extra {
@@ -134,6 +156,16 @@ fn throughput_table(out: &mut String, title: &str, targets: &[Target], rates: &[
         );
     }
     let _ = writeln!(out);
+}
+
+/// Berth's own cost, which a loaded machine does not distort as it does throughput.
+fn cpu_line(out: &mut String, cpu_seconds: f64, bytes: u64, rounds: usize) {
+    let gib = (bytes as f64 * rounds as f64) / (1024.0 * 1024.0 * 1024.0);
+    let _ = writeln!(
+        out,
+        "Berth's CPU time: {:.0} ms per GiB passed through.\n",
+        cpu_seconds * 1e3 / gib
+    );
 }
 
 fn memory_section(out: &mut String, results: &Results) {

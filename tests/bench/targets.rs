@@ -233,6 +233,23 @@ impl Process {
             .unwrap_or(0)
     }
 
+    /// CPU time used so far (user and system), in seconds, from /proc.
+    pub fn cpu_seconds(&self) -> f64 {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.split_whitespace().collect())
+            .unwrap_or_default();
+        let ticks: f64 = fields
+            .get(11..13)
+            .map(|pair| pair.iter().filter_map(|n| n.parse::<f64>().ok()).sum())
+            .unwrap_or(0.0);
+        // Linux reports in clock ticks of 1/100 s (USER_HZ) on every architecture Berth runs on.
+        ticks / 100.0
+    }
+
     /// Stops it with SIGTERM and waits.
     pub fn stop(&mut self) {
         let _ = Command::new("kill")
