@@ -2,7 +2,8 @@
 //!
 //! Each request is authenticated, checked by the policy, recorded in the audit log when it
 //! changes state, forwarded with its normalised path, and its answer redacted where the role
-//! requires.
+//! requires. Requests that switch protocols (hijacked attach and exec, the websocket attach,
+//! BuildKit sessions) pass the same checks before [`hijack`] splices them to the engine.
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
