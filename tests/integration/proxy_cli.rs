@@ -74,8 +74,15 @@ impl Cli {
         String::from_utf8_lossy(&output.stdout).trim().to_owned()
     }
 
-    /// Runs a command with `stdin` piped in, returning its output whatever the status.
+    /// Runs a command with `stdin` piped in and then closed, returning its output whatever
+    /// the status.
     fn output(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
+        self.output_with(args, stdin, true)
+    }
+
+    /// Runs a command with `stdin` piped in; the pipe is closed right after it (`close`) or
+    /// only once the command has ended.
+    fn output_with(&self, args: &[&str], stdin: Option<&[u8]>, close: bool) -> Output {
         let mut child = self
             .command()
             .args(args)
@@ -88,11 +95,16 @@ impl Cli {
             .stderr(Stdio::piped())
             .spawn()
             .expect("the docker CLI runs");
-        if let Some(input) = stdin {
-            let mut pipe = child.stdin.take().expect("stdin");
+        let mut pipe = child.stdin.take();
+        if let (Some(pipe), Some(input)) = (pipe.as_mut(), stdin) {
             pipe.write_all(input).expect("write stdin");
         }
-        child.wait_with_output().expect("the docker CLI ends")
+        if close {
+            drop(pipe.take());
+        }
+        let output = child.wait_with_output().expect("the docker CLI ends");
+        drop(pipe);
+        output
     }
 
     /// Runs `docker ARGS` on a pseudo-terminal (util-linux `script`), typing `input` into it and
@@ -275,7 +287,8 @@ fn logs_and_attach(cli: &Cli) {
         "-c",
         "read line; echo got-$line",
     ]);
-    let attached = cli.output(&["attach", &listener], Some(b"ping\n"));
+    // stdin stays open: the engine ends a (not stdin-once) attach's output when its stdin ends.
+    let attached = cli.output_with(&["attach", &listener], Some(b"ping\n"), false);
     assert!(attached.status.success(), "{attached:?}");
     assert_eq!(String::from_utf8_lossy(&attached.stdout), "got-ping\n");
 }
