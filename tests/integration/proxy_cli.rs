@@ -3,7 +3,7 @@
 //! unix socket and again against an engine on TCP+TLS with client certificates.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use crate::support::{Berth, unique_name};
@@ -527,3 +527,45 @@ on_both_engines!(
     events,
     networks_volumes_and_prune,
 );
+
+/// An engine whose certificate the configured CA did not sign is unreachable, with the reason.
+#[test]
+fn a_tls_engine_signed_by_another_ca_is_refused() {
+    let host = std::env::var("BERTH_TEST_TLS_DOCKER_HOST")
+        .expect("BERTH_TEST_TLS_DOCKER_HOST is not set: run the tests through `make test`");
+    let certs = PathBuf::from(
+        std::env::var("BERTH_TEST_TLS_CERT_PATH")
+            .expect("BERTH_TEST_TLS_CERT_PATH is not set: run the tests through `make test`"),
+    );
+    let other = tempfile::tempdir().expect("temp dir");
+    let status = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=another CA"])
+        .arg("-keyout")
+        .arg(other.path().join("ca-key.pem"))
+        .arg("-out")
+        .arg(other.path().join("ca.pem"))
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl runs");
+    assert!(status.success());
+    for file in ["cert.pem", "key.pem"] {
+        std::fs::copy(certs.join(file), other.path().join(file)).expect("copy");
+    }
+    let berth = Berth::start_with_engine_args(
+        &host,
+        &[
+            "--docker-tls-verify",
+            "1",
+            "--docker-cert-path",
+            other.path().to_str().unwrap(),
+        ],
+    );
+    let local = berth.admin().get("/api/health").json()["environments"][0].clone();
+    assert_eq!(local["reachable"], false, "{local}");
+    let error = local["error"].as_str().unwrap_or_default().to_lowercase();
+    assert!(error.contains("certificate"), "{local}");
+    assert_eq!(berth.admin().get("/engine/local/_ping").status, 502);
+}
