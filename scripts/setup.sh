@@ -12,9 +12,11 @@ WASM_BINDGEN_VERSION=0.2.130
 # docker.io and busybox-static: the private test engine and its seed image.
 # chromium: the browser tests. socat, haproxy: reference proxies for `make bench`.
 # docker-registry, apache2-utils: a local registry with basic auth for image tests.
+# openssl: certificates for the TCP+TLS test engine; bsdutils: `script`, the docker CLI's pty.
 APT_PACKAGES=(
   docker.io busybox-static iproute2 curl ca-certificates gcc libc6-dev pkg-config
   chromium socat haproxy docker-registry apache2-utils
+  openssl bsdutils
 )
 
 missing=()
