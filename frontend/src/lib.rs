@@ -5,10 +5,15 @@
 //! [`containers_view`], [`theme`]) is plain Rust with native unit tests.
 
 pub mod api;
+pub mod cidr;
 pub mod components;
 pub mod containers_view;
+pub mod disk_usage;
 pub mod engine_status;
+pub mod field_error;
 pub mod format;
+pub mod key_values;
+pub mod network_form;
 pub mod pages;
 pub mod remote;
 pub mod session;
