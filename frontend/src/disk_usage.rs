@@ -2,7 +2,9 @@
 //! `docker system df` does; and the geometry of the dashboard's stacked bar. Pure, tested
 //! natively.
 
-use berth_shared::engine::system::DiskUsage;
+use berth_shared::engine::system::{DiskUsage, PruneReport};
+
+use crate::format;
 
 /// A kind of object that takes disk space and can be pruned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -190,6 +192,19 @@ pub fn segments(usages: &[CategoryUsage]) -> Vec<Segment> {
         .collect()
 }
 
+/// What a prune did, in one sentence: "Removed 2 volumes and reclaimed 1.05 MB".
+/// `nouns` is the singular and plural of what was pruned.
+pub fn prune_summary(nouns: (&str, &str), report: &PruneReport) -> String {
+    let removed = report.removed();
+    let noun = if removed == 1 { nouns.0 } else { nouns.1 };
+    let reclaimed = format::bytes(report.space_reclaimed);
+    match removed {
+        0 if report.space_reclaimed == 0 => format!("Nothing to prune: no unused {}", nouns.1),
+        0 => format!("Reclaimed {reclaimed}"),
+        _ => format!("Removed {removed} {noun} and reclaimed {reclaimed}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +257,31 @@ mod tests {
         assert_eq!(
             (cache.count, cache.active, cache.size, cache.reclaimable),
             (3, 1, 90, 70)
+        );
+    }
+
+    #[test]
+    fn prune_summaries_count_and_size() {
+        let report = PruneReport {
+            volumes_deleted: Some(vec!["a".into(), "b".into()]),
+            space_reclaimed: 1_050_000,
+            ..PruneReport::default()
+        };
+        assert_eq!(
+            prune_summary(("volume", "volumes"), &report),
+            "Removed 2 volumes and reclaimed 1.05 MB"
+        );
+        assert_eq!(
+            prune_summary(("network", "networks"), &PruneReport::default()),
+            "Nothing to prune: no unused networks"
+        );
+        let cache = PruneReport {
+            space_reclaimed: 2_000,
+            ..PruneReport::default()
+        };
+        assert_eq!(
+            prune_summary(("record", "records"), &cache),
+            "Reclaimed 2.00 kB"
         );
     }
 

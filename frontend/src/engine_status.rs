@@ -90,6 +90,16 @@ impl EngineStatus {
     pub fn engine(&self) -> Engine {
         Engine::new(&self.environment.get())
     }
+
+    /// The engine client of the current environment, for event handlers (untracked).
+    pub fn engine_untracked(&self) -> Engine {
+        Engine::new(&self.environment.get_untracked())
+    }
+
+    /// The negotiated API version of the current environment, once known (untracked).
+    pub fn api_version_untracked(&self) -> Option<berth_shared::version::ApiVersion> {
+        untrack(|| self.current().and_then(|env| env.api_version))
+    }
 }
 
 /// The status provided by the shell.

@@ -6,6 +6,7 @@
 
 pub mod console;
 pub mod engine;
+pub mod infra;
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -2,6 +2,8 @@
 
 pub mod badges;
 pub mod confirm;
+pub mod facts;
+pub mod fields;
 pub mod icons;
 pub mod qr;
 pub mod section;

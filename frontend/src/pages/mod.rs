@@ -5,11 +5,16 @@ pub mod audit;
 pub mod containers;
 pub mod images;
 pub mod login;
+pub mod network_create;
+pub mod network_detail;
 pub mod networks;
 pub mod not_found;
+pub mod outcome;
 pub mod system;
 pub mod tokens;
 pub mod users;
+pub mod volume_create;
+pub mod volume_detail;
 pub mod volumes;
 
 use leptos::prelude::*;

@@ -138,6 +138,54 @@ pub struct NetworkCreateRequest {
     pub labels: BTreeMap<String, String>,
 }
 
+/// The network part of `GET /containers/{id}/json`: each network's endpoint settings, which
+/// carry the aliases and static addresses that network inspect leaves out.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct ContainerEndpoints {
+    /// The container's id.
+    pub id: String,
+    /// The container's name, with a leading `/`.
+    pub name: String,
+    /// Its network settings.
+    pub network_settings: EndpointsByNetwork,
+}
+
+/// A container's endpoints, by network name.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct EndpointsByNetwork {
+    /// The endpoints, by network name.
+    pub networks: BTreeMap<String, EndpointSettings>,
+}
+
+/// One endpoint of a container, from container inspect.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct EndpointSettings {
+    /// The static addresses asked for, if any.
+    #[serde(rename = "IPAMConfig")]
+    pub ipam_config: Option<EndpointIpamConfig>,
+    /// The names the container answers to on this network.
+    pub aliases: Option<Vec<String>>,
+    /// The network's id.
+    #[serde(rename = "NetworkID")]
+    pub network_id: String,
+    /// The IPv4 address.
+    #[serde(rename = "IPAddress")]
+    pub ip_address: String,
+}
+
+impl ContainerEndpoints {
+    /// The endpoint on the network with id `network_id`.
+    pub fn on_network(&self, network_id: &str) -> Option<&EndpointSettings> {
+        self.network_settings
+            .networks
+            .values()
+            .find(|endpoint| endpoint.network_id == network_id)
+    }
+}
+
 /// The answer to `POST /networks/create`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -224,6 +272,21 @@ mod tests {
             }
             .is_predefined()
         );
+    }
+
+    #[test]
+    fn finds_a_containers_endpoint_by_network_id() {
+        let endpoints: ContainerEndpoints = serde_json::from_str(
+            r#"{"Id":"c1","Name":"/web","NetworkSettings":{"Networks":{"app":{"IPAMConfig":
+            {"IPv4Address":"10.7.0.9"},"Aliases":["db","c1"],"NetworkID":"n1","IPAddress":"10.7.0.9"}}}}"#,
+        )
+        .unwrap();
+        let endpoint = endpoints.on_network("n1").unwrap();
+        assert_eq!(
+            endpoint.aliases.as_deref(),
+            Some(&["db".to_owned(), "c1".to_owned()][..])
+        );
+        assert!(endpoints.on_network("n2").is_none());
     }
 
     #[test]
