@@ -5,6 +5,7 @@ pub mod confirm;
 pub mod facts;
 pub mod fields;
 pub mod icons;
+pub mod prune_result;
 pub mod qr;
 pub mod section;
 pub mod shell;

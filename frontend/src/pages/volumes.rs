@@ -11,6 +11,7 @@ use leptos_router::components::A;
 
 use crate::components::confirm::ConfirmDialog;
 use crate::components::icons::{Icon, IconKind};
+use crate::components::prune_result::{PruneOutcome, PruneResult};
 use crate::components::states::EmptyState;
 use crate::components::toast::use_toaster;
 use crate::disk_usage::{Category, prune_summary};
@@ -61,7 +62,7 @@ pub fn VolumesPage() -> impl IntoView {
     let creating = RwSignal::new(false);
     let pending_removal = RwSignal::new(None::<Volume>);
     let confirming_prune = RwSignal::new(false);
-    let last_prune = RwSignal::new(None::<String>);
+    let last_prune = RwSignal::new(None::<PruneOutcome>);
 
     let prune = Callback::new(move |()| {
         confirming_prune.set(false);
@@ -72,7 +73,11 @@ pub fn VolumesPage() -> impl IntoView {
                 Ok(report) => {
                     let message = prune_summary(("volume", "volumes"), &report);
                     toaster.success(message.clone());
-                    last_prune.set(Some(message));
+                    last_prune.set(Some(PruneOutcome {
+                        key: Category::Volumes.key(),
+                        message,
+                        reclaimed: report.space_reclaimed,
+                    }));
                 }
                 Err(error) => report_failure(toaster, status, "prune", "volumes", &error),
             }
@@ -142,12 +147,7 @@ pub fn VolumesPage() -> impl IntoView {
                     on_cancel=Callback::new(move |()| creating.set(false))
                 />
             </Show>
-            {move || last_prune.get().map(|message| view! {
-                <div class="alert alert-success result-line" role="status" data-testid="prune-result">
-                    <span>{message}</span>
-                    <button class="toast-close" aria-label="Dismiss" on:click=move |_| last_prune.set(None)>"×"</button>
-                </div>
-            })}
+            <PruneResult outcome=last_prune/>
             {remote_view(volumes, status, "volumes", move |list: VolumeList| {
                 let all: Vec<Volume> = list.volumes.unwrap_or_default();
                 if all.is_empty() {
