@@ -42,6 +42,8 @@ pub fn SystemPage() -> impl IntoView {
         system.reload();
         usage.reload();
     };
+    // Kept here rather than in the panel, which is rebuilt whenever the page's data reloads.
+    let last_prune = RwSignal::new(None::<PruneOutcome>);
     view! {
         <section class="page" aria-labelledby="page-title">
             <div class="page-head">
@@ -114,7 +116,7 @@ pub fn SystemPage() -> impl IntoView {
                             <ul>{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
                         </div>
                     })}
-                    <DiskUsagePanel usage=usage on_pruned=Callback::new(move |()| reload())/>
+                    <DiskUsagePanel usage=usage last_result=last_prune on_pruned=Callback::new(move |()| reload())/>
                 }
             })}
         </section>
@@ -126,6 +128,8 @@ pub fn SystemPage() -> impl IntoView {
 fn DiskUsagePanel(
     /// `/system/df`.
     usage: Remote<DiskUsage>,
+    /// The outcome of the last prune.
+    last_result: RwSignal<Option<PruneOutcome>>,
     /// Runs after a prune, to reload the page's data.
     on_pruned: Callback<()>,
 ) -> impl IntoView {
@@ -134,7 +138,6 @@ fn DiskUsagePanel(
     let can_operate = use_session().can(Access::Operate);
     let pending = RwSignal::new(None::<CategoryUsage>);
     let running = RwSignal::new(None::<Category>);
-    let last_result = RwSignal::new(None::<PruneOutcome>);
 
     let prune = Callback::new(move |()| {
         let Some(target) = pending.get_untracked() else {
