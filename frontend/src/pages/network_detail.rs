@@ -135,7 +135,7 @@ pub fn NetworkDetailPage() -> impl IntoView {
             match engine.disconnect_network(&network, &request).await {
                 Ok(()) => toaster.success(format!("Disconnected {}", container.name)),
                 Err(error) => {
-                    report_failure(toaster, status, "disconnect", &container.name, &error)
+                    report_failure(toaster, status, "disconnect", &container.name, &error);
                 }
             }
             inspected.reload();
@@ -274,7 +274,7 @@ fn ConnectedTable(
                             let target = row.clone();
                             let label = format!("Disconnect {name}");
                             view! {
-                                <tr data-container=name.clone()>
+                                <tr data-container=name>
                                     <td>
                                         <A href=href attr:class="cell-title cell-link">{link_text}</A>
                                         <div class="cell-sub mono">{row.id.get(..12).unwrap_or(&row.id).to_owned()}</div>

@@ -173,7 +173,7 @@ fn NetworkTable(
                             let removable = network.clone();
                             let label = format!("Remove {name}");
                             view! {
-                                <tr data-network=name.clone()>
+                                <tr data-network=name>
                                     <td>
                                         <A href=href attr:class="cell-title cell-link">{link_text}</A>
                                         <div class="cell-sub mono">{network.short_id().to_owned()}</div>

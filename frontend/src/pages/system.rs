@@ -67,7 +67,7 @@ pub fn SystemPage() -> impl IntoView {
                 let warnings = info.warnings.clone().unwrap_or_default();
                 let volumes = move || usage.value().map(|usage| usage.volumes.map_or(0, |v| v.len()).to_string()).unwrap_or_else(|| "…".into());
                 view! {
-                    <div class="cards">
+                    <div class="cards cards-dashboard">
                         <FactsCard title="Engine" rows=vec![
                             ("Version".into(), version.version.clone()),
                             ("API in use".into(), negotiated),
@@ -197,14 +197,16 @@ fn DiskUsagePanel(
                                 </thead>
                                 <tbody>
                                     {usages.into_iter().map(|row| {
-                                        let share = if row.size == 0 { 0 } else { row.reclaimable * 100 / row.size };
+                                        let share = (row.reclaimable * 100).checked_div(row.size).unwrap_or(0);
+                                        // Stopped containers may take no space yet still be worth pruning.
+                                        let prunable = row.reclaimable > 0 || row.count > row.active;
                                         view! {
                                             <tr data-category=row.category.key() data-count=row.count.to_string() data-active=row.active.to_string()
                                                 data-size=row.size.to_string() data-reclaimable=row.reclaimable.to_string()>
-                                                <th scope="row">
+                                                <td class="cell-title nowrap">
                                                     <span class=format!("swatch du-{}", row.category.key()) aria-hidden="true"></span>
                                                     {row.category.label()}
-                                                </th>
+                                                </td>
                                                 <td class="num">{row.count}</td>
                                                 <td class="num">{row.active}</td>
                                                 <td class="num">{format::bytes(row.size)}</td>
@@ -213,7 +215,8 @@ fn DiskUsagePanel(
                                                     {can_operate.then(|| view! {
                                                         <button class="btn btn-small"
                                                             aria-label=format!("Prune {}", row.category.label().to_lowercase())
-                                                            disabled=move || running.get().is_some()
+                                                            disabled=move || !prunable || running.get().is_some()
+                                                            title=if prunable { "" } else { "Nothing to prune" }
                                                             on:click=move |_| pending.set(Some(row))>
                                                             {move || if running.get() == Some(row.category) { "Pruning…" } else { "Prune" }}
                                                         </button>

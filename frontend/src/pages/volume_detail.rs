@@ -161,10 +161,10 @@ fn UsersTable(
                             let name = container.display_name().to_owned();
                             let link_text = name.clone();
                             view! {
-                                <tr data-container=name.clone()>
+                                <tr data-container=name>
                                     <td><A href=href attr:class="cell-title cell-link">{link_text}</A></td>
                                     <td><StateBadge state=container.state.clone()/></td>
-                                    <td class="cell-image">{container.image.clone()}</td>
+                                    <td class="cell-image">{container.image}</td>
                                 </tr>
                             }
                         }).collect_view()}

@@ -296,7 +296,7 @@ fn VolumeTable(
                             let removable = volume.clone();
                             let label = format!("Remove {name}");
                             view! {
-                                <tr data-volume=name.clone()>
+                                <tr data-volume=name>
                                     <td>
                                         <A href=href attr:class="cell-title cell-link cell-break">{link_text}</A>
                                     </td>
