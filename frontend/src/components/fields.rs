@@ -1,8 +1,10 @@
 //! Form fields bound to signals, which show a validation error under themselves when the
-//! form's [`FieldError`] names them.
+//! form's [`FieldError`] names them; and the state, alert and button every such form shares.
 
 use leptos::prelude::*;
 
+use crate::api::ApiError;
+use crate::engine_status::EngineStatus;
 use crate::field_error::FieldError;
 
 /// The error under a field, when the form's error is about it.
@@ -121,5 +123,98 @@ pub fn CheckField(
                 {(!hint.is_empty()).then_some(view! { <span class="field-hint">{hint}</span> })}
             </span>
         </label>
+    }
+}
+
+/// The state every create or connect form shares: which field is wrong, what the engine said,
+/// and whether a request is under way.
+#[derive(Debug, Clone, Copy)]
+pub struct FormState {
+    /// The field that failed validation.
+    pub error: RwSignal<Option<FieldError>>,
+    /// The engine's answer when it refused the request.
+    pub engine_error: RwSignal<Option<String>>,
+    /// Whether the request is under way.
+    pub sending: RwSignal<bool>,
+}
+
+impl Default for FormState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FormState {
+    /// A form with nothing wrong yet.
+    pub fn new() -> Self {
+        Self {
+            error: RwSignal::new(None),
+            engine_error: RwSignal::new(None),
+            sending: RwSignal::new(false),
+        }
+    }
+
+    /// Takes the checked form: a request to send (the form is then marked as sending), or
+    /// `None` with the wrong field shown.
+    pub fn begin<T>(&self, checked: Result<T, FieldError>) -> Option<T> {
+        self.engine_error.set(None);
+        match checked {
+            Ok(request) => {
+                self.error.set(None);
+                self.sending.set(true);
+                Some(request)
+            }
+            Err(invalid) => {
+                self.error.set(Some(invalid));
+                None
+            }
+        }
+    }
+
+    /// Takes the engine's answer: the value, or `None` with the refusal shown (and the header
+    /// told when the engine is gone).
+    pub fn finish<T>(&self, status: EngineStatus, result: Result<T, ApiError>) -> Option<T> {
+        self.sending.set(false);
+        match result {
+            Ok(value) => Some(value),
+            Err(failure) => {
+                if failure.is_engine_unreachable() {
+                    status.engine_lost();
+                }
+                self.engine_error
+                    .set(Some(format!("The engine refused: {failure}")));
+                None
+            }
+        }
+    }
+}
+
+/// The engine's refusal, under a form.
+#[component]
+pub fn FormAlert(
+    /// The form.
+    form: FormState,
+) -> impl IntoView {
+    move || {
+        form.engine_error
+            .get()
+            .map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })
+    }
+}
+
+/// A form's submit button, which says what it is doing while the request is under way.
+#[component]
+pub fn SubmitButton(
+    /// The form.
+    form: FormState,
+    /// The label, such as "Create network".
+    idle: &'static str,
+    /// The label while sending, such as "Creating…".
+    busy: &'static str,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class="btn btn-primary" disabled=move || form.sending.get()>
+            {move || if form.sending.get() { busy } else { idle }}
+        </button>
     }
 }

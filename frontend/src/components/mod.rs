@@ -7,6 +7,7 @@ pub mod fields;
 pub mod icons;
 pub mod prune_result;
 pub mod qr;
+pub mod remove_button;
 pub mod section;
 pub mod shell;
 pub mod states;

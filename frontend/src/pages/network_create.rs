@@ -4,9 +4,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::fields::{CheckField, KeyValueField, TextField};
+use crate::components::fields::{
+    CheckField, FormAlert, FormState, KeyValueField, SubmitButton, TextField,
+};
 use crate::engine_status::use_engine_status;
-use crate::field_error::FieldError;
 use crate::network_form::{NetworkDraft, field};
 
 /// The create form, shown in a card above the list.
@@ -29,9 +30,8 @@ pub fn NetworkCreateForm(
     let subnet_v6 = RwSignal::new(String::new());
     let labels = RwSignal::new(String::new());
     let options = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<FieldError>);
-    let engine_error = RwSignal::new(None::<String>);
-    let sending = RwSignal::new(false);
+    let form = FormState::new();
+    let error = form.error;
 
     let submit = move |event: web_sys::SubmitEvent| {
         event.prevent_default();
@@ -48,35 +48,14 @@ pub fn NetworkCreateForm(
             labels: labels.get_untracked(),
             options: options.get_untracked(),
         };
-        engine_error.set(None);
-        let request = match draft.to_request() {
-            Ok(request) => {
-                error.set(None);
-                request
-            }
-            Err(invalid) => {
-                error.set(Some(invalid));
-                return;
-            }
+        let Some(request) = form.begin(draft.to_request()) else {
+            return;
         };
-        sending.set(true);
         let engine = status.engine_untracked();
         spawn_local(async move {
             let result = engine.create_network(&request).await;
-            sending.set(false);
-            match result {
-                Ok(created) => {
-                    if !created.warning.is_empty() {
-                        engine_error.set(Some(created.warning));
-                    }
-                    on_created.run(request.name);
-                }
-                Err(failure) => {
-                    if failure.is_engine_unreachable() {
-                        status.engine_lost();
-                    }
-                    engine_error.set(Some(format!("The engine refused: {failure}")));
-                }
+            if form.finish(status, result).is_some() {
+                on_created.run(request.name);
             }
         });
     };
@@ -119,11 +98,9 @@ pub fn NetworkCreateForm(
                 <KeyValueField label=field::LABELS value=labels error=error placeholder="team=infra"/>
                 <KeyValueField label=field::OPTIONS value=options error=error placeholder="com.docker.network.bridge.name=br-app"/>
             </div>
-            {move || engine_error.get().map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })}
+            <FormAlert form=form/>
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary" disabled=move || sending.get()>
-                    {move || if sending.get() { "Creating…" } else { "Create network" }}
-                </button>
+                <SubmitButton form=form idle="Create network" busy="Creating…"/>
                 <button type="button" class="btn" on:click=move |_| on_cancel.run(())>"Cancel"</button>
             </div>
         </form>

@@ -9,20 +9,19 @@ use berth_shared::engine::network::{ContainerEndpoints, Network, NetworkDisconne
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use crate::api::ApiError;
 use crate::cidr::strip_prefix;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::facts::{FactsCard, map_rows};
-use crate::components::fields::TextField;
+use crate::components::fields::{FormAlert, FormState, SubmitButton, TextField};
 use crate::components::icons::{Icon, IconKind};
 use crate::components::toast::use_toaster;
 use crate::engine_status::use_engine_status;
-use crate::field_error::FieldError;
 use crate::network_form::{ConnectDraft, field};
 use crate::pages::networks::{RemoveNetworkDialog, flags};
-use crate::pages::outcome::report_failure;
+use crate::pages::outcome::{back_to_list, report_failure};
 use crate::pages::{RefreshButton, remote_view};
 use crate::remote::Remote;
 use crate::session::use_session;
@@ -93,7 +92,6 @@ impl Inspected {
 pub fn NetworkDetailPage() -> impl IntoView {
     let status = use_engine_status();
     let toaster = use_toaster();
-    let navigate = use_navigate();
     let params = use_params_map();
     let can_operate = use_session().can(Access::Operate);
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
@@ -142,10 +140,7 @@ pub fn NetworkDetailPage() -> impl IntoView {
         });
     });
     let back = format!("/env/{}/networks", status.environment.get_untracked());
-    let removed = {
-        let back = back.clone();
-        Callback::new(move |_: String| navigate(&back, Default::default()))
-    };
+    let removed = back_to_list(status, "networks");
 
     view! {
         <section class="page" aria-labelledby="page-title">
@@ -329,53 +324,35 @@ fn ConnectForm(
     let container = RwSignal::new(String::new());
     let aliases = RwSignal::new(String::new());
     let ipv4 = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<FieldError>);
-    let engine_error = RwSignal::new(None::<String>);
-    let sending = RwSignal::new(false);
+    let form = FormState::new();
+    let error = form.error;
     let network = StoredValue::new(network_id);
     let subnets = StoredValue::new(subnets);
 
     let submit = move |event: web_sys::SubmitEvent| {
         event.prevent_default();
-        engine_error.set(None);
         let draft = ConnectDraft {
             container: container.get_untracked(),
             aliases: aliases.get_untracked(),
             ipv4: ipv4.get_untracked(),
         };
-        let request = match subnets.with_value(|subnets| {
+        let checked = subnets.with_value(|subnets| {
             let subnets: Vec<&str> = subnets.iter().map(String::as_str).collect();
             draft.to_request(&subnets)
-        }) {
-            Ok(request) => {
-                error.set(None);
-                request
-            }
-            Err(invalid) => {
-                error.set(Some(invalid));
-                return;
-            }
+        });
+        let Some(request) = form.begin(checked) else {
+            return;
         };
-        sending.set(true);
         let engine = status.engine_untracked();
         let network = network.get_value();
         spawn_local(async move {
             let result = engine.connect_network(&network, &request).await;
-            sending.set(false);
-            match result {
-                Ok(()) => {
-                    toaster.success(format!("Connected {}", request.container));
-                    container.set(String::new());
-                    aliases.set(String::new());
-                    ipv4.set(String::new());
-                    on_connected.run(());
-                }
-                Err(failure) => {
-                    if failure.is_engine_unreachable() {
-                        status.engine_lost();
-                    }
-                    engine_error.set(Some(format!("The engine refused: {failure}")));
-                }
+            if form.finish(status, result).is_some() {
+                toaster.success(format!("Connected {}", request.container));
+                container.set(String::new());
+                aliases.set(String::new());
+                ipv4.set(String::new());
+                on_connected.run(());
             }
         });
     };
@@ -414,11 +391,9 @@ fn ConnectForm(
                 <TextField label=field::IPV4 value=ipv4 error=error placeholder="10.7.0.20" mono=true
                     hint="A static address in the network's subnet"/>
             </div>
-            {move || engine_error.get().map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })}
+            <FormAlert form=form/>
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary" disabled=move || sending.get()>
-                    {move || if sending.get() { "Connecting…" } else { "Connect" }}
-                </button>
+                <SubmitButton form=form idle="Connect" busy="Connecting…"/>
             </div>
         </form>
     }

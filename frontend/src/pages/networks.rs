@@ -9,12 +9,13 @@ use leptos_router::components::A;
 
 use crate::components::confirm::ConfirmDialog;
 use crate::components::icons::{Icon, IconKind};
+use crate::components::remove_button::RemoveButton;
 use crate::components::states::EmptyState;
 use crate::components::toast::use_toaster;
 use crate::disk_usage::prune_summary;
 use crate::engine_status::use_engine_status;
 use crate::pages::network_create::NetworkCreateForm;
-use crate::pages::outcome::report_failure;
+use crate::pages::outcome::{report_failure, run_removal};
 use crate::pages::{RefreshButton, SearchBox, matches_search, remote_view};
 use crate::remote::Remote;
 use crate::session::use_session;
@@ -189,14 +190,7 @@ fn NetworkTable(
                                     <td class="cell-actions">
                                         {(can_operate && !predefined).then(|| view! {
                                             <div class="row-actions">
-                                                <button
-                                                    class="btn btn-icon btn-ghost btn-danger-ghost"
-                                                    aria-label=label
-                                                    title="Remove"
-                                                    on:click=move |_| on_remove.run(removable.clone())
-                                                >
-                                                    <Icon kind=IconKind::Trash/>
-                                                </button>
+                                                <RemoveButton label=label on_click=Callback::new(move |()| on_remove.run(removable.clone()))/>
                                             </div>
                                         })}
                                     </td>
@@ -226,21 +220,15 @@ pub fn RemoveNetworkDialog(
         };
         pending.set(None);
         let engine = status.engine_untracked();
-        spawn_local(async move {
-            match engine.remove_network(&network.id).await {
-                Ok(()) => {
-                    toaster.success(format!("Removed network {}", network.name));
-                    on_removed.run(network.name);
-                }
-                Err(error) => report_failure(
-                    toaster,
-                    status,
-                    "remove",
-                    &format!("network {}", network.name),
-                    &error,
-                ),
-            }
-        });
+        let removal = async move { engine.remove_network(&network.id).await };
+        run_removal(
+            status,
+            toaster,
+            "network",
+            network.name,
+            removal,
+            on_removed,
+        );
     });
     let lost = move || {
         pending.with(|network| {

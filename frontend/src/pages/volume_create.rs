@@ -4,7 +4,7 @@ use berth_shared::engine::volume::VolumeCreateRequest;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::fields::{KeyValueField, TextField};
+use crate::components::fields::{FormAlert, FormState, KeyValueField, SubmitButton, TextField};
 use crate::engine_status::use_engine_status;
 use crate::field_error::FieldError;
 use crate::key_values;
@@ -51,41 +51,25 @@ pub fn VolumeCreateForm(
     let driver = RwSignal::new("local".to_owned());
     let options = RwSignal::new(String::new());
     let labels = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<FieldError>);
-    let engine_error = RwSignal::new(None::<String>);
-    let sending = RwSignal::new(false);
+    let form = FormState::new();
+    let error = form.error;
 
     let submit = move |event: web_sys::SubmitEvent| {
         event.prevent_default();
-        engine_error.set(None);
-        let request = match volume_request(
+        let checked = volume_request(
             &name.get_untracked(),
             &driver.get_untracked(),
             &options.get_untracked(),
             &labels.get_untracked(),
-        ) {
-            Ok(request) => {
-                error.set(None);
-                request
-            }
-            Err(invalid) => {
-                error.set(Some(invalid));
-                return;
-            }
+        );
+        let Some(request) = form.begin(checked) else {
+            return;
         };
-        sending.set(true);
         let engine = status.engine_untracked();
         spawn_local(async move {
             let result = engine.create_volume(&request).await;
-            sending.set(false);
-            match result {
-                Ok(volume) => on_created.run(volume.name),
-                Err(failure) => {
-                    if failure.is_engine_unreachable() {
-                        status.engine_lost();
-                    }
-                    engine_error.set(Some(format!("The engine refused: {failure}")));
-                }
+            if let Some(volume) = form.finish(status, result) {
+                on_created.run(volume.name);
             }
         });
     };
@@ -103,11 +87,9 @@ pub fn VolumeCreateForm(
                 <KeyValueField label=OPTIONS value=options error=error placeholder="type=tmpfs\ndevice=tmpfs\no=size=64m"/>
                 <KeyValueField label=LABELS value=labels error=error placeholder="team=infra"/>
             </div>
-            {move || engine_error.get().map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })}
+            <FormAlert form=form/>
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary" disabled=move || sending.get()>
-                    {move || if sending.get() { "Creating…" } else { "Create volume" }}
-                </button>
+                <SubmitButton form=form idle="Create volume" busy="Creating…"/>
                 <button type="button" class="btn" on:click=move |_| on_cancel.run(())>"Cancel"</button>
             </div>
         </form>

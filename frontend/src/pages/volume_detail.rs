@@ -5,13 +5,14 @@ use berth_shared::engine::container::ContainerSummary;
 use berth_shared::engine::volume::Volume;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use crate::components::badges::StateBadge;
 use crate::components::facts::{FactsCard, map_rows};
 use crate::components::icons::{Icon, IconKind};
 use crate::engine_status::use_engine_status;
 use crate::format;
+use crate::pages::outcome::back_to_list;
 use crate::pages::volumes::{RemoveVolumeDialog, short_time};
 use crate::pages::{RefreshButton, remote_view};
 use crate::remote::Remote;
@@ -28,7 +29,6 @@ struct Inspected {
 #[component]
 pub fn VolumeDetailPage() -> impl IntoView {
     let status = use_engine_status();
-    let navigate = use_navigate();
     let params = use_params_map();
     let can_operate = use_session().can(Access::Operate);
     let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
@@ -52,10 +52,7 @@ pub fn VolumeDetailPage() -> impl IntoView {
     });
     let pending_removal = RwSignal::new(None::<Volume>);
     let back = format!("/env/{}/volumes", status.environment.get_untracked());
-    let removed = {
-        let back = back.clone();
-        Callback::new(move |_: String| navigate(&back, Default::default()))
-    };
+    let removed = back_to_list(status, "volumes");
 
     view! {
         <section class="page" aria-labelledby="page-title">

@@ -12,12 +12,13 @@ use leptos_router::components::A;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::prune_result::{PruneOutcome, PruneResult};
+use crate::components::remove_button::RemoveButton;
 use crate::components::states::EmptyState;
 use crate::components::toast::use_toaster;
 use crate::disk_usage::{Category, prune_summary};
 use crate::engine_status::use_engine_status;
 use crate::format;
-use crate::pages::outcome::report_failure;
+use crate::pages::outcome::{report_failure, run_removal};
 use crate::pages::volume_create::VolumeCreateForm;
 use crate::pages::{RefreshButton, SearchBox, matches_search, remote_view};
 use crate::remote::Remote;
@@ -311,14 +312,7 @@ fn VolumeTable(
                                     <td class="cell-actions">
                                         <div class="row-actions">
                                             {can_operate.then(|| view! {
-                                                <button
-                                                    class="btn btn-icon btn-ghost btn-danger-ghost"
-                                                    aria-label=label
-                                                    title="Remove"
-                                                    on:click=move |_| on_remove.run(removable.clone())
-                                                >
-                                                    <Icon kind=IconKind::Trash/>
-                                                </button>
+                                                <RemoveButton label=label on_click=Callback::new(move |()| on_remove.run(removable.clone()))/>
                                             })}
                                         </div>
                                     </td>
@@ -354,21 +348,9 @@ pub fn RemoveVolumeDialog(
         };
         pending.set(None);
         let engine = status.engine_untracked();
-        spawn_local(async move {
-            match engine.remove_volume(&volume.name).await {
-                Ok(()) => {
-                    toaster.success(format!("Removed volume {}", volume.name));
-                    on_removed.run(volume.name);
-                }
-                Err(error) => report_failure(
-                    toaster,
-                    status,
-                    "remove",
-                    &format!("volume {}", volume.name),
-                    &error,
-                ),
-            }
-        });
+        let name = volume.name.clone();
+        let removal = async move { engine.remove_volume(&volume.name).await };
+        run_removal(status, toaster, "volume", name, removal, on_removed);
     });
     let lost = move || {
         pending.with(|volume| {
