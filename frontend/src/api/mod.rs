@@ -48,6 +48,12 @@ impl ApiError {
         matches!(self, ApiError::EngineUnreachable(_))
     }
 
+    /// Whether the engine or Berth itself could not be reached, so the request may work later
+    /// unchanged.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, ApiError::EngineUnreachable(_) | ApiError::Network(_))
+    }
+
     /// The HTTP status, for errors that have one.
     pub fn status(&self) -> Option<u16> {
         match self {

@@ -178,7 +178,7 @@ impl FormState {
         match result {
             Ok(value) => Some(value),
             Err(failure) => {
-                if failure.is_engine_unreachable() {
+                if failure.is_unreachable() {
                     status.engine_lost();
                 }
                 self.engine_error

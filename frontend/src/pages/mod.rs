@@ -39,7 +39,7 @@ where
     move || match remote.get() {
         Loadable::Loading => view! { <LoadingRows what=what/> }.into_any(),
         Loadable::Failed(error) => {
-            if error.is_engine_unreachable() {
+            if error.is_unreachable() {
                 status.engine_lost();
             }
             let retry = Callback::new(move |()| {

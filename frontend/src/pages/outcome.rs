@@ -21,7 +21,7 @@ pub fn report_failure(
     what: &str,
     error: &ApiError,
 ) {
-    if error.is_engine_unreachable() {
+    if error.is_unreachable() {
         status.engine_lost();
     }
     toaster.error(action_failed(verb, what, error));

@@ -174,7 +174,7 @@ fn DiskUsagePanel(
             {move || match usage.get() {
                 Loadable::Loading => view! { <LoadingRows what="disk usage" rows=4/> }.into_any(),
                 Loadable::Failed(error) => {
-                    if error.is_engine_unreachable() {
+                    if error.is_unreachable() {
                         status.engine_lost();
                     }
                     view! { <div class="alert alert-error" role="alert">{format!("Could not read disk usage: {error}")}</div> }.into_any()
