@@ -210,7 +210,10 @@ fn DiskUsagePanel(
                                                 <td class="num">{row.count}</td>
                                                 <td class="num">{row.active}</td>
                                                 <td class="num">{format::bytes(row.size)}</td>
-                                                <td class="num">{format!("{} ({share}%)", format::bytes(row.reclaimable))}</td>
+                                                <td class="num">
+                                                    {format::bytes(row.reclaimable)}
+                                                    <div class="cell-sub">{format!("{share}% of it")}</div>
+                                                </td>
                                                 <td class="cell-actions">
                                                     {can_operate.then(|| view! {
                                                         <button class="btn btn-small"
