@@ -18,7 +18,7 @@ let chromium;
 const containers = [];
 
 before(async () => {
-  berth = await startBerth();
+  berth = await startBerth({ users: ["admin", "viewer"] });
   chromium = await launchBrowser();
 });
 
@@ -154,4 +154,18 @@ test("an unreachable engine is a clear state, and the page recovers on its own",
     await lonely.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("viewers see networks, volumes and the dashboard but no way to change them", async () => {
+  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/system`, { user: "viewer" });
+  await diskRows(page);
+  assert.equal(await page.getByRole("button", { name: /^Prune/ }).count(), 0);
+  await page.goto(`${berth.base}/env/local/networks`);
+  await page.getByTestId("networks-table").waitFor();
+  assert.equal(await page.getByRole("button", { name: /Create network|Prune|^Remove/ }).count(), 0);
+  await page.goto(`${berth.base}/env/local/volumes`);
+  await page.getByRole("heading", { name: "Volumes" }).waitFor();
+  assert.equal(await page.getByRole("button", { name: /Create volume|Prune|^Remove/ }).count(), 0);
+  assert.deepEqual(errors, []);
+  await page.context().close();
 });
