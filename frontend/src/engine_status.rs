@@ -1,7 +1,8 @@
 //! The current environment and how its engine is doing, shared by the shell and every page.
 //!
-//! While the engine is unreachable, health is checked every few seconds; when it comes back,
-//! [`EngineStatus::reconnects`] ticks, and pages that read it reload their data on their own.
+//! While the engine (or Berth itself) is unreachable, health is checked every few seconds; when
+//! it comes back, [`EngineStatus::reconnects`] ticks, and pages that read it reload their data
+//! on their own.
 
 use std::time::Duration;
 
@@ -43,10 +44,11 @@ impl EngineStatus {
             info,
             reconnects: RwSignal::new(0),
         };
-        // Count reconnections: reachable after having been unreachable.
+        // Count reconnections: reachable after having been unreachable (the engine, or Berth
+        // itself when the health check fails).
         let was_reachable = StoredValue::new(true);
         Effect::new(move |_| {
-            let Some(reachable) = status.current().map(|env| env.reachable) else {
+            let Some(reachable) = status.reachable() else {
                 return;
             };
             if reachable && !was_reachable.get_value() {
@@ -57,7 +59,7 @@ impl EngineStatus {
         });
         if let Ok(handle) = set_interval_with_handle(
             move || {
-                if status.current().is_some_and(|env| !env.reachable) {
+                if status.reachable() == Some(false) {
                     status.health.reload();
                 }
             },
@@ -80,6 +82,16 @@ impl EngineStatus {
         }
     }
 
+    /// Whether the current environment's engine can be reached through Berth, once known
+    /// (tracked). A failed health check counts as unreachable, so it is retried too.
+    pub fn reachable(&self) -> Option<bool> {
+        match self.health.get() {
+            Loadable::Loading => None,
+            Loadable::Failed(_) => Some(false),
+            Loadable::Ready(_) => Some(self.current().is_some_and(|env| env.reachable)),
+        }
+    }
+
     /// Called by pages whose request failed because the engine is gone: checks health now, so
     /// the header and the automatic retry catch up at once.
     pub fn engine_lost(&self) {
@@ -89,6 +101,16 @@ impl EngineStatus {
     /// The engine client of the current environment (tracked).
     pub fn engine(&self) -> Engine {
         Engine::new(&self.environment.get())
+    }
+
+    /// The engine client of the current environment, for event handlers (untracked).
+    pub fn engine_untracked(&self) -> Engine {
+        Engine::new(&self.environment.get_untracked())
+    }
+
+    /// The negotiated API version of the current environment, once known (untracked).
+    pub fn api_version_untracked(&self) -> Option<berth_shared::version::ApiVersion> {
+        untrack(|| self.current().and_then(|env| env.api_version))
     }
 }
 

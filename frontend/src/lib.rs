@@ -5,10 +5,15 @@
 //! [`containers_view`], [`theme`]) is plain Rust with native unit tests.
 
 pub mod api;
+pub mod cidr;
 pub mod components;
 pub mod containers_view;
+pub mod disk_usage;
 pub mod engine_status;
+pub mod field_error;
 pub mod format;
+pub mod key_values;
+pub mod network_form;
 pub mod pages;
 pub mod remote;
 pub mod session;
@@ -25,10 +30,12 @@ use crate::pages::audit::AuditPage;
 use crate::pages::containers::ContainersPage;
 use crate::pages::images::ImagesPage;
 use crate::pages::login::{LoginPage, SetupPage};
+use crate::pages::network_detail::NetworkDetailPage;
 use crate::pages::networks::NetworksPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::system::SystemPage;
 use crate::pages::users::UsersPage;
+use crate::pages::volume_detail::VolumeDetailPage;
 use crate::pages::volumes::VolumesPage;
 use crate::session::Session;
 
@@ -51,7 +58,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("env/:env/containers") view=ContainersPage/>
                     <Route path=path!("env/:env/images") view=ImagesPage/>
                     <Route path=path!("env/:env/networks") view=NetworksPage/>
+                    <Route path=path!("env/:env/networks/:id") view=NetworkDetailPage/>
                     <Route path=path!("env/:env/volumes") view=VolumesPage/>
+                    <Route path=path!("env/:env/volumes/:name") view=VolumeDetailPage/>
                     <Route path=path!("env/:env/system") view=SystemPage/>
                     <Route path=path!("account") view=AccountPage/>
                     <Route path=path!("admin/users") view=UsersPage/>

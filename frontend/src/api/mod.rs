@@ -6,6 +6,7 @@
 
 pub mod console;
 pub mod engine;
+pub mod infra;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -45,6 +46,12 @@ impl ApiError {
     /// Whether this error means the engine, rather than the request, is the problem.
     pub fn is_engine_unreachable(&self) -> bool {
         matches!(self, ApiError::EngineUnreachable(_))
+    }
+
+    /// Whether the engine or Berth itself could not be reached, so the request may work later
+    /// unchanged.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, ApiError::EngineUnreachable(_) | ApiError::Network(_))
     }
 
     /// The HTTP status, for errors that have one.

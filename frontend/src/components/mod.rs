@@ -2,8 +2,12 @@
 
 pub mod badges;
 pub mod confirm;
+pub mod facts;
+pub mod fields;
 pub mod icons;
+pub mod prune_result;
 pub mod qr;
+pub mod remove_button;
 pub mod section;
 pub mod shell;
 pub mod states;

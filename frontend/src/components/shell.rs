@@ -181,11 +181,17 @@ fn EngineIndicator() -> impl IntoView {
                     }
                     .into_any()
                 }
-                (_, env) => {
-                    let detail = env.and_then(|env| env.error).unwrap_or_default();
+                (health, env) => {
+                    let berth_down = matches!(health, Loadable::Failed(_));
+                    let detail = match health {
+                        Loadable::Failed(error) => error.to_string(),
+                        _ => env.and_then(|env| env.error).unwrap_or_default(),
+                    };
                     view! {
                         <span class="engine-dot engine-dot-down" aria-hidden="true"></span>
-                        <span class="engine-text engine-down" title=detail>"Engine unreachable"</span>
+                        <span class="engine-text engine-down" title=detail>
+                            {if berth_down { "Berth unreachable" } else { "Engine unreachable" }}
+                        </span>
                         <span class="engine-meta muted">"retrying…"</span>
                         <button class="btn btn-small" on:click=move |_| status.health.reload()>"Retry now"</button>
                     }

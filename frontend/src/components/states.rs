@@ -69,7 +69,8 @@ pub fn ErrorState(
     } else if matches!(error, ApiError::Network(_)) {
         (
             "Berth is unreachable",
-            "The browser cannot reach Berth. Is it still running?",
+            "The browser cannot reach Berth. Is it still running? Berth keeps trying, and this \
+             page reloads on its own when it answers again.",
         )
     } else {
         (

@@ -5,11 +5,16 @@ pub mod audit;
 pub mod containers;
 pub mod images;
 pub mod login;
+pub mod network_create;
+pub mod network_detail;
 pub mod networks;
 pub mod not_found;
+pub mod outcome;
 pub mod system;
 pub mod tokens;
 pub mod users;
+pub mod volume_create;
+pub mod volume_detail;
 pub mod volumes;
 
 use leptos::prelude::*;
@@ -34,7 +39,7 @@ where
     move || match remote.get() {
         Loadable::Loading => view! { <LoadingRows what=what/> }.into_any(),
         Loadable::Failed(error) => {
-            if error.is_engine_unreachable() {
+            if error.is_unreachable() {
                 status.engine_lost();
             }
             let retry = Callback::new(move |()| {

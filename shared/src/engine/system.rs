@@ -1,6 +1,11 @@
-//! System: `GET /version` and `GET /info`.
+//! System: `GET /version`, `GET /info`, disk usage from `GET /system/df`, and the answer
+//! every prune endpoint gives.
 
 use serde::{Deserialize, Serialize};
+
+use super::container::ContainerSummary;
+use super::image::ImageSummary;
+use super::volume::Volume;
 
 /// `GET /version`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -76,4 +81,104 @@ pub struct SystemInfo {
     pub logging_driver: String,
     /// Warnings the engine has about its host.
     pub warnings: Option<Vec<String>>,
+}
+
+/// `GET /system/df`: what the engine's objects take on disk.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct DiskUsage {
+    /// The size of all image layers, counting shared layers once.
+    pub layers_size: i64,
+    /// Images, with how many containers use each.
+    pub images: Option<Vec<ImageSummary>>,
+    /// Containers, with the size of their writable layers.
+    pub containers: Option<Vec<ContainerSummary>>,
+    /// Volumes, with their size and reference count.
+    pub volumes: Option<Vec<Volume>>,
+    /// Build cache records.
+    pub build_cache: Option<Vec<BuildCacheRecord>>,
+}
+
+/// One build cache record of `GET /system/df`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct BuildCacheRecord {
+    /// The record's id.
+    #[serde(rename = "ID")]
+    pub id: String,
+    /// The record's type, such as `regular`.
+    #[serde(rename = "Type")]
+    pub kind: String,
+    /// Bytes on disk.
+    pub size: i64,
+    /// Whether a build is using it now.
+    pub in_use: bool,
+    /// Whether other records share it.
+    pub shared: bool,
+}
+
+/// The answer of the prune endpoints (`/containers/prune`, `/images/prune`, `/volumes/prune`,
+/// `/networks/prune`, `/build/prune`): each fills in its own list, and all but networks say
+/// how much space they freed.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct PruneReport {
+    /// Removed containers' ids.
+    pub containers_deleted: Option<Vec<String>>,
+    /// Untagged and deleted images.
+    pub images_deleted: Option<Vec<serde_json::Value>>,
+    /// Removed volumes' names.
+    pub volumes_deleted: Option<Vec<String>>,
+    /// Removed networks' names.
+    pub networks_deleted: Option<Vec<String>>,
+    /// Removed build cache records' ids.
+    pub caches_deleted: Option<Vec<String>>,
+    /// Bytes freed.
+    pub space_reclaimed: u64,
+}
+
+impl PruneReport {
+    /// How many objects were removed.
+    pub fn removed(&self) -> usize {
+        [
+            self.containers_deleted.as_ref().map(Vec::len),
+            self.images_deleted.as_ref().map(Vec::len),
+            self.volumes_deleted.as_ref().map(Vec::len),
+            self.networks_deleted.as_ref().map(Vec::len),
+            self.caches_deleted.as_ref().map(Vec::len),
+        ]
+        .into_iter()
+        .flatten()
+        .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_disk_usage_of_api_1_41() {
+        let usage: DiskUsage = serde_json::from_str(
+            r#"{"LayersSize":1092588,"Images":[{"Id":"sha256:1","Size":1092588,"SharedSize":0,
+            "Containers":1}],"Containers":[{"Id":"c","SizeRw":12,"State":"exited"}],
+            "Volumes":[{"Name":"v","UsageData":{"Size":5,"RefCount":0}}],
+            "BuildCache":[{"ID":"b","Type":"regular","Size":51,"InUse":false,"Shared":true}]}"#,
+        )
+        .unwrap();
+        assert_eq!(usage.layers_size, 1_092_588);
+        assert_eq!(usage.containers.unwrap()[0].size_rw, Some(12));
+        assert!(usage.build_cache.unwrap()[0].shared);
+    }
+
+    #[test]
+    fn prune_reports_count_whatever_was_removed() {
+        let images: PruneReport = serde_json::from_str(
+            r#"{"ImagesDeleted":[{"Untagged":"a:1"},{"Deleted":"sha256:2"}],"SpaceReclaimed":2048}"#,
+        )
+        .unwrap();
+        assert_eq!((images.removed(), images.space_reclaimed), (2, 2048));
+        let networks: PruneReport = serde_json::from_str(r#"{"NetworksDeleted":null}"#).unwrap();
+        assert_eq!(networks.removed(), 0);
+    }
 }

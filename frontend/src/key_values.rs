@@ -1,0 +1,73 @@
+//! `key=value` lines, as forms take labels and driver options. Pure, tested natively.
+
+use std::collections::BTreeMap;
+
+use crate::field_error::FieldError;
+
+/// Parses one `key=value` pair per line into a map; blank lines are skipped. Errors name
+/// `field` and the line.
+pub fn parse(field: &'static str, text: &str) -> Result<BTreeMap<String, String>, FieldError> {
+    let mut map = BTreeMap::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let line_number = index + 1;
+        let (key, value) = line.split_once('=').ok_or_else(|| {
+            FieldError::new(
+                field,
+                format!("line {line_number} needs the form key=value"),
+            )
+        })?;
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(FieldError::new(
+                field,
+                format!("line {line_number} has no key before “=”"),
+            ));
+        }
+        if map
+            .insert(key.to_owned(), value.trim().to_owned())
+            .is_some()
+        {
+            return Err(FieldError::new(
+                field,
+                format!("“{key}” is given twice (line {line_number})"),
+            ));
+        }
+    }
+    Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_pairs_and_skips_blank_lines() {
+        let map = parse("Labels", "team = infra\n\nempty=\nurl=http://x/?a=b\n").unwrap();
+        assert_eq!(map["team"], "infra");
+        assert_eq!(map["empty"], "");
+        assert_eq!(map["url"], "http://x/?a=b");
+    }
+
+    #[test]
+    fn errors_name_the_field_and_line() {
+        let error = parse("Labels", "a=1\nnope").unwrap_err();
+        assert_eq!(error.field, "Labels");
+        assert_eq!(error.to_string(), "Labels: line 2 needs the form key=value");
+        assert!(
+            parse("Options", "=x")
+                .unwrap_err()
+                .message
+                .contains("no key")
+        );
+        assert!(
+            parse("Options", "a=1\na=2")
+                .unwrap_err()
+                .message
+                .contains("twice")
+        );
+    }
+}

@@ -1,0 +1,400 @@
+//! `/env/:env/networks/:id`: one network's settings, its address pools, the containers on it
+//! with their addresses and aliases; connecting and disconnecting containers.
+
+use std::collections::BTreeMap;
+
+use berth_shared::access::Access;
+use berth_shared::engine::container::ContainerSummary;
+use berth_shared::engine::network::{ContainerEndpoints, Network, NetworkDisconnectRequest};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::ApiError;
+use crate::cidr::strip_prefix;
+use crate::components::confirm::ConfirmDialog;
+use crate::components::facts::{FactsCard, map_rows};
+use crate::components::fields::{FormAlert, FormState, SubmitButton, TextField};
+use crate::components::icons::{Icon, IconKind};
+use crate::components::toast::use_toaster;
+use crate::engine_status::use_engine_status;
+use crate::network_form::{ConnectDraft, field};
+use crate::pages::networks::{RemoveNetworkDialog, flags};
+use crate::pages::outcome::{back_to_list, report_failure};
+use crate::pages::{RefreshButton, remote_view};
+use crate::remote::Remote;
+use crate::session::use_session;
+
+/// A network with the endpoint settings of each container on it, by container id.
+#[derive(Debug, Clone, PartialEq)]
+struct Inspected {
+    network: Network,
+    endpoints: BTreeMap<String, ContainerEndpoints>,
+}
+
+/// One container on the network, as the table shows it.
+#[derive(Debug, Clone, PartialEq)]
+struct Attached {
+    id: String,
+    name: String,
+    ipv4: String,
+    ipv6: String,
+    mac: String,
+    aliases: Vec<String>,
+    static_ip: bool,
+}
+
+impl Inspected {
+    fn attached(&self) -> Vec<Attached> {
+        let mut rows: Vec<Attached> = self
+            .network
+            .containers
+            .iter()
+            .flatten()
+            .map(|(id, container)| {
+                let endpoint = self
+                    .endpoints
+                    .get(id)
+                    .and_then(|endpoints| endpoints.on_network(&self.network.id));
+                let short_id = id.get(..12).unwrap_or(id);
+                Attached {
+                    id: id.clone(),
+                    name: container.name.clone(),
+                    ipv4: strip_prefix(&container.ipv4_address).to_owned(),
+                    ipv6: strip_prefix(&container.ipv6_address).to_owned(),
+                    mac: container.mac_address.clone(),
+                    // Engines add the short id as an alias of their own; only show the chosen ones.
+                    aliases: endpoint
+                        .and_then(|endpoint| endpoint.aliases.clone())
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|alias| alias != short_id && alias != id)
+                        .collect(),
+                    static_ip: endpoint
+                        .and_then(|endpoint| endpoint.ipam_config.as_ref())
+                        .is_some_and(|config| {
+                            config
+                                .ipv4_address
+                                .as_deref()
+                                .is_some_and(|ip| !ip.is_empty())
+                        }),
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| a.name.cmp(&b.name));
+        rows
+    }
+}
+
+/// `/env/:env/networks/:id`.
+#[component]
+pub fn NetworkDetailPage() -> impl IntoView {
+    let status = use_engine_status();
+    let toaster = use_toaster();
+    let params = use_params_map();
+    let can_operate = use_session().can(Access::Operate);
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let inspected = Remote::new(move |signal| {
+        status.reconnects.track();
+        let engine = status.engine();
+        let id = id.get();
+        async move {
+            let network = engine.network(&id, Some(&signal)).await?;
+            let mut endpoints = BTreeMap::new();
+            for container in network.containers.iter().flatten().map(|(id, _)| id) {
+                match engine.container_endpoints(container, Some(&signal)).await {
+                    Ok(found) => {
+                        endpoints.insert(container.clone(), found);
+                    }
+                    // A container removed meanwhile just shows without aliases.
+                    Err(ApiError::Http { status: 404, .. }) => {}
+                    Err(error) => return Err(error),
+                }
+            }
+            Ok(Inspected { network, endpoints })
+        }
+    });
+    let pending_removal = RwSignal::new(None::<Network>);
+    let pending_disconnect = RwSignal::new(None::<Attached>);
+
+    let disconnect = Callback::new(move |()| {
+        let Some(container) = pending_disconnect.get_untracked() else {
+            return;
+        };
+        pending_disconnect.set(None);
+        let engine = status.engine_untracked();
+        let network = id.get_untracked();
+        spawn_local(async move {
+            let request = NetworkDisconnectRequest {
+                container: container.id.clone(),
+                force: false,
+            };
+            match engine.disconnect_network(&network, &request).await {
+                Ok(()) => toaster.success(format!("Disconnected {}", container.name)),
+                Err(error) => {
+                    report_failure(toaster, status, "disconnect", &container.name, &error);
+                }
+            }
+            inspected.reload();
+        });
+    });
+    let back = format!("/env/{}/networks", status.environment.get_untracked());
+    let removed = back_to_list(status, "networks");
+
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <nav class="breadcrumbs" aria-label="Breadcrumbs">
+                <A href=back>"Networks"</A>
+                <span aria-hidden="true">"/"</span>
+            </nav>
+            <div class="page-head">
+                <div>
+                    <h1 id="page-title" class="cell-break">
+                        {move || inspected.value().map_or_else(|| id.get(), |found| found.network.name)}
+                    </h1>
+                    <p class="page-sub mono">{move || inspected.value().map(|found| found.network.id)}</p>
+                </div>
+                <div class="toolbar">
+                    <RefreshButton remote=inspected/>
+                    {move || {
+                        let network = inspected.value()?.network;
+                        (can_operate && !network.is_predefined()).then(|| view! {
+                            <button class="btn btn-danger-outline" on:click=move |_| pending_removal.set(Some(network.clone()))>
+                                <Icon kind=IconKind::Trash/>
+                                "Remove"
+                            </button>
+                        })
+                    }}
+                </div>
+            </div>
+            {remote_view(inspected, status, "the network", move |found: Inspected| {
+                let network = found.network.clone();
+                let attached = found.attached();
+                let subnets: Vec<String> = network.subnets().into_iter().map(str::to_owned).collect();
+                let connected_ids: Vec<String> = attached.iter().map(|a| a.id.clone()).collect();
+                let pools: Vec<(String, String)> = network
+                    .pools()
+                    .map(|pool| {
+                        let mut parts = Vec::new();
+                        if let Some(gateway) = &pool.gateway {
+                            parts.push(format!("gateway {gateway}"));
+                        }
+                        if let Some(range) = &pool.ip_range {
+                            parts.push(format!("range {range}"));
+                        }
+                        (pool.subnet.clone().unwrap_or_default(), parts.join(", "))
+                    })
+                    .collect();
+                let flag_text = flags(&network).join(", ");
+                view! {
+                    <div class="cards">
+                        <FactsCard title="Network" rows=vec![
+                            ("Driver".into(), network.driver.clone()),
+                            ("Scope".into(), network.scope.clone()),
+                            ("Created".into(), network.created.replace('T', " ").chars().take(19).collect()),
+                            ("Flags".into(), if flag_text.is_empty() { "none".into() } else { flag_text }),
+                            ("IPAM driver".into(), network.ipam.as_ref().map(|ipam| ipam.driver.clone()).unwrap_or_default()),
+                        ]/>
+                        <FactsCard title="Address pools" rows=pools empty="The engine manages this network's addresses." mono=true/>
+                        <FactsCard title="Labels" rows=map_rows(network.labels.as_ref()) empty="No labels" mono=true/>
+                        <FactsCard title="Driver options" rows=map_rows(network.options.as_ref()) empty="No options" mono=true/>
+                    </div>
+                    <ConnectedTable rows=attached can_operate=can_operate on_disconnect=Callback::new(move |row| pending_disconnect.set(Some(row)))/>
+                    {can_operate.then(|| view! {
+                        <ConnectForm network_id=network.id.clone() subnets=subnets connected=connected_ids on_connected=Callback::new(move |()| inspected.reload())/>
+                    })}
+                }
+                .into_any()
+            })}
+            <RemoveNetworkDialog pending=pending_removal on_removed=removed/>
+            <ConfirmDialog
+                open=Signal::derive(move || pending_disconnect.with(Option::is_some))
+                title=Signal::derive(move || {
+                    pending_disconnect.with(|c| c.as_ref().map(|c| format!("Disconnect {}?", c.name))).unwrap_or_default()
+                })
+                confirm_label="Disconnect"
+                on_confirm=disconnect
+                on_cancel=Callback::new(move |()| pending_disconnect.set(None))
+            >
+                <p>{move || pending_disconnect.with(|c| c.as_ref().map(|c| {
+                    let address = if c.ipv4.is_empty() { String::new() } else { format!(" its address {} and", c.ipv4) };
+                    format!("{} loses{address} its aliases on this network; other containers here can no longer reach it by name.", c.name)
+                }))}</p>
+            </ConfirmDialog>
+        </section>
+    }
+}
+
+/// The containers on the network.
+#[component]
+fn ConnectedTable(
+    /// The containers.
+    rows: Vec<Attached>,
+    /// Whether the user may disconnect them.
+    can_operate: bool,
+    /// Asks to disconnect one.
+    on_disconnect: Callback<Attached>,
+) -> impl IntoView {
+    let status = use_engine_status();
+    if rows.is_empty() {
+        return view! {
+            <section class="card section">
+                <h2 class="section-title">"Connected containers"</h2>
+                <p class="muted" data-testid="no-connected">"No containers are connected to this network."</p>
+            </section>
+        }
+        .into_any();
+    }
+    view! {
+        <section class="section-block">
+            <h2 class="section-title">{format!("Connected containers ({})", rows.len())}</h2>
+            <div class="table-wrap">
+                <table class="table" data-testid="connected-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Container"</th>
+                            <th scope="col">"IPv4"</th>
+                            <th scope="col">"IPv6"</th>
+                            <th scope="col">"MAC"</th>
+                            <th scope="col">"Aliases"</th>
+                            <th scope="col"><span class="sr-only">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows.into_iter().map(|row| {
+                            let href = format!("/env/{}/containers/{}", status.environment.get_untracked(), row.id);
+                            let name = row.name.clone();
+                            let link_text = name.clone();
+                            let target = row.clone();
+                            let label = format!("Disconnect {name}");
+                            view! {
+                                <tr data-container=name>
+                                    <td>
+                                        <A href=href attr:class="cell-title cell-link">{link_text}</A>
+                                        <div class="cell-sub mono">{row.id.get(..12).unwrap_or(&row.id).to_owned()}</div>
+                                    </td>
+                                    <td class="mono" data-testid="ipv4">
+                                        {if row.ipv4.is_empty() { "—".to_owned() } else { row.ipv4.clone() }}
+                                        {row.static_ip.then(|| view! { " " <span class="chip" title="Assigned when connecting">"static"</span> })}
+                                    </td>
+                                    <td class="mono">{if row.ipv6.is_empty() { "—".to_owned() } else { row.ipv6.clone() }}</td>
+                                    <td class="mono">{row.mac.clone()}</td>
+                                    <td>
+                                        <div class="chips" data-testid="aliases">
+                                            {row.aliases.iter().map(|alias| view! { <span class="chip mono">{alias.clone()}</span> }).collect_view()}
+                                        </div>
+                                    </td>
+                                    <td class="cell-actions">
+                                        {can_operate.then(|| view! {
+                                            <button class="btn btn-small" aria-label=label on:click=move |_| on_disconnect.run(target.clone())>
+                                                "Disconnect"
+                                            </button>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// Connects a container, with aliases and an optional static address.
+#[component]
+fn ConnectForm(
+    /// The network's id.
+    network_id: String,
+    /// The network's subnets, to check a static address against.
+    subnets: Vec<String>,
+    /// Ids of containers already connected, left out of the choice.
+    connected: Vec<String>,
+    /// Runs once a container is connected.
+    on_connected: Callback<()>,
+) -> impl IntoView {
+    let status = use_engine_status();
+    let toaster = use_toaster();
+    let containers = Remote::new(move |signal| {
+        let engine = status.engine();
+        async move { engine.containers(Some(&signal)).await }
+    });
+    let container = RwSignal::new(String::new());
+    let aliases = RwSignal::new(String::new());
+    let ipv4 = RwSignal::new(String::new());
+    let form = FormState::new();
+    let error = form.error;
+    let network = StoredValue::new(network_id);
+    let subnets = StoredValue::new(subnets);
+
+    let submit = move |event: web_sys::SubmitEvent| {
+        event.prevent_default();
+        let draft = ConnectDraft {
+            container: container.get_untracked(),
+            aliases: aliases.get_untracked(),
+            ipv4: ipv4.get_untracked(),
+        };
+        let checked = subnets.with_value(|subnets| {
+            let subnets: Vec<&str> = subnets.iter().map(String::as_str).collect();
+            draft.to_request(&subnets)
+        });
+        let Some(request) = form.begin(checked) else {
+            return;
+        };
+        let engine = status.engine_untracked();
+        let network = network.get_value();
+        spawn_local(async move {
+            let result = engine.connect_network(&network, &request).await;
+            if form.finish(status, result).is_some() {
+                toaster.success(format!("Connected {}", request.container));
+                container.set(String::new());
+                aliases.set(String::new());
+                ipv4.set(String::new());
+                on_connected.run(());
+            }
+        });
+    };
+    let choices = move || {
+        let mut all: Vec<ContainerSummary> = containers.value().unwrap_or_default();
+        all.retain(|c| !connected.contains(&c.id));
+        all.sort_by(|a, b| a.display_name().cmp(b.display_name()));
+        all
+    };
+    let container_invalid =
+        move || error.with(|e| e.as_ref().is_some_and(|e| e.field == field::CONTAINER));
+
+    view! {
+        <form class="card form" on:submit=submit novalidate aria-labelledby="connect-title" data-testid="connect-form">
+            <h2 id="connect-title" class="card-title">"Connect a container"</h2>
+            <div class="form-inline-grid">
+                <label class="field">
+                    <span class="field-label">{field::CONTAINER}</span>
+                    <select
+                        aria-invalid=move || container_invalid().to_string()
+                        prop:value=move || container.get()
+                        on:change=move |event| container.set(event_target_value(&event))
+                    >
+                        <option value="">"Choose a container…"</option>
+                        {move || choices().into_iter().map(|c| {
+                            let label = format!("{} ({})", c.display_name(), c.state);
+                            view! { <option value=c.display_name().to_owned()>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                    {move || error.with(|e| e.as_ref().filter(|e| e.field == field::CONTAINER).map(|e| view! {
+                        <span class="field-error" role="alert">{e.message.clone()}</span>
+                    }))}
+                </label>
+                <TextField label=field::ALIASES value=aliases error=error placeholder="db, primary" mono=true
+                    hint="Other names it answers to here, separated by commas"/>
+                <TextField label=field::IPV4 value=ipv4 error=error placeholder="10.7.0.20" mono=true
+                    hint="A static address in the network's subnet"/>
+            </div>
+            <FormAlert form=form/>
+            <div class="form-actions">
+                <SubmitButton form=form idle="Connect" busy="Connecting…"/>
+            </div>
+        </form>
+    }
+}

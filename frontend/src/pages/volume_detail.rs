@@ -1,0 +1,174 @@
+//! `/env/:env/volumes/:name`: one volume's settings, its size, and the containers that use it.
+
+use berth_shared::access::Access;
+use berth_shared::engine::container::ContainerSummary;
+use berth_shared::engine::volume::Volume;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::badges::StateBadge;
+use crate::components::facts::{FactsCard, map_rows};
+use crate::components::icons::{Icon, IconKind};
+use crate::engine_status::use_engine_status;
+use crate::format;
+use crate::pages::outcome::back_to_list;
+use crate::pages::volumes::{RemoveVolumeDialog, short_time};
+use crate::pages::{RefreshButton, remote_view};
+use crate::remote::Remote;
+use crate::session::use_session;
+
+/// A volume with its usage and the containers that mount it.
+#[derive(Debug, Clone, PartialEq)]
+struct Inspected {
+    volume: Volume,
+    users: Vec<ContainerSummary>,
+}
+
+/// `/env/:env/volumes/:name`.
+#[component]
+pub fn VolumeDetailPage() -> impl IntoView {
+    let status = use_engine_status();
+    let params = use_params_map();
+    let can_operate = use_session().can(Access::Operate);
+    let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
+    let inspected = Remote::new(move |signal| {
+        status.reconnects.track();
+        let engine = status.engine();
+        let name = name.get();
+        async move {
+            let mut volume = engine.volume(&name, Some(&signal)).await?;
+            let users = engine.containers_using_volume(&name, Some(&signal)).await?;
+            // Volume inspect leaves usage out; `/system/df` has it.
+            let usage = engine.disk_usage(Some(&signal)).await?;
+            volume.usage_data = usage
+                .volumes
+                .unwrap_or_default()
+                .into_iter()
+                .find(|found| found.name == volume.name)
+                .and_then(|found| found.usage_data);
+            Ok(Inspected { volume, users })
+        }
+    });
+    let pending_removal = RwSignal::new(None::<Volume>);
+    let back = format!("/env/{}/volumes", status.environment.get_untracked());
+    let removed = back_to_list(status, "volumes");
+
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <nav class="breadcrumbs" aria-label="Breadcrumbs">
+                <A href=back>"Volumes"</A>
+                <span aria-hidden="true">"/"</span>
+            </nav>
+            <div class="page-head">
+                <div>
+                    <h1 id="page-title" class="cell-break">{move || name.get()}</h1>
+                    <p class="page-sub" data-testid="volume-usage">{move || inspected.value().map(|found| usage_line(&found))}</p>
+                </div>
+                <div class="toolbar">
+                    <RefreshButton remote=inspected/>
+                    {move || {
+                        let volume = inspected.value()?.volume;
+                        can_operate.then(|| view! {
+                            <button class="btn btn-danger-outline" on:click=move |_| pending_removal.set(Some(volume.clone()))>
+                                <Icon kind=IconKind::Trash/>
+                                "Remove"
+                            </button>
+                        })
+                    }}
+                </div>
+            </div>
+            {remote_view(inspected, status, "the volume", move |found: Inspected| {
+                let volume = found.volume.clone();
+                let size = volume
+                    .usage_data
+                    .as_ref()
+                    .filter(|usage| usage.size >= 0)
+                    .map(|usage| format::bytes(usage.size as u64))
+                    .unwrap_or_default();
+                view! {
+                    <div class="cards">
+                        <FactsCard title="Volume" rows=vec![
+                            ("Driver".into(), volume.driver.clone()),
+                            ("Scope".into(), volume.scope.clone()),
+                            ("Size".into(), size),
+                            ("Created".into(), volume.created_at.as_deref().map(short_time).unwrap_or_default()),
+                            ("Mountpoint".into(), volume.mountpoint.clone()),
+                        ]/>
+                        <FactsCard title="Labels" rows=map_rows(volume.labels.as_ref()) empty="No labels" mono=true/>
+                        <FactsCard title="Driver options" rows=map_rows(volume.options.as_ref()) empty="No options" mono=true/>
+                    </div>
+                    <UsersTable users=found.users/>
+                }
+                .into_any()
+            })}
+            <RemoveVolumeDialog pending=pending_removal on_removed=removed/>
+        </section>
+    }
+}
+
+fn usage_line(found: &Inspected) -> String {
+    let users = match found.users.len() {
+        0 => "not used by any container".to_owned(),
+        1 => "used by 1 container".to_owned(),
+        n => format!("used by {n} containers"),
+    };
+    match found
+        .volume
+        .usage_data
+        .as_ref()
+        .filter(|usage| usage.size >= 0)
+    {
+        Some(usage) => format!("{} · {users}", format::bytes(usage.size as u64)),
+        None => users,
+    }
+}
+
+/// The containers that mount the volume.
+#[component]
+fn UsersTable(
+    /// The containers.
+    users: Vec<ContainerSummary>,
+) -> impl IntoView {
+    let status = use_engine_status();
+    if users.is_empty() {
+        return view! {
+            <section class="card section">
+                <h2 class="section-title">"Used by"</h2>
+                <p class="muted">"No container mounts this volume, so pruning volumes would delete it."</p>
+            </section>
+        }
+        .into_any();
+    }
+    view! {
+        <section class="section-block">
+            <h2 class="section-title">{format!("Used by ({})", users.len())}</h2>
+            <div class="table-wrap">
+                <table class="table" data-testid="volume-users-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Container"</th>
+                            <th scope="col">"State"</th>
+                            <th scope="col">"Image"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {users.into_iter().map(|container| {
+                            let href = format!("/env/{}/containers/{}", status.environment.get_untracked(), container.id);
+                            let name = container.display_name().to_owned();
+                            let link_text = name.clone();
+                            view! {
+                                <tr data-container=name>
+                                    <td><A href=href attr:class="cell-title cell-link">{link_text}</A></td>
+                                    <td><StateBadge state=container.state.clone()/></td>
+                                    <td class="cell-image">{container.image}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}

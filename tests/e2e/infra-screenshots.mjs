@@ -1,0 +1,62 @@
+// Screenshots of the Networks, Volumes and System pages in the light and dark themes and at a
+// phone's width, for review. Not a test (its name does not end in .test.mjs):
+//   BERTH_BIN=target/debug/berth BERTH_TEST_DOCKER_HOST=unix://… node tests/e2e/infra-screenshots.mjs
+
+import { artifacts, docker, launchBrowser, openPage, removeContainers, startBerth } from "./support.mjs";
+
+const demo = { network: "berth-shot-net", volume: "berth-shot-data", spare: "berth-shot-spare", web: "berth-shot-web" };
+
+function setUp() {
+  tearDown();
+  docker("network", "create", "--subnet", "10.232.1.0/24", "--label", "team=infra", demo.network);
+  docker("volume", "create", "--label", "team=infra", demo.volume);
+  docker("volume", "create", demo.spare);
+  docker("run", "-d", "--name", demo.web, "--network", demo.network, "--ip", "10.232.1.10",
+    "--network-alias", "web", "-v", `${demo.volume}:/data`, "busybox:latest", "sleep", "3600");
+  docker("run", "--rm", "-v", `${demo.spare}:/data`, "busybox:latest", "dd", "if=/dev/zero", "of=/data/blob", "bs=1024", "count=512");
+}
+
+function tearDown() {
+  removeContainers(demo.web);
+  for (const args of [["network", "rm", demo.network], ["volume", "rm", demo.volume], ["volume", "rm", demo.spare]]) {
+    try {
+      docker(...args);
+    } catch {
+      // Not there.
+    }
+  }
+}
+
+setUp();
+const berth = await startBerth();
+const chromium = await launchBrowser();
+try {
+  const networkId = docker("network", "inspect", "-f", "{{.Id}}", demo.network);
+  const pages = [
+    ["networks", "/env/local/networks", '[data-testid="networks-table"]'],
+    ["network-detail", `/env/local/networks/${networkId}`, '[data-testid="connected-table"]'],
+    ["volumes", "/env/local/volumes", '[data-testid="volumes-table"] td[data-testid="volume-size"]:not(:has(.skeleton-bar))'],
+    ["volume-detail", `/env/local/volumes/${demo.volume}`, '[data-testid="volume-users-table"]'],
+    ["system", "/env/local/system", '[data-testid="disk-table"]'],
+  ];
+  const looks = [["light", 1280], ["dark", 1280], ["narrow", 390]];
+  for (const [name, path, ready] of pages) {
+    for (const [look, width] of looks) {
+      const { page, context } = await openPage(chromium.browser, `${berth.base}${path}`, {
+        colorScheme: look === "dark" ? "dark" : "light",
+        width,
+        height: 900,
+      });
+      await page.locator(ready).first().waitFor({ timeout: 20_000 });
+      if (name === "networks" && look !== "narrow") {
+        await page.getByRole("button", { name: "Create network" }).click();
+      }
+      await page.screenshot({ path: `${artifacts}/${name}-${look}.png`, fullPage: true });
+      await context.close();
+    }
+  }
+} finally {
+  await chromium.close();
+  await berth.stop();
+  tearDown();
+}
