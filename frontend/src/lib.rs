@@ -6,9 +6,11 @@
 
 pub mod api;
 pub mod components;
+pub mod container_form;
 pub mod containers_view;
 pub mod engine_status;
 pub mod format;
+pub mod live_events;
 pub mod pages;
 pub mod remote;
 pub mod session;
@@ -22,6 +24,7 @@ use crate::components::shell::Shell;
 use crate::components::toast::{ToastRegion, Toaster};
 use crate::pages::account::AccountPage;
 use crate::pages::audit::AuditPage;
+use crate::pages::container_new::NewContainerPage;
 use crate::pages::containers::ContainersPage;
 use crate::pages::images::ImagesPage;
 use crate::pages::login::{LoginPage, SetupPage};
@@ -49,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/env/local/containers"/> }/>
                     <Route path=path!("env/:env") view=|| view! { <Redirect path="containers"/> }/>
                     <Route path=path!("env/:env/containers") view=ContainersPage/>
+                    <Route path=path!("env/:env/containers/new") view=NewContainerPage/>
                     <Route path=path!("env/:env/images") view=ImagesPage/>
                     <Route path=path!("env/:env/networks") view=NetworksPage/>
                     <Route path=path!("env/:env/volumes") view=VolumesPage/>

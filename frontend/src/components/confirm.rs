@@ -15,7 +15,10 @@ pub fn ConfirmDialog(
     title: Signal<String>,
     /// The label of the destructive button, such as "Remove".
     #[prop(into)]
-    confirm_label: String,
+    confirm_label: Signal<String>,
+    /// Whether the action is safe (not destructive): its button is then the primary one.
+    #[prop(optional, into)]
+    safe: Signal<bool>,
     /// Runs when the user confirms.
     on_confirm: Callback<()>,
     /// Runs when the user cancels, by button or Escape.
@@ -56,7 +59,12 @@ pub fn ConfirmDialog(
                     <button type="button" class="btn" autofocus on:click=move |_| on_cancel.run(())>
                         "Cancel"
                     </button>
-                    <button type="submit" class="btn btn-danger">{confirm_label}</button>
+                    <button
+                        type="submit"
+                        class=move || if safe.get() { "btn btn-primary" } else { "btn btn-danger" }
+                    >
+                        {move || confirm_label.get()}
+                    </button>
                 </div>
             </form>
         </dialog>

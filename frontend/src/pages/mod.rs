@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod audit;
+pub mod container_actions;
+pub mod container_new;
 pub mod containers;
 pub mod images;
 pub mod login;
