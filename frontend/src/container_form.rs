@@ -922,7 +922,7 @@ mod tests {
         let form = ContainerForm {
             image: "alpine".into(),
             entrypoint: "/bin/sh -c".into(),
-            command: "it's".into(),
+            command: "\"it's\"".into(),
             privileged: true,
             interactive: true,
             ..ContainerForm::default()
@@ -943,7 +943,8 @@ mod tests {
             config: request.config.clone(),
         };
         let mut again = ContainerForm::from_recipe(&recipe, true);
-        assert_eq!(again.ports, "127.0.0.1:8080:80\n5353:53/udp\n9000");
+        // Ports come back ordered by container port.
+        assert_eq!(again.ports, "5353:53/udp\n127.0.0.1:8080:80\n9000");
         assert_eq!(again.memory, "512m");
         assert_eq!(again.cpus, "1.5");
         assert_eq!(again.command, "sh -c 'echo hi; sleep 1000'");

@@ -26,6 +26,7 @@ use crate::pages::account::AccountPage;
 use crate::pages::audit::AuditPage;
 use crate::pages::container_new::NewContainerPage;
 use crate::pages::containers::ContainersPage;
+use crate::pages::events::EventsPage;
 use crate::pages::images::ImagesPage;
 use crate::pages::login::{LoginPage, SetupPage};
 use crate::pages::networks::NetworksPage;
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("env/:env/networks") view=NetworksPage/>
                     <Route path=path!("env/:env/volumes") view=VolumesPage/>
                     <Route path=path!("env/:env/system") view=SystemPage/>
+                    <Route path=path!("env/:env/events") view=EventsPage/>
                     <Route path=path!("account") view=AccountPage/>
                     <Route path=path!("admin/users") view=UsersPage/>
                     <Route path=path!("admin/audit") view=AuditPage/>

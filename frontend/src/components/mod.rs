@@ -3,6 +3,7 @@
 pub mod badges;
 pub mod confirm;
 pub mod icons;
+pub mod palette;
 pub mod qr;
 pub mod section;
 pub mod shell;

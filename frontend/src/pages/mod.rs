@@ -5,6 +5,7 @@ pub mod audit;
 pub mod container_actions;
 pub mod container_new;
 pub mod containers;
+pub mod events;
 pub mod images;
 pub mod login;
 pub mod networks;
