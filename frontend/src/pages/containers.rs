@@ -222,7 +222,8 @@ fn empty_view(
 }
 
 /// Follows the engine's container events, fetching again just the rows they touch (gathered
-/// for a moment, in one request with an `id` filter). Returns how the stream is doing.
+/// for a moment, in one request with an `id` filter). One such request runs at a time, so an
+/// older answer can never overwrite a newer one. Returns how the stream is doing.
 fn follow_events(
     status: EngineStatus,
     rows: RwSignal<Vec<ContainerSummary>>,
@@ -231,9 +232,21 @@ fn follow_events(
 ) -> RwSignal<StreamStatus> {
     let dirty = StoredValue::new(BTreeSet::<String>::new());
     let scheduled = StoredValue::new(false);
+    let in_flight = StoredValue::new(false);
     let was_live = StoredValue::new(false);
-    let flush = move || {
+    fn flush(
+        status: EngineStatus,
+        rows: RwSignal<Vec<ContainerSummary>>,
+        filters: Memo<String>,
+        dirty: StoredValue<BTreeSet<String>>,
+        scheduled: StoredValue<bool>,
+        in_flight: StoredValue<bool>,
+    ) {
         scheduled.set_value(false);
+        if in_flight.get_value() {
+            // The running request's completion flushes what gathered meanwhile.
+            return;
+        }
         let ids: Vec<String> = dirty
             .try_update_value(std::mem::take)
             .unwrap_or_default()
@@ -242,21 +255,24 @@ fn follow_events(
         if ids.is_empty() {
             return;
         }
+        in_flight.set_value(true);
         let engine = untrack(|| status.engine());
         let query = filters_for_ids(&filters.get_untracked(), &ids);
         spawn_local(async move {
-            let Ok(fresh) = engine.containers_filtered(&query, false, None).await else {
-                // The next full load (on reconnect or refresh) catches up.
-                return;
-            };
-            rows.update(|list| {
-                for id in &ids {
-                    let found = fresh.iter().find(|c| &c.id == id).cloned();
-                    apply_row(list, id, found);
-                }
-            });
+            // On failure the next full load (on reconnect or refresh) catches up.
+            if let Ok(fresh) = engine.containers_filtered(&query, false, None).await {
+                rows.update(|list| {
+                    for id in &ids {
+                        let found = fresh.iter().find(|c| &c.id == id).cloned();
+                        apply_row(list, id, found);
+                    }
+                });
+            }
+            in_flight.set_value(false);
+            flush(status, rows, filters, dirty, scheduled, in_flight);
         });
-    };
+    }
+    let flush = move || flush(status, rows, filters, dirty, scheduled, in_flight);
     let on_event = move |event: EngineEvent| {
         if !event.changes_container_row() {
             return;

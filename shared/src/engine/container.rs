@@ -150,7 +150,10 @@ pub struct ContainerConfig {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub working_dir: String,
     /// `NAME=value` pairs.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
     pub env: Vec<String>,
     /// The command; `None` keeps the image's.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -159,13 +162,22 @@ pub struct ContainerConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<Vec<String>>,
     /// Labels.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "null_as_default"
+    )]
     pub labels: BTreeMap<String, String>,
     /// Ports the container exposes, such as `80/tcp`, each mapped to an empty object.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "null_as_default"
+    )]
     pub exposed_ports: BTreeMap<String, Empty>,
     /// Anonymous volumes: container paths, each mapped to an empty object.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "null_as_default"
+    )]
     pub volumes: BTreeMap<String, Empty>,
     /// The healthcheck; `None` keeps the image's.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -209,10 +221,16 @@ pub struct HealthConfig {
 #[serde(rename_all = "PascalCase", default)]
 pub struct HostConfig {
     /// Mounts in `docker run -v` form: `volume:/path[:ro]` or `/host/path:/path[:ro]`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
     pub binds: Vec<String>,
     /// Published ports: `80/tcp` → the host addresses and ports it is published on.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "null_as_default"
+    )]
     pub port_bindings: BTreeMap<String, Vec<PortBinding>>,
     /// `bridge`, `host`, `none`, a network's name, or `container:<id>`.
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -339,6 +357,15 @@ pub struct Committed {
     pub id: String,
 }
 
+/// Reads `null` as the empty value: inspect writes `"Binds": null`, `"Volumes": null`, …
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
+
 fn is_zero(value: &i64) -> bool {
     *value == 0
 }
@@ -397,10 +424,11 @@ mod tests {
     fn reads_a_recipe_from_inspect_and_writes_a_minimal_create_body() {
         let recipe: ContainerRecipe = serde_json::from_str(
             r#"{"Id":"abc","Name":"/web","Config":{"Image":"busybox","Env":["A=1"],"Cmd":["sh"],
-            "Entrypoint":null,"ExposedPorts":{"80/tcp":{}},"Labels":{"k":"v"}},
+            "Entrypoint":null,"ExposedPorts":{"80/tcp":{}},"Labels":{"k":"v"},"Volumes":null,
+            "Healthcheck":null},
             "HostConfig":{"Binds":["data:/data:ro"],"PortBindings":{"80/tcp":[{"HostIp":"","HostPort":"8080"}]},
             "RestartPolicy":{"Name":"always","MaximumRetryCount":0},"Memory":0,"NanoCpus":0,
-            "PidsLimit":null,"NetworkMode":"default"}}"#,
+            "PidsLimit":null,"NetworkMode":"default","CapAdd":null}}"#,
         )
         .expect("valid inspect");
         assert_eq!(recipe.display_name(), "web");
