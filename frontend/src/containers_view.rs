@@ -158,7 +158,7 @@ pub enum ListItem {
         total: usize,
     },
     /// A container.
-    Row(ContainerSummary),
+    Row(Box<ContainerSummary>),
 }
 
 impl ListItem {
@@ -182,7 +182,10 @@ impl ListItem {
 /// its heading (projects by name), followed by the others; otherwise the rows as they are.
 pub fn list_items(rows: Vec<ContainerSummary>, group: bool) -> Vec<ListItem> {
     if !group {
-        return rows.into_iter().map(ListItem::Row).collect();
+        return rows
+            .into_iter()
+            .map(|row| ListItem::Row(Box::new(row)))
+            .collect();
     }
     let mut projects: std::collections::BTreeMap<String, Vec<ContainerSummary>> =
         std::collections::BTreeMap::new();
@@ -200,7 +203,7 @@ pub fn list_items(rows: Vec<ContainerSummary>, group: bool) -> Vec<ListItem> {
             total: members.len(),
             name,
         });
-        items.extend(members.into_iter().map(ListItem::Row));
+        items.extend(members.into_iter().map(|row| ListItem::Row(Box::new(row))));
     }
     if !items.is_empty() && !loose.is_empty() {
         items.push(ListItem::Project {
@@ -209,7 +212,7 @@ pub fn list_items(rows: Vec<ContainerSummary>, group: bool) -> Vec<ListItem> {
             name: String::new(),
         });
     }
-    items.extend(loose.into_iter().map(ListItem::Row));
+    items.extend(loose.into_iter().map(|row| ListItem::Row(Box::new(row))));
     items
 }
 
@@ -412,19 +415,19 @@ mod tests {
                     running: 1,
                     total: 2
                 },
-                ListItem::Row(web),
-                ListItem::Row(db),
+                ListItem::Row(Box::new(web)),
+                ListItem::Row(Box::new(db)),
                 ListItem::Project {
                     name: String::new(),
                     running: 1,
                     total: 1
                 },
-                ListItem::Row(loose.clone()),
+                ListItem::Row(Box::new(loose.clone())),
             ]
         );
         assert_eq!(
             list_items(vec![loose.clone()], true),
-            [ListItem::Row(loose)]
+            [ListItem::Row(Box::new(loose))]
         );
     }
 

@@ -33,7 +33,7 @@ enum Command {
     /// Go to a path.
     Go(String),
     /// Run a lifecycle action on a container.
-    Act(ContainerSummary, ContainerAction),
+    Act(Box<ContainerSummary>, ContainerAction),
     /// Switch between the light and dark theme.
     ToggleTheme,
     /// Show the shortcuts.
@@ -74,13 +74,14 @@ pub fn CommandPalette() -> impl IntoView {
             event.prevent_default();
             open.set(false);
             help.update(|h| *h = !*h);
-        } else if key == "/" && !typing(&event) && !open.get_untracked() {
-            if let Ok(Some(search)) = document().query_selector("main input[type=search]")
-                && let Ok(search) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(search)
-            {
-                event.prevent_default();
-                let _ = search.focus();
-            }
+        } else if key == "/"
+            && !typing(&event)
+            && !open.get_untracked()
+            && let Ok(Some(search)) = document().query_selector("main input[type=search]")
+            && let Ok(search) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(search)
+        {
+            event.prevent_default();
+            let _ = search.focus();
         }
     });
     on_cleanup(move || handle.remove());
@@ -157,7 +158,7 @@ fn Palette(open: RwSignal<bool>, help: RwSignal<bool>) -> impl IntoView {
                         candidates.extend(actions.iter().map(|&action| Entry {
                             label: format!("{} container {name}", action.label()),
                             hint: "action",
-                            command: Command::Act(c.clone(), action),
+                            command: Command::Act(Box::new(c.clone()), action),
                         }));
                     }
                     list.extend(
@@ -180,7 +181,7 @@ fn Palette(open: RwSignal<bool>, help: RwSignal<bool>) -> impl IntoView {
                 engine.clone(),
                 toaster,
                 RwSignal::new(Default::default()),
-                vec![container],
+                vec![*container],
                 Operation::Simple(action),
             ),
             Command::ToggleTheme => theme::apply(theme::current().toggled()),

@@ -454,7 +454,7 @@ fn submit(
                 match engine.rename_container(&c.id, &name).await {
                     Ok(()) => toaster.success(format!("Renamed {} to {name}", c.display_name())),
                     Err(e) => {
-                        toaster.error(crate::pages::action_failed("rename", c.display_name(), &e))
+                        toaster.error(crate::pages::action_failed("rename", c.display_name(), &e));
                     }
                 }
             });
@@ -469,7 +469,7 @@ fn submit(
                         toaster.success(format!("Updated {} {warnings}", c.display_name()));
                     }
                     Err(e) => {
-                        toaster.error(crate::pages::action_failed("update", c.display_name(), &e))
+                        toaster.error(crate::pages::action_failed("update", c.display_name(), &e));
                     }
                 }
             });
@@ -495,7 +495,7 @@ fn submit(
                         format::short_id(image.id.trim_start_matches("sha256:"))
                     )),
                     Err(e) => {
-                        toaster.error(crate::pages::action_failed("commit", c.display_name(), &e))
+                        toaster.error(crate::pages::action_failed("commit", c.display_name(), &e));
                     }
                 }
             });

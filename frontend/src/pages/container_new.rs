@@ -104,7 +104,7 @@ pub fn NewContainerPage() -> impl IntoView {
         } else {
             format!("{image}:latest")
         };
-        !image_tags().iter().any(|tag| *tag == wanted)
+        !image_tags().contains(&wanted)
     };
 
     let submit = Callback::new(move |()| {

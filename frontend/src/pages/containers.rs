@@ -447,13 +447,12 @@ fn ContainerTable(
                             }
                             .into_any(),
                             ListItem::Row(container) => {
-                                let id = container.id.clone();
-                                let menu_id = Some(id.clone());
+                                let menu_id = Some(container.id.clone());
                                 let selector = menu_selector.clone();
                                 let menu_open = Signal::derive(move || selector.selected(&menu_id));
                                 view! {
                                     <ContainerRow
-                                        container=container
+                                        container=*container
                                         env=status.environment.get_untracked()
                                         host=browser_host.clone()
                                         now=now
@@ -512,9 +511,9 @@ fn ContainerRow(
     };
     let created = container.created;
     let select_id = id.clone();
-    let check_id = id.clone();
+    let check_id = id;
     view! {
-        <tr data-container=name.clone() aria-busy=move || is_busy.get().to_string()>
+        <tr data-container=name aria-busy=move || is_busy.get().to_string()>
             {can_operate.then(|| view! {
                 <td class="clist-check">
                     <input

@@ -438,7 +438,7 @@ mod tests {
             "8080"
         );
         let mut body = recipe.config.clone();
-        body.host_config = recipe.host_config.clone();
+        body.host_config = recipe.host_config;
         let json = serde_json::to_value(&body).expect("serialises");
         assert_eq!(json["Image"], "busybox");
         assert_eq!(json["HostConfig"]["RestartPolicy"]["Name"], "always");
