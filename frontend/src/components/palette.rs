@@ -349,6 +349,7 @@ fn HelpOverlay(open: RwSignal<bool>) -> impl IntoView {
             aria-labelledby="help-title"
             on:close=move |_| open.set(false)
         >
+            <form method="dialog">
             <h2 id="help-title" class="dialog-title">"Keyboard shortcuts"</h2>
             <dl class="facts shortcuts">
                 {SHORTCUTS.iter().map(|(keys, what)| view! {
@@ -357,8 +358,9 @@ fn HelpOverlay(open: RwSignal<bool>) -> impl IntoView {
                 }).collect_view()}
             </dl>
             <div class="dialog-actions">
-                <button class="btn" autofocus on:click=move |_| open.set(false)>"Close"</button>
+                <button type="submit" class="btn" autofocus>"Close"</button>
             </div>
+            </form>
         </dialog>
     }
 }

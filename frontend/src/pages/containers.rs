@@ -388,8 +388,45 @@ fn ContainerTable(
     let now = now_seconds();
     // Viewers see no selection or lifecycle buttons: the server would refuse them anyway.
     let can_operate = use_session().can(Access::Operate);
-    let open_menu = RwSignal::new(None::<String>);
-    let menu_selector = Selector::new(move || open_menu.get());
+    let open_menu = RwSignal::new(None::<MenuAt>);
+    let menu_selector =
+        Selector::new(move || open_menu.with(|m| m.as_ref().map(|m| m.container.id.clone())));
+    // An open menu closes on a click elsewhere, on Escape, and when the page scrolls (it is
+    // fixed to where its button was).
+    let outside = window_event_listener(leptos::ev::click, move |event| {
+        let inside = event
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.closest(".clist-menu-anchor, .clist-menu").ok().flatten())
+            .is_some();
+        if !inside && open_menu.with_untracked(Option::is_some) {
+            open_menu.set(None);
+        }
+    });
+    let escape = window_event_listener(leptos::ev::keydown, move |event| {
+        if event.key() == "Escape" && open_menu.with_untracked(Option::is_some) {
+            open_menu.set(None);
+        }
+    });
+    // Scrolling away from a fixed menu closes it; a small shift (such as the browser bringing
+    // the button into view) does not.
+    let opened_at = StoredValue::new(0.0f64);
+    Effect::new(move |_| {
+        if open_menu.with(Option::is_some) {
+            opened_at.set_value(window().scroll_y().unwrap_or_default());
+        }
+    });
+    let scroll = window_event_listener(leptos::ev::scroll, move |_| {
+        let moved = (window().scroll_y().unwrap_or_default() - opened_at.get_value()).abs();
+        if moved > 48.0 && open_menu.with_untracked(Option::is_some) {
+            open_menu.set(None);
+        }
+    });
+    on_cleanup(move || {
+        outside.remove();
+        escape.remove();
+        scroll.remove();
+    });
     let all_ids = move || {
         items.with(|items| {
             items
@@ -428,9 +465,9 @@ fn ContainerTable(
                         })}
                         <th scope="col">"Name"</th>
                         <th scope="col">"State"</th>
-                        <th scope="col">"Image"</th>
-                        <th scope="col">"Ports"</th>
-                        <th scope="col">{move || if sizes.get() { "Size" } else { "Created" }}</th>
+                        <th scope="col" class="clist-col-image">"Image"</th>
+                        <th scope="col" class="clist-col-ports">"Ports"</th>
+                        <th scope="col" class="clist-col-created">{move || if sizes.get() { "Size" } else { "Created" }}</th>
                         {can_operate.then(|| view! { <th scope="col"><span class="sr-only">"Actions"</span></th> })}
                     </tr>
                 </thead>
@@ -459,7 +496,6 @@ fn ContainerTable(
                                         can_operate=can_operate
                                         busy=busy
                                         selected=selected
-                                        pending=pending
                                         sizes=sizes
                                         menu_open=menu_open
                                         open_menu=open_menu
@@ -472,7 +508,35 @@ fn ContainerTable(
                 </tbody>
             </table>
         </div>
+        {move || open_menu.get().map(|at| view! {
+            <div
+                class="menu clist-menu"
+                role="menu"
+                style:position="fixed"
+                style:right=format!("{}px", at.place.right)
+                style:top=at.place.top.map_or_else(|| "auto".to_owned(), |top| format!("{top}px"))
+                style:bottom=at.place.bottom.map_or_else(|| "auto".to_owned(), |bottom| format!("{bottom}px"))
+            >
+                {row_menu(at.container, status.environment.get_untracked(), busy, pending, open_menu)}
+            </div>
+        })}
     }
+}
+
+/// The row whose menu is open, and where the menu goes.
+#[derive(Debug, Clone, PartialEq)]
+struct MenuAt {
+    container: ContainerSummary,
+    place: MenuPlace,
+}
+
+/// A menu's place in the viewport, in CSS pixels: from the right edge, and from the top or the
+/// bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct MenuPlace {
+    right: f64,
+    top: Option<f64>,
+    bottom: Option<f64>,
 }
 
 /// One container's row.
@@ -485,10 +549,9 @@ fn ContainerRow(
     can_operate: bool,
     busy: Busy,
     selected: RwSignal<BTreeSet<String>>,
-    pending: RwSignal<Option<Pending>>,
     sizes: RwSignal<bool>,
     menu_open: Signal<bool>,
-    open_menu: RwSignal<Option<String>>,
+    open_menu: RwSignal<Option<MenuAt>>,
 ) -> impl IntoView {
     let id = container.id.clone();
     let busy_id = id.clone();
@@ -540,18 +603,18 @@ fn ContainerRow(
                 </div>
                 <div class="cell-sub">{container.status.clone()}</div>
             </td>
-            <td class="cell-image" title=container.image.clone()>{container.image.clone()}</td>
-            <td>
+            <td class="cell-image clist-col-image" title=container.image.clone()>{container.image.clone()}</td>
+            <td class="clist-col-ports">
                 <div class="ports">
                     {ports.iter().map(|port| port_view(port, &host)).collect_view()}
                 </div>
             </td>
-            <td title=absolute_time(created)>
+            <td class="clist-col-created" title=absolute_time(created)>
                 {move || if sizes.get() { size.clone() } else { format::relative_time(now, created) }}
             </td>
             {can_operate.then(|| view! {
                 <td class="cell-actions">
-                    <RowActions container=container busy=busy pending=pending menu_open=menu_open open_menu=open_menu env=env/>
+                    <RowActions container=container busy=busy menu_open=menu_open open_menu=open_menu/>
                 </td>
             })}
         </tr>
@@ -564,10 +627,8 @@ fn ContainerRow(
 fn RowActions(
     container: ContainerSummary,
     busy: Busy,
-    pending: RwSignal<Option<Pending>>,
     menu_open: Signal<bool>,
-    open_menu: RwSignal<Option<String>>,
-    env: String,
+    open_menu: RwSignal<Option<MenuAt>>,
 ) -> impl IntoView {
     let status = use_engine_status();
     let toaster = use_toaster();
@@ -580,8 +641,7 @@ fn RowActions(
     } else {
         &[(ContainerAction::Start, IconKind::Play)]
     };
-    let id = container.id.clone();
-    let busy_id = id.clone();
+    let busy_id = container.id.clone();
     let is_busy = Signal::derive(move || busy.with(|ids| ids.contains(&busy_id)));
     let menu_container = container.clone();
     view! {
@@ -592,7 +652,7 @@ fn RowActions(
                     let container = container.clone();
                     view! {
                         <button
-                            class="btn btn-icon btn-ghost"
+                            class="btn btn-icon btn-ghost clist-quick"
                             aria-label=format!("{} {name}", action.label())
                             title=action.label()
                             disabled=move || is_busy.get()
@@ -616,13 +676,20 @@ fn RowActions(
                     aria-haspopup="menu"
                     aria-expanded=move || menu_open.get().to_string()
                     title="More actions"
-                    on:click=move |_| open_menu.update(|open| {
-                        *open = if open.as_deref() == Some(id.as_str()) { None } else { Some(id.clone()) };
-                    })
+                    on:click=move |event| {
+                        let next = if menu_open.get_untracked() {
+                            None
+                        } else {
+                            Some(MenuAt {
+                                container: menu_container.clone(),
+                                place: menu_position(&event).unwrap_or_default(),
+                            })
+                        };
+                        open_menu.set(next);
+                    }
                 >
                     "⋯"
                 </button>
-                {move || menu_open.get().then(|| row_menu(menu_container.clone(), env.clone(), busy, pending, open_menu))}
             </div>
         </div>
     }
@@ -634,7 +701,7 @@ fn row_menu(
     env: String,
     busy: Busy,
     pending: RwSignal<Option<Pending>>,
-    open_menu: RwSignal<Option<String>>,
+    open_menu: RwSignal<Option<MenuAt>>,
 ) -> impl IntoView {
     let status = use_engine_status();
     let toaster = use_toaster();
@@ -647,8 +714,13 @@ fn row_menu(
     let paused = container.state == "paused";
     let running = container.is_running();
     let item = move |label: &'static str, open: Pending| {
+        let class = if matches!(open, Pending::Remove(_)) {
+            "menu-item clist-danger"
+        } else {
+            "menu-item"
+        };
         view! {
-            <button class="menu-item" role="menuitem" on:click=move |_| {
+            <button class=class role="menuitem" on:click=move |_| {
                 open_menu.set(None);
                 pending.set(Some(open.clone()));
             }>{label}</button>
@@ -660,8 +732,26 @@ fn row_menu(
         ContainerAction::Pause
     };
     let pause_target = container.clone();
+    let lifecycle: &[ContainerAction] = if running {
+        &[ContainerAction::Restart]
+    } else {
+        &[ContainerAction::Start]
+    };
+    let lifecycle_views = lifecycle
+        .iter()
+        .map(|&action| {
+            let target = container.clone();
+            view! {
+                <button class="menu-item" role="menuitem" on:click=move |_| {
+                    open_menu.set(None);
+                    run_operation(untrack(|| status.engine()), toaster, busy, vec![target.clone()], Operation::Simple(action));
+                }>{action.label()}</button>
+            }
+        })
+        .collect_view();
     view! {
-        <div class="menu clist-menu" role="menu">
+        <>
+            {lifecycle_views}
             {running.then(|| view! {
                 <button class="menu-item" role="menuitem" on:click=move |_| {
                     open_menu.set(None);
@@ -679,8 +769,36 @@ fn row_menu(
             <a class="menu-item" role="menuitem" href=format!("{base}?from={id}")>"Duplicate"</a>
             <a class="menu-item" role="menuitem" href=format!("{base}?edit={id}")>"Edit (recreate)"</a>
             {item("Remove…", Pending::Remove(vec![container.clone()]))}
-        </div>
+        </>
     }
+}
+
+/// Where a row's menu opens: fixed to the viewport under its button (above it when there is
+/// no room below), so the table's scrolling box cannot clip it.
+fn menu_position(event: &web_sys::MouseEvent) -> Option<MenuPlace> {
+    use wasm_bindgen::JsCast;
+    let button = event
+        .current_target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?;
+    let rect = button.get_bounding_client_rect();
+    let window = window();
+    let height = window.inner_height().ok()?.as_f64()?;
+    let width = window.inner_width().ok()?.as_f64()?;
+    let right = width - rect.right();
+    Some(if rect.bottom() + 400.0 > height && rect.top() > 400.0 {
+        MenuPlace {
+            right,
+            top: None,
+            bottom: Some(height - rect.top() + 4.0),
+        }
+    } else {
+        MenuPlace {
+            right,
+            top: Some(rect.bottom() + 4.0),
+            bottom: None,
+        }
+    })
 }
 
 fn port_view(port: &berth_shared::engine::container::Port, browser_host: &str) -> AnyView {
