@@ -43,6 +43,9 @@ const STATUSES: [&str; 7] = [
 /// project starting) costs one request.
 const COALESCE_MS: u32 = 50;
 
+/// When to fetch an event's row once more, for changes the engine's list shows late.
+const RECHECK_MS: u32 = 400;
+
 /// `/env/:env/containers`.
 #[component]
 pub fn ContainersPage() -> impl IntoView {
@@ -273,16 +276,36 @@ fn follow_events(
         });
     }
     let flush = move || flush(status, rows, filters, dirty, scheduled, in_flight);
-    let on_event = move |event: EngineEvent| {
-        if !event.changes_container_row() {
-            return;
-        }
+    let mark = move |id: String| {
         dirty.update_value(|ids| {
-            ids.insert(event.actor.id.clone());
+            ids.insert(id);
         });
         if !scheduled.get_value() {
             scheduled.set_value(true);
             set_timeout(flush, std::time::Duration::from_millis(COALESCE_MS.into()));
+        }
+    };
+    // The engine announces some changes (pause, kill) a moment before its list shows them, so
+    // every touched row is checked once more shortly after.
+    let recheck = StoredValue::new(BTreeSet::<String>::new());
+    let on_event = move |event: EngineEvent| {
+        if !event.changes_container_row() {
+            return;
+        }
+        mark(event.actor.id.clone());
+        let first = recheck.with_value(BTreeSet::is_empty);
+        recheck.update_value(|ids| {
+            ids.insert(event.actor.id);
+        });
+        if first {
+            set_timeout(
+                move || {
+                    for id in recheck.try_update_value(std::mem::take).unwrap_or_default() {
+                        mark(id);
+                    }
+                },
+                std::time::Duration::from_millis(RECHECK_MS.into()),
+            );
         }
     };
     let on_status = move |state: &StreamStatus| {
