@@ -1,27 +1,13 @@
 // Lifecycle actions on the containers page against the real engine: bulk stop and remove of a
 // selection, kill with a signal, rename, update, prune, and what a viewer does not see.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  containerExists, docker, launchBrowser, openPage, removeContainers, runContainer, startBerth,
-  uniqueName,
-} from "./support.mjs";
+import { containerExists, docker, openPage, runContainer, uniqueName } from "./support.mjs";
+import { containersFixture } from "./containers-fixture.mjs";
 
-let berth;
-let chromium;
-const created = [];
-
-before(async () => {
-  berth = await startBerth({ users: ["admin", "viewer"] });
-  chromium = await launchBrowser();
-});
-
-after(async () => {
-  removeContainers(...created);
-  await chromium?.close();
-  await berth?.stop();
-});
+const fx = containersFixture({ users: ["admin", "viewer"] });
+const created = fx.created;
 
 const row = (page, name) => page.locator(`tr[data-container="${name}"]`);
 const state = (name) => docker("inspect", "-f", "{{.State.Status}}", name);
@@ -36,7 +22,7 @@ test("bulk: stops and then removes a selection, naming what is lost", async () =
   const a = runContainer(uniqueName("bulk-a"));
   const b = runContainer(uniqueName("bulk-b"));
   created.push(a, b);
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await row(page, b).waitFor();
   await page.getByRole("checkbox", { name: `Select ${a}` }).check();
   await page.getByRole("checkbox", { name: `Select ${b}` }).check();
@@ -68,7 +54,7 @@ test("bulk: stops and then removes a selection, naming what is lost", async () =
 test("bulk: pause and unpause", async () => {
   const name = runContainer(uniqueName("pause"));
   created.push(name);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await row(page, name).waitFor();
   await page.getByRole("checkbox", { name: `Select ${name}` }).check();
   await page.getByTestId("bulk-bar").getByRole("button", { name: "Pause", exact: true }).click();
@@ -82,7 +68,7 @@ test("bulk: pause and unpause", async () => {
 test("kills with the chosen signal", async () => {
   const name = runContainer(uniqueName("kill"));
   created.push(name);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await row(page, name).waitFor();
   const dialog = await openMenu(page, name, "Kill…");
   await dialog.getByLabel("Signal").selectOption("SIGKILL");
@@ -96,7 +82,7 @@ test("renames, and the row follows", async () => {
   const name = runContainer(uniqueName("rename"));
   const renamed = `${name}-new`;
   created.push(name, renamed);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await row(page, name).waitFor();
   const dialog = await openMenu(page, name, "Rename…");
   await dialog.getByLabel("New name").fill(renamed);
@@ -110,7 +96,7 @@ test("renames, and the row follows", async () => {
 test("updates the restart policy and limits", async () => {
   const name = runContainer(uniqueName("update"));
   created.push(name);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await row(page, name).waitFor();
   const dialog = await openMenu(page, name, "Update resources…");
   await dialog.getByLabel("Restart policy").selectOption("unless-stopped");
@@ -128,7 +114,7 @@ test("engine errors are shown with the engine's message", async () => {
   const name = runContainer(uniqueName("error"));
   const other = runContainer(uniqueName("taken"));
   created.push(name, other);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await row(page, name).waitFor();
   const dialog = await openMenu(page, name, "Rename…");
   await dialog.getByLabel("New name").fill(other);
@@ -144,7 +130,7 @@ test("prunes stopped containers and reports the space reclaimed", async () => {
   docker("create", "--name", stopped, "busybox:latest", "true");
   const running = runContainer(uniqueName("keep"));
   created.push(stopped, running);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await row(page, stopped).waitFor();
   await page.getByRole("button", { name: "Prune stopped" }).click();
   const dialog = page.getByRole("dialog");
@@ -160,7 +146,7 @@ test("prunes stopped containers and reports the space reclaimed", async () => {
 test("the export link downloads a tar through the session cookie", async () => {
   const name = runContainer(uniqueName("export"));
   created.push(name);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await row(page, name).waitFor();
   await page.getByRole("button", { name: `More actions for ${name}` }).click();
   const link = page.getByRole("menuitem", { name: "Export as tar" });
@@ -179,7 +165,7 @@ test("the export link downloads a tar through the session cookie", async () => {
 test("viewers see the list without selection or lifecycle controls", async () => {
   const name = runContainer(uniqueName("viewer"));
   created.push(name);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`, { user: "viewer" });
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`, { user: "viewer" });
   await row(page, name).waitFor();
   assert.equal(await page.getByRole("checkbox", { name: `Select ${name}` }).count(), 0);
   assert.equal(await page.getByRole("button", { name: `More actions for ${name}` }).count(), 0);

@@ -2,34 +2,16 @@
 // with the chosen ports, environment, mounts, labels and limits; validation names the field;
 // "docker run" shows the same; duplicate and edit start from an existing container.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  containerExists, docker, launchBrowser, openPage, removeContainers, runContainer, startBerth,
-  uniqueName,
-} from "./support.mjs";
+import { containerExists, docker, openPage, runContainer, uniqueName } from "./support.mjs";
+import { containersFixture } from "./containers-fixture.mjs";
 
-let berth;
-let chromium;
-const created = [];
-const volumes = [];
-
-before(async () => {
-  berth = await startBerth();
-  chromium = await launchBrowser();
-});
-
-after(async () => {
-  removeContainers(...created);
-  for (const volume of volumes) {
-    try { docker("volume", "rm", "-f", volume); } catch { /* already gone */ }
-  }
-  await chromium?.close();
-  await berth?.stop();
-});
+const fx = containersFixture();
+const created = fx.created;
+const volumes = fx.volumes;
 
 const inspect = (name, format) => docker("inspect", "-f", format, name);
-const field = (page, label) => page.getByLabel(label, { exact: false });
 
 test("creates a running container with ports, env, mounts, labels and limits", async () => {
   const name = uniqueName("create");
@@ -37,7 +19,7 @@ test("creates a running container with ports, env, mounts, labels and limits", a
   created.push(name);
   volumes.push(volume);
   const hostPort = String(20000 + Math.floor(Math.random() * 20000));
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/containers/new`);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers/new`);
   await page.locator("#image").fill("busybox:latest");
   await page.locator("#name").fill(name);
   await page.locator("#command").fill(`sh -c "trap 'exit 0' TERM; while true; do sleep 1; done"`);
@@ -82,7 +64,7 @@ test("creates a running container with ports, env, mounts, labels and limits", a
 
 test("validation names the wrong fields and creates nothing", async () => {
   const name = uniqueName("invalid");
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers/new`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers/new`);
   await page.locator("#name").fill(name);
   await page.locator("#ports").fill("http");
   await page.locator("#memory").fill("lots");
@@ -100,7 +82,7 @@ test("validation names the wrong fields and creates nothing", async () => {
 });
 
 test("the privileged switch warns, and a missing image is offered for pull", async () => {
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers/new`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers/new`);
   await page.locator("#image").fill("busybox:latest");
   await page.locator("#privileged").check();
   await page.getByText(/controls the host/).waitFor();
@@ -113,7 +95,7 @@ test("duplicate starts from an existing container without its name", async () =>
   const source = runContainer(uniqueName("dup-src"), "-e", "FROM_SOURCE=1", "--label", "berth.dup=yes");
   const copy = uniqueName("dup-copy");
   created.push(source, copy);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await page.getByRole("button", { name: `More actions for ${source}` }).click();
   await page.getByRole("menuitem", { name: "Duplicate" }).click();
   await page.waitForURL(/containers\/new\?from=/);
@@ -133,7 +115,7 @@ test("edit recreates the container with the change, under the same name", async 
   const name = runContainer(uniqueName("edit"), "-e", "VERSION=1");
   created.push(name);
   const oldId = inspect(name, "{{.Id}}");
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers/new?edit=${name}`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers/new?edit=${name}`);
   await page.getByRole("heading", { name: `Edit ${name}` }).waitFor();
   const env = await page.locator("#env").inputValue();
   await page.locator("#env").fill(env.replace("VERSION=1", "VERSION=2"));

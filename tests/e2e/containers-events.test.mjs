@@ -1,29 +1,16 @@
 // The events page and the keyboard layer: an event from the engine appears live, filters
 // narrow the list, the command palette navigates and acts, and `?` lists the shortcuts.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  docker, launchBrowser, openPage, removeContainers, runContainer, startBerth, uniqueName,
-} from "./support.mjs";
+import { docker, openPage, runContainer, uniqueName } from "./support.mjs";
+import { containersFixture } from "./containers-fixture.mjs";
 
-let berth;
-let chromium;
-const created = [];
-
-before(async () => {
-  berth = await startBerth();
-  chromium = await launchBrowser();
-});
-
-after(async () => {
-  removeContainers(...created);
-  await chromium?.close();
-  await berth?.stop();
-});
+const fx = containersFixture();
+const created = fx.created;
 
 test("the events page shows an engine event as it happens, and filters", async () => {
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/events`);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/events`);
   await page.getByTestId("live-indicator").getByText("Live").waitFor({ timeout: 15_000 });
   const name = runContainer(uniqueName("events"));
   created.push(name);
@@ -54,7 +41,7 @@ test("the events page shows an engine event as it happens, and filters", async (
 test("the command palette navigates and runs actions; ? lists the shortcuts", async () => {
   const name = runContainer(uniqueName("palette"));
   created.push(name);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await page.locator(`tr[data-container="${name}"]`).waitFor();
 
   await page.keyboard.press("Control+k");

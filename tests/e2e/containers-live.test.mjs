@@ -2,31 +2,18 @@
 // UI appear without a reload, only the touched rows are fetched again, and after a dropped
 // stream the client resumes with `since`, so an event from the gap is not missed.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  docker, launchBrowser, openPage, removeContainers, runContainer, startBerth, uniqueName,
-} from "./support.mjs";
+import { docker, openPage, runContainer, uniqueName } from "./support.mjs";
+import { containersFixture } from "./containers-fixture.mjs";
 
-let berth;
-let chromium;
-const created = [];
-
-before(async () => {
-  berth = await startBerth();
-  chromium = await launchBrowser();
-});
-
-after(async () => {
-  removeContainers(...created);
-  await chromium?.close();
-  await berth?.stop();
-});
+const fx = containersFixture();
+const created = fx.created;
 
 const row = (page, name) => page.locator(`tr[data-container="${name}"]`);
 
 test("a container started and stopped outside the UI shows up live, row by row", async () => {
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await page.getByTestId("live-indicator").getByText("Live").waitFor({ timeout: 15_000 });
   const listRequests = [];
   let recording = false;
@@ -59,7 +46,7 @@ test("after the stream drops, it resumes with since and misses nothing", async (
   const name = uniqueName("resume");
   created.push(name);
   const eventUrls = [];
-  const { page, context, errors } = await openPage(chromium.browser, `${berth.base}/favicon.svg`);
+  const { page, context, errors } = await openPage(fx.browser, `${fx.berth.base}/favicon.svg`);
   await context.route("**/engine/local/events**", async (route) => {
     const url = route.request().url();
     eventUrls.push(url);
@@ -74,7 +61,7 @@ test("after the stream drops, it resumes with since and misses nothing", async (
     }
     await route.continue();
   });
-  await page.goto(`${berth.base}/env/local/containers`);
+  await page.goto(`${fx.berth.base}/env/local/containers`);
   await page.waitForSelector(`tr[data-container="${name}"] .badge[data-state="running"]`, { timeout: 20_000 });
   assert.ok(eventUrls.length >= 2);
   assert.doesNotMatch(eventUrls[0], /since=/);
@@ -87,7 +74,7 @@ test("status and label filters go to the engine", async () => {
   const labelled = runContainer(uniqueName("label"), "--label", "berth.test=live-filter");
   const plain = runContainer(uniqueName("plain"));
   created.push(labelled, plain);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await row(page, plain).waitFor();
   const request = page.waitForRequest((r) => decodeURIComponent(r.url()).includes('"label":["berth.test=live-filter"]'));
   await page.getByLabel("Label filter").fill("berth.test=live-filter");
@@ -110,7 +97,7 @@ test("groups compose projects and sorts", async () => {
   const web = runContainer(uniqueName("shop-web"), "--label", "com.docker.compose.project=berthshop");
   const db = runContainer(uniqueName("shop-db"), "--label", "com.docker.compose.project=berthshop");
   created.push(web, db);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await row(page, web).waitFor();
   const heading = page.locator("tr.clist-group", { hasText: "berthshop" });
   await heading.waitFor();

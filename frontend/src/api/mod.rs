@@ -205,28 +205,26 @@ pub async fn get_streaming(url: &str, signal: Option<&AbortSignal>) -> Result<Re
 
 /// `POST`s without a body and decodes the JSON answer.
 pub async fn post_for_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let response = send(
-        RequestBuilder::new(url).method(Method::POST),
-        &Method::POST,
-        None,
-        None,
-    )
-    .await?;
-    decode(response).await
+    decode(post_empty(url).await?).await
 }
 
 /// `POST`s without a body and reads the whole answer as text, for streamed progress such as
 /// an image pull.
 pub async fn post_for_text(url: &str) -> Result<String, ApiError> {
-    let response = send(
-        RequestBuilder::new(url).method(Method::POST),
-        &Method::POST,
-        None,
-        None,
-    )
-    .await?;
-    response
+    post_empty(url)
+        .await?
         .text()
         .await
         .map_err(|error| ApiError::Network(error.to_string()))
+}
+
+async fn post_empty(url: &str) -> Result<Response, ApiError> {
+    let method = Method::POST;
+    send(
+        RequestBuilder::new(url).method(method.clone()),
+        &method,
+        None,
+        None,
+    )
+    .await
 }

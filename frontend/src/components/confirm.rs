@@ -4,6 +4,22 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
+/// Shows `dialog` as a modal while `open` holds, and closes it when it stops holding.
+pub fn show_modal_while(dialog: NodeRef<Dialog>, open: Signal<bool>) {
+    Effect::new(move |_| {
+        let Some(dialog) = dialog.get() else {
+            return;
+        };
+        if open.get() {
+            if !dialog.open() {
+                let _ = dialog.show_modal();
+            }
+        } else if dialog.open() {
+            dialog.close();
+        }
+    });
+}
+
 /// Asks before something is lost. The body should name exactly what will be lost.
 #[component]
 pub fn ConfirmDialog(
@@ -27,18 +43,7 @@ pub fn ConfirmDialog(
     children: ChildrenFn,
 ) -> impl IntoView {
     let dialog = NodeRef::<Dialog>::new();
-    Effect::new(move |_| {
-        let Some(dialog) = dialog.get() else {
-            return;
-        };
-        if open.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
-        } else if dialog.open() {
-            dialog.close();
-        }
-    });
+    show_modal_while(dialog, open);
     view! {
         <dialog
             node_ref=dialog

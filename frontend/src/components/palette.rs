@@ -330,18 +330,7 @@ fn fixed_entries(env: &str, can_operate: bool, is_admin: bool) -> Vec<Entry> {
 #[component]
 fn HelpOverlay(open: RwSignal<bool>) -> impl IntoView {
     let dialog = NodeRef::<Dialog>::new();
-    Effect::new(move |_| {
-        let Some(dialog) = dialog.get() else {
-            return;
-        };
-        if open.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
-        } else if dialog.open() {
-            dialog.close();
-        }
-    });
+    crate::components::confirm::show_modal_while(dialog, open.into());
     view! {
         <dialog
             node_ref=dialog

@@ -18,6 +18,8 @@ use crate::session::use_session;
 
 type Getter = fn(&ContainerForm) -> &String;
 type Setter = fn(&mut ContainerForm) -> &mut String;
+type SwitchGetter = fn(&ContainerForm) -> bool;
+type SwitchSetter = fn(&mut ContainerForm, bool);
 
 macro_rules! field {
     ($name:ident) => {
@@ -272,16 +274,10 @@ pub fn NewContainerPage() -> impl IntoView {
                             <TextField label="Add capabilities" key="cap_add" form=form errors=errors field=field!(cap_add) placeholder="NET_ADMIN"/>
                             <TextField label="Drop capabilities" key="cap_drop" form=form errors=errors field=field!(cap_drop) placeholder="ALL"/>
                         </div>
-                        <label class="check">
-                            <input type="checkbox" prop:checked=move || form.with(|f| f.interactive)
-                                on:change=move |e| form.update(|f| f.interactive = event_target_checked(&e))/>
-                            "Keep stdin open and allocate a TTY (-it)"
-                        </label>
-                        <label class="check">
-                            <input type="checkbox" id="privileged" prop:checked=move || form.with(|f| f.privileged)
-                                on:change=move |e| form.update(|f| f.privileged = event_target_checked(&e))/>
-                            "Privileged"
-                        </label>
+                        <CheckField label="Keep stdin open and allocate a TTY (-it)" key="interactive" form=form
+                            field=(|f| f.interactive, |f, on| f.interactive = on)/>
+                        <CheckField label="Privileged" key="privileged" form=form
+                            field=(|f| f.privileged, |f, on| f.privileged = on)/>
                         <Show when=move || form.with(|f| f.privileged)>
                             <p class="notice notice-warn" role="alert">
                                 "A privileged container has every capability and every device of the host: "
@@ -299,11 +295,8 @@ pub fn NewContainerPage() -> impl IntoView {
                             <TextField label="Start period" key="health_start_period" form=form errors=errors field=field!(health_start_period) placeholder="0s"/>
                         </div>
                     </fieldset>
-                    <label class="check">
-                        <input type="checkbox" prop:checked=move || form.with(|f| f.start)
-                            on:change=move |e| form.update(|f| f.start = event_target_checked(&e))/>
-                        "Start it at once"
-                    </label>
+                    <CheckField label="Start it at once" key="start" form=form
+                        field=(|f| f.start, |f, on| f.start = on)/>
                     <details class="cnew-run">
                         <summary>"Copy as docker run"</summary>
                         <pre class="mono" data-testid="docker-run">{move || form.with(ContainerForm::docker_run)}</pre>
@@ -472,6 +465,28 @@ fn TextField(
             <span class="field-label">{label}</span>
             {control}
             <FieldMessage key=key errors=errors/>
+        </label>
+    }
+}
+
+/// A labelled checkbox bound to one switch of the form.
+#[component]
+fn CheckField(
+    /// The label.
+    label: &'static str,
+    /// The input's id.
+    key: &'static str,
+    /// The form.
+    form: RwSignal<ContainerForm>,
+    /// Reads and writes the switch.
+    field: (SwitchGetter, SwitchSetter),
+) -> impl IntoView {
+    let (get, set) = field;
+    view! {
+        <label class="check">
+            <input type="checkbox" id=key prop:checked=move || form.with(get)
+                on:change=move |e| form.update(|f| set(f, event_target_checked(&e)))/>
+            {label}
         </label>
     }
 }

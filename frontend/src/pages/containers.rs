@@ -110,7 +110,7 @@ pub fn ContainersPage() -> impl IntoView {
                     <RefreshButton remote=containers/>
                 </div>
             </div>
-            <div class="clist-filters" role="group" aria-label="Filter containers">
+            <div class="filters clist-filters" role="group" aria-label="Filter containers">
                 <div class="segmented" role="group" aria-label="Show containers">
                     {StateFilter::ALL
                         .into_iter()

@@ -103,7 +103,7 @@ pub fn EventsPage() -> impl IntoView {
                     <button class="btn" on:click=move |_| events.set(VecDeque::new())>"Clear"</button>
                 </div>
             </div>
-            <div class="clist-filters" role="group" aria-label="Filter events">
+            <div class="filters clist-filters" role="group" aria-label="Filter events">
                 <select aria-label="Type" on:change=move |e| kind.set(event_target_value(&e))>
                     <option value="">"Any type"</option>
                     {TYPES.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
