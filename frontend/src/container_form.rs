@@ -636,17 +636,47 @@ fn restart_policy(name: &str, max: &str) -> Result<RestartPolicy, String> {
 
 /// Parses CPUs (`1.5`) into billionths of a CPU.
 pub fn parse_cpus(text: &str) -> Result<i64, String> {
-    text.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|cpus| cpus.is_finite() && *cpus > 0.0 && *cpus <= 1024.0)
-        .map(|cpus| (cpus * 1e9).round() as i64)
+    parse_fixed(text.trim(), 9)
+        .filter(|nanos| *nanos > 0 && *nanos <= 1024 * 1_000_000_000)
         .ok_or_else(|| "enter a number of CPUs above 0, such as 0.5 or 2".into())
 }
 
 fn format_cpus(nanos: i64) -> String {
-    let text = format!("{:.3}", nanos as f64 / 1e9);
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    let whole = nanos / 1_000_000_000;
+    let fraction = format!("{:09}", nanos % 1_000_000_000);
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.is_empty() {
+        whole.to_string()
+    } else {
+        format!("{whole}.{fraction}")
+    }
+}
+
+/// Parses a non-negative decimal (`12`, `1.5`, `.25`) into an integer scaled by 10^`scale`,
+/// without floating point (digits past the scale are dropped).
+fn parse_fixed(text: &str, scale: u32) -> Option<i64> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty() && fraction.is_empty() {
+        return None;
+    }
+    if !whole
+        .bytes()
+        .chain(fraction.bytes())
+        .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut value: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let digits: Vec<u8> = fraction.bytes().collect();
+    for position in 0..scale as usize {
+        let digit = digits.get(position).map_or(0, |d| i64::from(d - b'0'));
+        value = value.checked_mul(10)?.checked_add(digit)?;
+    }
+    Some(value)
 }
 
 /// Parses a size with an optional unit (`b`, `k`, `m`, `g`, `t`, with or without a trailing
@@ -665,12 +695,9 @@ pub fn parse_memory(text: &str) -> Result<i64, String> {
         Some('b') => (&text[..text.len() - 1], 1),
         _ => (text, 1),
     };
-    number
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|n| n.is_finite() && *n > 0.0)
-        .map(|n| (n * multiplier as f64) as i64)
+    parse_fixed(number.trim(), 3)
+        .and_then(|milli| milli.checked_mul(multiplier))
+        .map(|scaled| scaled / 1000)
         .filter(|bytes| *bytes >= 6 << 20)
         .ok_or_else(|| "enter a size of at least 6m, such as 512m or 2g".into())
 }
@@ -696,21 +723,22 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
         let digits = rest
             .find(|c: char| !c.is_ascii_digit() && c != '.')
             .ok_or_else(error)?;
-        let value: f64 = rest[..digits].parse().map_err(|_| error())?;
+        let value = parse_fixed(&rest[..digits], 3).ok_or_else(error)?;
         rest = &rest[digits..];
         let unit_len = rest
             .find(|c: char| c.is_ascii_digit())
             .unwrap_or(rest.len());
-        let nanos = match &rest[..unit_len] {
-            "ns" => 1.0,
-            "us" | "µs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
+        let nanos: i64 = match &rest[..unit_len] {
+            "ns" => 1,
+            "us" | "µs" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
             _ => return Err(error()),
         };
-        total += (value * nanos) as i64;
+        // `value` is in thousandths.
+        total += value.checked_mul(nanos).ok_or_else(error)? / 1000;
         rest = &rest[unit_len..];
     }
     Ok(total)
@@ -971,7 +999,14 @@ mod tests {
         assert_eq!(parse_duration("1m30s"), Ok(90_000_000_000));
         assert_eq!(parse_duration("500ms"), Ok(500_000_000));
         assert!(parse_duration("10").is_err());
+        assert_eq!(parse_duration("1.5s"), Ok(1_500_000_000));
         assert_eq!(format_duration(90_000_000_000), "1m30s");
+        assert_eq!(parse_cpus("0.25"), Ok(250_000_000));
+        assert_eq!(parse_cpus(".5"), Ok(500_000_000));
+        assert!(parse_cpus("1e3").is_err());
+        assert!(parse_cpus("0").is_err());
+        assert_eq!(format_cpus(1_250_000_000), "1.25");
+        assert_eq!(format_cpus(2_000_000_000), "2");
         assert_eq!(format_memory(3 << 29), "1536m");
         assert_eq!(
             split_words(r#"a "b c" d\ e 'f"g'"#),

@@ -236,10 +236,10 @@ pub fn engine_filters(status: &str, labels: &str) -> String {
 
 /// The engine filters of `filters` narrowed to some containers, to refresh just their rows.
 pub fn filters_for_ids(filters: &str, ids: &[String]) -> String {
-    let mut value: serde_json::Map<String, serde_json::Value> =
+    let mut value: std::collections::BTreeMap<String, Vec<String>> =
         serde_json::from_str(filters).unwrap_or_default();
-    value.insert("id".into(), serde_json::json!(ids));
-    serde_json::Value::Object(value).to_string()
+    value.insert("id".into(), ids.to_vec());
+    serde_json::to_string(&value).unwrap_or_else(|_| "{}".into())
 }
 
 /// Applies a refreshed row: replaces the container `id`, adds it, or (when `fresh` is `None`,

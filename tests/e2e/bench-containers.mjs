@@ -66,14 +66,21 @@ const results = {};
 try {
   // First load: from navigation to every row in the DOM.
   const firstLoads = [];
+  const renders = [];
   for (let round = 0; round < ROUNDS; round++) {
     const { page, context } = await openPage(chromium.browser, `${berth.base}/favicon.svg`);
     await page.goto(`${berth.base}/env/local/containers`);
     await page.waitForFunction((count) => document.querySelectorAll("tr[data-container]").length >= count, COUNT, { timeout: 120_000, polling: "raf" });
-    firstLoads.push(await page.evaluate(() => performance.now()));
+    const [done, answered] = await page.evaluate(() => {
+      const list = performance.getEntriesByType("resource").find((e) => e.name.includes("/containers/json"));
+      return [performance.now(), list ? list.responseEnd : NaN];
+    });
+    firstLoads.push(done);
+    renders.push(done - answered);
     await context.close();
   }
   results.firstLoad = firstLoads;
+  results.render = renders;
 
   // Re-render: change the sort, which reorders every row, until the next frame is painted.
   const { page, context } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
@@ -147,6 +154,7 @@ release UI. ${ROUNDS} rounds for the list, ${EVENT_ROUNDS} events.
 | measure | median | p95 / worst | target |
 |---|---:|---:|---:|
 | first load: navigation to all rows in the DOM (WASM start, one list request, render) | ${ms(median(results.firstLoad))} | ${ms(Math.max(...results.firstLoad))} | ≤ 1500 ms |
+| of which: from the list's answer to all rows in the DOM | ${ms(median(results.render))} | ${ms(Math.max(...results.render))} | ≤ 500 ms |
 | full re-render: sort change to the next painted frame | ${ms(median(results.resort))} | ${ms(Math.max(...results.resort))} | ≤ 250 ms |
 | engine event (its \`timeNano\`) to the row's new state in the DOM | ${ms(median(results.eventToUi))} | ${ms(p95(results.eventToUi))} | ≤ 300 ms |
 

@@ -3,7 +3,7 @@
 
 use berth_shared::engine::container::{
     Committed, ContainerConfig, ContainerCreated, ContainerRecipe, ContainerSummary,
-    ContainerUpdate, ContainerUpdated, ContainersPruned,
+    ContainerUpdate, ContainerUpdated, ContainersPruned, StreamedError,
 };
 use gloo_net::http::Method;
 use web_sys::AbortSignal;
@@ -151,13 +151,10 @@ pub fn split_reference(image: &str) -> (&str, &str) {
 /// The error a pull's JSON progress lines end with, if any.
 pub fn pull_error(progress: &str) -> Option<String> {
     progress.lines().find_map(|line| {
-        let value: serde_json::Value = serde_json::from_str(line).ok()?;
-        value
-            .get("errorDetail")
-            .and_then(|detail| detail.get("message"))
-            .or_else(|| value.get("error"))
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned)
+        let line: StreamedError = serde_json::from_str(line).ok()?;
+        line.error_detail
+            .and_then(|detail| detail.message)
+            .or(line.error)
     })
 }
 

@@ -184,7 +184,16 @@ fn Palette(open: RwSignal<bool>, help: RwSignal<bool>) -> impl IntoView {
                 vec![*container],
                 Operation::Simple(action),
             ),
-            Command::ToggleTheme => theme::apply(theme::current().toggled()),
+            // Through the sidebar's switch, so it shows the new theme too.
+            Command::ToggleTheme => match document()
+                .query_selector(".theme-toggle")
+                .ok()
+                .flatten()
+                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
+            {
+                Some(switch) => switch.click(),
+                None => theme::apply(theme::current().toggled()),
+            },
             Command::Help => help.set(true),
         }
     };

@@ -557,9 +557,9 @@ struct MenuAt {
 /// bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 struct MenuPlace {
-    right: f64,
-    top: Option<f64>,
-    bottom: Option<f64>,
+    right: i32,
+    top: Option<i32>,
+    bottom: Option<i32>,
 }
 
 /// One container's row.
@@ -808,17 +808,17 @@ fn menu_position(event: &web_sys::MouseEvent) -> Option<MenuPlace> {
     let window = window();
     let height = window.inner_height().ok()?.as_f64()?;
     let width = window.inner_width().ok()?.as_f64()?;
-    let right = width - rect.right();
+    let right = (width - rect.right()) as i32;
     Some(if rect.bottom() + 400.0 > height && rect.top() > 400.0 {
         MenuPlace {
             right,
             top: None,
-            bottom: Some(height - rect.top() + 4.0),
+            bottom: Some((height - rect.top()) as i32 + 4),
         }
     } else {
         MenuPlace {
             right,
-            top: Some(rect.bottom() + 4.0),
+            top: Some(rect.bottom() as i32 + 4),
             bottom: None,
         }
     })
