@@ -5,6 +5,7 @@
 // BENCHMARKS.md between markers, leaving the rest of the file alone.
 
 import http from "node:http";
+import { loadavg } from "node:os";
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { launchBrowser, openPage, startBerth } from "./support.mjs";
 
@@ -64,26 +65,43 @@ const berth = await startBerth();
 const chromium = await launchBrowser();
 const results = {};
 try {
-  // First load: from navigation to every row in the DOM.
+  // First load: from navigation to the first page of rows in the DOM (the list draws 150
+  // lines, then more as the end comes near); then "Show all": every row drawn.
   const firstLoads = [];
   const renders = [];
+  const showAll = [];
+  const FIRST_PAGE = Math.min(COUNT, 120);
   for (let round = 0; round < ROUNDS; round++) {
     const { page, context } = await openPage(chromium.browser, `${berth.base}/favicon.svg`);
     await page.goto(`${berth.base}/env/local/containers`);
-    await page.waitForFunction((count) => document.querySelectorAll("tr[data-container]").length >= count, COUNT, { timeout: 120_000, polling: "raf" });
+    await page.waitForFunction((count) => document.querySelectorAll("tr[data-container]").length >= count, FIRST_PAGE, { timeout: 120_000, polling: "raf" });
     const [done, answered] = await page.evaluate(() => {
       const list = performance.getEntriesByType("resource").find((e) => e.name.includes("/containers/json"));
       return [performance.now(), list ? list.responseEnd : NaN];
     });
     firstLoads.push(done);
     renders.push(done - answered);
+    showAll.push(await page.evaluate((count) => new Promise((resolve) => {
+      const started = performance.now();
+      [...document.querySelectorAll("button")].find((b) => b.textContent === "Show all").click();
+      const check = () => {
+        if (document.querySelectorAll("tr[data-container]").length >= count) {
+          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - started), 0));
+        } else {
+          requestAnimationFrame(check);
+        }
+      };
+      check();
+    }), COUNT));
     await context.close();
   }
   results.firstLoad = firstLoads;
   results.render = renders;
+  results.showAll = showAll;
 
   // Re-render: change the sort, which reorders every row, until the next frame is painted.
   const { page, context } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  await page.getByRole("button", { name: "Show all" }).click();
   await page.waitForFunction((count) => document.querySelectorAll("tr[data-container]").length >= count, COUNT, { timeout: 120_000 });
   await page.getByTestId("live-indicator").getByText("Live").waitFor({ timeout: 30_000 });
   const resorts = [];
@@ -153,11 +171,13 @@ release UI. ${ROUNDS} rounds for the list, ${EVENT_ROUNDS} events.
 
 | measure | median | p95 / worst | target |
 |---|---:|---:|---:|
-| first load: navigation to all rows in the DOM (WASM start, one list request, render) | ${ms(median(results.firstLoad))} | ${ms(Math.max(...results.firstLoad))} | ≤ 1500 ms |
-| of which: from the list's answer to all rows in the DOM | ${ms(median(results.render))} | ${ms(Math.max(...results.render))} | ≤ 500 ms |
-| full re-render: sort change to the next painted frame | ${ms(median(results.resort))} | ${ms(Math.max(...results.resort))} | ≤ 250 ms |
+| first load: navigation to the first screens of rows (WASM start, one list request of all ${COUNT}, render) | ${ms(median(results.firstLoad))} | ${ms(Math.max(...results.firstLoad))} | ≤ 1000 ms |
+| of which: from the list's answer to those rows in the DOM | ${ms(median(results.render))} | ${ms(Math.max(...results.render))} | ≤ 300 ms |
+| "Show all": every one of the ${COUNT} rows drawn | ${ms(median(results.showAll))} | ${ms(Math.max(...results.showAll))} | ≤ 1500 ms |
+| full re-render of ${COUNT} drawn rows: sort change to the next painted frame | ${ms(median(results.resort))} | ${ms(Math.max(...results.resort))} | ≤ 250 ms |
 | engine event (its \`timeNano\`) to the row's new state in the DOM | ${ms(median(results.eventToUi))} | ${ms(p95(results.eventToUi))} | ≤ 300 ms |
 
+Machine load during the run (1-minute load average on 2 CPUs): ${loadavg()[0].toFixed(1)}.
 The list is never polled: after the first load, each event fetches only the rows it touched
 (\`filters={"id":[…]}\`), gathered for 50 ms so bursts cost one request.
 <!-- ui-bench:end -->

@@ -43,6 +43,9 @@ const STATUSES: [&str; 7] = [
 /// project starting) costs one request.
 const COALESCE_MS: u32 = 50;
 
+/// How many lines the list draws at first, and adds each time the end comes near.
+const PAGE_ROWS: usize = 150;
+
 /// When to fetch an event's row once more, for changes the engine's list shows late.
 const RECHECK_MS: u32 = 400;
 
@@ -439,10 +442,31 @@ fn ContainerTable(
             opened_at.set_value(window().scroll_y().unwrap_or_default());
         }
     });
+    // Long lists render a page of rows at first and the next page as the end comes near, so
+    // a thousand containers cost the first screen, not a thousand rows.
+    let limit = RwSignal::new(PAGE_ROWS);
+    let shown = Memo::new(move |_| {
+        items.with(|all| all.iter().take(limit.get()).cloned().collect::<Vec<_>>())
+    });
+    let hidden = move || items.with(Vec::len).saturating_sub(limit.get());
     let scroll = window_event_listener(leptos::ev::scroll, move |_| {
-        let moved = (window().scroll_y().unwrap_or_default() - opened_at.get_value()).abs();
+        let window = window();
+        let y = window.scroll_y().unwrap_or_default();
+        let moved = (y - opened_at.get_value()).abs();
         if moved > 48.0 && open_menu.with_untracked(Option::is_some) {
             open_menu.set(None);
+        }
+        let viewport = window
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or_default();
+        let page = document()
+            .document_element()
+            .map(|root| f64::from(root.scroll_height()))
+            .unwrap_or_default();
+        if y + viewport * 3.0 > page && untrack(hidden) > 0 {
+            limit.update(|l| *l += PAGE_ROWS);
         }
     });
     on_cleanup(move || {
@@ -495,7 +519,7 @@ fn ContainerTable(
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=move || items.get() key=ListItem::key let:item>
+                    <For each=move || shown.get() key=ListItem::key let:item>
                         {match item {
                             ListItem::Project { name, running, total } => view! {
                                 <tr class="clist-group">
@@ -531,6 +555,12 @@ fn ContainerTable(
                 </tbody>
             </table>
         </div>
+        <Show when=move || { hidden() > 0 }>
+            <div class="clist-more">
+                <span class="muted">{move || format!("{} more not drawn yet", hidden())}</span>
+                <button class="btn btn-small" on:click=move |_| limit.set(usize::MAX)>"Show all"</button>
+            </div>
+        </Show>
         {move || open_menu.get().map(|at| view! {
             <div
                 class="menu clist-menu"
