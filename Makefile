@@ -27,6 +27,7 @@ test:
 ## Measure Berth against the engine used directly; writes BENCHMARKS.md.
 bench: build
 	@bash scripts/bench.sh
+	@bash scripts/bench-ui.sh
 
 ## Refresh the README's screenshots in docs/.
 screenshots: build

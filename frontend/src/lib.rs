@@ -7,6 +7,7 @@
 pub mod api;
 pub mod cidr;
 pub mod components;
+pub mod container_form;
 pub mod containers_view;
 pub mod disk_usage;
 pub mod engine_status;
@@ -14,6 +15,7 @@ pub mod field_error;
 pub mod format;
 pub mod key_values;
 pub mod network_form;
+pub mod live_events;
 pub mod pages;
 pub mod remote;
 pub mod session;
@@ -27,7 +29,9 @@ use crate::components::shell::Shell;
 use crate::components::toast::{ToastRegion, Toaster};
 use crate::pages::account::AccountPage;
 use crate::pages::audit::AuditPage;
+use crate::pages::container_new::NewContainerPage;
 use crate::pages::containers::ContainersPage;
+use crate::pages::events::EventsPage;
 use crate::pages::images::ImagesPage;
 use crate::pages::login::{LoginPage, SetupPage};
 use crate::pages::network_detail::NetworkDetailPage;
@@ -56,12 +60,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/env/local/containers"/> }/>
                     <Route path=path!("env/:env") view=|| view! { <Redirect path="containers"/> }/>
                     <Route path=path!("env/:env/containers") view=ContainersPage/>
+                    <Route path=path!("env/:env/containers/new") view=NewContainerPage/>
                     <Route path=path!("env/:env/images") view=ImagesPage/>
                     <Route path=path!("env/:env/networks") view=NetworksPage/>
                     <Route path=path!("env/:env/networks/:id") view=NetworkDetailPage/>
                     <Route path=path!("env/:env/volumes") view=VolumesPage/>
                     <Route path=path!("env/:env/volumes/:name") view=VolumeDetailPage/>
                     <Route path=path!("env/:env/system") view=SystemPage/>
+                    <Route path=path!("env/:env/events") view=EventsPage/>
                     <Route path=path!("account") view=AccountPage/>
                     <Route path=path!("admin/users") view=UsersPage/>
                     <Route path=path!("admin/audit") view=AuditPage/>

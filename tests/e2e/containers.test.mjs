@@ -89,7 +89,8 @@ test("asks before removing, and cancelling keeps the container", async () => {
   const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
   await row(page, name).waitFor();
 
-  await page.getByRole("button", { name: `Remove ${name}` }).click();
+  await page.getByRole("button", { name: `More actions for ${name}` }).click();
+  await page.getByRole("menuitem", { name: "Remove…" }).click();
   const dialog = page.getByRole("dialog");
   await dialog.waitFor();
   assert.equal(await dialog.getByRole("heading").textContent(), `Remove container ${name}?`);
@@ -98,7 +99,8 @@ test("asks before removing, and cancelling keeps the container", async () => {
   await dialog.waitFor({ state: "hidden" });
   assert.ok(containerExists(name), "cancelling must keep the container");
 
-  await page.getByRole("button", { name: `Remove ${name}` }).click();
+  await page.getByRole("button", { name: `More actions for ${name}` }).click();
+  await page.getByRole("menuitem", { name: "Remove…" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
   await row(page, name).waitFor({ state: "detached", timeout: 20_000 });
   assert.ok(!containerExists(name), "confirming must remove the container");

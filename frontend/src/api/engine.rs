@@ -19,6 +19,10 @@ pub enum ContainerAction {
     Stop,
     /// `POST /containers/{id}/restart`.
     Restart,
+    /// `POST /containers/{id}/pause`.
+    Pause,
+    /// `POST /containers/{id}/unpause`.
+    Unpause,
 }
 
 impl ContainerAction {
@@ -28,6 +32,8 @@ impl ContainerAction {
             ContainerAction::Start => "Start",
             ContainerAction::Stop => "Stop",
             ContainerAction::Restart => "Restart",
+            ContainerAction::Pause => "Pause",
+            ContainerAction::Unpause => "Unpause",
         }
     }
 
@@ -36,6 +42,8 @@ impl ContainerAction {
             ContainerAction::Start => "start",
             ContainerAction::Stop => "stop",
             ContainerAction::Restart => "restart",
+            ContainerAction::Pause => "pause",
+            ContainerAction::Unpause => "unpause",
         }
     }
 }
@@ -54,7 +62,7 @@ impl Engine {
         }
     }
 
-    pub(super) fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 

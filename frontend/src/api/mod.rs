@@ -5,8 +5,10 @@
 //! carry the session's CSRF token, and a 401 tells the app the session has ended.
 
 pub mod console;
+pub mod containers;
 pub mod engine;
 pub mod infra;
+pub mod events;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -195,4 +197,41 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
         .json::<T>()
         .await
         .map_err(|error| ApiError::Decode(error.to_string()))
+}
+
+/// `GET`s a URL and hands back the response unread, for streamed answers such as events.
+pub async fn get_streaming(url: &str, signal: Option<&AbortSignal>) -> Result<Response, ApiError> {
+    send(
+        RequestBuilder::new(url).method(Method::GET),
+        &Method::GET,
+        None,
+        signal,
+    )
+    .await
+}
+
+/// `POST`s without a body and decodes the JSON answer.
+pub async fn post_for_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    decode(post_empty(url).await?).await
+}
+
+/// `POST`s without a body and reads the whole answer as text, for streamed progress such as
+/// an image pull.
+pub async fn post_for_text(url: &str) -> Result<String, ApiError> {
+    post_empty(url)
+        .await?
+        .text()
+        .await
+        .map_err(|error| ApiError::Network(error.to_string()))
+}
+
+async fn post_empty(url: &str) -> Result<Response, ApiError> {
+    let method = Method::POST;
+    send(
+        RequestBuilder::new(url).method(method.clone()),
+        &method,
+        None,
+        None,
+    )
+    .await
 }

@@ -4,26 +4,8 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
-/// Asks before something is lost. The body should name exactly what will be lost.
-#[component]
-pub fn ConfirmDialog(
-    /// Whether the dialog is shown.
-    #[prop(into)]
-    open: Signal<bool>,
-    /// The question, naming the object, such as "Remove container web?".
-    #[prop(into)]
-    title: Signal<String>,
-    /// The label of the destructive button, such as "Remove".
-    #[prop(into)]
-    confirm_label: String,
-    /// Runs when the user confirms.
-    on_confirm: Callback<()>,
-    /// Runs when the user cancels, by button or Escape.
-    on_cancel: Callback<()>,
-    /// What will be lost, and any options.
-    children: ChildrenFn,
-) -> impl IntoView {
-    let dialog = NodeRef::<Dialog>::new();
+/// Shows `dialog` as a modal while `open` holds, and closes it when it stops holding.
+pub fn show_modal_while(dialog: NodeRef<Dialog>, open: Signal<bool>) {
     Effect::new(move |_| {
         let Some(dialog) = dialog.get() else {
             return;
@@ -36,6 +18,32 @@ pub fn ConfirmDialog(
             dialog.close();
         }
     });
+}
+
+/// Asks before something is lost. The body should name exactly what will be lost.
+#[component]
+pub fn ConfirmDialog(
+    /// Whether the dialog is shown.
+    #[prop(into)]
+    open: Signal<bool>,
+    /// The question, naming the object, such as "Remove container web?".
+    #[prop(into)]
+    title: Signal<String>,
+    /// The label of the destructive button, such as "Remove".
+    #[prop(into)]
+    confirm_label: Signal<String>,
+    /// Whether the action is safe (not destructive): its button is then the primary one.
+    #[prop(optional, into)]
+    safe: Signal<bool>,
+    /// Runs when the user confirms.
+    on_confirm: Callback<()>,
+    /// Runs when the user cancels, by button or Escape.
+    on_cancel: Callback<()>,
+    /// What will be lost, and any options.
+    children: ChildrenFn,
+) -> impl IntoView {
+    let dialog = NodeRef::<Dialog>::new();
+    show_modal_while(dialog, open);
     view! {
         <dialog
             node_ref=dialog
@@ -56,7 +64,12 @@ pub fn ConfirmDialog(
                     <button type="button" class="btn" autofocus on:click=move |_| on_cancel.run(())>
                         "Cancel"
                     </button>
-                    <button type="submit" class="btn btn-danger">{confirm_label}</button>
+                    <button
+                        type="submit"
+                        class=move || if safe.get() { "btn btn-primary" } else { "btn btn-danger" }
+                    >
+                        {move || confirm_label.get()}
+                    </button>
                 </div>
             </form>
         </dialog>

@@ -39,6 +39,8 @@ pub enum IconKind {
     Users,
     /// The audit log.
     Audit,
+    /// Engine events: a pulse.
+    Activity,
 }
 
 /// An inline SVG icon, hidden from screen readers: the control around it carries the label.
@@ -122,6 +124,7 @@ pub fn Icon(
             <path d="M15 3v4h4M9 11h7M9 15h7M9 19h4"/>
         }
         .into_any(),
+        IconKind::Activity => view! { <path d="M3 12h4l3-8 4 16 3-8h4"/> }.into_any(),
     };
     view! {
         <svg

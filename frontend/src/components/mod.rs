@@ -6,6 +6,7 @@ pub mod facts;
 pub mod fields;
 pub mod icons;
 pub mod prune_result;
+pub mod palette;
 pub mod qr;
 pub mod remove_button;
 pub mod section;

@@ -18,12 +18,13 @@ use crate::remote::Loadable;
 use crate::session::use_session;
 
 /// The pages of one environment, in navigation order.
-const SECTIONS: [(&str, &str, IconKind); 5] = [
+const SECTIONS: [(&str, &str, IconKind); 6] = [
     ("containers", "Containers", IconKind::Container),
     ("images", "Images", IconKind::Image),
     ("networks", "Networks", IconKind::Network),
     ("volumes", "Volumes", IconKind::Volume),
     ("system", "System", IconKind::System),
+    ("events", "Events", IconKind::Activity),
 ];
 
 /// Whether the app may show its pages yet.
@@ -123,6 +124,7 @@ fn Layout() -> impl IntoView {
                 <main id="main" class="content" tabindex="-1">
                     <Outlet/>
                 </main>
+                <crate::components::palette::CommandPalette/>
             </div>
         </div>
     }

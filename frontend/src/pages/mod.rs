@@ -2,7 +2,10 @@
 
 pub mod account;
 pub mod audit;
+pub mod container_actions;
+pub mod container_new;
 pub mod containers;
+pub mod events;
 pub mod images;
 pub mod login;
 pub mod network_create;

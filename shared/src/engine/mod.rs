@@ -4,6 +4,7 @@
 //! different fields, and a missing field must never make a whole list fail to decode.
 
 pub mod container;
+pub mod event;
 pub mod image;
 pub mod network;
 pub mod system;

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make bench`, UI part: the Containers page's render time with 1,000 containers and the delay
+# from an engine event to the UI, in headless Chromium; writes its section of BENCHMARKS.md.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+ROOT=$(repo_root)
+cd "$ROOT"
+use_project_path
+
+engine=${BERTH_BENCH_ENGINE:-primary}
+started=0
+if ! bash scripts/engine.sh status "$engine" >/dev/null 2>&1; then
+  bash scripts/engine.sh start "$engine"
+  started=1
+fi
+trap '[ "$started" = 1 ] && bash scripts/engine.sh stop "$engine" >/dev/null 2>&1 || true' EXIT
+eval "$(bash scripts/engine.sh env "$engine")"
+
+BERTH_TEST_DOCKER_HOST=$DOCKER_HOST BERTH_BIN="${BERTH_BIN:-$ROOT/target/release/berth}" \
+  node tests/e2e/bench-containers.mjs "$ROOT/BENCHMARKS.md"
