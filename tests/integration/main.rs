@@ -9,5 +9,6 @@ mod support;
 mod cli;
 mod gateway;
 mod health;
+mod registries;
 mod security;
 mod ui;

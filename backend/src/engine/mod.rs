@@ -7,6 +7,7 @@
 pub mod client;
 pub mod endpoint;
 pub mod environment;
+pub mod login;
 pub mod proxy;
 mod transport;
 pub mod upgrade;

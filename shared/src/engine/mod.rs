@@ -6,5 +6,6 @@
 pub mod container;
 pub mod image;
 pub mod network;
+pub mod progress;
 pub mod system;
 pub mod volume;
