@@ -9,6 +9,7 @@ pub mod components;
 pub mod containers_view;
 pub mod engine_status;
 pub mod format;
+pub mod images;
 pub mod pages;
 pub mod remote;
 pub mod session;
@@ -23,10 +24,12 @@ use crate::components::toast::{ToastRegion, Toaster};
 use crate::pages::account::AccountPage;
 use crate::pages::audit::AuditPage;
 use crate::pages::containers::ContainersPage;
+use crate::pages::image_detail::ImageDetailPage;
 use crate::pages::images::ImagesPage;
 use crate::pages::login::{LoginPage, SetupPage};
 use crate::pages::networks::NetworksPage;
 use crate::pages::not_found::NotFound;
+use crate::pages::registries::RegistriesPage;
 use crate::pages::system::SystemPage;
 use crate::pages::users::UsersPage;
 use crate::pages::volumes::VolumesPage;
@@ -50,6 +53,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("env/:env") view=|| view! { <Redirect path="containers"/> }/>
                     <Route path=path!("env/:env/containers") view=ContainersPage/>
                     <Route path=path!("env/:env/images") view=ImagesPage/>
+                    <Route path=path!("env/:env/images/:id") view=ImageDetailPage/>
+                    <Route path=path!("admin/registries") view=RegistriesPage/>
                     <Route path=path!("env/:env/networks") view=NetworksPage/>
                     <Route path=path!("env/:env/volumes") view=VolumesPage/>
                     <Route path=path!("env/:env/system") view=SystemPage/>

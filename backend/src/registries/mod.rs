@@ -21,7 +21,9 @@ use crate::store::RegistryRecord;
 /// The engine header that carries credentials for an operation, if it takes any.
 fn credential_header(operation: &str) -> Option<HeaderName> {
     match operation {
-        "ImageCreate" | "ImagePush" => Some(HeaderName::from_static("x-registry-auth")),
+        "ImageCreate" | "ImagePush" | "DistributionInspect" => {
+            Some(HeaderName::from_static("x-registry-auth"))
+        }
         "ImageBuild" => Some(HeaderName::from_static("x-registry-config")),
         _ => None,
     }

@@ -54,7 +54,8 @@ impl Engine {
         }
     }
 
-    fn url(&self, path: &str) -> String {
+    /// The gateway URL of an engine path.
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 

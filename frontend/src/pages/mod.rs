@@ -3,10 +3,12 @@
 pub mod account;
 pub mod audit;
 pub mod containers;
+pub mod image_detail;
 pub mod images;
 pub mod login;
 pub mod networks;
 pub mod not_found;
+pub mod registries;
 pub mod system;
 pub mod tokens;
 pub mod users;
