@@ -232,9 +232,19 @@ pub fn ImageDetailPage() -> impl IntoView {
     }
 }
 
-/// A history entry's instruction without the shell wrapper the classic builder adds.
+/// A history entry's instruction without the shell wrapper the classic builder adds, nor the
+/// `|N KEY=value…` build arguments it records in front of `RUN` steps.
 pub fn instruction(created_by: &str) -> String {
-    let text = created_by.trim();
+    let mut text = created_by.trim();
+    if let Some(rest) = text.strip_prefix('|')
+        && let Some((count, mut rest)) = rest.split_once(' ')
+        && let Ok(count) = count.parse::<usize>()
+    {
+        for _ in 0..count {
+            rest = rest.split_once(' ').map_or("", |(_, after)| after);
+        }
+        text = rest;
+    }
     let text = text.strip_prefix("/bin/sh -c #(nop) ").unwrap_or(text);
     let text = text
         .strip_prefix("/bin/sh -c ")

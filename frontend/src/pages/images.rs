@@ -132,7 +132,7 @@ pub fn ImagesPage() -> impl IntoView {
                     <RefreshButton remote=listing/>
                 </div>
             </div>
-            <div class="filters images-filters">
+            <div class="images-filters">
                 <div class="segmented" role="group" aria-label="Show images">
                     {ImageFilter::ALL.into_iter().map(|option| view! {
                         <button

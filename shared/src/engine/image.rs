@@ -272,7 +272,7 @@ impl ImageSummary {
             .flatten()
             .filter_map(|reference| reference.split_once('@'))
             .map(|(_, digest)| digest)
-            .next()
+            .find(|digest| *digest != "<none>")
     }
 }
 
@@ -291,6 +291,9 @@ mod tests {
         let null_tags: ImageSummary = serde_json::from_str(r#"{"RepoTags":null}"#).unwrap();
         assert_eq!(null_tags.tags().count(), 0);
         assert!(null_tags.is_dangling());
+        let placeholder: ImageSummary =
+            serde_json::from_str(r#"{"RepoDigests":["<none>@<none>"]}"#).unwrap();
+        assert_eq!(placeholder.digest(), None);
     }
 
     #[test]
