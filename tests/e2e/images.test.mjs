@@ -280,3 +280,27 @@ test("screenshots: light, dark and narrow", async () => {
     await context.close();
   }
 });
+
+test("commits a container as a new image", async () => {
+  const name = uniqueName("commit");
+  docker("run", "-d", "--name", name, "busybox:latest", "sh", "-c", "echo committed > /state; sleep 600");
+  const tag = `${uniqueName("committed")}:1`;
+  images.push(tag);
+  try {
+    const { page, context, errors } = await imagesPage();
+    await page.getByRole("button", { name: "Commit", exact: true }).click();
+    const dialog = page.getByTestId("commit-dialog");
+    const option = dialog.locator('select[name="container"] option', { hasText: name });
+    await dialog.locator('select[name="container"]').selectOption(await option.getAttribute("value"));
+    await dialog.locator('input[name="commit-reference"]').fill(tag);
+    await dialog.locator('input[name="comment"]').fill("snapshot from the browser");
+    await dialog.getByRole("button", { name: "Commit", exact: true }).click();
+    await page.locator(`tr[data-tags~="${tag}"]`).waitFor();
+    assert.equal(docker("image", "inspect", "-f", "{{.Comment}}", tag), "snapshot from the browser");
+    assert.equal(docker("run", "--rm", tag, "cat", "/state"), "committed");
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    docker("rm", "-f", name);
+  }
+});

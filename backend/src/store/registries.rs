@@ -51,6 +51,14 @@ fn registry_from_row(row: &Row<'_>) -> rusqlite::Result<RegistryRecord> {
     })
 }
 
+fn registry_by_id(connection: &rusqlite::Connection, id: i64) -> rusqlite::Result<RegistryRecord> {
+    connection.query_row(
+        &format!("SELECT {COLUMNS} FROM registries WHERE id = ?1"),
+        [id],
+        registry_from_row,
+    )
+}
+
 fn taken(name: &str) -> String {
     format!("a registry named '{name}' already exists")
 }
@@ -71,12 +79,7 @@ impl Store {
     /// One saved registry.
     pub async fn registry(&self, id: i64) -> Result<RegistryRecord, StoreError> {
         self.call(move |connection| {
-            connection
-                .query_row(
-                    &format!("SELECT {COLUMNS} FROM registries WHERE id = ?1"),
-                    [id],
-                    registry_from_row,
-                )
+            registry_by_id(connection, id)
                 .optional()?
                 .ok_or_else(|| StoreError::NotFound(format!("registry {id}")))
         })
@@ -98,11 +101,7 @@ impl Store {
                 )
                 .map_err(|error| StoreError::conflict_as(error, || taken(&fields.name)))?;
             let id = connection.last_insert_rowid();
-            Ok(connection.query_row(
-                &format!("SELECT {COLUMNS} FROM registries WHERE id = ?1"),
-                [id],
-                registry_from_row,
-            )?)
+            Ok(registry_by_id(connection, id)?)
         })
         .await
     }
@@ -132,11 +131,7 @@ impl Store {
             if changed == 0 {
                 return Err(StoreError::NotFound(format!("registry {id}")));
             }
-            Ok(connection.query_row(
-                &format!("SELECT {COLUMNS} FROM registries WHERE id = ?1"),
-                [id],
-                registry_from_row,
-            )?)
+            Ok(registry_by_id(connection, id)?)
         })
         .await
     }

@@ -4,6 +4,22 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
+/// Shows `dialog` modally while `open` is true, and closes it when it turns false.
+pub fn follow_open(dialog: NodeRef<Dialog>, open: Signal<bool>) {
+    Effect::new(move |_| {
+        let Some(dialog) = dialog.get() else {
+            return;
+        };
+        if open.get() {
+            if !dialog.open() {
+                let _ = dialog.show_modal();
+            }
+        } else if dialog.open() {
+            dialog.close();
+        }
+    });
+}
+
 /// Asks before something is lost. The body should name exactly what will be lost.
 #[component]
 pub fn ConfirmDialog(
@@ -24,18 +40,7 @@ pub fn ConfirmDialog(
     children: ChildrenFn,
 ) -> impl IntoView {
     let dialog = NodeRef::<Dialog>::new();
-    Effect::new(move |_| {
-        let Some(dialog) = dialog.get() else {
-            return;
-        };
-        if open.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
-        } else if dialog.open() {
-            dialog.close();
-        }
-    });
+    follow_open(dialog, open);
     view! {
         <dialog
             node_ref=dialog

@@ -11,7 +11,7 @@ use crate::api::ApiError;
 use crate::api::images::{BuildOptions, Credentials};
 use crate::engine_status::use_engine_status;
 use crate::images::modal::Modal;
-use crate::images::progress_view::{JobPhase, ProgressPanel, StreamJob};
+use crate::images::progress_view::{JobFooter, StreamJob};
 use crate::images::registry_select::{RegistrySelect, saved_registries};
 use crate::images::tar::{TarWriter, without_folder};
 
@@ -334,17 +334,7 @@ pub fn BuildDialog(
                     </label>
                 </div>
                 <RegistrySelect registries=registries reference=base_image chosen=credentials/>
-                <Show when=move || job.phase.get() != JobPhase::Idle>
-                    <ProgressPanel job=job log_open=true/>
-                </Show>
-                <div class="dialog-actions">
-                    <button type="button" class="btn" on:click=move |_| close.run(())>
-                        {move || if job.running() { "Cancel build" } else { "Close" }}
-                    </button>
-                    <button type="submit" class="btn btn-primary" disabled=move || job.running()>
-                        {move || if job.running() { "Building…" } else { "Build" }}
-                    </button>
-                </div>
+                <JobFooter job=job close=close action="Build" running="Building…" cancel="Cancel build" log_open=true/>
             </form>
         </Modal>
     }

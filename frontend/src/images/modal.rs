@@ -4,6 +4,8 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
+use crate::components::confirm::follow_open;
+
 /// A dialog with a title and arbitrary content; its content supplies its own buttons.
 #[component]
 pub fn Modal(
@@ -22,18 +24,7 @@ pub fn Modal(
     children: ChildrenFn,
 ) -> impl IntoView {
     let dialog = NodeRef::<Dialog>::new();
-    Effect::new(move |_| {
-        let Some(dialog) = dialog.get() else {
-            return;
-        };
-        if open.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
-        } else if dialog.open() {
-            dialog.close();
-        }
-    });
+    follow_open(dialog, open);
     view! {
         <dialog
             node_ref=dialog

@@ -192,3 +192,41 @@ pub fn ProgressPanel(
         </div>
     }
 }
+
+/// The bottom of a dialog that runs a job: its progress panel once started, then Cancel (while
+/// running) or Close, any extra buttons, and the submit button.
+#[component]
+pub fn JobFooter(
+    /// The job.
+    job: StreamJob,
+    /// Closes the dialog.
+    close: Callback<()>,
+    /// The submit button's label: "Pull".
+    action: &'static str,
+    /// Its label while running: "Pulling…".
+    running: &'static str,
+    /// The cancel button's label while running.
+    #[prop(default = "Cancel")]
+    cancel: &'static str,
+    /// Whether the output log starts open.
+    #[prop(default = false)]
+    log_open: bool,
+    /// Extra buttons between Close and the submit button.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || job.phase.get() != JobPhase::Idle>
+            <ProgressPanel job=job log_open=log_open/>
+        </Show>
+        <div class="dialog-actions">
+            <button type="button" class="btn" on:click=move |_| if job.running() { job.cancel() } else { close.run(()) }>
+                {move || if job.running() { cancel } else { "Close" }}
+            </button>
+            {children.map(|children| children())}
+            <button type="submit" class="btn btn-primary" disabled=move || job.running()>
+                {move || if job.running() { running } else { action }}
+            </button>
+        </div>
+    }
+}

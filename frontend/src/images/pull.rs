@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use crate::api::images::Credentials;
 use crate::engine_status::use_engine_status;
 use crate::images::modal::Modal;
-use crate::images::progress_view::{JobPhase, ProgressPanel, StreamJob};
+use crate::images::progress_view::{JobFooter, StreamJob};
 use crate::images::registry_select::{RegistrySelect, saved_registries};
 
 /// The pull dialog; `on_pulled` runs after a successful pull.
@@ -94,7 +94,7 @@ pub fn PullDialog(
                             <dt>"Platforms"</dt>
                             <dd>
                                 <div class="chips">
-                                    {found.platforms.clone().unwrap_or_default().iter()
+                                    {found.platforms.iter().flatten()
                                         .map(|platform| view! { <span class="chip">{platform.label()}</span> })
                                         .collect_view()}
                                 </div>
@@ -103,20 +103,11 @@ pub fn PullDialog(
                     }.into_any(),
                     Err(message) => view! { <p class="alert alert-error" role="alert">{message}</p> }.into_any(),
                 })}
-                <Show when=move || job.phase.get() != JobPhase::Idle>
-                    <ProgressPanel job=job/>
-                </Show>
-                <div class="dialog-actions">
-                    <button type="button" class="btn" on:click=move |_| close.run(())>
-                        {move || if job.running() { "Cancel" } else { "Close" }}
-                    </button>
+                <JobFooter job=job close=close action="Pull" running="Pulling…">
                     <button type="button" class="btn" disabled=move || inspecting.get() || job.running() on:click=inspect>
                         {move || if inspecting.get() { "Inspecting…" } else { "Inspect" }}
                     </button>
-                    <button type="submit" class="btn btn-primary" disabled=move || job.running()>
-                        {move || if job.running() { "Pulling…" } else { "Pull" }}
-                    </button>
-                </div>
+                </JobFooter>
             </form>
         </Modal>
     }

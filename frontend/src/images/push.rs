@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::api::images::Credentials;
 use crate::engine_status::use_engine_status;
 use crate::images::modal::Modal;
-use crate::images::progress_view::{JobPhase, ProgressPanel, StreamJob};
+use crate::images::progress_view::{JobFooter, StreamJob};
 use crate::images::registry_select::{RegistrySelect, saved_registries};
 
 /// The push dialog for one `name:tag`.
@@ -54,17 +54,7 @@ pub fn PushDialog(
                     "Tag the image with the registry's address first to push it elsewhere."
                 </p>
                 <RegistrySelect registries=registries reference=reference chosen=credentials/>
-                <Show when=move || job.phase.get() != JobPhase::Idle>
-                    <ProgressPanel job=job/>
-                </Show>
-                <div class="dialog-actions">
-                    <button type="button" class="btn" on:click=move |_| close.run(())>
-                        {move || if job.running() { "Cancel" } else { "Close" }}
-                    </button>
-                    <button type="submit" class="btn btn-primary" disabled=move || job.running()>
-                        {move || if job.running() { "Pushing…" } else { "Push" }}
-                    </button>
-                </div>
+                <JobFooter job=job close=close action="Push" running="Pushing…"/>
             </form>
         </Modal>
     }

@@ -76,7 +76,7 @@ pub fn ImageDetailPage() -> impl IntoView {
                     );
                 }
                 Err(error) => {
-                    toaster.error(action_failed("remove", format::short_id(&image), &error))
+                    toaster.error(action_failed("remove", format::short_id(&image), &error));
                 }
             }
         });
@@ -135,7 +135,7 @@ pub fn ImageDetailPage() -> impl IntoView {
                                 <dt>"Ports"</dt><dd class="mono">{config.exposed_ports.clone().unwrap_or_default().into_keys().collect::<Vec<_>>().join(" ")}</dd>
                                 <dt>"Environment"</dt><dd class="mono pre-lines">{config.env.clone().unwrap_or_default().join("\n")}</dd>
                                 <dt>"Labels"</dt>
-                                <dd class="mono pre-lines">{config.labels.clone().unwrap_or_default().iter().map(|(key, value)| format!("{key}={value}")).collect::<Vec<_>>().join("\n")}</dd>
+                                <dd class="mono pre-lines">{config.labels.iter().flatten().map(|(key, value)| format!("{key}={value}")).collect::<Vec<_>>().join("\n")}</dd>
                             </dl>
                         </section>
                     </div>
@@ -150,7 +150,7 @@ pub fn ImageDetailPage() -> impl IntoView {
                                         let (push_tag, untag_tag) = (tag.clone(), tag.clone());
                                         view! {
                                             <li>
-                                                <span class="chip">{tag.clone()}</span>
+                                                <span class="chip">{tag}</span>
                                                 <Show when=can_operate>
                                                     <button class="btn btn-small btn-ghost" on:click={
                                                         let tag = push_tag.clone();

@@ -1,6 +1,6 @@
 //! The Images page: tags, digests, size, age and how many containers use each image, with a
-//! dangling filter and search; pull, build, load/import, export, tag, push, remove and prune,
-//! registry search, and the build cache.
+//! dangling filter and search; pull, build, load/import, commit, export, tag, push, remove and
+//! prune, registry search, and the build cache.
 
 use berth_shared::access::Access;
 use berth_shared::engine::container::ContainerSummary;
@@ -17,6 +17,7 @@ use crate::engine_status::use_engine_status;
 use crate::format;
 use crate::images::build::BuildDialog;
 use crate::images::cache::BuildCacheCard;
+use crate::images::commit::CommitDialog;
 use crate::images::list_view::{ImageFilter, ImageRow, image_rows};
 use crate::images::load::LoadDialog;
 use crate::images::modal::Modal;
@@ -55,6 +56,7 @@ pub fn ImagesPage() -> impl IntoView {
     let build_open = RwSignal::new(false);
     let load_open = RwSignal::new(false);
     let search_open = RwSignal::new(false);
+    let commit_open = RwSignal::new(false);
     let tag_target = RwSignal::new(None::<String>);
     let push_target = RwSignal::new(None::<String>);
     let removing = RwSignal::new(None::<ImageSummary>);
@@ -126,6 +128,7 @@ pub fn ImagesPage() -> impl IntoView {
                         <button class="btn btn-primary" on:click=move |_| pull_open.set(true)>"Pull"</button>
                         <button class="btn" on:click=move |_| build_open.set(true)>"Build"</button>
                         <button class="btn" on:click=move |_| load_open.set(true)>"Load / import"</button>
+                        <button class="btn" on:click=move |_| commit_open.set(true)>"Commit"</button>
                         <button class="btn" on:click=move |_| pruning.set(true)>"Prune"</button>
                     </Show>
                     <button class="btn" on:click=move |_| search_open.set(true)>"Search registry"</button>
@@ -191,6 +194,14 @@ pub fn ImagesPage() -> impl IntoView {
             <PullDialog open=pull_open reference=pull_reference on_pulled=reload/>
             <BuildDialog open=build_open on_built=reload/>
             <LoadDialog open=load_open on_loaded=reload/>
+            <CommitDialog
+                open=commit_open
+                containers=Signal::derive(move || listing.value().map(|(_, containers)| containers).unwrap_or_default())
+                on_committed=Callback::new(move |reference: String| {
+                    toaster.success(format!("Committed {reference}"));
+                    listing.reload();
+                })
+            />
             <RegistrySearch open=search_open on_pick=Callback::new(move |name: String| {
                 search_open.set(false);
                 pull_reference.set(name);
@@ -261,7 +272,7 @@ fn image_row(
         move || selected.get().contains(&name)
     };
     let toggle = {
-        let name = export_name.clone();
+        let name = export_name;
         move |event| {
             let on = event_target_checked(&event);
             selected.update(|all| {
@@ -294,7 +305,10 @@ fn image_row(
                         tags.iter().map(|tag| view! { <span class="chip">{tag.clone()}</span> }).collect_view().into_any()
                     }}
                 </div>
-                {digest.map(|digest| view! { <div class="cell-sub mono" title=digest.clone()>{format::short_id(&digest).to_owned()}</div> })}
+                {digest.map(|digest| {
+                    let short = format::short_id(&digest).to_owned();
+                    view! { <div class="cell-sub mono" title=digest>{short}</div> }
+                })}
             </td>
             <td class="mono">
                 <A href=format!("/env/{environment}/images/{}", image.id)>{short_id}</A>
@@ -381,7 +395,7 @@ fn RegistrySearch(
                                         <span class="cell-title">{row.name.clone()}</span>
                                         {row.is_official.then(|| view! { <span class="badge badge-info">"official"</span> })}
                                         <span class="muted">{format!(" ★ {}", row.star_count)}</span>
-                                        <div class="cell-sub">{row.description.clone()}</div>
+                                        <div class="cell-sub">{row.description}</div>
                                     </div>
                                     <Show when=move || session.can(Access::Operate)>
                                         <button class="btn btn-small" on:click={

@@ -87,7 +87,7 @@ pub fn RegistriesPage() -> impl IntoView {
             match remove_registry(registry.id).await {
                 Ok(()) => toaster.success(format!("Removed registry {}", registry.name)),
                 Err(failure) => {
-                    toaster.error(format!("Could not remove {}: {failure}", registry.name))
+                    toaster.error(format!("Could not remove {}: {failure}", registry.name));
                 }
             }
             list.reload();
