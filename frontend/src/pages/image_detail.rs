@@ -116,22 +116,22 @@ pub fn ImageDetailPage() -> impl IntoView {
                             <h2 class="card-title">"Image"</h2>
                             <dl class="facts">
                                 <dt>"ID"</dt><dd class="mono">{image.id.clone()}</dd>
-                                <dt>"Created"</dt><dd>{image.created.clone()}</dd>
+                                <dt>"Created"</dt><dd title=image.created.clone()>{local_time(&image.created)}</dd>
                                 <dt>"Size"</dt><dd>{format::bytes(image.size.max(0) as u64)}</dd>
                                 <dt>"Platform"</dt><dd>{format!("{}/{}", image.os, image.architecture)}</dd>
                                 <dt>"Layers"</dt><dd>{layers}</dd>
                                 {(!image.author.is_empty()).then(|| view! { <dt>"Author"</dt><dd>{image.author.clone()}</dd> })}
                                 <dt>"Digests"</dt>
-                                <dd class="mono">{image.repo_digests.clone().unwrap_or_default().join("\n")}</dd>
+                                <dd class="mono pre-lines">{image.repo_digests.unwrap_or_default().join("\n")}</dd>
                             </dl>
                         </section>
                         <section class="card">
                             <h2 class="card-title">"Configuration"</h2>
                             <dl class="facts">
-                                <dt>"Command"</dt><dd class="mono">{config.cmd.clone().unwrap_or_default().join(" ")}</dd>
-                                <dt>"Entrypoint"</dt><dd class="mono">{config.entrypoint.clone().unwrap_or_default().join(" ")}</dd>
-                                <dt>"Working dir"</dt><dd class="mono">{config.working_dir.clone()}</dd>
-                                <dt>"User"</dt><dd class="mono">{config.user.clone()}</dd>
+                                <dt>"Command"</dt><dd class="mono">{or_dash(config.cmd.clone().unwrap_or_default().join(" "))}</dd>
+                                <dt>"Entrypoint"</dt><dd class="mono">{or_dash(config.entrypoint.clone().unwrap_or_default().join(" "))}</dd>
+                                <dt>"Working dir"</dt><dd class="mono">{or_dash(config.working_dir.clone())}</dd>
+                                <dt>"User"</dt><dd class="mono">{or_dash(config.user.clone())}</dd>
                                 <dt>"Ports"</dt><dd class="mono">{config.exposed_ports.clone().unwrap_or_default().into_keys().collect::<Vec<_>>().join(" ")}</dd>
                                 <dt>"Environment"</dt><dd class="mono pre-lines">{config.env.clone().unwrap_or_default().join("\n")}</dd>
                                 <dt>"Labels"</dt>
@@ -229,6 +229,24 @@ pub fn ImageDetailPage() -> impl IntoView {
                 </label>
             </ConfirmDialog>
         </section>
+    }
+}
+
+/// An RFC 3339 time in the browser's locale.
+fn local_time(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    if date.get_time().is_nan() {
+        return rfc3339.to_owned();
+    }
+    String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+/// Text, or a dash for nothing.
+fn or_dash(text: String) -> String {
+    if text.trim().is_empty() {
+        "—".to_owned()
+    } else {
+        text
     }
 }
 
