@@ -16,3 +16,6 @@ eval "$(bash scripts/engine.sh env primary)"
 
 BERTH_BENCH_DOCKER_HOST=$DOCKER_HOST BERTH_BENCH_OUTPUT="$ROOT/BENCHMARKS.md" \
   cargo bench -p berth --bench proxy --locked
+
+# Memory while large images stream through the gateway; appends to BENCHMARKS.md.
+BERTH_BENCH_OUTPUT="$ROOT/BENCHMARKS.md" bash scripts/bench-images.sh

@@ -90,6 +90,8 @@ if ! bash scripts/engine.sh status tls; then
   fi
 fi
 stop_engine() {
+  # The image tests start local registries next to the engine (scripts/registry.sh).
+  bash scripts/registry.sh stop primary >/dev/null 2>&1 || true
   if [ "$ENGINE_STARTED" = 1 ]; then bash scripts/engine.sh stop primary >/dev/null 2>&1 || true; fi
   if [ "$TLS_ENGINE_STARTED" = 1 ]; then bash scripts/engine.sh stop tls >/dev/null 2>&1 || true; fi
 }

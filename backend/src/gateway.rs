@@ -76,6 +76,8 @@ pub async fn handle(
     };
     let operation = authorized.operation;
     let forwarded_path = authorized.path.canonical();
+    // Saved registry credentials are added only now, after the policy said yes.
+    crate::registries::inject(&state, operation.id, &mut parts.headers).await?;
     let audit_id = if operation.access == Access::Read {
         None
     } else {

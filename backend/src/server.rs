@@ -79,7 +79,11 @@ async fn serve(config: ServeConfig) -> Result<(), ServeError> {
         .transpose()?;
     let auth = Auth::new(store, tls.is_some(), SessionPolicy::default());
     let setup_token = auth.prepare_setup().await?;
-    let state = AppState::new(Environments::local(config.docker_host.clone()), auth);
+    let state = AppState::new(
+        Environments::local(config.docker_host.clone()),
+        auth,
+        crate::registries::Vault::new(&config.data_dir),
+    );
 
     let tcp = TcpListener::bind(config.listen)
         .await

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::auth::Auth;
 use crate::engine::Environments;
+use crate::registries::Vault;
 use crate::store::Store;
 
 /// Shared, cheaply cloned application state.
@@ -16,13 +17,18 @@ pub struct AppState {
 struct Inner {
     environments: Environments,
     auth: Auth,
+    vault: Vault,
 }
 
 impl AppState {
     /// Builds the state from its parts.
-    pub fn new(environments: Environments, auth: Auth) -> Self {
+    pub fn new(environments: Environments, auth: Auth, vault: Vault) -> Self {
         Self {
-            inner: Arc::new(Inner { environments, auth }),
+            inner: Arc::new(Inner {
+                environments,
+                auth,
+                vault,
+            }),
         }
     }
 
@@ -34,6 +40,11 @@ impl AppState {
     /// Authentication: sessions, tokens, sign-in.
     pub fn auth(&self) -> &Auth {
         &self.inner.auth
+    }
+
+    /// The key that seals saved registry credentials.
+    pub fn vault(&self) -> &Vault {
+        &self.inner.vault
     }
 
     /// The SQLite store.

@@ -13,9 +13,10 @@ pub mod disk_usage;
 pub mod engine_status;
 pub mod field_error;
 pub mod format;
+pub mod images;
 pub mod key_values;
-pub mod network_form;
 pub mod live_events;
+pub mod network_form;
 pub mod pages;
 pub mod remote;
 pub mod session;
@@ -32,11 +33,13 @@ use crate::pages::audit::AuditPage;
 use crate::pages::container_new::NewContainerPage;
 use crate::pages::containers::ContainersPage;
 use crate::pages::events::EventsPage;
+use crate::pages::image_detail::ImageDetailPage;
 use crate::pages::images::ImagesPage;
 use crate::pages::login::{LoginPage, SetupPage};
 use crate::pages::network_detail::NetworkDetailPage;
 use crate::pages::networks::NetworksPage;
 use crate::pages::not_found::NotFound;
+use crate::pages::registries::RegistriesPage;
 use crate::pages::system::SystemPage;
 use crate::pages::users::UsersPage;
 use crate::pages::volume_detail::VolumeDetailPage;
@@ -62,6 +65,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("env/:env/containers") view=ContainersPage/>
                     <Route path=path!("env/:env/containers/new") view=NewContainerPage/>
                     <Route path=path!("env/:env/images") view=ImagesPage/>
+                    <Route path=path!("env/:env/images/:id") view=ImageDetailPage/>
+                    <Route path=path!("admin/registries") view=RegistriesPage/>
                     <Route path=path!("env/:env/networks") view=NetworksPage/>
                     <Route path=path!("env/:env/networks/:id") view=NetworkDetailPage/>
                     <Route path=path!("env/:env/volumes") view=VolumesPage/>

@@ -11,5 +11,6 @@ mod gateway;
 mod health;
 mod proxy;
 mod proxy_cli;
+mod registries;
 mod security;
 mod ui;

@@ -12,6 +12,7 @@ mod audit;
 mod auth;
 mod health;
 pub mod json;
+mod registries;
 mod tokens;
 mod users;
 
@@ -38,6 +39,14 @@ pub fn router() -> Router<AppState> {
             axum::routing::patch(users::update).delete(users::remove),
         )
         .route("/audit", get(audit::list))
+        .route(
+            "/registries",
+            get(registries::list).post(registries::create),
+        )
+        .route(
+            "/registries/{id}",
+            axum::routing::put(registries::update).delete(registries::remove),
+        )
         .route("/audit/export", get(audit::export))
         .fallback(|OriginalUri(uri): OriginalUri| async move {
             ApiError::NotFound(uri.path().to_owned())

@@ -8,6 +8,7 @@ pub mod client;
 pub mod endpoint;
 pub mod environment;
 pub mod hijack;
+pub mod login;
 pub mod proxy;
 pub mod tls;
 mod transport;

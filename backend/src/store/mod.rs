@@ -1,14 +1,17 @@
 //! Berth's SQLite store: one database file in the data directory, in WAL mode, upgraded by
-//! numbered migrations. Users, sessions, API tokens, the audit log and settings live here.
+//! numbered migrations. Users, sessions, API tokens, the audit log, saved registries and
+//! settings live here.
 //!
 //! Architecture invariant: only this module runs SQL. Callers get typed methods, and the
 //! blocking SQLite calls run on tokio's blocking pool, never on a reactor thread.
 
 mod audit;
+mod registries;
 mod sessions;
 mod tokens;
 mod users;
 
+pub use registries::{RegistryFields, RegistryRecord};
 pub use sessions::{SessionRecord, SessionSummary};
 pub use tokens::{TokenRecord, TokenSummary};
 pub use users::{NewUser, User};
@@ -89,6 +92,16 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX audit_by_time ON audit(at_ms);
     CREATE INDEX audit_by_actor ON audit(actor, at_ms);",
+    // 3: saved registries; passwords are sealed by the registry vault before they get here.
+    "CREATE TABLE registries (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        address TEXT NOT NULL,
+        username TEXT NOT NULL,
+        sealed_password BLOB,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    ) STRICT;",
 ];
 
 /// Why the store failed.

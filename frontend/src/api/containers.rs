@@ -114,7 +114,7 @@ impl Engine {
 
     /// Where the browser downloads a container's filesystem as a tar (same-origin `GET`: the
     /// session cookie authorises it, so the URL carries no credential).
-    pub fn export_url(&self, id: &str) -> String {
+    pub fn container_export_url(&self, id: &str) -> String {
         self.container_url(id, "/export")
     }
 

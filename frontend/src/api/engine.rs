@@ -62,6 +62,7 @@ impl Engine {
         }
     }
 
+    /// The gateway URL of an engine path.
     pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

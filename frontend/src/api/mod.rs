@@ -7,8 +7,11 @@
 pub mod console;
 pub mod containers;
 pub mod engine;
-pub mod infra;
 pub mod events;
+pub mod images;
+pub mod infra;
+pub mod registries;
+pub mod stream;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -89,16 +92,32 @@ async fn send(
     body: Option<String>,
     signal: Option<&AbortSignal>,
 ) -> Result<Response, ApiError> {
+    let body = body.map(|json| (Some("application/json"), wasm_bindgen::JsValue::from(json)));
+    send_body(builder, method, body, signal).await
+}
+
+/// Sends a request with any body (JSON text, a `Blob`, bytes) and its content type, and turns
+/// error statuses into [`ApiError`]s. The answer's body is left unread, for streaming.
+pub(crate) async fn send_body(
+    builder: RequestBuilder,
+    method: &Method,
+    body: Option<(Option<&str>, wasm_bindgen::JsValue)>,
+    signal: Option<&AbortSignal>,
+) -> Result<Response, ApiError> {
     let mut builder = builder.abort_signal(signal);
-    let token = CSRF_TOKEN.with(|cell| cell.borrow().clone());
-    if let Some(token) = token.filter(|_| *method != Method::GET && *method != Method::HEAD) {
+    if let Some(token) = csrf_token().filter(|_| *method != Method::GET && *method != Method::HEAD)
+    {
         builder = builder.header("x-csrf-token", &token);
     }
     let request = match body {
-        Some(body) => builder
-            .header("content-type", "application/json")
-            .body(body)
-            .map_err(|error| ApiError::Decode(error.to_string()))?,
+        Some((content_type, body)) => {
+            if let Some(content_type) = content_type {
+                builder = builder.header("content-type", content_type);
+            }
+            builder
+                .body(body)
+                .map_err(|error| ApiError::Decode(error.to_string()))?
+        }
         None => builder
             .build()
             .map_err(|error| ApiError::Decode(error.to_string()))?,
@@ -118,17 +137,25 @@ async fn send(
         Ok(body) => body.message,
         Err(_) => format!("{status} {}", response.status_text()),
     };
+    Err(failure(status, message, &response.url()))
+}
+
+/// The session's CSRF token, for requests built outside this module (uploads with progress).
+pub(crate) fn csrf_token() -> Option<String> {
+    CSRF_TOKEN.with(|cell| cell.borrow().clone())
+}
+
+/// The error for an answer with `status`; a 401 (other than to a sign-in) ends the session.
+pub(crate) fn failure(status: u16, message: String, url: &str) -> ApiError {
     let hook = ON_SESSION_ENDED.with(|cell| cell.borrow().clone());
-    if let Some(hook) =
-        hook.filter(|_| status == 401 && !response.url().ends_with("/api/auth/login"))
-    {
+    if let Some(hook) = hook.filter(|_| status == 401 && !url.ends_with("/api/auth/login")) {
         hook();
     }
-    Err(if status == 502 {
+    if status == 502 {
         ApiError::EngineUnreachable(message)
     } else {
         ApiError::Http { status, message }
-    })
+    }
 }
 
 /// `GET`s a URL and decodes its JSON answer.

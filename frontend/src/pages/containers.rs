@@ -816,7 +816,7 @@ fn row_menu(
             {item("Rename…", Pending::Rename(container.clone()))}
             {item("Update resources…", Pending::Update(container.clone()))}
             {item("Commit to image…", Pending::Commit(container.clone()))}
-            <a class="menu-item" role="menuitem" href=engine.export_url(&container.id)
+            <a class="menu-item" role="menuitem" href=engine.container_export_url(&container.id)
                 download=format!("{}.tar", container.display_name())
                 on:click=move |_| open_menu.set(None)>"Export as tar"</a>
             <a class="menu-item" role="menuitem" href=format!("{base}?from={id}")>"Duplicate"</a>

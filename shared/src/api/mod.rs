@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod health;
+pub mod registries;
 pub mod users;
 
 pub use health::{EngineSummary, EnvironmentHealth, Health};

@@ -7,5 +7,6 @@ pub mod container;
 pub mod event;
 pub mod image;
 pub mod network;
+pub mod progress;
 pub mod system;
 pub mod volume;

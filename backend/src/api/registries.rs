@@ -1,0 +1,221 @@
+//! `/api/registries`: saved registry credentials. Admins manage them; everyone signed in sees
+//! the list (without passwords) so operators can pick one when pulling or pushing.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use berth_shared::access::Access;
+use berth_shared::api::registries::{RegistryRequest, RegistryView, normalize_address};
+use berth_shared::engine::image::RegistryAuth;
+
+use crate::api::json::ApiJson;
+use crate::audit::{self, Action, AuditScope};
+use crate::auth::{ClientInfo, Principal};
+use crate::engine::environment::LOCAL;
+use crate::engine::login::check_registry_login;
+use crate::error::ApiError;
+use crate::registries::{credentials, view};
+use crate::state::AppState;
+use crate::store::RegistryFields;
+
+/// Only admins change saved registries.
+fn require_admin(principal: &Principal) -> Result<(), ApiError> {
+    if principal.role.allows(Access::Admin) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "Berth denies registry management to {} '{}': it needs the admin role",
+            principal.role, principal.username
+        )))
+    }
+}
+
+/// `GET /api/registries`.
+pub async fn list(
+    State(state): State<AppState>,
+    _principal: Principal,
+) -> Result<Json<Vec<RegistryView>>, ApiError> {
+    let records = state.store().registries().await?;
+    Ok(Json(records.into_iter().map(view).collect()))
+}
+
+/// The request's fields, validated and trimmed.
+fn validated(request: &RegistryRequest) -> Result<(String, String, String), ApiError> {
+    let name = request.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::BadRequest(
+            "name: give the registry a name of 1 to 100 characters".into(),
+        ));
+    }
+    let address = normalize_address(&request.address);
+    if request.address.trim().is_empty() || address.chars().any(|c| c.is_whitespace() || c == '@') {
+        return Err(ApiError::BadRequest(
+            "address: give the registry's host, such as registry.example.com or 127.0.0.1:5000"
+                .into(),
+        ));
+    }
+    let username = request.username.trim().to_owned();
+    Ok((name, address, username))
+}
+
+/// Asks the engine of the request's environment to log in with `auth`; anonymous registries
+/// have nothing to check.
+async fn check(state: &AppState, environment: &str, auth: &RegistryAuth) -> Result<(), ApiError> {
+    if auth.username.is_empty() {
+        return Ok(());
+    }
+    let environment_id = if environment.is_empty() {
+        LOCAL
+    } else {
+        environment
+    };
+    let environment = state
+        .environments()
+        .get(environment_id)
+        .ok_or_else(|| ApiError::UnknownEnvironment(environment_id.to_owned()))?;
+    match check_registry_login(&environment, auth).await {
+        Ok(_) => Ok(()),
+        Err(crate::engine::EngineError::Status { message, .. }) => Err(ApiError::BadRequest(
+            format!("the registry refused these credentials: {message}"),
+        )),
+        Err(error) => Err(ApiError::from_engine(&environment, error)),
+    }
+}
+
+fn seal(state: &AppState, password: &str) -> Result<Vec<u8>, ApiError> {
+    state
+        .vault()
+        .seal(password.as_bytes())
+        .map_err(|error| ApiError::Internal(error.to_string()))
+}
+
+/// `POST /api/registries`: checks the credentials with the engine, then saves them sealed.
+pub async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    client: ClientInfo,
+    ApiJson(request): ApiJson<RegistryRequest>,
+) -> Result<(StatusCode, Json<RegistryView>), ApiError> {
+    require_admin(&principal)?;
+    let (name, address, username) = validated(&request)?;
+    let password = request.password.clone().unwrap_or_default();
+    if !username.is_empty() && password.is_empty() {
+        return Err(ApiError::BadRequest(
+            "password: give the password or access token for this user".into(),
+        ));
+    }
+    let auth = RegistryAuth {
+        username: username.clone(),
+        password: password.clone(),
+        serveraddress: address.clone(),
+    };
+    check(&state, &request.environment, &auth).await?;
+    let sealed_password = if username.is_empty() {
+        None
+    } else {
+        Some(seal(&state, &password)?)
+    };
+    let scope = AuditScope::of(&principal, &client).through("console");
+    let action = Action {
+        environment: None,
+        operation: "RegistryCreate",
+        method: "POST",
+        target: &name,
+    };
+    let record = audit::audited(state.store(), &scope, action, 201, async {
+        Ok(state
+            .store()
+            .create_registry(RegistryFields {
+                name: name.clone(),
+                address,
+                username,
+                sealed_password,
+            })
+            .await?)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(view(record))))
+}
+
+/// `PUT /api/registries/{id}`: changes a registry; without a new password the stored one is
+/// kept, and the resulting credentials are checked again.
+pub async fn update(
+    State(state): State<AppState>,
+    principal: Principal,
+    client: ClientInfo,
+    Path(id): Path<i64>,
+    ApiJson(request): ApiJson<RegistryRequest>,
+) -> Result<Json<RegistryView>, ApiError> {
+    require_admin(&principal)?;
+    let (name, address, username) = validated(&request)?;
+    let stored = state.store().registry(id).await?;
+    let new_password = request
+        .password
+        .clone()
+        .filter(|password| !password.is_empty());
+    let password = match &new_password {
+        Some(password) => password.clone(),
+        None => credentials(state.vault(), &stored)?.password,
+    };
+    if !username.is_empty() && password.is_empty() {
+        return Err(ApiError::BadRequest(
+            "password: give the password or access token for this user".into(),
+        ));
+    }
+    let auth = RegistryAuth {
+        username: username.clone(),
+        password,
+        serveraddress: address.clone(),
+    };
+    check(&state, &request.environment, &auth).await?;
+    let sealed_password = new_password
+        .map(|password| seal(&state, &password))
+        .transpose()?;
+    let scope = AuditScope::of(&principal, &client).through("console");
+    let target = format!("registry {id}");
+    let action = Action {
+        environment: None,
+        operation: "RegistryUpdate",
+        method: "PUT",
+        target: &target,
+    };
+    let record = audit::audited(state.store(), &scope, action, 200, async {
+        Ok(state
+            .store()
+            .update_registry(
+                id,
+                RegistryFields {
+                    name,
+                    address,
+                    username,
+                    sealed_password,
+                },
+            )
+            .await?)
+    })
+    .await?;
+    Ok(Json(view(record)))
+}
+
+/// `DELETE /api/registries/{id}`.
+pub async fn remove(
+    State(state): State<AppState>,
+    principal: Principal,
+    client: ClientInfo,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    require_admin(&principal)?;
+    let scope = AuditScope::of(&principal, &client).through("console");
+    let target = format!("registry {id}");
+    let action = Action {
+        environment: None,
+        operation: "RegistryDelete",
+        method: "DELETE",
+        target: &target,
+    };
+    audit::audited(state.store(), &scope, action, 204, async {
+        state.store().delete_registry(id).await?;
+        Ok(StatusCode::NO_CONTENT)
+    })
+    .await
+}
