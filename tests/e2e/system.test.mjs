@@ -157,15 +157,20 @@ test("an unreachable engine is a clear state, and the page recovers on its own",
 });
 
 test("viewers see networks, volumes and the dashboard but no way to change them", async () => {
+  const name = uniqueName("viewed");
+  docker("network", "create", name);
+  docker("volume", "create", name);
   const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/system`, { user: "viewer" });
   await diskRows(page);
   assert.equal(await page.getByRole("button", { name: /^Prune/ }).count(), 0);
   await page.goto(`${berth.base}/env/local/networks`);
-  await page.getByTestId("networks-table").waitFor();
+  await page.locator(`tr[data-network="${name}"]`).waitFor();
   assert.equal(await page.getByRole("button", { name: /Create network|Prune|^Remove/ }).count(), 0);
   await page.goto(`${berth.base}/env/local/volumes`);
-  await page.getByRole("heading", { name: "Volumes" }).waitFor();
+  await page.locator(`tr[data-volume="${name}"]`).waitFor();
   assert.equal(await page.getByRole("button", { name: /Create volume|Prune|^Remove/ }).count(), 0);
   assert.deepEqual(errors, []);
   await page.context().close();
+  docker("network", "rm", name);
+  docker("volume", "rm", name);
 });

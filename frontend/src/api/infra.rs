@@ -20,8 +20,10 @@ const PRUNE_ALL_VOLUMES_SINCE: ApiVersion = ApiVersion::new(1, 42);
 
 /// A `filters` query value: `{"key":["value"]}`, percent-encoded.
 fn filter(key: &str, value: &str) -> String {
-    let json = serde_json::json!({ key: [value] }).to_string();
-    percent_encode(&json)
+    // Keys and values here are fixed words and names the engine already validated, but quote
+    // them properly anyway.
+    let quote = |text: &str| serde_json::to_string(text).unwrap_or_default();
+    percent_encode(&format!("{{{}:[{}]}}", quote(key), quote(value)))
 }
 
 impl Engine {

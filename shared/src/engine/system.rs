@@ -126,7 +126,7 @@ pub struct PruneReport {
     /// Removed containers' ids.
     pub containers_deleted: Option<Vec<String>>,
     /// Untagged and deleted images.
-    pub images_deleted: Option<Vec<serde_json::Value>>,
+    pub images_deleted: Option<Vec<ImageDeleted>>,
     /// Removed volumes' names.
     pub volumes_deleted: Option<Vec<String>>,
     /// Removed networks' names.
@@ -135,6 +135,18 @@ pub struct PruneReport {
     pub caches_deleted: Option<Vec<String>>,
     /// Bytes freed.
     pub space_reclaimed: u64,
+}
+
+/// One entry of an image prune: a tag removed, or an image deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct ImageDeleted {
+    /// The reference that was untagged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub untagged: Option<String>,
+    /// The image id that was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<String>,
 }
 
 impl PruneReport {
