@@ -9,9 +9,12 @@ pub mod components;
 pub mod containers_view;
 pub mod engine_status;
 pub mod format;
+pub mod logs;
 pub mod pages;
 pub mod remote;
 pub mod session;
+pub mod stats_math;
+pub mod tar;
 pub mod theme;
 
 use leptos::prelude::*;

@@ -8,3 +8,6 @@ pub mod image;
 pub mod network;
 pub mod system;
 pub mod volume;
+pub mod archive;
+pub mod inspect;
+pub mod stats;
