@@ -7,7 +7,9 @@
 pub mod api;
 pub mod components;
 pub mod containers_view;
+pub mod download;
 pub mod engine_status;
+pub mod files_view;
 pub mod format;
 pub mod logs;
 pub mod pages;
@@ -25,11 +27,13 @@ use crate::components::shell::Shell;
 use crate::components::toast::{ToastRegion, Toaster};
 use crate::pages::account::AccountPage;
 use crate::pages::audit::AuditPage;
+use crate::pages::container::ContainerPage;
 use crate::pages::containers::ContainersPage;
 use crate::pages::images::ImagesPage;
 use crate::pages::login::{LoginPage, SetupPage};
 use crate::pages::networks::NetworksPage;
 use crate::pages::not_found::NotFound;
+use crate::pages::stats::StatsPage;
 use crate::pages::system::SystemPage;
 use crate::pages::users::UsersPage;
 use crate::pages::volumes::VolumesPage;
@@ -52,6 +56,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/env/local/containers"/> }/>
                     <Route path=path!("env/:env") view=|| view! { <Redirect path="containers"/> }/>
                     <Route path=path!("env/:env/containers") view=ContainersPage/>
+                    <Route path=path!("env/:env/containers/:id") view=ContainerPage/>
+                    <Route path=path!("env/:env/containers/:id/:tab") view=ContainerPage/>
+                    <Route path=path!("env/:env/stats") view=StatsPage/>
                     <Route path=path!("env/:env/images") view=ImagesPage/>
                     <Route path=path!("env/:env/networks") view=NetworksPage/>
                     <Route path=path!("env/:env/volumes") view=VolumesPage/>

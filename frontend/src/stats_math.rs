@@ -136,7 +136,8 @@ impl Series {
         if self.points.len() == self.cap {
             self.points.pop_front();
         }
-        self.points.push_back(if value.is_finite() { value } else { 0.0 });
+        self.points
+            .push_back(if value.is_finite() { value } else { 0.0 });
     }
 
     /// The points, oldest first.
@@ -254,7 +255,10 @@ mod tests {
         }
         assert_eq!(series.points().collect::<Vec<_>>(), [2.0, 4.0, 0.0]);
         assert_eq!(series.max(), 4.0);
-        assert_eq!(polyline(&series, 100.0, 10.0, 4.0), "0.0,5.0 50.0,0.0 100.0,10.0");
+        assert_eq!(
+            polyline(&series, 100.0, 10.0, 4.0),
+            "0.0,5.0 50.0,0.0 100.0,10.0"
+        );
         let mut short = Series::new(3);
         short.push(2.0);
         assert_eq!(polyline(&short, 100.0, 10.0, 4.0), "100.0,5.0");

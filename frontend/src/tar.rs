@@ -56,7 +56,10 @@ pub enum TarError {
 enum State {
     Header,
     /// Inside an entry's contents: bytes left, padding after them.
-    Data { left: u64, padding: usize },
+    Data {
+        left: u64,
+        padding: usize,
+    },
     End,
 }
 
@@ -119,7 +122,11 @@ impl Reader {
                         *padding -= take;
                         chunk = &chunk[take..];
                     }
-                    if let State::Data { left: 0, padding: 0 } = self.state {
+                    if let State::Data {
+                        left: 0,
+                        padding: 0,
+                    } = self.state
+                    {
                         self.entry_done(out);
                     }
                 }
@@ -146,7 +153,13 @@ impl Reader {
         let sum: u64 = block
             .iter()
             .enumerate()
-            .map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u64::from(b) })
+            .map(|(i, &b)| {
+                if (148..156).contains(&i) {
+                    32
+                } else {
+                    u64::from(b)
+                }
+            })
             .sum();
         if stored != sum {
             return Err(TarError::Checksum);
@@ -288,11 +301,23 @@ pub fn write(files: &[NewFile]) -> Vec<u8> {
     for file in files {
         if file.name.len() > 99 {
             let record = pax_record("path", &file.name);
-            out.extend(header("././@PaxHeader", 0o644, record.len() as u64, file.mtime, b'x'));
+            out.extend(header(
+                "././@PaxHeader",
+                0o644,
+                record.len() as u64,
+                file.mtime,
+                b'x',
+            ));
             append_padded(&mut out, record.as_bytes());
         }
         let short: String = file.name.chars().take(99).collect();
-        out.extend(header(&short, file.mode, file.data.len() as u64, file.mtime, b'0'));
+        out.extend(header(
+            &short,
+            file.mode,
+            file.data.len() as u64,
+            file.mtime,
+            b'0',
+        ));
         append_padded(&mut out, &file.data);
     }
     out.resize(out.len() + 2 * BLOCK, 0);

@@ -5,7 +5,9 @@
 //! carry the session's CSRF token, and a 401 tells the app the session has ended.
 
 pub mod console;
+pub mod container;
 pub mod engine;
+pub mod upload;
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -1,7 +1,9 @@
 //! Small reusable UI pieces. Each component's props carry doc comments.
 
 pub mod badges;
+pub mod chart;
 pub mod confirm;
+pub mod file_browser;
 pub mod icons;
 pub mod qr;
 pub mod section;

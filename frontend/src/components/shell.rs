@@ -18,8 +18,9 @@ use crate::remote::Loadable;
 use crate::session::use_session;
 
 /// The pages of one environment, in navigation order.
-const SECTIONS: [(&str, &str, IconKind); 5] = [
+const SECTIONS: [(&str, &str, IconKind); 6] = [
     ("containers", "Containers", IconKind::Container),
+    ("stats", "Stats", IconKind::System),
     ("images", "Images", IconKind::Image),
     ("networks", "Networks", IconKind::Network),
     ("volumes", "Volumes", IconKind::Volume),

@@ -39,7 +39,11 @@ impl Style {
                 }
                 Some(color) => {
                     let (r, g, b) = rgb(color);
-                    let property = if prefix == "fg" { "color" } else { "background" };
+                    let property = if prefix == "fg" {
+                        "color"
+                    } else {
+                        "background"
+                    };
                     inline.push_str(&format!("{property}:rgb({r},{g},{b});"));
                 }
                 None => {}
@@ -234,7 +238,10 @@ mod tests {
         assert_eq!(spans[0].style.fg, Some(Color::Rgb(1, 2, 3)));
         assert_eq!(spans[0].style.css().1, "color:rgb(1,2,3);");
         assert_eq!(spans[1].style.bg, Some(Color::Indexed(196)));
-        assert_eq!(spans[1].style.css().1, "color:rgb(1,2,3);background:rgb(255,0,0);");
+        assert_eq!(
+            spans[1].style.css().1,
+            "color:rgb(1,2,3);background:rgb(255,0,0);"
+        );
     }
 
     #[test]

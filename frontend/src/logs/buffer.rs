@@ -217,10 +217,7 @@ mod tests {
         }]);
         let line = buffer.get(0).unwrap();
         assert_eq!(line.plain(), "red");
-        assert_eq!(
-            to_text(std::iter::once(line)),
-            "2024-01-01T00:00:00Z red\n"
-        );
+        assert_eq!(to_text(std::iter::once(line)), "2024-01-01T00:00:00Z red\n");
         buffer.clear();
         assert!(buffer.is_empty());
         assert_eq!(buffer.first_seq(), 1);

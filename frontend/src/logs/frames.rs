@@ -190,7 +190,10 @@ mod tests {
         demuxer.push(b"\x1b[31mred\x1b[0m\r\nplain\n", &mut out);
         assert_eq!(
             texts(&out),
-            [(Stream::Stdout, "\x1b[31mred\x1b[0m"), (Stream::Stdout, "plain")]
+            [
+                (Stream::Stdout, "\x1b[31mred\x1b[0m"),
+                (Stream::Stdout, "plain")
+            ]
         );
     }
 
@@ -198,7 +201,10 @@ mod tests {
     fn timestamps_are_split_off() {
         let mut demuxer = Demuxer::new(true, true);
         let mut out = Vec::new();
-        demuxer.push(b"2024-05-06T07:08:09.123456789Z hello world\nno stamp\n", &mut out);
+        demuxer.push(
+            b"2024-05-06T07:08:09.123456789Z hello world\nno stamp\n",
+            &mut out,
+        );
         assert_eq!(
             out[0].timestamp.as_deref(),
             Some("2024-05-06T07:08:09.123456789Z")

@@ -130,7 +130,13 @@ mod tests {
         let summary: Vec<(&str, bool)> = pieces.iter().map(|p| (p.text.as_str(), p.hit)).collect();
         assert_eq!(
             summary,
-            [("a", false), ("b", true), ("cd", true), ("e", true), ("f", false)]
+            [
+                ("a", false),
+                ("b", true),
+                ("cd", true),
+                ("e", true),
+                ("f", false)
+            ]
         );
         assert!(pieces[2].style.fg.is_some());
     }

@@ -2,11 +2,13 @@
 
 pub mod account;
 pub mod audit;
+pub mod container;
 pub mod containers;
 pub mod images;
 pub mod login;
 pub mod networks;
 pub mod not_found;
+pub mod stats;
 pub mod system;
 pub mod tokens;
 pub mod users;
