@@ -16,3 +16,4 @@ eval "$(bash scripts/engine.sh env primary)"
 
 BERTH_BENCH_DOCKER_HOST=$DOCKER_HOST BERTH_BENCH_OUTPUT="$ROOT/BENCHMARKS.md" \
   cargo bench -p berth --bench proxy --locked
+BERTH_BIN="$ROOT/target/release/berth" BERTH_TEST_DOCKER_HOST=$DOCKER_HOST node tests/bench/logs-view.mjs >> "$ROOT/BENCHMARKS.md"

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::auth::Auth;
 use crate::engine::Environments;
 use crate::store::Store;
+use crate::volume_browser::VolumeBrowsers;
 
 /// Shared, cheaply cloned application state.
 #[derive(Clone, Debug)]
@@ -16,13 +17,18 @@ pub struct AppState {
 struct Inner {
     environments: Environments,
     auth: Auth,
+    volume_browsers: VolumeBrowsers,
 }
 
 impl AppState {
     /// Builds the state from its parts.
     pub fn new(environments: Environments, auth: Auth) -> Self {
         Self {
-            inner: Arc::new(Inner { environments, auth }),
+            inner: Arc::new(Inner {
+                environments,
+                auth,
+                volume_browsers: VolumeBrowsers::default(),
+            }),
         }
     }
 
@@ -39,5 +45,10 @@ impl AppState {
     /// The SQLite store.
     pub fn store(&self) -> &Store {
         self.inner.auth.store()
+    }
+
+    /// The helper containers of volume-browsing sessions.
+    pub fn volume_browsers(&self) -> &VolumeBrowsers {
+        &self.inner.volume_browsers
     }
 }

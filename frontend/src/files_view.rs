@@ -49,7 +49,7 @@ impl Listing {
 
     /// Takes one archive entry; only direct children of the directory are kept.
     pub fn add(&mut self, entry: Entry) {
-        let path = entry.path.trim_start_matches("./").to_owned();
+        let path = entry.path.trim_start_matches("./").trim_start_matches('/').to_owned();
         let Some(root) = &self.root else {
             self.root = Some(path);
             return;
@@ -177,6 +177,11 @@ mod tests {
             listing.add(entry(path.trim_end_matches('/'), Kind::Directory));
         }
         assert_eq!(listing.entries.len(), 2);
+        let mut absolute = Listing::new("/");
+        for path in ["", "/.dockerenv", "/bin", "/bin/sh"] {
+            absolute.add(entry(path, Kind::File));
+        }
+        assert_eq!(absolute.entries.len(), 2);
     }
 
     #[test]

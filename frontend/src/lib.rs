@@ -36,6 +36,7 @@ use crate::pages::not_found::NotFound;
 use crate::pages::stats::StatsPage;
 use crate::pages::system::SystemPage;
 use crate::pages::users::UsersPage;
+use crate::pages::volume_files::VolumeFilesPage;
 use crate::pages::volumes::VolumesPage;
 use crate::session::Session;
 
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("env/:env/images") view=ImagesPage/>
                     <Route path=path!("env/:env/networks") view=NetworksPage/>
                     <Route path=path!("env/:env/volumes") view=VolumesPage/>
+                    <Route path=path!("env/:env/volumes/:name/files") view=VolumeFilesPage/>
                     <Route path=path!("env/:env/system") view=SystemPage/>
                     <Route path=path!("account") view=AccountPage/>
                     <Route path=path!("admin/users") view=UsersPage/>

@@ -10,6 +10,7 @@ pub mod environment;
 pub mod proxy;
 mod transport;
 pub mod upgrade;
+pub mod volume_helper;
 
 pub use client::{EngineClient, EngineError};
 pub use endpoint::EngineEndpoint;

@@ -8,6 +8,7 @@ pub mod console;
 pub mod container;
 pub mod engine;
 pub mod upload;
+pub mod volume_browser;
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -209,7 +209,7 @@ pub fn FileBrowser(
                 let percent = if total > 0.0 { sent / total * 100.0 } else { 0.0 };
                 view! {
                     <div class="progress" role="progressbar" aria-label="Upload" aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{percent:.0}") data-testid="upload-progress">
-                        <div class="progress-bar" style=format!("width: {percent:.1}%")></div>
+                        <div class="progress-bar" style:width=format!("{percent:.1}%")></div>
                         <span class="progress-text">{format!("Uploading… {} of {}", format::bytes(sent as u64), format::bytes(total as u64))}</span>
                     </div>
                 }

@@ -28,23 +28,20 @@ pub struct Style {
 }
 
 impl Style {
-    /// CSS classes (theme colours) and an inline style (other colours) for this style.
-    pub fn css(&self) -> (String, String) {
+    /// CSS classes (theme colours and styles) for this style, and the other colours as CSS
+    /// values for the `color` and `background` properties (set through the CSSOM, which the
+    /// content security policy allows where it forbids `style` attributes).
+    pub fn css(&self) -> (String, Option<String>, Option<String>) {
         let mut classes = Vec::new();
-        let mut inline = String::new();
-        for (prefix, color) in [("fg", self.fg), ("bg", self.bg)] {
+        let mut values = [None, None];
+        for (slot, (prefix, color)) in [("fg", self.fg), ("bg", self.bg)].into_iter().enumerate() {
             match color {
                 Some(Color::Indexed(index)) if index < 16 => {
                     classes.push(format!("ansi-{prefix}-{index}"));
                 }
                 Some(color) => {
                     let (r, g, b) = rgb(color);
-                    let property = if prefix == "fg" {
-                        "color"
-                    } else {
-                        "background"
-                    };
-                    inline.push_str(&format!("{property}:rgb({r},{g},{b});"));
+                    values[slot] = Some(format!("rgb({r},{g},{b})"));
                 }
                 None => {}
             }
@@ -59,7 +56,8 @@ impl Style {
                 classes.push(class.to_owned());
             }
         }
-        (classes.join(" "), inline)
+        let [color, background] = values;
+        (classes.join(" "), color, background)
     }
 }
 
@@ -236,12 +234,9 @@ mod tests {
     fn extended_colours_are_inline() {
         let spans = parse("\x1b[38;2;1;2;3mx\x1b[48;5;196my");
         assert_eq!(spans[0].style.fg, Some(Color::Rgb(1, 2, 3)));
-        assert_eq!(spans[0].style.css().1, "color:rgb(1,2,3);");
+        assert_eq!(spans[0].style.css().1.as_deref(), Some("rgb(1,2,3)"));
         assert_eq!(spans[1].style.bg, Some(Color::Indexed(196)));
-        assert_eq!(
-            spans[1].style.css().1,
-            "color:rgb(1,2,3);background:rgb(255,0,0);"
-        );
+        assert_eq!(spans[1].style.css().2.as_deref(), Some("rgb(255,0,0)"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod stats;
 pub mod system;
 pub mod tokens;
 pub mod users;
+pub mod volume_files;
 pub mod volumes;
 
 use leptos::prelude::*;

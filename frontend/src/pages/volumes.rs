@@ -60,6 +60,7 @@ pub fn VolumesPage() -> impl IntoView {
                                     <th scope="col">"Driver"</th>
                                     <th scope="col">"Mountpoint"</th>
                                     <th scope="col">"Created"</th>
+                                    <th scope="col"><span class="sr-only">"Actions"</span></th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -69,6 +70,7 @@ pub fn VolumesPage() -> impl IntoView {
                                         <td>{volume.driver.clone()}</td>
                                         <td class="mono cell-break">{volume.mountpoint.clone()}</td>
                                         <td>{volume.created_at.map(|at| at.replace('T', " ").chars().take(19).collect::<String>()).unwrap_or_default()}</td>
+                                        <td class="cell-actions">{crate::pages::volume_files::browse_link(&status.environment.get_untracked(), &volume.name)}</td>
                                     </tr>
                                 </For>
                             </tbody>
