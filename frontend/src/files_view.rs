@@ -49,7 +49,11 @@ impl Listing {
 
     /// Takes one archive entry; only direct children of the directory are kept.
     pub fn add(&mut self, entry: Entry) {
-        let path = entry.path.trim_start_matches("./").trim_start_matches('/').to_owned();
+        let path = entry
+            .path
+            .trim_start_matches("./")
+            .trim_start_matches('/')
+            .to_owned();
         let Some(root) = &self.root else {
             self.root = Some(path);
             return;

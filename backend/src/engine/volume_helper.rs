@@ -2,8 +2,6 @@
 //! image with one volume mounted, so the archive API can list, read and write the volume's
 //! files. Each carries a label, so leftovers of a crash can be found and removed.
 
-use std::collections::HashMap;
-
 use axum::body::Body;
 use http::Request;
 use http_body_util::BodyExt;
@@ -13,6 +11,10 @@ use super::client::{CONTROL_TIMEOUT, EngineClient, EngineError, status_error};
 
 /// The label every helper container carries.
 pub const HELPER_LABEL: &str = "org.berth.volume-browser";
+
+/// `GET /containers/json` with the filter `{"label":["org.berth.volume-browser"]}`.
+const LIST_PATH: &str =
+    "/containers/json?all=1&filters=%7B%22label%22%3A%5B%22org.berth.volume-browser%22%5D%7D";
 
 /// Where the volume is mounted in a helper.
 pub const MOUNT_POINT: &str = "/volume";
@@ -54,7 +56,11 @@ pub async fn create(
 
 /// Removes a helper container (its volume stays); one already gone counts as removed.
 pub async fn remove(client: &EngineClient, id: &str) -> Result<(), EngineError> {
-    let path = format!("/containers/{}?force=1&v=0", encode(id));
+    // Helper ids come from the engine's answer to create: plain hex, safe in a path.
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(EngineError::Protocol(format!("not a container id: {id}")));
+    }
+    let path = format!("/containers/{id}?force=1&v=0");
     match send(client, "DELETE", &path, None).await {
         Err(EngineError::Status { status, .. }) if status == http::StatusCode::NOT_FOUND => Ok(()),
         other => other.map(drop),
@@ -63,10 +69,7 @@ pub async fn remove(client: &EngineClient, id: &str) -> Result<(), EngineError> 
 
 /// The ids of every helper container on the engine, such as those left by a crash.
 pub async fn list(client: &EngineClient) -> Result<Vec<String>, EngineError> {
-    let filters: HashMap<&str, [&str; 1]> = HashMap::from([("label", [HELPER_LABEL])]);
-    let filters = serde_json::to_string(&filters).unwrap_or_default();
-    let path = format!("/containers/json?all=1&filters={}", encode(&filters));
-    let bytes = send(client, "GET", &path, None).await?;
+    let bytes = send(client, "GET", LIST_PATH, None).await?;
     serde_json::from_slice::<Vec<Listed>>(&bytes)
         .map(|all| all.into_iter().map(|c| c.id).collect())
         .map_err(|error| EngineError::Protocol(error.to_string()))
@@ -102,16 +105,4 @@ async fn send(
     tokio::time::timeout(CONTROL_TIMEOUT * 6, exchange)
         .await
         .map_err(|_| EngineError::Timeout(CONTROL_TIMEOUT * 6))?
-}
-
-fn encode(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            encoded.push(byte as char);
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
 }

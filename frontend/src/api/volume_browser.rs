@@ -13,7 +13,11 @@ fn base(environment: &str) -> String {
 
 /// Creates a helper container with `volume` mounted.
 pub async fn start(environment: &str, volume: &str) -> Result<VolumeBrowser, ApiError> {
-    let url = format!("{}/volumes/{}/browse", base(environment), percent_encode(volume));
+    let url = format!(
+        "{}/volumes/{}/browse",
+        base(environment),
+        percent_encode(volume)
+    );
     send_json(Method::POST, &url, &()).await
 }
 
@@ -29,6 +33,10 @@ pub async fn keep_alive(environment: &str, container: &str) -> Result<(), ApiErr
 
 /// Removes the helper.
 pub async fn stop(environment: &str, container: &str) -> Result<(), ApiError> {
-    let url = format!("{}/volume-browsers/{}", base(environment), percent_encode(container));
+    let url = format!(
+        "{}/volume-browsers/{}",
+        base(environment),
+        percent_encode(container)
+    );
     call(Method::DELETE, &url).await
 }

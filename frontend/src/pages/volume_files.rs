@@ -10,8 +10,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{ApiError, volume_browser};
 use crate::api::engine::Engine;
+use crate::api::{ApiError, volume_browser};
 use crate::components::file_browser::FileBrowser;
 use crate::components::states::{ErrorState, LoadingRows};
 use crate::engine_status::use_engine_status;
@@ -37,7 +37,10 @@ pub fn VolumeFilesPage() -> impl IntoView {
                 let result = volume_browser::start(&environment, &volume).await;
                 if let Ok(browser) = &result {
                     // The page may already be gone: then remove the helper at once.
-                    if helper.try_set_value(Some(browser.container.clone())).is_some() {
+                    if helper
+                        .try_set_value(Some(browser.container.clone()))
+                        .is_some()
+                    {
                         let _ = volume_browser::stop(&environment, &browser.container).await;
                         return;
                     }

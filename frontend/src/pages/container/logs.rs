@@ -604,7 +604,8 @@ fn piece_view(piece: Piece) -> impl IntoView {
     if class.is_empty() && color.is_none() && background.is_none() {
         return piece.text.into_any();
     }
-    view! { <span class=class style:color=color style:background=background>{piece.text}</span> }.into_any()
+    view! { <span class=class style:color=color style:background=background>{piece.text}</span> }
+        .into_any()
 }
 
 /// `2024-05-06T07:08:09.123456789Z` → `2024-05-06 07:08:09.123`.
