@@ -18,7 +18,7 @@ pub fn save_blob(name: &str, blob: &Blob) {
         anchor.click();
     }
     // The download has started from the object URL; it may be released once the click ran.
-    let release = url.clone();
+    let release = url;
     leptos::prelude::set_timeout(
         move || {
             let _ = Url::revoke_object_url(&release);

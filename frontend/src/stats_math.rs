@@ -81,15 +81,12 @@ pub fn cpu_percent(sample: &StatsSample) -> f64 {
     if container == 0 || system == 0 {
         return 0.0;
     }
-    let cpus = now.online_cpus.filter(|&n| n > 0).map_or_else(
-        || {
-            now.cpu_usage
-                .percpu_usage
-                .as_ref()
-                .map_or(1, |per| per.len().max(1) as u32)
-        },
-        |n| n,
-    );
+    let cpus = now.online_cpus.filter(|&n| n > 0).unwrap_or_else(|| {
+        now.cpu_usage
+            .percpu_usage
+            .as_ref()
+            .map_or(1, |per| per.len().max(1) as u32)
+    });
     container as f64 / system as f64 * f64::from(cpus) * 100.0
 }
 

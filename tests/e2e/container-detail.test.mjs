@@ -178,7 +178,7 @@ test("files: browse, upload with progress, and download what was uploaded", asyn
   const table = page.getByTestId("files-table");
   await table.waitFor({ timeout: 15_000 });
   assert.ok(await table.locator('tr[data-file="etc"]').count() === 1, "/ lists etc");
-  await table.locator('tr[data-file="tmp"] button').click();
+  await table.locator('tr[data-file="tmp"] button.file-dir').click();
   await page.getByTestId("file-browser").getByText("Empty directory").waitFor();
   const local = join(tmpdir(), `berth-upload-${process.pid}.txt`);
   const content = `uploaded by the browser ${Date.now()}\n`;

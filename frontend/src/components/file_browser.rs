@@ -95,7 +95,7 @@ pub fn FileBrowser(
     }
 
     let download = {
-        let (engine, container, label) = (engine.clone(), container.clone(), label.clone());
+        let (engine, container, label) = (engine.clone(), container.clone(), label);
         move |target: String, is_dir: bool| {
             let (engine, container, label) = (engine.clone(), container.clone(), label.clone());
             spawn_local(async move {
@@ -115,7 +115,6 @@ pub fn FileBrowser(
     };
 
     let upload = {
-        let (engine, container) = (engine.clone(), container.clone());
         move |_| {
             let Some(input) = file_input.get_untracked() else {
                 return;
@@ -177,10 +176,8 @@ pub fn FileBrowser(
             parts
         }
     };
-    let at_root = {
-        let root = root.clone();
-        move || path.with(|p| p.trim_end_matches('/') == root.trim_end_matches('/') || p == "/")
-    };
+    let at_root =
+        move || path.with(|p| p.trim_end_matches('/') == root.trim_end_matches('/') || p == "/");
     let download_here = download.clone();
 
     view! {

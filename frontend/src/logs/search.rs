@@ -104,7 +104,7 @@ mod tests {
 
     #[test]
     fn plain_search_respects_case() {
-        assert_eq!(find_plain("Error error ERROR", "error", true), [6..11]);
+        assert_eq!(find_plain("Error error ERROR", "error", true), vec![6..11]);
         assert_eq!(
             find_plain("Error error ERROR", "error", false),
             [0..5, 6..11, 12..17]
@@ -126,7 +126,7 @@ mod tests {
     #[test]
     fn matches_cut_across_styled_spans() {
         let spans = parse("ab\x1b[31mcd\x1b[0mef");
-        let pieces = highlight(&spans, &[1..5]);
+        let pieces = highlight(&spans, std::slice::from_ref(&(1..5)));
         let summary: Vec<(&str, bool)> = pieces.iter().map(|p| (p.text.as_str(), p.hit)).collect();
         assert_eq!(
             summary,

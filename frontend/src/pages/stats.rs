@@ -145,7 +145,7 @@ pub fn StatsPage() -> impl IntoView {
                         Err(_) if signal.aborted() => return,
                         // A container that stopped meanwhile: wait a moment, the list reloads.
                         Err(_) => {
-                            gloo_timers::future::sleep(std::time::Duration::from_secs(1)).await
+                            gloo_timers::future::sleep(std::time::Duration::from_secs(1)).await;
                         }
                     }
                 }

@@ -100,7 +100,7 @@ pub fn VolumeFilesPage() -> impl IntoView {
                         engine=Engine::new(&status.environment.get_untracked())
                         container=browser.container.clone()
                         start=browser.path.clone()
-                        root=browser.path.clone()
+                        root=browser.path
                         label=volume.clone()
                     />
                 }

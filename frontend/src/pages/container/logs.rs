@@ -340,24 +340,30 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
         });
     }
 
-    // Keeps the view at the end while stuck there.
+    // Keeps the view at the end while stuck there, once the new height is laid out.
     Effect::new(move |_| {
         version.track();
         total_rows.track();
-        if stick.get_untracked()
-            && let Some(element) = viewport.get_untracked()
-        {
-            element.set_scroll_top(element.scroll_height());
-        }
+        request_animation_frame(move || {
+            if stick.get_untracked()
+                && let Some(element) = viewport.get_untracked()
+            {
+                element.set_scroll_top(element.scroll_height());
+            }
+        });
     });
     let measure = move || {
         if let Some(element) = viewport.get_untracked() {
             let top = f64::from(element.scroll_top());
             let client = f64::from(element.client_height());
             let max = f64::from(element.scroll_height()) - client;
+            // Only scrolling up lets go of the end; growing content or reaching the bottom
+            // again keeps or takes it.
+            let at_bottom = top >= max - 2.0;
+            let went_up = top < scroll_top.get_untracked() - 1.0;
             height.set(client.max(ROW));
             scroll_top.set(top);
-            stick.set(top >= max - 2.0);
+            stick.set(at_bottom || (stick.get_untracked() && !went_up));
         }
     };
     Effect::new(move |_| {
@@ -403,7 +409,6 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
         }
     };
     let download_range = {
-        let (engine, id, name) = (engine.clone(), id.clone(), name.clone());
         move |_| {
             let (engine, id, name) = (engine.clone(), id.clone(), name.clone());
             let mut range = range();
@@ -617,7 +622,7 @@ fn thousands(count: usize) -> String {
     let digits = count.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -206,7 +206,7 @@ fn Header(container: ContainerInspect, on_changed: Callback<()>) -> impl IntoVie
                 match result {
                     Ok(()) => toaster.success(format!("{} {name}", action.label())),
                     Err(error) => {
-                        toaster.error(action_failed(&action.label().to_lowercase(), &name, &error))
+                        toaster.error(action_failed(&action.label().to_lowercase(), &name, &error));
                     }
                 }
                 on_changed.run(());
@@ -214,7 +214,7 @@ fn Header(container: ContainerInspect, on_changed: Callback<()>) -> impl IntoVie
         }
     };
     let remove = {
-        let (name, id) = (name.clone(), id.clone());
+        let (name, id) = (name.clone(), id);
         Callback::new(move |()| {
             confirm_remove.set(false);
             let engine = status.engine();
@@ -250,12 +250,12 @@ fn Header(container: ContainerInspect, on_changed: Callback<()>) -> impl IntoVie
     view! {
         <div class="page-head">
             <div>
-                <h1 id="page-title" class="detail-title">{name.clone()}</h1>
+                <h1 id="page-title" class="detail-title">{name}</h1>
                 <p class="page-sub detail-sub">
                     <StateBadge state=container.state.status.clone()/>
                     {health.map(|h| view! { <span class="badge badge-outline" data-testid="health">{h}</span> })}
                     <span class="mono">{crate::format::short_id(&container.id).to_owned()}</span>
-                    <span class="cell-image">{container.config.image.clone()}</span>
+                    <span class="cell-image">{container.config.image}</span>
                 </p>
             </div>
             {can_operate.then(|| view! {
