@@ -184,10 +184,18 @@ pub fn FileBrowser(
         <div class="files" data-testid="file-browser">
             <div class="files-toolbar">
                 <nav class="files-path mono" aria-label="Path">
-                    {move || crumbs().into_iter().map(|(target, label)| view! {
-                        <button class="link-button" on:click=move |_| path.set(target.clone())>{label}</button>
-                        <span class="muted" aria-hidden="true">"/"</span>
-                    }).collect_view()}
+                    {move || {
+                        // The separator goes between crumbs; after a root named `/` it would
+                        // read `//`.
+                        let mut previous_is_slash = true;
+                        crumbs().into_iter().map(|(target, label)| {
+                            let separator = !std::mem::replace(&mut previous_is_slash, label == "/");
+                            view! {
+                                {separator.then(|| view! { <span class="muted" aria-hidden="true">"/"</span> })}
+                                <button class="link-button" on:click=move |_| path.set(target.clone())>{label}</button>
+                            }
+                        }).collect_view()
+                    }}
                 </nav>
                 <span class="toolbar-spacer"></span>
                 <button class="btn btn-small" disabled=at_root on:click=move |_| path.update(|p| *p = parent_path(p))>"Up"</button>
@@ -253,8 +261,9 @@ pub fn FileBrowser(
                                         let download = download.clone();
                                         let fetch_target = target.clone();
                                         let name = entry.name.clone();
+                                        let key = entry.name.clone();
                                         view! {
-                                            <tr data-file=entry.name.clone()>
+                                            <tr data-file=key>
                                                 <td class="mono cell-break">
                                                     {match entry.kind {
                                                         Kind::Directory => view! { <button class="link-button file-dir" on:click=move |_| path.set(target.clone())>{format!("{name}/")}</button> }.into_any(),

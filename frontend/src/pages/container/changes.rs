@@ -46,7 +46,7 @@ pub fn ChangesTab(engine: Engine, id: String) -> impl IntoView {
                             <For each=rows key=|c| c.path.clone() let:change>
                                 <tr>
                                     <td><span class=format!("badge change-{}", change.kind)>{change.kind_label()}</span></td>
-                                    <td class="mono cell-break">{change.path.clone()}</td>
+                                    <td class="mono cell-break">{change.path}</td>
                                 </tr>
                             </For>
                         </tbody>
