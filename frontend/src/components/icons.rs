@@ -39,6 +39,8 @@ pub enum IconKind {
     Users,
     /// The audit log.
     Audit,
+    /// Stats: a line chart.
+    Chart,
 }
 
 /// An inline SVG icon, hidden from screen readers: the control around it carries the label.
@@ -122,6 +124,7 @@ pub fn Icon(
             <path d="M15 3v4h4M9 11h7M9 15h7M9 19h4"/>
         }
         .into_any(),
+        IconKind::Chart => view! { <path d="M4 4v16h16M7 15l4-5 3 3 5-7"/> }.into_any(),
     };
     view! {
         <svg

@@ -20,7 +20,7 @@ use crate::session::use_session;
 /// The pages of one environment, in navigation order.
 const SECTIONS: [(&str, &str, IconKind); 6] = [
     ("containers", "Containers", IconKind::Container),
-    ("stats", "Stats", IconKind::System),
+    ("stats", "Stats", IconKind::Chart),
     ("images", "Images", IconKind::Image),
     ("networks", "Networks", IconKind::Network),
     ("volumes", "Volumes", IconKind::Volume),
