@@ -158,7 +158,7 @@ pub fn StatsPage() -> impl IntoView {
             <div class="page-head">
                 <div>
                     <h1 id="page-title">"Stats"</h1>
-                    <p class="page-sub">{move || containers.value().map(|c| format!("{} running containers, live", c.len()))}</p>
+                    <p class="page-sub">{move || containers.value().map(|c| format!("{} running container{}, live", c.len(), if c.len() == 1 { "" } else { "s" }))}</p>
                 </div>
                 <div class="toolbar">
                     <SearchBox text=search what="containers"/>
