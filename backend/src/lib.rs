@@ -19,6 +19,7 @@ pub mod server;
 pub mod state;
 pub mod store;
 pub mod tls;
+pub mod volume_browser;
 
 pub use router::app;
 pub use state::AppState;

@@ -6,6 +6,7 @@ use crate::auth::Auth;
 use crate::engine::Environments;
 use crate::registries::Vault;
 use crate::store::Store;
+use crate::volume_browser::VolumeBrowsers;
 
 /// Shared, cheaply cloned application state.
 #[derive(Clone, Debug)]
@@ -18,6 +19,7 @@ struct Inner {
     environments: Environments,
     auth: Auth,
     vault: Vault,
+    volume_browsers: VolumeBrowsers,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
                 environments,
                 auth,
                 vault,
+                volume_browsers: VolumeBrowsers::default(),
             }),
         }
     }
@@ -50,5 +53,10 @@ impl AppState {
     /// The SQLite store.
     pub fn store(&self) -> &Store {
         self.inner.auth.store()
+    }
+
+    /// The helper containers of volume-browsing sessions.
+    pub fn volume_browsers(&self) -> &VolumeBrowsers {
+        &self.inner.volume_browsers
     }
 }

@@ -10,16 +10,21 @@ pub mod components;
 pub mod container_form;
 pub mod containers_view;
 pub mod disk_usage;
+pub mod download;
 pub mod engine_status;
 pub mod field_error;
+pub mod files_view;
 pub mod format;
 pub mod images;
 pub mod key_values;
 pub mod live_events;
+pub mod logs;
 pub mod network_form;
 pub mod pages;
 pub mod remote;
 pub mod session;
+pub mod stats_math;
+pub mod tar;
 pub mod theme;
 
 use leptos::prelude::*;
@@ -30,6 +35,7 @@ use crate::components::shell::Shell;
 use crate::components::toast::{ToastRegion, Toaster};
 use crate::pages::account::AccountPage;
 use crate::pages::audit::AuditPage;
+use crate::pages::container::ContainerPage;
 use crate::pages::container_new::NewContainerPage;
 use crate::pages::containers::ContainersPage;
 use crate::pages::events::EventsPage;
@@ -40,9 +46,11 @@ use crate::pages::network_detail::NetworkDetailPage;
 use crate::pages::networks::NetworksPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::registries::RegistriesPage;
+use crate::pages::stats::StatsPage;
 use crate::pages::system::SystemPage;
 use crate::pages::users::UsersPage;
 use crate::pages::volume_detail::VolumeDetailPage;
+use crate::pages::volume_files::VolumeFilesPage;
 use crate::pages::volumes::VolumesPage;
 use crate::session::Session;
 
@@ -64,6 +72,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("env/:env") view=|| view! { <Redirect path="containers"/> }/>
                     <Route path=path!("env/:env/containers") view=ContainersPage/>
                     <Route path=path!("env/:env/containers/new") view=NewContainerPage/>
+                    <Route path=path!("env/:env/containers/:id") view=ContainerPage/>
+                    <Route path=path!("env/:env/containers/:id/:tab") view=ContainerPage/>
+                    <Route path=path!("env/:env/stats") view=StatsPage/>
                     <Route path=path!("env/:env/images") view=ImagesPage/>
                     <Route path=path!("env/:env/images/:id") view=ImageDetailPage/>
                     <Route path=path!("admin/registries") view=RegistriesPage/>
@@ -71,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("env/:env/networks/:id") view=NetworkDetailPage/>
                     <Route path=path!("env/:env/volumes") view=VolumesPage/>
                     <Route path=path!("env/:env/volumes/:name") view=VolumeDetailPage/>
+                    <Route path=path!("env/:env/volumes/:name/files") view=VolumeFilesPage/>
                     <Route path=path!("env/:env/system") view=SystemPage/>
                     <Route path=path!("env/:env/events") view=EventsPage/>
                     <Route path=path!("account") view=AccountPage/>

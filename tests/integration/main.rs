@@ -6,6 +6,7 @@
 
 mod support;
 
+mod cdetail;
 mod cli;
 mod gateway;
 mod health;

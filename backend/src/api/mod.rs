@@ -15,6 +15,7 @@ pub mod json;
 mod registries;
 mod tokens;
 mod users;
+mod volume_browser;
 
 /// The `/api` routes; anything else under `/api` is a JSON 404, never the UI.
 pub fn router() -> Router<AppState> {
@@ -48,6 +49,18 @@ pub fn router() -> Router<AppState> {
             axum::routing::put(registries::update).delete(registries::remove),
         )
         .route("/audit/export", get(audit::export))
+        .route(
+            "/environments/{env}/volumes/{name}/browse",
+            post(volume_browser::start),
+        )
+        .route(
+            "/environments/{env}/volume-browsers/{id}",
+            delete(volume_browser::stop),
+        )
+        .route(
+            "/environments/{env}/volume-browsers/{id}/keepalive",
+            post(volume_browser::keep_alive),
+        )
         .fallback(|OriginalUri(uri): OriginalUri| async move {
             ApiError::NotFound(uri.path().to_owned())
         })

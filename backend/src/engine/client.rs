@@ -119,7 +119,7 @@ impl EngineClient {
 }
 
 /// Builds a [`EngineError::Status`] from an engine's `{"message": …}` body, or its raw text.
-fn status_error(status: StatusCode, body: &[u8]) -> EngineError {
+pub(super) fn status_error(status: StatusCode, body: &[u8]) -> EngineError {
     let message = serde_json::from_slice::<berth_shared::ErrorBody>(body)
         .map(|error| error.message)
         .unwrap_or_else(|_| String::from_utf8_lossy(body).trim().to_owned());

@@ -12,10 +12,6 @@ use super::engine::{Engine, percent_encode};
 use super::{ApiError, call, get_json, post_for_json, post_for_text, send_json};
 
 impl Engine {
-    fn container_url(&self, id: &str, rest: &str) -> String {
-        self.url(&format!("/containers/{}{rest}", percent_encode(id)))
-    }
-
     /// The containers matching the engine's `filters` (a JSON object), with sizes when `size`.
     pub async fn containers_filtered(
         &self,

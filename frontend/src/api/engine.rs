@@ -62,6 +62,11 @@ impl Engine {
         }
     }
 
+    /// The gateway URL of a container's endpoint: `rest` follows `/containers/{id}`.
+    pub(crate) fn container_url(&self, id: &str, rest: &str) -> String {
+        self.url(&format!("/containers/{}{rest}", percent_encode(id)))
+    }
+
     /// The gateway URL of an engine path.
     pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)

@@ -5,6 +5,7 @@
 //! carry the session's CSRF token, and a 401 tells the app the session has ended.
 
 pub mod console;
+pub mod container;
 pub mod containers;
 pub mod engine;
 pub mod events;
@@ -12,6 +13,8 @@ pub mod images;
 pub mod infra;
 pub mod registries;
 pub mod stream;
+pub mod upload;
+pub mod volume_browser;
 
 use std::cell::RefCell;
 use std::rc::Rc;

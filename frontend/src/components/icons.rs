@@ -41,6 +41,8 @@ pub enum IconKind {
     Audit,
     /// Engine events: a pulse.
     Activity,
+    /// Stats: a line chart.
+    Chart,
 }
 
 /// An inline SVG icon, hidden from screen readers: the control around it carries the label.
@@ -125,6 +127,7 @@ pub fn Icon(
         }
         .into_any(),
         IconKind::Activity => view! { <path d="M3 12h4l3-8 4 16 3-8h4"/> }.into_any(),
+        IconKind::Chart => view! { <path d="M4 4v16h16M7 15l4-5 3 3 5-7"/> }.into_any(),
     };
     view! {
         <svg

@@ -1,9 +1,11 @@
 //! Small reusable UI pieces. Each component's props carry doc comments.
 
 pub mod badges;
+pub mod chart;
 pub mod confirm;
 pub mod facts;
 pub mod fields;
+pub mod file_browser;
 pub mod icons;
 pub mod palette;
 pub mod prune_result;

@@ -18,8 +18,9 @@ use crate::remote::Loadable;
 use crate::session::use_session;
 
 /// The pages of one environment, in navigation order.
-const SECTIONS: [(&str, &str, IconKind); 6] = [
+const SECTIONS: [(&str, &str, IconKind); 7] = [
     ("containers", "Containers", IconKind::Container),
+    ("stats", "Stats", IconKind::Chart),
     ("images", "Images", IconKind::Image),
     ("networks", "Networks", IconKind::Network),
     ("volumes", "Volumes", IconKind::Volume),

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod container;
 pub mod container_actions;
 pub mod container_new;
 pub mod containers;
@@ -15,11 +16,13 @@ pub mod networks;
 pub mod not_found;
 pub mod outcome;
 pub mod registries;
+pub mod stats;
 pub mod system;
 pub mod tokens;
 pub mod users;
 pub mod volume_create;
 pub mod volume_detail;
+pub mod volume_files;
 pub mod volumes;
 
 use leptos::prelude::*;

@@ -311,6 +311,7 @@ fn VolumeTable(
                                     <td>{volume.created_at.as_deref().map(short_time).unwrap_or_default()}</td>
                                     <td class="cell-actions">
                                         <div class="row-actions">
+                                            {crate::pages::volume_files::browse_link(&status.environment.get_untracked(), &volume.name)}
                                             {can_operate.then(|| view! {
                                                 <RemoveButton label=label on_click=Callback::new(move |()| on_remove.run(removable.clone()))/>
                                             })}

@@ -3,10 +3,13 @@
 //! Every field is optional or defaulted, because engines from API 1.41 to 1.51 each leave out
 //! different fields, and a missing field must never make a whole list fail to decode.
 
+pub mod archive;
 pub mod container;
 pub mod event;
 pub mod image;
+pub mod inspect;
 pub mod network;
 pub mod progress;
+pub mod stats;
 pub mod system;
 pub mod volume;
