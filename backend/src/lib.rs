@@ -17,6 +17,7 @@ pub mod policy;
 pub mod server;
 pub mod state;
 pub mod store;
+pub mod terminal;
 pub mod tls;
 
 pub use router::app;

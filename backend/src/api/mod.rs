@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/audit", get(audit::list))
         .route("/audit/export", get(audit::export))
+        .route("/env/{env}/terminal", get(crate::terminal::handle))
         .fallback(|OriginalUri(uri): OriginalUri| async move {
             ApiError::NotFound(uri.path().to_owned())
         })
