@@ -10,4 +10,5 @@ mod cli;
 mod gateway;
 mod health;
 mod security;
+mod terminal;
 mod ui;
