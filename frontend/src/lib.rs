@@ -12,6 +12,7 @@ pub mod format;
 pub mod pages;
 pub mod remote;
 pub mod session;
+pub mod terminal;
 pub mod theme;
 
 use leptos::prelude::*;
@@ -28,6 +29,7 @@ use crate::pages::login::{LoginPage, SetupPage};
 use crate::pages::networks::NetworksPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::system::SystemPage;
+use crate::pages::terminal::TerminalPage;
 use crate::pages::users::UsersPage;
 use crate::pages::volumes::VolumesPage;
 use crate::session::Session;
@@ -49,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/env/local/containers"/> }/>
                     <Route path=path!("env/:env") view=|| view! { <Redirect path="containers"/> }/>
                     <Route path=path!("env/:env/containers") view=ContainersPage/>
+                    <Route path=path!("env/:env/containers/:id/terminal") view=TerminalPage/>
                     <Route path=path!("env/:env/images") view=ImagesPage/>
                     <Route path=path!("env/:env/networks") view=NetworksPage/>
                     <Route path=path!("env/:env/volumes") view=VolumesPage/>

@@ -39,6 +39,8 @@ pub enum IconKind {
     Users,
     /// The audit log.
     Audit,
+    /// A terminal.
+    Terminal,
 }
 
 /// An inline SVG icon, hidden from screen readers: the control around it carries the label.
@@ -120,6 +122,11 @@ pub fn Icon(
         IconKind::Audit => view! {
             <path d="M6 3h9l4 4v14H6z"/>
             <path d="M15 3v4h4M9 11h7M9 15h7M9 19h4"/>
+        }
+        .into_any(),
+        IconKind::Terminal => view! {
+            <rect x="3" y="4.5" width="18" height="15" rx="2"/>
+            <path d="M7 9.5l3 2.5-3 2.5M12.5 15h4.5"/>
         }
         .into_any(),
     };

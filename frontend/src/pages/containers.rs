@@ -275,8 +275,27 @@ fn RowActions(
         &[(ContainerAction::Start, IconKind::Play)]
     };
     let removable = container.clone();
+    // Operators and admins open terminals in running containers; viewers never see this.
+    let terminal_href = (container.is_running() && use_session().can(Access::Exec)).then(|| {
+        format!(
+            "/env/{}/containers/{}/terminal",
+            use_engine_status().environment.get_untracked(),
+            container.id
+        )
+    });
     view! {
         <div class="row-actions">
+            {terminal_href.map(|href| view! {
+                <a
+                    class="btn btn-icon btn-ghost"
+                    href=href
+                    aria-label=format!("Terminal in {name}")
+                    title="Terminal"
+                    data-testid="row-terminal"
+                >
+                    <Icon kind=IconKind::Terminal/>
+                </a>
+            })}
             {actions
                 .iter()
                 .map(|&(action, icon)| {

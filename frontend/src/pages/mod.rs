@@ -8,6 +8,7 @@ pub mod login;
 pub mod networks;
 pub mod not_found;
 pub mod system;
+pub mod terminal;
 pub mod tokens;
 pub mod users;
 pub mod volumes;
