@@ -96,6 +96,9 @@ pub fn TerminalWorkspace(
     let form_open = RwSignal::new(false);
     let closing = RwSignal::new(None::<u32>);
 
+    // Tabs' signals belong to the workspace, not to the form that asked for them (which is
+    // unmounted as soon as the first tab opens).
+    let owner = Owner::current().expect("a workspace is rendered inside an owner");
     let add = Callback::new(move |(title, target): (String, TerminalTarget)| {
         let id = next_id.get_value();
         next_id.set_value(id + 1);
@@ -104,7 +107,7 @@ pub fn TerminalWorkspace(
                 id,
                 title,
                 target,
-                status: RwSignal::new(PaneStatus::Loading),
+                status: owner.with(|| RwSignal::new(PaneStatus::Loading)),
             });
         });
         active.set(id);
