@@ -16,3 +16,4 @@ eval "$(bash scripts/engine.sh env primary)"
 
 BERTH_BENCH_DOCKER_HOST=$DOCKER_HOST BERTH_BENCH_OUTPUT="$ROOT/BENCHMARKS.md" \
   cargo bench -p berth --bench proxy --locked
+BERTH_TEST_DOCKER_HOST=$DOCKER_HOST BERTH_BIN="$ROOT/target/release/berth" node tests/bench/terminal.mjs "$ROOT/BENCHMARKS.md"

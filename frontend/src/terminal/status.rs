@@ -73,9 +73,9 @@ impl PaneStatus {
     pub fn explanation(&self) -> Option<String> {
         match self {
             PaneStatus::Failed { kind, message } => Some(match kind {
-                Some(TerminalErrorKind::CommandNotFound) => format!(
-                    "{message} Choose another shell or command with New terminal, or use Attach."
-                ),
+                Some(TerminalErrorKind::CommandNotFound) => {
+                    format!("{message} New terminal lets you choose another.")
+                }
                 _ => message.clone(),
             }),
             PaneStatus::Lost => {
@@ -100,7 +100,7 @@ mod tests {
             message: "The image has no shell.".into(),
         };
         assert_eq!(failed.label(), "Command not found");
-        assert!(failed.explanation().unwrap().contains("Attach"));
+        assert!(failed.explanation().unwrap().contains("New terminal"));
         assert_eq!(PaneStatus::Lost.tone(), "badge-warn");
     }
 }
