@@ -208,27 +208,21 @@ impl EngineCalls {
         }
     }
 
+    async fn inspect(&self, container: &str) -> Result<ContainerState, TerminalFailure> {
+        let path = format!("/containers/{container}/json");
+        let request = self.request(Method::GET, &path, "", None)?;
+        decode(&self.control(request).await?)
+    }
+
     /// Whether the container runs, and whether it has a TTY.
     pub async fn container(&self, container: &str) -> Result<(bool, bool), TerminalFailure> {
-        let request = self.request(
-            Method::GET,
-            &format!("/containers/{container}/json"),
-            "",
-            None,
-        )?;
-        let state: ContainerState = decode(&self.control(request).await?)?;
+        let state = self.inspect(container).await?;
         Ok((state.state.running, state.config.tty))
     }
 
     /// The container's exit code once it no longer runs.
     pub async fn container_exit(&self, container: &str) -> Result<Option<i64>, TerminalFailure> {
-        let request = self.request(
-            Method::GET,
-            &format!("/containers/{container}/json"),
-            "",
-            None,
-        )?;
-        let state: ContainerState = decode(&self.control(request).await?)?;
+        let state = self.inspect(container).await?;
         Ok((!state.state.running)
             .then_some(state.state.exit_code)
             .flatten())

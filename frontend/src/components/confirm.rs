@@ -24,18 +24,7 @@ pub fn ConfirmDialog(
     children: ChildrenFn,
 ) -> impl IntoView {
     let dialog = NodeRef::<Dialog>::new();
-    Effect::new(move |_| {
-        let Some(dialog) = dialog.get() else {
-            return;
-        };
-        if open.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
-        } else if dialog.open() {
-            dialog.close();
-        }
-    });
+    follow_open(dialog, open);
     view! {
         <dialog
             node_ref=dialog
@@ -61,4 +50,20 @@ pub fn ConfirmDialog(
             </form>
         </dialog>
     }
+}
+
+/// Shows `dialog` as a modal while `open` is true and closes it otherwise.
+pub fn follow_open(dialog: NodeRef<Dialog>, open: Signal<bool>) {
+    Effect::new(move |_| {
+        let Some(dialog) = dialog.get() else {
+            return;
+        };
+        if open.get() {
+            if !dialog.open() {
+                let _ = dialog.show_modal();
+            }
+        } else if dialog.open() {
+            dialog.close();
+        }
+    });
 }

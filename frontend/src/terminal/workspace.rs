@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::codec::split_command;
 use super::pane::{PaneTarget, TerminalPane};
 use super::status::PaneStatus;
-use crate::components::confirm::ConfirmDialog;
+use crate::components::confirm::{ConfirmDialog, follow_open};
 
 /// Whether the workspace runs new processes or attaches to the main one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,18 +247,7 @@ fn FormDialog(
     on_submit: Callback<(String, TerminalTarget)>,
 ) -> impl IntoView {
     let dialog = NodeRef::<Dialog>::new();
-    Effect::new(move |_| {
-        let Some(dialog) = dialog.get() else {
-            return;
-        };
-        if open.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
-        } else if dialog.open() {
-            dialog.close();
-        }
-    });
+    follow_open(dialog, open.into());
     view! {
         <dialog
             node_ref=dialog
