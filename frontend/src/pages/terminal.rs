@@ -36,7 +36,7 @@ pub fn TerminalPage() -> impl IntoView {
         <section class="page term-page" aria-labelledby="page-title">
             <div class="page-head">
                 <div>
-                    <h1 id="page-title">{move || format!("Terminal · {}", container())}</h1>
+                    <h1 id="page-title" title=container>{move || format!("Terminal · {}", short_reference(&container()))}</h1>
                     <p class="page-sub">
                         <a href=move || format!("/env/{}/containers", environment())>"Containers"</a>
                     </p>
@@ -61,5 +61,16 @@ pub fn TerminalPage() -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// A full 64-character container id shortened as the docker CLI shows it; names unchanged.
+fn short_reference(reference: &str) -> &str {
+    let is_full_id =
+        reference.len() == 64 && reference.bytes().all(|byte| byte.is_ascii_hexdigit());
+    if is_full_id {
+        &reference[..12]
+    } else {
+        reference
     }
 }
