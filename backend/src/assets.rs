@@ -45,6 +45,8 @@ pub fn find(path: &str) -> Option<&'static Asset> {
 }
 
 /// The Content-Security-Policy for the UI's documents: only our own scripts and WebAssembly run.
+/// Styles may be inline because xterm.js sizes and colours its rows with `<style>` elements it
+/// creates at run time; scripts never may.
 pub fn content_security_policy() -> String {
     let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
     for hash in INLINE_SCRIPT_HASHES {
@@ -52,7 +54,7 @@ pub fn content_security_policy() -> String {
         script_src.push_str(hash);
     }
     format!(
-        "default-src 'self'; script-src {script_src}; style-src 'self'; img-src 'self' data:; \
+        "default-src 'self'; script-src {script_src}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
          connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
     )

@@ -18,6 +18,7 @@ pub mod registries;
 pub mod server;
 pub mod state;
 pub mod store;
+pub mod terminal;
 pub mod tls;
 pub mod volume_browser;
 

@@ -25,6 +25,7 @@ pub mod remote;
 pub mod session;
 pub mod stats_math;
 pub mod tar;
+pub mod terminal;
 pub mod theme;
 
 use leptos::prelude::*;

@@ -9,6 +9,9 @@
 //!   Output frames always end on a UTF-8 character boundary when the output is UTF-8.
 //! - Text frames carry the JSON control messages below in both directions (resize, exit,
 //!   errors).
+//! - The session ends with exactly one of [`ServerMessage::Exited`],
+//!   [`ServerMessage::Detached`] or [`ServerMessage::Error`], then a close frame; it never
+//!   closes silently. Closing the socket from the browser closes the engine connection.
 
 use serde::{Deserialize, Serialize};
 
@@ -89,6 +92,9 @@ pub enum ServerMessage {
         /// Its exit code, when the engine knows it.
         code: Option<i64>,
     },
+    /// The attach ended while the container still runs (the detach keys, or the engine let
+    /// go); the socket closes after this.
+    Detached,
     /// Something went wrong; the socket closes after this.
     Error {
         /// Why.

@@ -14,4 +14,5 @@ mod proxy;
 mod proxy_cli;
 mod registries;
 mod security;
+mod terminal;
 mod ui;

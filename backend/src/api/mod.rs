@@ -61,6 +61,7 @@ pub fn router() -> Router<AppState> {
             "/environments/{env}/volume-browsers/{id}/keepalive",
             post(volume_browser::keep_alive),
         )
+        .route("/env/{env}/terminal", get(crate::terminal::handle))
         .fallback(|OriginalUri(uri): OriginalUri| async move {
             ApiError::NotFound(uri.path().to_owned())
         })

@@ -43,6 +43,8 @@ pub enum IconKind {
     Activity,
     /// Stats: a line chart.
     Chart,
+    /// A terminal.
+    Terminal,
 }
 
 /// An inline SVG icon, hidden from screen readers: the control around it carries the label.
@@ -128,6 +130,11 @@ pub fn Icon(
         .into_any(),
         IconKind::Activity => view! { <path d="M3 12h4l3-8 4 16 3-8h4"/> }.into_any(),
         IconKind::Chart => view! { <path d="M4 4v16h16M7 15l4-5 3 3 5-7"/> }.into_any(),
+        IconKind::Terminal => view! {
+            <rect x="3" y="4.5" width="18" height="15" rx="2"/>
+            <path d="M7 9.5l3 2.5-3 2.5M12.5 15h4.5"/>
+        }
+        .into_any(),
     };
     view! {
         <svg

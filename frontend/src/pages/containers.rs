@@ -697,8 +697,27 @@ fn RowActions(
     let busy_id = container.id.clone();
     let is_busy = Signal::derive(move || busy.with(|ids| ids.contains(&busy_id)));
     let menu_container = container.clone();
+    // Operators and admins open terminals in running containers; viewers never see this.
+    let terminal_href = (container.is_running() && use_session().can(Access::Exec)).then(|| {
+        format!(
+            "/env/{}/containers/{}/terminal",
+            status.environment.get_untracked(),
+            container.id
+        )
+    });
     view! {
         <div class="row-actions">
+            {terminal_href.map(|href| view! {
+                <a
+                    class="btn btn-icon btn-ghost"
+                    href=href
+                    aria-label=format!("Terminal in {name}")
+                    title="Terminal"
+                    data-testid="row-terminal"
+                >
+                    <Icon kind=IconKind::Terminal/>
+                </a>
+            })}
             {quick
                 .iter()
                 .map(|&(action, icon)| {

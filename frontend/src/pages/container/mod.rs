@@ -167,12 +167,17 @@ pub fn ContainerPage() -> impl IntoView {
                                     <FileBrowser engine=engine container=id start="/".to_owned() label=name.clone()/>
                                 }
                                 .into_any(),
-                                t if !can_exec() => {
-                                    let _ = t;
-                                    view! { <overview::Overview container=container.clone()/> }.into_any()
+                                Tab::Terminal | Tab::Attach => {
+                                    let _ = engine;
+                                    view! {
+                                        <terminal_slot::TerminalSlot
+                                            environment=status.environment.get_untracked()
+                                            id=id
+                                            attach=tab.get() == Tab::Attach
+                                        />
+                                    }
+                                    .into_any()
                                 }
-                                Tab::Terminal => view! { <terminal_slot::TerminalSlot engine=engine id=id attach=false/> }.into_any(),
-                                Tab::Attach => view! { <terminal_slot::TerminalSlot engine=engine id=id attach=true/> }.into_any(),
                             }
                         }}
                     </div>

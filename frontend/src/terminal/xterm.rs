@@ -1,0 +1,225 @@
+//! Small bindings to xterm.js 6 and its fit add-on, and their lazy loading: the scripts and
+//! stylesheet (copied into `dist/xterm/` by Trunk) are inserted when the first terminal opens,
+//! so the first page load does not carry them.
+
+use std::cell::RefCell;
+
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Terminal` from `@xterm/xterm` (the UMD build defines it on `globalThis`).
+    pub type Terminal;
+
+    #[wasm_bindgen(constructor)]
+    fn new_with(options: &Object) -> Terminal;
+
+    /// Renders the terminal into `parent`.
+    #[wasm_bindgen(method)]
+    pub fn open(this: &Terminal, parent: &web_sys::HtmlElement);
+
+    /// Writes output (UTF-8 bytes, decoded by xterm across calls).
+    #[wasm_bindgen(method, js_name = write)]
+    pub fn write_bytes(this: &Terminal, data: &Uint8Array);
+
+    /// Writes text.
+    #[wasm_bindgen(method, js_name = write)]
+    pub fn write_str(this: &Terminal, data: &str);
+
+    /// Pastes text as the user would (bracketed paste when the program asked for it).
+    #[wasm_bindgen(method)]
+    pub fn paste(this: &Terminal, data: &str);
+
+    /// Moves keyboard focus into the terminal.
+    #[wasm_bindgen(method)]
+    pub fn focus(this: &Terminal);
+
+    /// The selected text.
+    #[wasm_bindgen(method, js_name = getSelection)]
+    pub fn selection(this: &Terminal) -> String;
+
+    /// Whether any text is selected.
+    #[wasm_bindgen(method, js_name = hasSelection)]
+    pub fn has_selection(this: &Terminal) -> bool;
+
+    /// Loads an add-on.
+    #[wasm_bindgen(method, js_name = loadAddon)]
+    pub fn load_addon(this: &Terminal, addon: &FitAddon);
+
+    /// Calls back with each piece of typed input (a string).
+    #[wasm_bindgen(method, js_name = onData)]
+    pub fn on_data(this: &Terminal, callback: &Function) -> JsValue;
+
+    /// Calls back with raw binary input (some mouse reports), one byte per character.
+    #[wasm_bindgen(method, js_name = onBinary)]
+    pub fn on_binary(this: &Terminal, callback: &Function) -> JsValue;
+
+    /// Calls back with `{cols, rows}` whenever the size changes.
+    #[wasm_bindgen(method, js_name = onResize)]
+    pub fn on_resize(this: &Terminal, callback: &Function) -> JsValue;
+
+    /// Lets the page handle some keys first (return false to keep them from the terminal).
+    #[wasm_bindgen(method, js_name = attachCustomKeyEventHandler)]
+    pub fn attach_custom_key_event_handler(this: &Terminal, callback: &Function);
+
+    /// Columns.
+    #[wasm_bindgen(method, getter)]
+    pub fn cols(this: &Terminal) -> u16;
+
+    /// Rows.
+    #[wasm_bindgen(method, getter)]
+    pub fn rows(this: &Terminal) -> u16;
+
+    /// The options object; setting `theme` on it restyles the terminal.
+    #[wasm_bindgen(method, getter)]
+    pub fn options(this: &Terminal) -> Object;
+
+    /// Removes the terminal and its listeners.
+    #[wasm_bindgen(method)]
+    pub fn dispose(this: &Terminal);
+
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `FitAddon` from `@xterm/addon-fit` (defined on `globalThis.FitAddon`).
+    pub type FitAddon;
+
+    /// Sizes the terminal to fill its element.
+    #[wasm_bindgen(method)]
+    pub fn fit(this: &FitAddon);
+
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["navigator", "clipboard"], js_name = writeText)]
+    fn clipboard_write(text: &str) -> Promise;
+
+    #[wasm_bindgen(js_namespace = ["navigator", "clipboard"], js_name = readText)]
+    fn clipboard_read() -> Promise;
+}
+
+impl Terminal {
+    /// A terminal with Berth's options and the given theme colours.
+    pub fn create(theme: &Object) -> Terminal {
+        let options = Object::new();
+        let set = |key: &str, value: JsValue| {
+            let _ = Reflect::set(&options, &key.into(), &value);
+        };
+        set("cursorBlink", true.into());
+        set("fontSize", 13.into());
+        set(
+            "fontFamily",
+            "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace".into(),
+        );
+        set("scrollback", 5000.into());
+        set("theme", theme.into());
+        Terminal::new_with(&options)
+    }
+
+    /// Applies theme colours to a running terminal.
+    pub fn set_theme(&self, theme: &Object) {
+        let _ = Reflect::set(&self.options(), &"theme".into(), theme);
+    }
+}
+
+impl FitAddon {
+    /// A new fit add-on (`new globalThis.FitAddon.FitAddon()`).
+    pub fn create() -> Result<FitAddon, String> {
+        let global = js_sys::global();
+        let class = Reflect::get(&global, &"FitAddon".into())
+            .and_then(|module| Reflect::get(&module, &"FitAddon".into()))
+            .ok()
+            .and_then(|class| class.dyn_into::<Function>().ok())
+            .ok_or("the terminal's fit add-on is missing")?;
+        Reflect::construct(&class, &js_sys::Array::new())
+            .map(JsCast::unchecked_into)
+            .map_err(|_| "the terminal's fit add-on could not start".to_owned())
+    }
+}
+
+/// Copies text to the clipboard.
+pub async fn copy_text(text: &str) -> Result<(), String> {
+    JsFuture::from(clipboard_write(text))
+        .await
+        .map(drop)
+        .map_err(|error| format!("{error:?}"))
+}
+
+/// Reads text from the clipboard (the browser may ask the user first).
+pub async fn read_clipboard() -> Result<String, String> {
+    JsFuture::from(clipboard_read())
+        .await
+        .map(|value| value.as_string().unwrap_or_default())
+        .map_err(|_| "the browser did not allow reading the clipboard".to_owned())
+}
+
+thread_local! {
+    static LOADING: RefCell<Option<Promise>> = const { RefCell::new(None) };
+}
+
+/// Loads xterm.js, its fit add-on and its stylesheet once; later calls wait for the same load.
+pub async fn load() -> Result<(), String> {
+    let promise = LOADING.with(|loading| {
+        loading
+            .borrow_mut()
+            .get_or_insert_with(start_loading)
+            .clone()
+    });
+    JsFuture::from(promise).await.map(drop).map_err(|_| {
+        // Let the next terminal try again.
+        LOADING.with(|loading| loading.borrow_mut().take());
+        "the terminal's scripts could not be loaded".to_owned()
+    })
+}
+
+fn start_loading() -> Promise {
+    Promise::new(&mut |resolve, reject| {
+        let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+            let _ = reject.call0(&JsValue::NULL);
+            return;
+        };
+        let Some(head) = document.head() else {
+            let _ = reject.call0(&JsValue::NULL);
+            return;
+        };
+        if let Ok(link) = document.create_element("link") {
+            let _ = link.set_attribute("rel", "stylesheet");
+            let _ = link.set_attribute("href", "/xterm/xterm.css");
+            let _ = head.append_child(&link);
+        }
+        // The add-on is loaded after xterm itself, so both are there when this resolves.
+        let addon = script(&document, "/xterm/addon-fit.js", &resolve, &reject);
+        let main_loaded = Closure::once_into_js(move || {
+            let _ = head.append_child(&addon);
+        });
+        let main = script(
+            &document,
+            "/xterm/xterm.js",
+            main_loaded.unchecked_ref(),
+            &reject,
+        );
+        if let Some(head) = document.head() {
+            let _ = head.append_child(&main);
+        }
+    })
+}
+
+fn script(
+    document: &web_sys::Document,
+    src: &str,
+    on_load: &Function,
+    on_error: &Function,
+) -> web_sys::Element {
+    let element = document
+        .create_element("script")
+        .expect("a document can create a script element");
+    let _ = element.set_attribute("src", src);
+    let _ = Reflect::set(&element, &"onload".into(), on_load);
+    let _ = Reflect::set(&element, &"onerror".into(), on_error);
+    element
+}
