@@ -224,7 +224,8 @@ test("viewers see no terminal, attach or lifecycle controls; operators do", asyn
   assert.equal(await viewer.page.locator('a[data-tab="Attach"]').count(), 0);
   assert.equal(await viewer.page.getByTestId("lifecycle").count(), 0);
   await viewer.page.goto(detailUrl(name, "terminal"));
-  await viewer.page.getByTestId("overview").waitFor();
+  await viewer.page.getByText("Terminals need the operator role").waitFor();
+  assert.equal(await viewer.page.getByTestId("terminal-workspace").count(), 0);
   await viewer.page.context().close();
 
   const operator = await openPage(chromium.browser, detailUrl(name), { user: "operator" });

@@ -101,7 +101,7 @@ test("resizing the window resizes the terminal inside the container", async () =
   // A second terminal in its own tab.
   await page.getByTestId("terminal-new").click();
   await page.locator("dialog[open]").getByTestId("terminal-connect").click();
-  assert.equal(await page.getByRole("tab").count(), 2);
+  assert.equal(await page.getByTestId("terminal-workspace").getByRole("tab").count(), 2);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: join(artifacts, "terminal-dark.png") });
   assert.deepEqual(errors, []);

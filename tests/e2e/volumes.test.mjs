@@ -115,7 +115,7 @@ test("shows each volume's size and users as /system/df reports them, and filters
   await row(page, unused.name).waitFor();
 
   await page.getByRole("button", { name: "All", exact: true }).click();
-  await row(page, used.name).getByRole("link", { name: used.name }).click();
+  await row(page, used.name).getByRole("link", { name: used.name, exact: true }).click();
   await page.waitForURL(new RegExp(`/env/local/volumes/${used.name}$`));
   await page.getByTestId("volume-users-table").locator(`tr[data-container="${used.writer}"]`).waitFor();
   assert.match(await page.getByTestId("volume-usage").textContent(), new RegExp(`${size(usedUsage.Size)} · used by 1 container`));
