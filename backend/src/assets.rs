@@ -203,6 +203,6 @@ mod tests {
             .find(|directive| directive.trim().starts_with("script-src"))
             .unwrap();
         assert!(!scripts.contains("unsafe-inline"), "{scripts}");
-        assert!(!policy.contains("unsafe-eval'"));
+        assert!(!policy.contains("'unsafe-eval'"));
     }
 }
