@@ -2,14 +2,16 @@
 //! commit, export, prune, and refreshing a single row.
 
 use berth_shared::engine::container::{
-    Committed, ContainerConfig, ContainerCreated, ContainerRecipe, ContainerSummary,
-    ContainerUpdate, ContainerUpdated, ContainersPruned, StreamedError,
+    ContainerConfig, ContainerCreated, ContainerRecipe, ContainerSummary, ContainerUpdate,
+    ContainerUpdated, ContainersPruned,
 };
+use berth_shared::engine::progress::ProgressState;
 use gloo_net::http::Method;
 use web_sys::AbortSignal;
 
 use super::engine::{Engine, percent_encode};
-use super::{ApiError, call, get_json, post_for_json, post_for_text, send_json};
+use super::images::Credentials;
+use super::{ApiError, call, get_json, post_for_json, send_json};
 
 impl Engine {
     /// The containers matching the engine's `filters` (a JSON object), with sizes when `size`.
@@ -89,41 +91,22 @@ impl Engine {
         post_for_json(&self.url("/containers/prune")).await
     }
 
-    /// Saves a container's filesystem as the image `repo:tag`.
-    pub async fn commit_container(
-        &self,
-        id: &str,
-        repo: &str,
-        tag: &str,
-        comment: &str,
-        pause: bool,
-    ) -> Result<Committed, ApiError> {
-        let url = self.url(&format!(
-            "/commit?container={}&repo={}&tag={}&comment={}&pause={pause}",
-            percent_encode(id),
-            percent_encode(repo),
-            percent_encode(tag),
-            percent_encode(comment)
-        ));
-        post_for_json(&url).await
-    }
-
     /// Where the browser downloads a container's filesystem as a tar (same-origin `GET`: the
     /// session cookie authorises it, so the URL carries no credential).
     pub fn container_export_url(&self, id: &str) -> String {
         self.container_url(id, "/export")
     }
 
-    /// Pulls `image` and fails with the engine's message if the pull reports an error.
+    /// Pulls `image` anonymously and fails with the engine's message if the pull reports an
+    /// error.
     pub async fn pull_image(&self, image: &str) -> Result<(), ApiError> {
-        let (name, tag) = split_reference(image);
-        let url = self.url(&format!(
-            "/images/create?fromImage={}&tag={}",
-            percent_encode(name),
-            percent_encode(tag)
-        ));
-        let progress = post_for_text(&url).await?;
-        match pull_error(&progress) {
+        let mut progress = ProgressState::default();
+        self.pull(image, Credentials::Anonymous, None, |chunk| {
+            progress.feed(chunk);
+        })
+        .await?;
+        progress.finish();
+        match progress.error {
             Some(message) => Err(ApiError::Http {
                 status: 500,
                 message,
@@ -144,16 +127,6 @@ pub fn split_reference(image: &str) -> (&str, &str) {
     }
 }
 
-/// The error a pull's JSON progress lines end with, if any.
-pub fn pull_error(progress: &str) -> Option<String> {
-    progress.lines().find_map(|line| {
-        let line: StreamedError = serde_json::from_str(line).ok()?;
-        line.error_detail
-            .and_then(|detail| detail.message)
-            .or(line.error)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,13 +144,5 @@ mod tests {
             ("localhost:5000/app", "v2")
         );
         assert_eq!(split_reference("a@sha256:00"), ("a", "sha256:00"));
-    }
-
-    #[test]
-    fn pull_errors_are_found_in_the_progress() {
-        let ok = "{\"status\":\"Pulling from library/busybox\"}\n{\"status\":\"Done\"}\n";
-        assert_eq!(pull_error(ok), None);
-        let failed = "{\"status\":\"Pulling\"}\n{\"errorDetail\":{\"message\":\"not found\"},\"error\":\"not found\"}\n";
-        assert_eq!(pull_error(failed).as_deref(), Some("not found"));
     }
 }

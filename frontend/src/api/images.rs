@@ -254,8 +254,12 @@ impl Engine {
     ) -> Result<(), ApiError> {
         let (image, tag) = split_tag(reference);
         let mut path = format!("/images/create?fromImage={}", percent_encode(image));
-        if let Some(tag) = tag {
-            path.push_str(&format!("&tag={}", percent_encode(tag)));
+        // Without a tag the engine would pull every tag of the repository; the docker CLI
+        // means `latest`, and so do we. A digest reference carries its own pin.
+        match tag {
+            Some(tag) => path.push_str(&format!("&tag={}", percent_encode(tag))),
+            None if !image.contains('@') => path.push_str("&tag=latest"),
+            None => {}
         }
         self.stream(&path, credentials, None, signal, on_chunk)
             .await

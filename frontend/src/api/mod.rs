@@ -245,16 +245,6 @@ pub async fn post_for_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError
     decode(post_empty(url).await?).await
 }
 
-/// `POST`s without a body and reads the whole answer as text, for streamed progress such as
-/// an image pull.
-pub async fn post_for_text(url: &str) -> Result<String, ApiError> {
-    post_empty(url)
-        .await?
-        .text()
-        .await
-        .map_err(|error| ApiError::Network(error.to_string()))
-}
-
 async fn post_empty(url: &str) -> Result<Response, ApiError> {
     let method = Method::POST;
     send(

@@ -485,10 +485,7 @@ fn submit(
             let pause = fields.pause.get_untracked();
             let c = c.clone();
             spawn_local(async move {
-                match engine
-                    .commit_container(&c.id, &repo, &tag, &comment, pause)
-                    .await
-                {
+                match engine.commit(&c.id, &reference, &comment, pause).await {
                     Ok(image) => toaster.success(format!(
                         "Committed {} as {repo}:{tag} ({})",
                         c.display_name(),

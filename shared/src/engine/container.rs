@@ -349,32 +349,6 @@ pub struct ContainersPruned {
     pub space_reclaimed: i64,
 }
 
-/// The answer of `POST /commit`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct Committed {
-    /// The new image's id.
-    pub id: String,
-}
-
-/// A line of a streamed engine answer (an image pull's progress) that may report an error.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct StreamedError {
-    /// The error message, on the line that reports one.
-    pub error: Option<String>,
-    /// The same, with more structure.
-    pub error_detail: Option<StreamedErrorDetail>,
-}
-
-/// The `errorDetail` of a streamed error.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct StreamedErrorDetail {
-    /// The message.
-    pub message: Option<String>,
-}
-
 /// Reads `null` as the empty value: inspect writes `"Binds": null`, `"Volumes": null`, …
 fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
