@@ -33,6 +33,18 @@ pub struct Action<'a> {
     pub target: &'a str,
 }
 
+impl<'a> Action<'a> {
+    /// A console action, such as `UserCreate`: one on Berth itself, in no environment.
+    pub fn console(operation: &'a str, method: &'a str, target: &'a str) -> Self {
+        Self {
+            environment: None,
+            operation,
+            method,
+            target,
+        }
+    }
+}
+
 impl AuditScope {
     /// An authenticated principal; the source follows its credential (`ui` or `gateway`).
     pub fn of(principal: &Principal, client: &ClientInfo) -> Self {
@@ -43,6 +55,11 @@ impl AuditScope {
             source: principal.source(),
             remote_addr: client.address.clone(),
         }
+    }
+
+    /// An authenticated principal using the console's own endpoints under `/api`.
+    pub fn console(principal: &Principal, client: &ClientInfo) -> Self {
+        Self::of(principal, client).through("console")
     }
 
     /// Someone not yet authenticated, such as a failed sign-in for `claimed_name`.

@@ -35,13 +35,8 @@ async fn audited<T>(
     success_status: u16,
     change: impl Future<Output = Result<T, ApiError>>,
 ) -> Result<T, ApiError> {
-    let scope = AuditScope::of(principal, client).through("console");
-    let action = Action {
-        environment: None,
-        operation,
-        method: "POST",
-        target: &principal.username,
-    };
+    let scope = AuditScope::console(principal, client);
+    let action = Action::console(operation, "POST", &principal.username);
     audit::audited(state.store(), &scope, action, success_status, change).await
 }
 

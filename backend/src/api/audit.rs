@@ -5,22 +5,16 @@ use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use berth_shared::access::Role;
 use berth_shared::api::audit::{AuditPage, AuditQuery};
 
+use crate::api::admin;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// Only admins read the audit log.
 fn require_admin(principal: &Principal) -> Result<(), ApiError> {
-    if principal.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!(
-            "Berth denies the audit log to {} '{}': it needs the admin role",
-            principal.role, principal.username
-        )))
-    }
+    admin::require_admin(principal, "the audit log")
 }
 
 /// `GET /api/audit`: newest first; `before_id` pages.

@@ -61,23 +61,12 @@ pub async fn login(
 ) -> Result<Response, ApiError> {
     refuse_foreign_origin(&headers)?;
     let username = request.username.clone();
-    let action = Action {
-        environment: None,
-        operation: "Login",
-        method: "POST",
-        target: &username,
-    };
+    let action = Action::console("Login", "POST", &username);
     match state.auth().login(request, &client).await {
         Ok(LoginOutcome::SignedIn { token, session }) => {
             let scope = AuditScope::anonymous(Some(&username), &client);
             audit::record(state.store(), &scope, action, 200, None).await?;
-            let max_age = state.auth().session_policy().lifetime.as_secs() as i64;
-            let cookie = cookie::set(&token, max_age, state.auth().secure_cookies());
-            Ok((
-                [(header::SET_COOKIE, cookie)],
-                Json(LoginResponse::SignedIn { session }),
-            )
-                .into_response())
+            Ok(signed_in_response(&state, &token, session))
         }
         Ok(LoginOutcome::SecondFactorRequired) => {
             Ok(Json(LoginResponse::SecondFactorRequired).into_response())
@@ -107,13 +96,8 @@ pub async fn logout(
     if let Credential::Session { id_hash, .. } = &principal.credential {
         state.store().delete_session(id_hash).await?;
     }
-    let scope = AuditScope::of(&principal, &client).through("console");
-    let action = Action {
-        environment: None,
-        operation: "Logout",
-        method: "POST",
-        target: &principal.username,
-    };
+    let scope = AuditScope::console(&principal, &client);
+    let action = Action::console("Logout", "POST", &principal.username);
     audit::record(state.store(), &scope, action, 204, None).await?;
     Ok(signed_out_response(&state))
 }
@@ -128,13 +112,8 @@ pub async fn logout_everywhere(
         .store()
         .delete_user_sessions(principal.user_id)
         .await?;
-    let scope = AuditScope::of(&principal, &client).through("console");
-    let action = Action {
-        environment: None,
-        operation: "LogoutEverywhere",
-        method: "POST",
-        target: &principal.username,
-    };
+    let scope = AuditScope::console(&principal, &client);
+    let action = Action::console("LogoutEverywhere", "POST", &principal.username);
     audit::record(
         state.store(),
         &scope,
@@ -144,6 +123,17 @@ pub async fn logout_everywhere(
     )
     .await?;
     Ok(signed_out_response(&state))
+}
+
+/// The answer to a sign-in or set-up: the session cookie, and who is now signed in.
+fn signed_in_response(state: &AppState, token: &str, session: SessionInfo) -> Response {
+    let max_age = state.auth().session_policy().lifetime.as_secs() as i64;
+    let cookie = cookie::set(token, max_age, state.auth().secure_cookies());
+    (
+        [(header::SET_COOKIE, cookie)],
+        Json(LoginResponse::SignedIn { session }),
+    )
+        .into_response()
 }
 
 fn signed_out_response(state: &AppState) -> Response {
@@ -188,12 +178,7 @@ pub async fn setup(
         .ok_or_else(|| ApiError::Conflict("Berth is already set up: sign in instead".into()))?;
     state.auth().finish_setup();
     let scope = AuditScope::anonymous(Some(&username), &client);
-    let action = Action {
-        environment: None,
-        operation: "Setup",
-        method: "POST",
-        target: &username,
-    };
+    let action = Action::console("Setup", "POST", &username);
     audit::record(
         state.store(),
         &scope,
@@ -203,13 +188,7 @@ pub async fn setup(
     )
     .await?;
     let (token, session) = state.auth().start_session(&user, &client).await?;
-    let max_age = state.auth().session_policy().lifetime.as_secs() as i64;
-    let cookie = cookie::set(&token, max_age, state.auth().secure_cookies());
-    Ok((
-        [(header::SET_COOKIE, cookie)],
-        Json(LoginResponse::SignedIn { session }),
-    )
-        .into_response())
+    Ok(signed_in_response(&state, &token, session))
 }
 
 /// Sign-in and set-up forms may only be posted from the console's own pages.

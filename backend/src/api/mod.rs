@@ -8,6 +8,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 mod account;
+mod admin;
 mod audit;
 mod auth;
 mod health;

@@ -4,10 +4,10 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use berth_shared::access::Access;
 use berth_shared::api::registries::{RegistryRequest, RegistryView, normalize_address};
 use berth_shared::engine::image::RegistryAuth;
 
+use crate::api::admin;
 use crate::api::json::ApiJson;
 use crate::audit::{self, Action, AuditScope};
 use crate::auth::{ClientInfo, Principal};
@@ -20,14 +20,7 @@ use crate::store::RegistryFields;
 
 /// Only admins change saved registries.
 fn require_admin(principal: &Principal) -> Result<(), ApiError> {
-    if principal.role.allows(Access::Admin) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!(
-            "Berth denies registry management to {} '{}': it needs the admin role",
-            principal.role, principal.username
-        )))
-    }
+    admin::require_admin(principal, "registry management")
 }
 
 /// `GET /api/registries`.
@@ -115,13 +108,8 @@ pub async fn create(
     } else {
         Some(seal(&state, &password)?)
     };
-    let scope = AuditScope::of(&principal, &client).through("console");
-    let action = Action {
-        environment: None,
-        operation: "RegistryCreate",
-        method: "POST",
-        target: &name,
-    };
+    let scope = AuditScope::console(&principal, &client);
+    let action = Action::console("RegistryCreate", "POST", &name);
     let record = audit::audited(state.store(), &scope, action, 201, async {
         Ok(state
             .store()
@@ -171,14 +159,9 @@ pub async fn update(
     let sealed_password = new_password
         .map(|password| seal(&state, &password))
         .transpose()?;
-    let scope = AuditScope::of(&principal, &client).through("console");
+    let scope = AuditScope::console(&principal, &client);
     let target = format!("registry {id}");
-    let action = Action {
-        environment: None,
-        operation: "RegistryUpdate",
-        method: "PUT",
-        target: &target,
-    };
+    let action = Action::console("RegistryUpdate", "PUT", &target);
     let record = audit::audited(state.store(), &scope, action, 200, async {
         Ok(state
             .store()
@@ -205,14 +188,9 @@ pub async fn remove(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     require_admin(&principal)?;
-    let scope = AuditScope::of(&principal, &client).through("console");
+    let scope = AuditScope::console(&principal, &client);
     let target = format!("registry {id}");
-    let action = Action {
-        environment: None,
-        operation: "RegistryDelete",
-        method: "DELETE",
-        target: &target,
-    };
+    let action = Action::console("RegistryDelete", "DELETE", &target);
     audit::audited(state.store(), &scope, action, 204, async {
         state.store().delete_registry(id).await?;
         Ok(StatusCode::NO_CONTENT)

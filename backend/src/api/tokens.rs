@@ -75,13 +75,8 @@ pub async fn create(
         .expires_in_days
         .map(|days| now() + i64::from(days) * 86_400);
     let secret = new_api_token();
-    let scope = AuditScope::of(&principal, &client).through("console");
-    let action = Action {
-        environment: None,
-        operation: "TokenCreate",
-        method: "POST",
-        target: &name,
-    };
+    let scope = AuditScope::console(&principal, &client);
+    let action = Action::console("TokenCreate", "POST", &name);
     let record = audit::audited(state.store(), &scope, action, 201, async {
         Ok(state
             .store()
@@ -110,14 +105,9 @@ pub async fn revoke(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     let owner = (principal.role != Role::Admin).then_some(principal.user_id);
-    let scope = AuditScope::of(&principal, &client).through("console");
+    let scope = AuditScope::console(&principal, &client);
     let target = format!("token {id}");
-    let action = Action {
-        environment: None,
-        operation: "TokenRevoke",
-        method: "DELETE",
-        target: &target,
-    };
+    let action = Action::console("TokenRevoke", "DELETE", &target);
     audit::audited(state.store(), &scope, action, 204, async {
         if state.store().revoke_token(id, owner).await? {
             Ok(StatusCode::NO_CONTENT)

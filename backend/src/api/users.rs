@@ -3,9 +3,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use berth_shared::access::Role;
 use berth_shared::api::users::{NewUserRequest, UserUpdate, UserView};
 
+use crate::api::admin;
 use crate::api::auth::{hash_password, validate_username};
 use crate::api::json::ApiJson;
 use crate::audit::{self, Action, AuditScope};
@@ -16,14 +16,16 @@ use crate::store::{NewUser, User};
 
 /// Only admins manage users.
 fn require_admin(principal: &Principal) -> Result<(), ApiError> {
-    if principal.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!(
-            "Berth denies user administration to {} '{}': it needs the admin role",
-            principal.role, principal.username
-        )))
-    }
+    admin::require_admin(principal, "user administration")
+}
+
+/// The stored user with this id.
+async fn stored_user(state: &AppState, id: i64) -> Result<User, ApiError> {
+    state
+        .store()
+        .user(id)
+        .await?
+        .ok_or_else(|| ApiError::Missing(format!("no user {id}")))
 }
 
 /// Converts a stored user for the wire.
@@ -64,14 +66,9 @@ pub async fn create(
     require_admin(&principal)?;
     let username = validate_username(&request.username)?;
     let password_hash = hash_password(request.password).await?;
-    let scope = AuditScope::of(&principal, &client).through("console");
+    let scope = AuditScope::console(&principal, &client);
     let detail_target = format!("{username} ({})", request.role);
-    let action = Action {
-        environment: None,
-        operation: "UserCreate",
-        method: "POST",
-        target: &detail_target,
-    };
+    let action = Action::console("UserCreate", "POST", &detail_target);
     let user = audit::audited(state.store(), &scope, action, 201, async {
         Ok(state
             .store()
@@ -95,11 +92,7 @@ pub async fn update(
     ApiJson(update): ApiJson<UserUpdate>,
 ) -> Result<Json<UserView>, ApiError> {
     require_admin(&principal)?;
-    let user = state
-        .store()
-        .user(id)
-        .await?
-        .ok_or_else(|| ApiError::Missing(format!("no user {id}")))?;
+    let user = stored_user(&state, id).await?;
     let password_hash = match update.password {
         Some(password) => Some(hash_password(password).await?),
         None => None,
@@ -119,14 +112,9 @@ pub async fn update(
             "nothing to change: give role, password or reset_totp".into(),
         ));
     }
-    let scope = AuditScope::of(&principal, &client).through("console");
+    let scope = AuditScope::console(&principal, &client);
     let target = format!("{}: {}", user.username, changes.join(", "));
-    let action = Action {
-        environment: None,
-        operation: "UserUpdate",
-        method: "PATCH",
-        target: &target,
-    };
+    let action = Action::console("UserUpdate", "PATCH", &target);
     audit::audited(state.store(), &scope, action, 200, async {
         if let Some(role) = update.role {
             state.store().set_role(id, role).await?;
@@ -140,11 +128,7 @@ pub async fn update(
         Ok(())
     })
     .await?;
-    let updated = state
-        .store()
-        .user(id)
-        .await?
-        .ok_or_else(|| ApiError::Missing(format!("no user {id}")))?;
+    let updated = stored_user(&state, id).await?;
     Ok(Json(user_view(updated)))
 }
 
@@ -156,18 +140,9 @@ pub async fn remove(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     require_admin(&principal)?;
-    let user = state
-        .store()
-        .user(id)
-        .await?
-        .ok_or_else(|| ApiError::Missing(format!("no user {id}")))?;
-    let scope = AuditScope::of(&principal, &client).through("console");
-    let action = Action {
-        environment: None,
-        operation: "UserDelete",
-        method: "DELETE",
-        target: &user.username,
-    };
+    let user = stored_user(&state, id).await?;
+    let scope = AuditScope::console(&principal, &client);
+    let action = Action::console("UserDelete", "DELETE", &user.username);
     audit::audited(state.store(), &scope, action, 204, async {
         Ok(state.store().delete_user(id).await?)
     })

@@ -83,12 +83,7 @@ pub async fn run(command: TokenCommand, store: Store) -> Result<(), CliError> {
             let expires_at = lifetime.map(|seconds| now() + seconds);
             let secret = new_api_token();
             let target = format!("{name} for {}", owner.username);
-            let action = Action {
-                environment: None,
-                operation: "TokenCreate",
-                method: "CLI",
-                target: &target,
-            };
+            let action = Action::console("TokenCreate", "CLI", &target);
             let record = audited(
                 &store,
                 &scope,
@@ -149,12 +144,7 @@ pub async fn run(command: TokenCommand, store: Store) -> Result<(), CliError> {
         }
         TokenCommand::Revoke { id, .. } => {
             let target = format!("token {id}");
-            let action = Action {
-                environment: None,
-                operation: "TokenRevoke",
-                method: "CLI",
-                target: &target,
-            };
+            let action = Action::console("TokenRevoke", "CLI", &target);
             let revoked = audited(&store, &scope, action, store.revoke_token(id, None)).await?;
             if !revoked {
                 return Err(CliError::BadInput(format!("no active token with id {id}")));

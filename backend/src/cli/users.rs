@@ -77,12 +77,7 @@ pub async fn run(command: UserCommand, store: Store) -> Result<(), CliError> {
             let hash =
                 password::hash(&password).map_err(|error| CliError::BadInput(error.to_string()))?;
             let target = format!("{username} ({role})");
-            let action = Action {
-                environment: None,
-                operation: "UserCreate",
-                method: "CLI",
-                target: &target,
-            };
+            let action = Action::console("UserCreate", "CLI", &target);
             audited(&store, &scope, action, async {
                 store
                     .create_user(NewUser {
@@ -101,12 +96,7 @@ pub async fn run(command: UserCommand, store: Store) -> Result<(), CliError> {
             let hash =
                 password::hash(&password).map_err(|error| CliError::BadInput(error.to_string()))?;
             let target = format!("{}: password reset", user.username);
-            let action = Action {
-                environment: None,
-                operation: "UserUpdate",
-                method: "CLI",
-                target: &target,
-            };
+            let action = Action::console("UserUpdate", "CLI", &target);
             audited(&store, &scope, action, store.set_password(user.id, hash)).await?;
             println!(
                 "changed the password of {}; their sessions have ended",
@@ -133,12 +123,7 @@ pub async fn run(command: UserCommand, store: Store) -> Result<(), CliError> {
         }
         UserCommand::Remove { username, .. } => {
             let user = find(&store, &username).await?;
-            let action = Action {
-                environment: None,
-                operation: "UserDelete",
-                method: "CLI",
-                target: &user.username,
-            };
+            let action = Action::console("UserDelete", "CLI", &user.username);
             audited(&store, &scope, action, store.delete_user(user.id)).await?;
             println!(
                 "removed user {} with their sessions and tokens",
