@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use axum::body::Body;
+use bytes::Bytes;
 use http::{Request, Response, StatusCode, Uri};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
@@ -94,17 +95,21 @@ impl EngineClient {
         &self,
         path_and_query: &str,
     ) -> Result<T, EngineError> {
-        let response = self.get(path_and_query).await?;
-        let (parts, body) = response.into_parts();
-        let bytes = body
-            .collect()
-            .await
-            .map_err(|error| EngineError::Unreachable(error_chain(&error)))?
-            .to_bytes();
-        if !parts.status.is_success() {
-            return Err(status_error(parts.status, &bytes));
-        }
+        let bytes = read_answer(self.get(path_and_query).await?).await?;
         serde_json::from_slice(&bytes).map_err(|error| EngineError::Protocol(error.to_string()))
+    }
+
+    /// Sends a small request and reads its whole answer within `timeout`, turning error
+    /// statuses into [`EngineError::Status`].
+    pub async fn exchange(
+        &self,
+        request: Request<Body>,
+        timeout: Duration,
+    ) -> Result<Bytes, EngineError> {
+        let exchange = async { read_answer(self.send(request).await?).await };
+        tokio::time::timeout(timeout, exchange)
+            .await
+            .map_err(|_| EngineError::Timeout(timeout))?
     }
 
     /// `GET`s a path with the control timeout, returning the response with its body unread.
@@ -118,8 +123,23 @@ impl EngineClient {
     }
 }
 
+/// Reads a small answer whole; an error status becomes [`EngineError::Status`].
+pub async fn read_answer(response: Response<Incoming>) -> Result<Bytes, EngineError> {
+    let (parts, body) = response.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map_err(|error| EngineError::Unreachable(error_chain(&error)))?
+        .to_bytes();
+    if parts.status.is_success() {
+        Ok(bytes)
+    } else {
+        Err(status_error(parts.status, &bytes))
+    }
+}
+
 /// Builds a [`EngineError::Status`] from an engine's `{"message": …}` body, or its raw text.
-pub(super) fn status_error(status: StatusCode, body: &[u8]) -> EngineError {
+pub fn status_error(status: StatusCode, body: &[u8]) -> EngineError {
     let message = serde_json::from_slice::<berth_shared::ErrorBody>(body)
         .map(|error| error.message)
         .unwrap_or_else(|_| String::from_utf8_lossy(body).trim().to_owned());

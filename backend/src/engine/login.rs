@@ -6,7 +6,6 @@ use std::time::Duration;
 use axum::body::Body;
 use berth_shared::engine::image::{AuthResponse, RegistryAuth};
 use http::{Request, header};
-use http_body_util::BodyExt;
 
 use super::client::EngineError;
 use super::environment::Environment;
@@ -30,26 +29,9 @@ pub async fn check_registry_login(
     .header(header::CONTENT_TYPE, "application/json")
     .body(Body::from(body))
     .map_err(|error| EngineError::Protocol(error.to_string()))?;
-    let exchange = async {
-        let response = environment.client().send(request).await?;
-        let (parts, body) = response.into_parts();
-        let bytes = body
-            .collect()
-            .await
-            .map_err(|error| EngineError::Unreachable(error.to_string()))?
-            .to_bytes();
-        if !parts.status.is_success() {
-            let message = serde_json::from_slice::<berth_shared::ErrorBody>(&bytes)
-                .map(|error| error.message)
-                .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).trim().to_owned());
-            return Err(EngineError::Status {
-                status: parts.status,
-                message,
-            });
-        }
-        serde_json::from_slice(&bytes).map_err(|error| EngineError::Protocol(error.to_string()))
-    };
-    tokio::time::timeout(LOGIN_TIMEOUT, exchange)
-        .await
-        .map_err(|_| EngineError::Timeout(LOGIN_TIMEOUT))?
+    let bytes = environment
+        .client()
+        .exchange(request, LOGIN_TIMEOUT)
+        .await?;
+    serde_json::from_slice(&bytes).map_err(|error| EngineError::Protocol(error.to_string()))
 }

@@ -4,10 +4,9 @@
 
 use axum::body::Body;
 use http::Request;
-use http_body_util::BodyExt;
 use serde::Deserialize;
 
-use super::client::{CONTROL_TIMEOUT, EngineClient, EngineError, status_error};
+use super::client::{CONTROL_TIMEOUT, EngineClient, EngineError};
 
 /// The label every helper container carries.
 pub const HELPER_LABEL: &str = "org.berth.volume-browser";
@@ -88,21 +87,5 @@ async fn send(
     let request = request
         .body(json.map_or_else(Body::empty, Body::from))
         .map_err(|error| EngineError::Protocol(error.to_string()))?;
-    let exchange = async {
-        let response = client.send(request).await?;
-        let (parts, body) = response.into_parts();
-        let bytes = body
-            .collect()
-            .await
-            .map_err(|error| EngineError::Unreachable(error.to_string()))?
-            .to_bytes();
-        if parts.status.is_success() {
-            Ok(bytes)
-        } else {
-            Err(status_error(parts.status, &bytes))
-        }
-    };
-    tokio::time::timeout(CONTROL_TIMEOUT * 6, exchange)
-        .await
-        .map_err(|_| EngineError::Timeout(CONTROL_TIMEOUT * 6))?
+    client.exchange(request, CONTROL_TIMEOUT * 6).await
 }

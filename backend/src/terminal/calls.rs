@@ -13,6 +13,7 @@ use hyper_util::rt::TokioIo;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::engine::client::{read_answer, status_error};
 use crate::engine::{EngineError, Environment, UpgradeOutcome};
 use crate::policy::{self, Actor, EngineRequest};
 
@@ -176,18 +177,9 @@ impl EngineCalls {
             ))
         })?
         .map_err(TerminalFailure::from_engine)?;
-        let status = response.status();
-        let bytes = response
-            .into_body()
-            .collect()
+        read_answer(response)
             .await
-            .map_err(|error| TerminalFailure::new(TerminalErrorKind::Engine, error.to_string()))?
-            .to_bytes();
-        if status.is_success() {
-            Ok(bytes)
-        } else {
-            Err(TerminalFailure::from_status(status, engine_message(&bytes)))
-        }
+            .map_err(TerminalFailure::from_engine)
     }
 
     /// Whether `path` exists in the container's file system (`HEAD …/archive`, which needs no
@@ -307,7 +299,7 @@ impl EngineCalls {
                     .await
                     .map(|collected| collected.to_bytes())
                     .unwrap_or_default();
-                Err(TerminalFailure::from_status(status, engine_message(&bytes)))
+                Err(TerminalFailure::from_engine(status_error(status, &bytes)))
             }
         }
     }
@@ -367,12 +359,6 @@ fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, TerminalFai
             format!("unexpected answer from the engine: {error}"),
         )
     })
-}
-
-fn engine_message(body: &[u8]) -> String {
-    serde_json::from_slice::<berth_shared::ErrorBody>(body)
-        .map(|error| error.message)
-        .unwrap_or_else(|_| String::from_utf8_lossy(body).trim().to_owned())
 }
 
 /// Percent-encodes a query value.
