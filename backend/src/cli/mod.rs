@@ -164,17 +164,17 @@ mod tests {
         let mut command = Cli::command();
         let serve = command.find_subcommand_mut("serve").expect("serve exists");
         let help = serve.render_long_help().to_string();
-        for needle in [
-            "--listen",
-            "BERTH_LISTEN",
-            "--data-dir",
-            "BERTH_DATA_DIR",
-            "DOCKER_HOST",
-            "--tls-cert",
-            "--tls-key",
-            "--insecure-listen",
-        ] {
-            assert!(help.contains(needle), "help lacks {needle}:\n{help}");
+        for argument in serve
+            .get_arguments()
+            .filter(|argument| !argument.is_hide_set())
+        {
+            let flag = argument.get_long().map(|long| format!("--{long}"));
+            let variable = argument
+                .get_env()
+                .map(|variable| variable.to_string_lossy().into_owned());
+            for needle in flag.into_iter().chain(variable) {
+                assert!(help.contains(&needle), "help lacks {needle}:\n{help}");
+            }
         }
     }
 
