@@ -429,7 +429,18 @@ fn log_out_everywhere_ends_every_session() {
     let (second, _) = sign_in(&berth, "viewer");
     let client = berth.anonymous();
     let sessions = client.request("GET", "/api/account/sessions", &[("cookie", &first)], None);
-    assert_eq!(sessions.json().as_array().unwrap().len(), 2);
+    let listed = sessions.json();
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    let current: Vec<_> = listed
+        .iter()
+        .filter(|session| session["current"] == true)
+        .collect();
+    assert_eq!(
+        current.len(),
+        1,
+        "exactly the asking session is current: {listed:?}"
+    );
     let reply = client.request(
         "POST",
         "/api/auth/logout-everywhere",

@@ -148,23 +148,11 @@ pub async fn sessions(
         Credential::Session { id_hash, .. } => Some(id_hash.clone()),
         Credential::Token { .. } => None,
     };
-    let sessions = state.store().user_sessions(principal.user_id).await?;
-    Ok(Json(
-        sessions
-            .into_iter()
-            .map(|session| SessionView {
-                current: current
-                    .as_deref()
-                    .is_some_and(|id| id.starts_with(&session.handle)),
-                handle: session.handle,
-                created_at: session.created_at,
-                last_seen_at: session.last_seen_at,
-                expires_at: session.expires_at,
-                remote_addr: session.remote_addr,
-                user_agent: session.user_agent,
-            })
-            .collect(),
-    ))
+    let sessions = state
+        .store()
+        .user_sessions(principal.user_id, current)
+        .await?;
+    Ok(Json(sessions))
 }
 
 /// `DELETE /api/account/sessions/{handle}`: ends one of the user's sessions.

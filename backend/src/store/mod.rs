@@ -12,7 +12,7 @@ mod tokens;
 mod users;
 
 pub use registries::{RegistryFields, RegistryRecord};
-pub use sessions::{SessionRecord, SessionSummary};
+pub use sessions::SessionRecord;
 pub use tokens::{TokenRecord, TokenSummary};
 pub use users::{NewUser, User};
 

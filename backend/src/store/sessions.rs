@@ -1,5 +1,6 @@
 //! Browser sessions: kept on the server, found by the hash of the cookie's token.
 
+use berth_shared::api::auth::SessionView;
 use rusqlite::{OptionalExtension, params};
 
 use super::users::user_by_id;
@@ -23,23 +24,6 @@ pub struct SessionRecord {
     /// The client's address at sign-in.
     pub remote_addr: String,
     /// The client's User-Agent at sign-in.
-    pub user_agent: String,
-}
-
-/// A session as listed to its user: no secrets.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionSummary {
-    /// The first characters of the id hash, enough to name it.
-    pub handle: String,
-    /// When it was created.
-    pub created_at: i64,
-    /// When it was last used.
-    pub last_seen_at: i64,
-    /// When it ends at the latest.
-    pub expires_at: i64,
-    /// Where it signed in from.
-    pub remote_addr: String,
-    /// The browser.
     pub user_agent: String,
 }
 
@@ -149,22 +133,29 @@ impl Store {
         .await
     }
 
-    /// A user's sessions, most recently used first.
-    pub async fn user_sessions(&self, user_id: i64) -> Result<Vec<SessionSummary>, StoreError> {
+    /// A user's sessions, most recently used first, for the user to see (no secrets); the one
+    /// whose id hash is `current_id_hash` is marked current.
+    pub async fn user_sessions(
+        &self,
+        user_id: i64,
+        current_id_hash: Option<String>,
+    ) -> Result<Vec<SessionView>, StoreError> {
         self.call(move |connection| {
             let mut statement = connection.prepare(
-                "SELECT substr(id_hash, 1, 12), created_at, last_seen_at, expires_at, remote_addr, user_agent
+                "SELECT substr(id_hash, 1, 12), created_at, last_seen_at, expires_at, remote_addr, user_agent,
+                        id_hash IS ?2
                  FROM sessions WHERE user_id = ?1 ORDER BY last_seen_at DESC",
             )?;
             let sessions = statement
-                .query_map([user_id], |row| {
-                    Ok(SessionSummary {
+                .query_map(params![user_id, current_id_hash], |row| {
+                    Ok(SessionView {
                         handle: row.get(0)?,
                         created_at: row.get(1)?,
                         last_seen_at: row.get(2)?,
                         expires_at: row.get(3)?,
                         remote_addr: row.get(4)?,
                         user_agent: row.get(5)?,
+                        current: row.get(6)?,
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
