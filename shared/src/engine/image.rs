@@ -215,8 +215,8 @@ pub struct BuildCacheUsage {
     pub build_cache: Option<Vec<BuildCacheRecord>>,
 }
 
-/// One build cache record.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// One build cache record of `GET /system/df`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct BuildCacheRecord {
     /// The record id.

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::container::ContainerSummary;
-use super::image::ImageSummary;
+use super::image::{BuildCacheRecord, ImageSummary};
 use super::volume::Volume;
 
 /// `GET /version`.
@@ -97,24 +97,6 @@ pub struct DiskUsage {
     pub volumes: Option<Vec<Volume>>,
     /// Build cache records.
     pub build_cache: Option<Vec<BuildCacheRecord>>,
-}
-
-/// One build cache record of `GET /system/df`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct BuildCacheRecord {
-    /// The record's id.
-    #[serde(rename = "ID")]
-    pub id: String,
-    /// The record's type, such as `regular`.
-    #[serde(rename = "Type")]
-    pub kind: String,
-    /// Bytes on disk.
-    pub size: i64,
-    /// Whether a build is using it now.
-    pub in_use: bool,
-    /// Whether other records share it.
-    pub shared: bool,
 }
 
 /// The answer of the prune endpoints (`/containers/prune`, `/images/prune`, `/volumes/prune`,
