@@ -251,18 +251,31 @@ fn shell_container(prefix: &str, flags: &[&str], script: &str) -> TestContainer 
     TestContainer { name }
 }
 
-fn create_exec(berth: &Berth, container: &str, script: &str) -> String {
+/// Creates an exec of `script` with every stream attached, on a TTY or not; returns its id.
+fn create_exec(berth: &Berth, container: &str, script: &str, tty: bool) -> String {
     let reply = berth.admin().post_json(
         &format!("/engine/local/containers/{container}/exec"),
         &serde_json::json!({
             "AttachStdin": true,
             "AttachStdout": true,
             "AttachStderr": true,
+            "Tty": tty,
             "Cmd": ["sh", "-c", script],
         }),
     );
     assert_eq!(reply.status, 201, "{}", reply.body);
     reply.json()["Id"].as_str().unwrap().to_owned()
+}
+
+/// Starts an exec on a hijacked connection through the gateway, as the holder of `token`.
+fn start_exec(berth: &Berth, token: &str, exec: &str, tty: bool) -> (Raw<TcpStream>, Head) {
+    let body = serde_json::json!({ "Detach": false, "Tty": tty }).to_string();
+    hijack(
+        berth,
+        token,
+        &format!("/engine/local/exec/{exec}/start"),
+        body.as_bytes(),
+    )
 }
 
 #[test]
@@ -273,13 +286,9 @@ fn hijacked_exec_passes_stdin_eof_and_drains_output() {
         &berth,
         &container.name,
         "cat; echo after-eof; echo to-stderr >&2; exit 3",
+        false,
     );
-    let (mut raw, head) = hijack(
-        &berth,
-        &berth.admin_token,
-        &format!("/engine/local/exec/{exec}/start"),
-        br#"{"Detach":false,"Tty":false}"#,
-    );
+    let (mut raw, head) = start_exec(&berth, &berth.admin_token, &exec, false);
     assert_eq!(head.status, 101, "{head:?}");
     assert_eq!(head.header("upgrade"), Some("tcp"), "{head:?}");
     assert!(head.header("api-version").is_some(), "{head:?}");
@@ -312,13 +321,8 @@ fn hijacked_exec_passes_stdin_eof_and_drains_output() {
 fn viewers_cannot_hijack_an_exec() {
     let container = TestContainer::running("hijack-viewer");
     let berth = Berth::start();
-    let exec = create_exec(&berth, &container.name, "echo never");
-    let (raw, head) = hijack(
-        &berth,
-        &berth.token_for("viewer"),
-        &format!("/engine/local/exec/{exec}/start"),
-        br#"{"Detach":false,"Tty":false}"#,
-    );
+    let exec = create_exec(&berth, &container.name, "echo never", false);
+    let (raw, head) = start_exec(&berth, &berth.token_for("viewer"), &exec, false);
     assert_eq!(head.status, 403, "{head:?}");
     let body = String::from_utf8_lossy(&raw.read_body(&head)).into_owned();
     assert!(body.contains("ExecStart"), "{body}");
@@ -562,23 +566,8 @@ fn engine_requests_end_when_their_clients_go_away() {
 fn a_hijacked_terminal_is_resized_through_the_gateway() {
     let container = TestContainer::running("resize");
     let berth = Berth::start();
-    let created = berth.admin().post_json(
-        &format!("/engine/local/containers/{}/exec", container.name),
-        &serde_json::json!({
-            "AttachStdin": true,
-            "AttachStdout": true,
-            "Tty": true,
-            "Cmd": ["sh", "-c", "read go; stty size"],
-        }),
-    );
-    assert_eq!(created.status, 201, "{}", created.body);
-    let exec = created.json()["Id"].as_str().unwrap().to_owned();
-    let (mut raw, head) = hijack(
-        &berth,
-        &berth.admin_token,
-        &format!("/engine/local/exec/{exec}/start"),
-        br#"{"Detach":false,"Tty":true}"#,
-    );
+    let exec = create_exec(&berth, &container.name, "read go; stty size", true);
+    let (mut raw, head) = start_exec(&berth, &berth.admin_token, &exec, true);
     assert_eq!(head.status, 101, "{head:?}");
     let resized = berth
         .admin()
