@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use crate::support::{Berth, unique_name};
+use crate::support::{Berth, sleeper_args, unique_name};
 
 /// The docker CLI pointed at one Berth, and what it created, removed when dropped.
 struct Cli {
@@ -154,15 +154,7 @@ impl Cli {
     /// A running container that sleeps.
     fn sleeper(&self, prefix: &str) -> String {
         let name = self.container(prefix);
-        self.run(&[
-            "run",
-            "-d",
-            "--name",
-            &name,
-            "busybox:latest",
-            "sleep",
-            "3600",
-        ]);
+        self.run(&sleeper_args(&name));
         name
     }
 }

@@ -79,17 +79,22 @@ impl TestContainer {
     /// Starts a long-running busybox container.
     pub fn running(prefix: &str) -> Self {
         let name = unique_name(prefix);
-        docker(&[
-            "run",
-            "-d",
-            "--name",
-            &name,
-            "busybox:latest",
-            "sleep",
-            "3600",
-        ]);
+        docker(&sleeper_args(&name));
         Self { name }
     }
+}
+
+/// `docker run` arguments for a detached busybox container `name` that sleeps for an hour.
+pub fn sleeper_args(name: &str) -> [&str; 7] {
+    [
+        "run",
+        "-d",
+        "--name",
+        name,
+        "busybox:latest",
+        "sleep",
+        "3600",
+    ]
 }
 
 impl Drop for TestContainer {
