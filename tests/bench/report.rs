@@ -169,42 +169,49 @@ fn cpu_line(out: &mut String, cpu_seconds: f64, bytes: u64, rounds: usize) {
 }
 
 fn memory_section(out: &mut String, results: &Results) {
-    let mb = |kib: u64| kib as f64 / 1024.0;
+    let mb = |kib: u64| format!("{:.1} MB", kib as f64 / 1024.0);
     let _ = writeln!(out, "## Memory (Berth's resident set)\n");
     let _ = writeln!(out, "| measure | value | target |");
     let _ = writeln!(out, "|---|---:|---:|");
-    let _ = writeln!(
+    memory_row(
         out,
-        "| idle, after start-up | {:.1} MB | ≤ 20 MB |",
-        mb(results.rss_idle)
+        "idle, after start-up",
+        &mb(results.rss_idle),
+        "≤ 20 MB",
     );
-    let _ = writeln!(
+    memory_row(
         out,
-        "| after the latency run | {:.1} MB | |",
-        mb(results.rss_after_latency)
+        "after the latency run",
+        &mb(results.rss_after_latency),
+        "",
     );
-    let _ = writeln!(
+    memory_row(
         out,
-        "| after streaming the logs and exec workloads | {:.1} MB | constant |",
-        mb(results.rss_after_transfers)
+        "after streaming the logs and exec workloads",
+        &mb(results.rss_after_transfers),
+        "constant",
     );
     for (what, added) in [
         ("log followers", results.followers),
         ("interactive exec sessions", results.exec_sessions),
     ] {
-        let _ = writeln!(
-            out,
-            "| with {STREAMS} {what} open | {:.1} MB | |",
-            mb(added.during)
-        );
-        let _ = writeln!(
-            out,
-            "| added per {} | {:.0} KB | ≤ 512 KB |",
-            what.trim_end_matches('s'),
-            added.per_stream()
-        );
+        let open = format!("with {STREAMS} {what} open");
+        memory_row(out, &open, &mb(added.during), "");
+        let per_stream = format!("added per {}", what.trim_end_matches('s'));
+        let value = format!("{:.0} KB", added.per_stream());
+        memory_row(out, &per_stream, &value, "≤ 512 KB");
     }
     let _ = writeln!(out);
+}
+
+/// One row of the memory table; a row without a target leaves its cell empty.
+fn memory_row(out: &mut String, measure: &str, value: &str, target: &str) {
+    let target = if target.is_empty() {
+        String::new()
+    } else {
+        format!("{target} ")
+    };
+    let _ = writeln!(out, "| {measure} | {value} | {target}|");
 }
 
 fn kernel() -> String {
