@@ -177,17 +177,16 @@ impl Store {
     pub async fn set_role(&self, user_id: i64, role: Role) -> Result<(), StoreError> {
         self.call(move |connection| {
             let transaction = connection.transaction()?;
-            let current = user_by_id(&transaction, user_id)?
-                .ok_or_else(|| StoreError::NotFound("the user".into()))?;
-            if current.role == Role::Admin && role != Role::Admin && admin_count(&transaction)? <= 1 {
-                return Err(StoreError::Conflict(
-                    "this is the last admin: make another user an admin before changing this one's role".into(),
-                ));
+            if role != Role::Admin {
+                refuse_losing_the_last_admin(&transaction, user_id, "changing this one's role")?;
             }
-            transaction.execute(
+            let changed = transaction.execute(
                 "UPDATE users SET role = ?2 WHERE id = ?1",
                 params![user_id, role.as_str()],
             )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound("the user".into()));
+            }
             transaction.commit()?;
             Ok(())
         })
@@ -198,14 +197,7 @@ impl Store {
     pub async fn delete_user(&self, user_id: i64) -> Result<(), StoreError> {
         self.call(move |connection| {
             let transaction = connection.transaction()?;
-            let current = user_by_id(&transaction, user_id)?
-                .ok_or_else(|| StoreError::NotFound("the user".into()))?;
-            if current.role == Role::Admin && admin_count(&transaction)? <= 1 {
-                return Err(StoreError::Conflict(
-                    "this is the last admin: make another user an admin before removing this one"
-                        .into(),
-                ));
-            }
+            refuse_losing_the_last_admin(&transaction, user_id, "removing this one")?;
             transaction.execute("DELETE FROM users WHERE id = ?1", [user_id])?;
             transaction.commit()?;
             Ok(())
@@ -308,6 +300,23 @@ impl Store {
         })
         .await
     }
+}
+
+/// Refuses, before `doing` something that makes `user_id` no longer an admin, when they are the
+/// last one; a user that does not exist is [`StoreError::NotFound`].
+fn refuse_losing_the_last_admin(
+    connection: &Connection,
+    user_id: i64,
+    doing: &str,
+) -> Result<(), StoreError> {
+    let user =
+        user_by_id(connection, user_id)?.ok_or_else(|| StoreError::NotFound("the user".into()))?;
+    if user.role == Role::Admin && admin_count(connection)? <= 1 {
+        return Err(StoreError::Conflict(format!(
+            "this is the last admin: make another user an admin before {doing}"
+        )));
+    }
+    Ok(())
 }
 
 fn admin_count(connection: &Connection) -> Result<i64, StoreError> {
