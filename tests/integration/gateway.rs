@@ -94,7 +94,7 @@ fn engine_errors_come_back_as_the_engine_sent_them() {
         .admin()
         .get("/engine/local/containers/berth-no-such-container/json");
     assert_eq!(reply.status, 404);
-    let message = reply.json()["message"].as_str().unwrap().to_owned();
+    let message = reply.message();
     assert!(message.contains("No such container"), "{message}");
 }
 
@@ -103,7 +103,7 @@ fn an_unknown_environment_is_a_json_404() {
     let berth = Berth::start();
     let reply = berth.admin().get("/engine/elsewhere/containers/json");
     assert_eq!(reply.status, 404);
-    assert_eq!(reply.json()["message"], "no such environment: elsewhere");
+    assert_eq!(reply.message(), "no such environment: elsewhere");
 }
 
 #[test]

@@ -45,7 +45,7 @@ fn an_unreachable_engine_is_reported_not_fatal() {
 
     let proxied = berth.admin().get("/engine/local/containers/json");
     assert_eq!(proxied.status, 502);
-    let message = proxied.json()["message"].as_str().unwrap().to_owned();
+    let message = proxied.message();
     assert!(
         message.contains("unreachable") && message.contains("/nonexistent/berth-test"),
         "{message}"

@@ -104,13 +104,7 @@ fn every_operation_of_the_spec_needs_credentials() {
             reply.body
         );
         if method != "HEAD" {
-            assert!(
-                reply.json()["message"]
-                    .as_str()
-                    .unwrap()
-                    .contains("requires authentication"),
-                "{id}"
-            );
+            assert!(reply.message().contains("requires authentication"), "{id}");
         }
     }
 }
@@ -127,7 +121,7 @@ fn viewers_may_read_everything_and_change_nothing() {
                 "viewer {id} {method} {template}: {}",
                 reply.body
             );
-            let message = reply.json()["message"].as_str().unwrap().to_owned();
+            let message = reply.message();
             assert!(
                 message.contains(&format!("Berth denies {id} to viewer 'viewer'")),
                 "{message}"
@@ -155,9 +149,8 @@ fn operators_are_refused_only_the_admin_operations() {
         let reply = call(&operator, &method, &template);
         assert_eq!(reply.status, 403, "operator {id}: {}", reply.body);
         assert!(
-            reply.json()["message"]
-                .as_str()
-                .unwrap()
+            reply
+                .message()
                 .contains(&format!("Berth denies {id} to operator")),
             "{}",
             reply.body
@@ -198,14 +191,7 @@ fn normalisation_bypasses_are_refused_before_the_engine() {
             Some(r#"{"Image":"busybox:latest"}"#),
         );
         assert_eq!(reply.status, 403, "{path}: {}", reply.body);
-        assert!(
-            reply.json()["message"]
-                .as_str()
-                .unwrap()
-                .starts_with("Berth "),
-            "{}",
-            reply.body
-        );
+        assert!(reply.message().starts_with("Berth "), "{}", reply.body);
     }
     let mine = docker(&["ps", "-aq", "--filter", "label=berth.bypass"]);
     assert!(mine.is_empty());
@@ -222,17 +208,12 @@ fn bad_tokens_are_told_apart_clearly() {
         None,
     );
     assert_eq!(malformed.status, 401);
-    assert!(
-        malformed.json()["message"]
-            .as_str()
-            .unwrap()
-            .contains("Bearer")
-    );
+    assert!(malformed.message().contains("Bearer"));
     let unknown = berth
         .with_token("berth_not-a-real-token")
         .get("/engine/local/_ping");
     assert_eq!(unknown.status, 401);
-    assert_eq!(unknown.json()["message"], "the API token is not valid");
+    assert_eq!(unknown.message(), "the API token is not valid");
 
     let listed = std::process::Command::new(env!("CARGO_BIN_EXE_berth"))
         .args(["token", "list", "--user", "operator"])
@@ -255,7 +236,7 @@ fn bad_tokens_are_told_apart_clearly() {
     assert!(revoked.status.success());
     let reply = berth.with_token(&token).get("/engine/local/_ping");
     assert_eq!(reply.status, 401);
-    assert_eq!(reply.json()["message"], "the API token was revoked");
+    assert_eq!(reply.message(), "the API token was revoked");
 }
 
 #[test]
@@ -269,12 +250,7 @@ fn the_console_rejects_bad_input_with_json_errors() {
         Some("{not json"),
     );
     assert_eq!(malformed.status, 400);
-    assert!(
-        malformed.json()["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("malformed JSON")
-    );
+    assert!(malformed.message().starts_with("malformed JSON"));
     let not_json = anonymous.request(
         "POST",
         "/api/auth/login",
@@ -290,12 +266,7 @@ fn the_console_rejects_bad_input_with_json_errors() {
         Some(&huge),
     );
     assert_eq!(oversized.status, 413);
-    assert!(
-        oversized.json()["message"]
-            .as_str()
-            .unwrap()
-            .contains("larger than")
-    );
+    assert!(oversized.message().contains("larger than"));
     let missing_field = anonymous.request(
         "POST",
         "/api/auth/login",
@@ -303,18 +274,10 @@ fn the_console_rejects_bad_input_with_json_errors() {
         Some(r#"{"username":"a"}"#),
     );
     assert_eq!(missing_field.status, 400);
-    assert!(
-        missing_field.json()["message"]
-            .as_str()
-            .unwrap()
-            .contains("password")
-    );
+    assert!(missing_field.message().contains("password"));
     let environment = berth.admin().get("/engine/nowhere/containers/json");
     assert_eq!(environment.status, 404);
-    assert_eq!(
-        environment.json()["message"],
-        "no such environment: nowhere"
-    );
+    assert_eq!(environment.message(), "no such environment: nowhere");
 }
 
 /// Signs in through the API like the UI does; returns the cookie and the CSRF token.
@@ -361,7 +324,7 @@ fn sessions_need_the_csrf_token_and_the_same_origin() {
         None,
     );
     assert_eq!(without.status, 403);
-    assert!(without.json()["message"].as_str().unwrap().contains("CSRF"));
+    assert!(without.message().contains("CSRF"));
     let with = client.request(
         "POST",
         "/engine/local/containers/berth-csrf-none/start",
@@ -388,12 +351,7 @@ fn sessions_need_the_csrf_token_and_the_same_origin() {
         None,
     );
     assert_eq!(foreign.status, 403);
-    assert!(
-        foreign.json()["message"]
-            .as_str()
-            .unwrap()
-            .contains("cross-origin")
-    );
+    assert!(foreign.message().contains("cross-origin"));
     let websocket = client.request(
         "GET",
         "/engine/local/containers/x/attach/ws",
@@ -472,7 +430,7 @@ fn sign_in_is_rate_limited() {
     for _ in 0..5 {
         let reply = login("not the password");
         assert_eq!(reply.status, 401);
-        assert_eq!(reply.json()["message"], "wrong user name or password");
+        assert_eq!(reply.message(), "wrong user name or password");
     }
     let throttled = login(PASSWORD);
     assert_eq!(throttled.status, 429, "{}", throttled.body);
@@ -501,12 +459,7 @@ fn first_run_set_up_needs_the_printed_token() {
     };
     let wrong = attempt("guessed");
     assert_eq!(wrong.status, 403);
-    assert!(
-        wrong.json()["message"]
-            .as_str()
-            .unwrap()
-            .contains("set-up token")
-    );
+    assert!(wrong.message().contains("set-up token"));
     let right = attempt(&token);
     assert_eq!(right.status, 200, "{}", right.body);
     assert_eq!(right.json()["session"]["role"], "admin");
@@ -730,12 +683,7 @@ fn only_admins_manage_users_and_read_the_audit_log() {
         &json!({"username": "eve", "role": "viewer", "password": "short"}),
     );
     assert_eq!(weak.status, 400);
-    assert!(
-        weak.json()["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("password")
-    );
+    assert!(weak.message().starts_with("password"));
     let users = admin.get("/api/users").json();
     let admin_id = users
         .as_array()
@@ -747,12 +695,7 @@ fn only_admins_manage_users_and_read_the_audit_log() {
         .unwrap();
     let last_admin = admin.delete(&format!("/api/users/{admin_id}"));
     assert_eq!(last_admin.status, 409);
-    assert!(
-        last_admin.json()["message"]
-            .as_str()
-            .unwrap()
-            .contains("last admin")
-    );
+    assert!(last_admin.message().contains("last admin"));
     let export = admin.get("/api/audit/export");
     assert_eq!(export.header("content-type"), Some("application/x-ndjson"));
     let lines: Vec<Value> = export

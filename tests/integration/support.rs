@@ -454,6 +454,14 @@ impl Reply {
             .unwrap_or_else(|error| panic!("not JSON ({error}): {}", self.body))
     }
 
+    /// The `message` of a JSON error body.
+    pub fn message(&self) -> String {
+        match &self.json()["message"] {
+            serde_json::Value::String(message) => message.clone(),
+            _ => panic!("no message: {}", self.body),
+        }
+    }
+
     /// The first value of a header.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
