@@ -62,8 +62,13 @@ async fn open(socket: &mut Socket, container: &str, target: TerminalTarget) {
         cols: 80,
         rows: 24,
     };
+    send(socket, &open).await;
+}
+
+/// Sends a control message as the browser does: JSON in a text frame.
+async fn send(socket: &mut Socket, message: &ClientMessage) {
     socket
-        .send(Message::text(serde_json::to_string(&open).unwrap()))
+        .send(Message::text(serde_json::to_string(message).unwrap()))
         .await
         .unwrap();
 }
@@ -182,10 +187,7 @@ fn a_detected_shell_takes_input_resizes_and_reports_its_exit_code() {
             cols: 132,
             rows: 43,
         };
-        socket
-            .send(Message::text(serde_json::to_string(&resize).unwrap()))
-            .await
-            .unwrap();
+        send(&mut socket, &resize).await;
         stdin(&mut socket, "stty size\n").await;
         read_until(&mut socket, &mut transcript, "43 132").await;
         stdin(&mut socket, "exit 7\n").await;
