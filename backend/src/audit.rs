@@ -43,6 +43,22 @@ impl<'a> Action<'a> {
             target,
         }
     }
+
+    /// An action in one environment: an engine operation, or a console action on its objects
+    /// such as `VolumeBrowse`.
+    pub fn in_environment(
+        environment: &'a str,
+        operation: &'a str,
+        method: &'a str,
+        target: &'a str,
+    ) -> Self {
+        Self {
+            environment: Some(environment),
+            operation,
+            method,
+            target,
+        }
+    }
 }
 
 impl AuditScope {

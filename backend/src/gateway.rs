@@ -63,12 +63,12 @@ pub async fn handle(
         Ok(authorized) => authorized,
         Err(denied) => {
             if !is_read_only(&method) {
-                let action = Action {
-                    environment: Some(environment_id),
-                    operation: denied.operation().unwrap_or("Unknown"),
-                    method: method.as_str(),
-                    target: path,
-                };
+                let action = Action::in_environment(
+                    environment_id,
+                    denied.operation().unwrap_or("Unknown"),
+                    method.as_str(),
+                    path,
+                );
                 audit::record(state.store(), &scope, action, 403, Some(denied.to_string())).await?;
             }
             return Err(ApiError::Forbidden(denied.to_string()));
@@ -81,12 +81,12 @@ pub async fn handle(
     let audit_id = if operation.access == Access::Read {
         None
     } else {
-        let action = Action {
-            environment: Some(environment_id),
-            operation: operation.id,
-            method: method.as_str(),
-            target: &forwarded_path,
-        };
+        let action = Action::in_environment(
+            environment_id,
+            operation.id,
+            method.as_str(),
+            &forwarded_path,
+        );
         Some(audit::begin(state.store(), &scope, action).await?)
     };
 

@@ -84,12 +84,7 @@ pub async fn start(
     authorize(&principal, &env_id)?;
     sweep(&state, &environment).await;
     let target = format!("/volumes/{volume}");
-    let action = Action {
-        environment: Some(&env_id),
-        operation: "VolumeBrowse",
-        method: "POST",
-        target: &target,
-    };
+    let action = Action::in_environment(&env_id, "VolumeBrowse", "POST", &target);
     let scope = AuditScope::of(&principal, &client);
     let created = audit::audited(state.store(), &scope, action, 201, async {
         volume_helper::create(environment.client(), &volume, HELPER_IMAGE)
@@ -144,12 +139,7 @@ pub async fn stop(
         return Err(ApiError::Missing(format!("no volume browser {id}")));
     }
     let target = format!("/containers/{id}");
-    let action = Action {
-        environment: Some(&env_id),
-        operation: "VolumeBrowseEnd",
-        method: "DELETE",
-        target: &target,
-    };
+    let action = Action::in_environment(&env_id, "VolumeBrowseEnd", "DELETE", &target);
     let scope = AuditScope::of(&principal, &client);
     audit::audited(state.store(), &scope, action, 204, async {
         volume_helper::remove(environment.client(), &id)

@@ -252,12 +252,7 @@ async fn begin(
     operation: &str,
     target: &str,
 ) -> Result<i64, TerminalFailure> {
-    let action = Action {
-        environment: Some(environment),
-        operation,
-        method: "GET",
-        target,
-    };
+    let action = Action::in_environment(environment, operation, "GET", target);
     audit::begin(state.store(), scope, action)
         .await
         .map_err(|error| TerminalFailure::new(TerminalErrorKind::Engine, error.to_string()))
