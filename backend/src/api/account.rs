@@ -7,7 +7,7 @@ use berth_shared::api::auth::{
     PasswordChange, QrCode, RecoveryCodes, SessionView, TotpConfirm, TotpDisable, TotpSetup,
 };
 
-use crate::api::auth::{hash_password, verify_password};
+use crate::api::auth::{hash_password, signed_in_user, verify_password};
 use crate::api::json::ApiJson;
 use crate::audit::{self, Action, AuditScope};
 use crate::auth::secrets::sha256_hex;
@@ -16,15 +16,7 @@ use crate::auth::{
 };
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::{User, now};
-
-async fn current_user(state: &AppState, principal: &Principal) -> Result<User, ApiError> {
-    state
-        .store()
-        .user(principal.user_id)
-        .await?
-        .ok_or_else(|| ApiError::Unauthorized("the user no longer exists".into()))
-}
+use crate::store::now;
 
 /// Runs an account change between the two halves of its audit record.
 async fn audited<T>(
@@ -48,7 +40,7 @@ pub async fn change_password(
     client: ClientInfo,
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
-    let user = current_user(&state, &principal).await?;
+    let user = signed_in_user(&state, principal.user_id).await?;
     if !verify_password(change.current_password, user.password_hash).await {
         return Err(ApiError::Forbidden(
             "current password: it is not the password in use".into(),
@@ -67,7 +59,7 @@ pub async fn totp_setup(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<Json<TotpSetup>, ApiError> {
-    let user = current_user(&state, &principal).await?;
+    let user = signed_in_user(&state, principal.user_id).await?;
     if user.totp_secret.is_some() {
         return Err(ApiError::Conflict(
             "two-factor sign-in is already on; turn it off first".into(),
@@ -95,7 +87,7 @@ pub async fn totp_enable(
     client: ClientInfo,
     ApiJson(confirm): ApiJson<TotpConfirm>,
 ) -> Result<Json<RecoveryCodes>, ApiError> {
-    let user = current_user(&state, &principal).await?;
+    let user = signed_in_user(&state, principal.user_id).await?;
     let secret = user
         .totp_pending
         .ok_or_else(|| ApiError::Conflict("start two-factor set-up first".into()))?;
@@ -126,7 +118,7 @@ pub async fn totp_disable(
     client: ClientInfo,
     ApiJson(request): ApiJson<TotpDisable>,
 ) -> Result<StatusCode, ApiError> {
-    let user = current_user(&state, &principal).await?;
+    let user = signed_in_user(&state, principal.user_id).await?;
     if !verify_password(request.password, user.password_hash).await {
         return Err(ApiError::Forbidden(
             "password: it is not the password in use".into(),

@@ -13,7 +13,7 @@ use crate::audit::{self, Action, AuditScope};
 use crate::auth::{ClientInfo, Credential, LoginOutcome, Principal, cookie, password};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::NewUser;
+use crate::store::{NewUser, User};
 
 /// `GET /api/auth/session`: who is signed in; never an error for a signed-out browser.
 pub async fn session(
@@ -38,11 +38,7 @@ pub async fn session(
     else {
         return signed_out().await;
     };
-    let user = state
-        .store()
-        .user(principal.user_id)
-        .await?
-        .ok_or_else(|| ApiError::Unauthorized("the user no longer exists".into()))?;
+    let user = signed_in_user(&state, principal.user_id).await?;
     Ok(Json(SessionState::SignedIn(SessionInfo {
         username: user.username,
         role: user.role,
@@ -189,6 +185,15 @@ pub async fn setup(
     .await?;
     let (token, session) = state.auth().start_session(&user, &client).await?;
     Ok(signed_in_response(&state, &token, session))
+}
+
+/// The signed-in user's stored record; a user removed since signing in is unauthorized.
+pub async fn signed_in_user(state: &AppState, user_id: i64) -> Result<User, ApiError> {
+    state
+        .store()
+        .user(user_id)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("the user no longer exists".into()))
 }
 
 /// Sign-in and set-up forms may only be posted from the console's own pages.
