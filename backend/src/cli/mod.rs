@@ -113,14 +113,14 @@ where
     runtime.block_on(command(store))
 }
 
-/// Reads a password from the first line of standard input.
-fn read_password_from_stdin() -> Result<String, CliError> {
+/// Reads a password from the first line of standard input and returns its hash.
+fn read_password_hash_from_stdin() -> Result<String, CliError> {
     let mut line = String::new();
     std::io::stdin().read_line(&mut line)?;
-    let password = line.trim_end_matches(['\n', '\r']).to_owned();
-    crate::auth::password::validate(&password)
+    let password = line.trim_end_matches(['\n', '\r']);
+    crate::auth::password::validate(password)
         .map_err(|error| CliError::BadInput(format!("password: {error}")))?;
-    Ok(password)
+    crate::auth::password::hash(password).map_err(|error| CliError::BadInput(error.to_string()))
 }
 
 /// Formats a Unix time for tables, in UTC.

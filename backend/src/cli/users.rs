@@ -3,9 +3,8 @@
 use berth_shared::access::Role;
 use clap::Subcommand;
 
-use super::{CliError, DataDirArg, date, read_password_from_stdin};
+use super::{CliError, DataDirArg, date, read_password_hash_from_stdin};
 use crate::audit::{self, Action, AuditScope};
-use crate::auth::password;
 use crate::store::{NewUser, Store, StoreError};
 
 /// User administration.
@@ -73,9 +72,7 @@ pub async fn run(command: UserCommand, store: Store) -> Result<(), CliError> {
         UserCommand::Add { username, role, .. } => {
             let username = crate::auth::validate_username(&username)
                 .map_err(|error| CliError::BadInput(error.to_string()))?;
-            let password = read_password_from_stdin()?;
-            let hash =
-                password::hash(&password).map_err(|error| CliError::BadInput(error.to_string()))?;
+            let hash = read_password_hash_from_stdin()?;
             let target = format!("{username} ({role})");
             let action = Action::console("UserCreate", "CLI", &target);
             audited(&store, &scope, action, async {
@@ -92,9 +89,7 @@ pub async fn run(command: UserCommand, store: Store) -> Result<(), CliError> {
         }
         UserCommand::Passwd { username, .. } => {
             let user = find(&store, &username).await?;
-            let password = read_password_from_stdin()?;
-            let hash =
-                password::hash(&password).map_err(|error| CliError::BadInput(error.to_string()))?;
+            let hash = read_password_hash_from_stdin()?;
             let target = format!("{}: password reset", user.username);
             let action = Action::console("UserUpdate", "CLI", &target);
             audited(&store, &scope, action, store.set_password(user.id, hash)).await?;
