@@ -242,6 +242,10 @@ impl EventStream {
         let since = resume.since();
         let url = engine.url(&format!("/events{}", query.query_string(since.as_deref())));
         let response = get_streaming(&url, Some(&signal)).await?;
+        // Closed meanwhile: its component (and what the callbacks touch) may be gone.
+        if self.closed.get() {
+            return Err(ApiError::Aborted);
+        }
         // A replay from the query's own `since` starts over from there after a drop before
         // any event: the engine's clock would skip the replay.
         if query.since.is_none() {
@@ -264,6 +268,9 @@ impl EventStream {
                     ApiError::Network("the event stream was interrupted".into())
                 }
             })?;
+            if self.closed.get() {
+                return Err(ApiError::Aborted);
+            }
             let done = js_sys::Reflect::get(&chunk, &"done".into())
                 .ok()
                 .and_then(|value| value.as_bool())

@@ -87,7 +87,7 @@ impl StreamJob {
                 (Err(error), _) => JobPhase::Failed(error.to_string()),
                 (Ok(()), Some(error)) => JobPhase::Failed(error),
                 (Ok(()), None) => {
-                    job.state.with_untracked(|state| done(state));
+                    job.state.try_with_untracked(|state| done(state));
                     JobPhase::Done
                 }
             });
