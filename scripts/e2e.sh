@@ -11,7 +11,7 @@
 #
 #   BERTH_BIN=target/debug/berth BERTH_TEST_DOCKER_HOST=unix://... scripts/e2e.sh [FILE...]
 #
-# Without root (needed to make the namespace) the tests run in the caller's namespace.
+# Where no namespace can be made (without root) the tests run in the caller's namespace.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(repo_root)"
@@ -19,8 +19,8 @@ use_project_path
 
 if [ $# = 0 ]; then set -- tests/e2e/; fi
 command=(node --test --test-concurrency=1 --test-reporter=tap "$@")
-if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ip >/dev/null; then
+if [ "$(id -u)" = 0 ] && unshare --net -- ip link set lo up 2>/dev/null; then
   exec unshare --net -- bash -c 'ip link set lo up && exec "$@"' e2e "${command[@]}"
 fi
-echo "==> not root: the browser tests share the machine's network namespace" >&2
+echo "==> no network namespace of their own (not root?): the browser tests share the caller's" >&2
 exec "${command[@]}"
