@@ -2,9 +2,10 @@
 # Local image registries for Berth's tests: Debian's docker-registry, on 127.0.0.1, next to a
 # private engine from scripts/engine.sh.
 #
-# Each engine other than "primary" lives in its own network namespace, so its registries run in
-# that namespace too: the engine reaches them on its own 127.0.0.1, which dockerd treats as an
-# insecure (plain HTTP) registry by default, and no engine flags or veth addresses are needed.
+# The registries run in the network namespace of the engine's dockerd (a namespace of its own for
+# any engine but "primary", the host's for primary), whichever namespace the caller is in: the
+# engine reaches them on its own 127.0.0.1, which dockerd treats as an insecure (plain HTTP)
+# registry by default, and no engine flags or veth addresses are needed.
 # Two registries run per engine: one open (port 5050) and one with basic auth (port 5051, user
 # "berth", a random password kept next to the engine's socket).
 #
@@ -19,14 +20,15 @@ case "$engine" in (*[!a-z0-9]*|"") echo "engine name must be [a-z0-9]+" >&2; exi
 
 run_root=${BERTH_ENGINE_RUN:-/run/berth-engines}/$engine/registry
 data_root=${BERTH_ENGINE_DATA:-/var/lib/berth-engines}/$engine/registry
-netns=berth-$engine
+engine_pid=${BERTH_ENGINE_RUN:-/run/berth-engines}/$engine/docker.pid
 OPEN_PORT=5050
 AUTH_PORT=5051
 USER_NAME=berth
 
-# Runs a command in the engine's network namespace (the host's for "primary").
+# Runs a command in the engine's network namespace: that of its dockerd, which for "primary" is
+# the host's even when the caller (the browser tests, see scripts/e2e.sh) has a namespace of its own.
 in_engine_net() {
-  if [ "$engine" = primary ]; then "$@"; else nsenter --net="/var/run/netns/$netns" "$@"; fi
+  nsenter --net="/proc/$(cat "$engine_pid")/ns/net" "$@"
 }
 
 listening() {
@@ -56,7 +58,7 @@ start_one() {
   local kind=$1 port=$2
   if listening "$port"; then return; fi
   write_config "$kind" "$port"
-  setsid bash -c "$(declare -f in_engine_net); engine=$engine netns=$netns; \
+  setsid bash -c "$(declare -f in_engine_net); engine_pid=$engine_pid; \
     in_engine_net docker-registry serve '$run_root/$kind.yml'" >"$run_root/$kind.log" 2>&1 </dev/null &
   echo $! >"$run_root/$kind.pid"
   for _ in $(seq 1 60); do
@@ -82,6 +84,10 @@ print_env() {
 start() {
   if [ "$(id -u)" != 0 ]; then echo "scripts/registry.sh must run as root" >&2; exit 1; fi
   command -v docker-registry >/dev/null || { echo "docker-registry is missing: run scripts/setup.sh" >&2; exit 1; }
+  if [ ! -s "$engine_pid" ] || ! kill -0 "$(cat "$engine_pid")" 2>/dev/null; then
+    echo "engine '$engine' is not running: start it with scripts/engine.sh start $engine" >&2
+    exit 1
+  fi
   mkdir -p "$run_root"
   if [ ! -s "$run_root/password" ]; then
     (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$run_root/password")

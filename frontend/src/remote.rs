@@ -74,7 +74,13 @@ impl<T: Clone + Send + Sync + 'static> Remote<T> {
         let Ok(controller) = AbortController::new() else {
             return;
         };
-        let future = self.fetch.with_value(|fetch| fetch(controller.signal()));
+        // A reload asked for by a request that ended after the component went away does nothing.
+        let Some(future) = self
+            .fetch
+            .try_with_value(|fetch| fetch(controller.signal()))
+        else {
+            return;
+        };
         self.controller.set_value(Some(controller));
         self.refreshing.set(true);
         let (state, refreshing) = (self.state, self.refreshing);
@@ -109,9 +115,11 @@ impl<T: Clone + Send + Sync + 'static> Remote<T> {
 
     /// The loaded value, if any (tracked).
     pub fn value(&self) -> Option<T> {
-        self.state.with(|state| match state {
-            Loadable::Ready(value) => Some(value.clone()),
-            _ => None,
-        })
+        self.state
+            .try_with(|state| match state {
+                Loadable::Ready(value) => Some(value.clone()),
+                _ => None,
+            })
+            .flatten()
     }
 }

@@ -38,6 +38,17 @@ test("the events page shows an engine event as it happens, and filters", async (
   await page.context().close();
 });
 
+test("the events page opens on the last fifteen minutes, events from before it included", async () => {
+  const name = runContainer(uniqueName("replay"));
+  created.push(name);
+  // The page connects in a later second of the engine's clock than the start.
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/events`);
+  await page.locator(`tr[data-actor="${name}"][data-event-action="start"]`).waitFor({ timeout: 20_000 });
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test("the command palette navigates and runs actions; ? lists the shortcuts", async () => {
   const name = runContainer(uniqueName("palette"));
   created.push(name);

@@ -1,10 +1,11 @@
 // The containers list stays current from the engine's event stream: changes made outside the
 // UI appear without a reload, only the touched rows are fetched again, and after a dropped
-// stream the client resumes with `since`, so an event from the gap is not missed.
+// stream the client resumes with `since`, so an event from the gap is not missed. The UI's own
+// actions show their outcome without waiting for the stream.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { docker, openPage, runContainer, uniqueName } from "./support.mjs";
+import { containerExists, docker, openPage, runContainer, uniqueName } from "./support.mjs";
 import { containersFixture } from "./containers-fixture.mjs";
 
 const fx = containersFixture();
@@ -66,6 +67,28 @@ test("after the stream drops, it resumes with since and misses nothing", async (
   assert.ok(eventUrls.length >= 2);
   assert.doesNotMatch(eventUrls[0], /since=/);
   assert.match(eventUrls[1], /since=\d+\.\d{9}/, "the reconnection resumes from the engine's clock");
+  assert.deepEqual(errors.filter((e) => !e.includes("Failed to load resource")), []);
+  await context.close();
+});
+
+test("an action's outcome shows as soon as it ends, even with the event stream down", async () => {
+  const name = runContainer(uniqueName("nostream"));
+  created.push(name);
+  const { page, context, errors } = await openPage(fx.browser, `${fx.berth.base}/favicon.svg`);
+  // No event ever arrives: every connection to the stream fails.
+  await context.route("**/engine/local/events**", (route) => route.abort());
+  await page.goto(`${fx.berth.base}/env/local/containers`);
+  await row(page, name).locator('.badge[data-state="running"]').waitFor();
+  await page.getByTestId("live-indicator").getByText("Reconnecting…").waitFor();
+
+  await page.getByRole("button", { name: `Stop ${name}` }).click();
+  await row(page, name).locator('.badge[data-state="exited"]').waitFor({ timeout: 20_000 });
+
+  await page.getByRole("button", { name: `More actions for ${name}` }).click();
+  await page.getByRole("menuitem", { name: "Remove…" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
+  await row(page, name).waitFor({ state: "detached", timeout: 20_000 });
+  assert.ok(!containerExists(name));
   assert.deepEqual(errors.filter((e) => !e.includes("Failed to load resource")), []);
   await context.close();
 });

@@ -2,6 +2,7 @@
 // Docker engine through the docker CLI, and headless Chromium through playwright-core.
 
 import { execFileSync, spawn } from "node:child_process";
+import { afterEach } from "node:test";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -133,6 +134,9 @@ export async function launchBrowser() {
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ],
   });
+  // Every context, whoever opens it, reports what its pages did wrong when a test fails.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...options) => watchContext(await newContext(...options));
   return {
     browser,
     async close() {
@@ -140,6 +144,48 @@ export async function launchBrowser() {
     },
   };
 }
+
+/** What went wrong in the pages of contexts still open, by page, for a failing test's report. */
+const watched = new Map();
+
+/** Records each page's uncaught errors, console errors and warnings, failed requests and crashes. */
+function watchContext(context) {
+  context.on("page", (page) => {
+    const log = [];
+    watched.set(page, log);
+    const note = (line) => log.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
+    page.on("pageerror", (error) => note(`uncaught: ${error.stack || error.message}`));
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning") {
+        note(`console.${message.type()}: ${message.text()}`);
+      }
+    });
+    page.on("requestfailed", (request) => {
+      note(`request failed: ${request.method()} ${request.url()}: ${request.failure()?.errorText}`);
+    });
+    page.on("crash", () => note("the page crashed"));
+    page.on("close", () => watched.delete(page));
+  });
+  context.on("close", () => {
+    for (const page of context.pages()) watched.delete(page);
+  });
+  return context;
+}
+
+// A failing test prints, for every page it left open, where the page was, what it logged and
+// what it showed, so that a failure on CI names its cause.
+afterEach(async (t) => {
+  if (t.passed) return;
+  for (const [page, log] of watched) {
+    t.diagnostic(`page ${page.url()}`);
+    for (const line of log.flatMap((entry) => entry.split("\n"))) t.diagnostic(`  ${line}`);
+    const text = await Promise.race([
+      page.evaluate(() => document.body?.innerText ?? ""),
+      new Promise((resolve) => setTimeout(resolve, 5_000, "(no answer in 5 s)")),
+    ]).catch((error) => `(unreadable: ${error.message})`);
+    t.diagnostic(`  shows: ${text.replace(/\s+/g, " ").slice(0, 1500)}`);
+  }
+});
 
 /**
  * Opens a page that records any uncaught error in the app, signed in as `user` (through the

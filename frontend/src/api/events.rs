@@ -95,22 +95,26 @@ impl LineSplitter {
 /// Where to resume after a drop, and which events were already delivered.
 #[derive(Debug, Default)]
 pub struct Resume {
-    /// The time of the newest event delivered (or of the first connection), in nanoseconds.
+    /// The time of the newest event delivered, in nanoseconds.
     last_nanos: Option<i64>,
     /// Events delivered at exactly `last_nanos`, which a resumed stream sends again.
     seen_at_last: BTreeSet<(String, String, String)>,
+    /// The engine's clock at the first connection, where a drop before any event resumes.
+    connected_nanos: Option<i64>,
 }
 
 impl Resume {
     /// Notes the engine's clock at the first connection, so a drop before any event resumes
-    /// from there.
+    /// from there. It does not filter what the engine sends: a stream that replays from an
+    /// earlier `since` delivers the events before the connection too.
     pub fn connected_at(&mut self, nanos: i64) {
-        if self.last_nanos.is_none() {
-            self.last_nanos = Some(nanos);
+        if self.connected_nanos.is_none() {
+            self.connected_nanos = Some(nanos);
         }
     }
 
-    /// Whether `event` is new; if so, it is remembered.
+    /// Whether `event` is new (not older than the newest delivered, nor delivered already);
+    /// if so, it is remembered.
     pub fn accept(&mut self, event: &EngineEvent) -> bool {
         let nanos = event.nanos();
         let key = (
@@ -132,7 +136,7 @@ impl Resume {
 
     /// The `since` to reconnect with: `seconds.nanoseconds`.
     pub fn since(&self) -> Option<String> {
-        self.last_nanos.map(|nanos| {
+        self.last_nanos.or(self.connected_nanos).map(|nanos| {
             format!(
                 "{}.{:09}",
                 nanos.div_euclid(1_000_000_000),
@@ -238,7 +242,15 @@ impl EventStream {
         let since = resume.since();
         let url = engine.url(&format!("/events{}", query.query_string(since.as_deref())));
         let response = get_streaming(&url, Some(&signal)).await?;
-        resume.connected_at(engine_clock_nanos(response.headers().get("date")));
+        // Closed meanwhile: its component (and what the callbacks touch) may be gone.
+        if self.closed.get() {
+            return Err(ApiError::Aborted);
+        }
+        // A replay from the query's own `since` starts over from there after a drop before
+        // any event: the engine's clock would skip the replay.
+        if query.since.is_none() {
+            resume.connected_at(engine_clock_nanos(response.headers().get("date")));
+        }
         on_status(StreamStatus::Live);
         let Some(body) = response.body() else {
             return Ok(());
@@ -256,6 +268,9 @@ impl EventStream {
                     ApiError::Network("the event stream was interrupted".into())
                 }
             })?;
+            if self.closed.get() {
+                return Err(ApiError::Aborted);
+            }
             let done = js_sys::Reflect::get(&chunk, &"done".into())
                 .ok()
                 .and_then(|value| value.as_bool())
@@ -332,6 +347,17 @@ mod tests {
         assert!(resume.accept(&event("die", "a", 2_000_000_005)));
         assert!(!resume.accept(&event("stop", "a", 1_500_000_000)));
         assert!(resume.accept(&event("stop", "a", 3_000_000_000)));
+    }
+
+    #[test]
+    fn a_replay_delivers_the_events_from_before_the_connection() {
+        let mut resume = Resume::default();
+        // The engine's clock when the stream opened with `since` fifteen minutes back.
+        resume.connected_at(900_000_000_000);
+        assert!(resume.accept(&event("start", "a", 10_000_000_000)));
+        assert!(resume.accept(&event("die", "a", 20_000_000_000)));
+        assert!(!resume.accept(&event("start", "a", 10_000_000_000)));
+        assert_eq!(resume.since().as_deref(), Some("20.000000000"));
     }
 
     #[test]

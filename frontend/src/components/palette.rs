@@ -13,7 +13,7 @@ use leptos_router::hooks::use_navigate;
 use crate::api::engine::ContainerAction;
 use crate::components::toast::use_toaster;
 use crate::engine_status::use_engine_status;
-use crate::pages::container_actions::{Operation, run_operation};
+use crate::pages::container_actions::{Busy, Operation, run_operation};
 use crate::session::use_session;
 use crate::theme;
 
@@ -180,7 +180,7 @@ fn Palette(open: RwSignal<bool>, help: RwSignal<bool>) -> impl IntoView {
             Command::Act(container, action) => run_operation(
                 engine.clone(),
                 toaster,
-                RwSignal::new(Default::default()),
+                Busy::detached(),
                 vec![*container],
                 Operation::Simple(action),
             ),

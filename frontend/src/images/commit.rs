@@ -46,12 +46,12 @@ pub fn CommitDialog(
         spawn_local(async move {
             match engine.commit(&source, &target, &note, pause_it).await {
                 Ok(created) => {
-                    on_committed.run(if target.is_empty() {
+                    on_committed.try_run(if target.is_empty() {
                         format::short_id(&created.id).to_owned()
                     } else {
                         target
                     });
-                    close.run(());
+                    close.try_run(());
                 }
                 Err(failure) => error.set(Some(failure.to_string())),
             }

@@ -97,7 +97,7 @@ pub fn LoadDialog(
                     match state.error {
                         Some(error) => Phase::Failed(error),
                         None => {
-                            on_loaded.run(());
+                            on_loaded.try_run(());
                             Phase::Done(state.log.join("\n"))
                         }
                     }

@@ -78,13 +78,16 @@ impl StreamJob {
         spawn_local(async move {
             let result = work(signal, on_chunk).await;
             job.state.update(ProgressState::finish);
-            let error = job.state.with_untracked(|state| state.error.clone());
+            let error = job
+                .state
+                .try_with_untracked(|state| state.error.clone())
+                .flatten();
             job.phase.set(match (result, error) {
                 (Err(ApiError::Aborted), _) => JobPhase::Cancelled,
                 (Err(error), _) => JobPhase::Failed(error.to_string()),
                 (Ok(()), Some(error)) => JobPhase::Failed(error),
                 (Ok(()), None) => {
-                    job.state.with_untracked(|state| done(state));
+                    job.state.try_with_untracked(|state| done(state));
                     JobPhase::Done
                 }
             });

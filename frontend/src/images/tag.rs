@@ -36,8 +36,8 @@ pub fn TagDialog(
         spawn_local(async move {
             match engine.tag_image(&source, &target).await {
                 Ok(()) => {
-                    on_tagged.run(target);
-                    close.run(());
+                    on_tagged.try_run(target);
+                    close.try_run(());
                 }
                 Err(failure) => error.set(Some(failure.to_string())),
             }

@@ -66,8 +66,53 @@ impl Operation {
     }
 }
 
-/// The containers with an action under way (their buttons are disabled), shared by the page.
-pub type Busy = RwSignal<BTreeSet<String>>;
+/// The actions under way on a page's containers: which containers have one (their buttons are
+/// disabled meanwhile), and what the page does with those whose action ended, whatever its
+/// outcome: the Containers page fetches their rows again, so the result shows at once even
+/// while the event stream is slow or reconnecting.
+#[derive(Clone, Copy)]
+pub struct Busy {
+    ids: RwSignal<BTreeSet<String>>,
+    ended: Callback<Vec<String>>,
+}
+
+impl Busy {
+    /// Nothing under way yet; `ended` gets the ids of the containers whose action ended.
+    pub fn new(ended: impl Fn(Vec<String>) + Send + Sync + 'static) -> Self {
+        Busy {
+            ids: RwSignal::new(BTreeSet::new()),
+            ended: Callback::new(ended),
+        }
+    }
+
+    /// For actions started away from a list of containers: nothing to fetch again.
+    pub fn detached() -> Self {
+        Busy::new(|_| {})
+    }
+
+    /// Whether `id` has an action under way (tracked).
+    pub fn has(&self, id: &str) -> bool {
+        self.ids.with(|ids| ids.contains(id))
+    }
+
+    fn start<'a>(&self, ids: impl IntoIterator<Item = &'a str>) {
+        self.ids
+            .update(|busy| busy.extend(ids.into_iter().map(str::to_owned)));
+    }
+
+    /// Ends `id`'s action. The page may be gone by then: nothing happens.
+    fn end(&self, id: &str) {
+        self.ids.update(|busy| {
+            busy.remove(id);
+        });
+        self.changed(vec![id.to_owned()]);
+    }
+
+    /// Containers that an action changed without marking them first (such as a prune).
+    fn changed(&self, ids: Vec<String>) {
+        self.ended.try_run(ids);
+    }
+}
 
 /// Runs `operation` on every container at once, marking them busy meanwhile, and reports the
 /// outcome: one toast for the successes, one per failure with the engine's message.
@@ -86,16 +131,14 @@ pub fn run_operation(
     let finished = Rc::new(Cell::new(0usize));
     let single_name = (total == 1).then(|| containers[0].display_name().to_owned());
     let operation = Rc::new(operation);
-    busy.update(|ids| ids.extend(containers.iter().map(|c| c.id.clone())));
+    busy.start(containers.iter().map(|c| c.id.as_str()));
     for container in containers {
         let (engine, operation) = (engine.clone(), operation.clone());
         let (succeeded, finished, single_name) =
             (succeeded.clone(), finished.clone(), single_name.clone());
         spawn_local(async move {
             let result = operation.run(&engine, &container.id).await;
-            busy.update(|ids| {
-                ids.remove(&container.id);
-            });
+            busy.end(&container.id);
             match result {
                 Ok(()) => succeeded.set(succeeded.get() + 1),
                 Err(error) => toaster.error(crate::pages::action_failed(
@@ -450,8 +493,11 @@ fn submit(
                 return Err("New name: enter a name.".into());
             }
             let c = c.clone();
+            busy.start([c.id.as_str()]);
             spawn_local(async move {
-                match engine.rename_container(&c.id, &name).await {
+                let result = engine.rename_container(&c.id, &name).await;
+                busy.end(&c.id);
+                match result {
                     Ok(()) => toaster.success(format!("Renamed {} to {name}", c.display_name())),
                     Err(e) => {
                         toaster.error(crate::pages::action_failed("rename", c.display_name(), &e));
@@ -462,8 +508,11 @@ fn submit(
         Pending::Update(c) => {
             let update = update_from(fields)?;
             let c = c.clone();
+            busy.start([c.id.as_str()]);
             spawn_local(async move {
-                match engine.update_container(&c.id, &update).await {
+                let result = engine.update_container(&c.id, &update).await;
+                busy.end(&c.id);
+                match result {
                     Ok(answer) => {
                         let warnings = answer.warnings.unwrap_or_default().join(" ");
                         toaster.success(format!("Updated {} {warnings}", c.display_name()));
@@ -500,11 +549,15 @@ fn submit(
         Pending::Prune => {
             spawn_local(async move {
                 match engine.prune_containers().await {
-                    Ok(report) => toaster.success(format!(
-                        "Removed {} stopped containers, reclaiming {}",
-                        report.containers_deleted.map_or(0, |ids| ids.len()),
-                        format::bytes(report.space_reclaimed.max(0) as u64)
-                    )),
+                    Ok(report) => {
+                        let deleted = report.containers_deleted.unwrap_or_default();
+                        toaster.success(format!(
+                            "Removed {} stopped containers, reclaiming {}",
+                            deleted.len(),
+                            format::bytes(report.space_reclaimed.max(0) as u64)
+                        ));
+                        busy.changed(deleted);
+                    }
                     Err(e) => toaster.error(format!("Could not prune containers: {e}")),
                 }
             });

@@ -80,9 +80,10 @@ pub fn ContainersPage() -> impl IntoView {
             rows.set(all);
         }
     });
-    let live = follow_events(status, rows, filters, containers);
-
-    let busy: Busy = RwSignal::new(BTreeSet::new());
+    let fetch_row = row_fetcher(status, rows, filters);
+    let live = follow_events(status, fetch_row, containers);
+    // An action's outcome shows as soon as it ends, without waiting for its event.
+    let busy = Busy::new(move |ids| ids.into_iter().for_each(fetch_row));
     let selected = RwSignal::new(BTreeSet::<String>::new());
     let pending = RwSignal::new(None::<Pending>);
     let can_operate = Signal::derive(move || session.can(Access::Operate));
@@ -227,19 +228,17 @@ fn empty_view(
     .into_any()
 }
 
-/// Follows the engine's container events, fetching again just the rows they touch (gathered
-/// for a moment, in one request with an `id` filter). One such request runs at a time, so an
-/// older answer can never overwrite a newer one. Returns how the stream is doing.
-fn follow_events(
+/// Fetches again just the rows given to the returned function: gathered for a moment, in one
+/// request with an `id` filter. One such request runs at a time, so an older answer can never
+/// overwrite a newer one. Timers and requests may end after the page is gone: they then stop.
+fn row_fetcher(
     status: EngineStatus,
     rows: RwSignal<Vec<ContainerSummary>>,
     filters: Memo<String>,
-    containers: Remote<Vec<ContainerSummary>>,
-) -> RwSignal<StreamStatus> {
+) -> impl Fn(String) + Copy + Send + Sync + 'static {
     let dirty = StoredValue::new(BTreeSet::<String>::new());
     let scheduled = StoredValue::new(false);
     let in_flight = StoredValue::new(false);
-    let was_live = StoredValue::new(false);
     fn flush(
         status: EngineStatus,
         rows: RwSignal<Vec<ContainerSummary>>,
@@ -249,7 +248,7 @@ fn follow_events(
         in_flight: StoredValue<bool>,
     ) {
         scheduled.set_value(false);
-        if in_flight.get_value() {
+        if in_flight.try_get_value().unwrap_or(true) {
             // The running request's completion flushes what gathered meanwhile.
             return;
         }
@@ -258,12 +257,15 @@ fn follow_events(
             .unwrap_or_default()
             .into_iter()
             .collect();
+        let Some(current) = filters.try_get_untracked() else {
+            return;
+        };
         if ids.is_empty() {
             return;
         }
         in_flight.set_value(true);
         let engine = untrack(|| status.engine());
-        let query = filters_for_ids(&filters.get_untracked(), &ids);
+        let query = filters_for_ids(&current, &ids);
         spawn_local(async move {
             // On failure the next full load (on reconnect or refresh) catches up.
             if let Ok(fresh) = engine.containers_filtered(&query, false, None).await {
@@ -278,16 +280,28 @@ fn follow_events(
             flush(status, rows, filters, dirty, scheduled, in_flight);
         });
     }
-    let flush = move || flush(status, rows, filters, dirty, scheduled, in_flight);
-    let mark = move |id: String| {
+    move |id: String| {
         dirty.update_value(|ids| {
             ids.insert(id);
         });
-        if !scheduled.get_value() {
+        if scheduled.try_get_value() == Some(false) {
             scheduled.set_value(true);
-            set_timeout(flush, std::time::Duration::from_millis(COALESCE_MS.into()));
+            set_timeout(
+                move || flush(status, rows, filters, dirty, scheduled, in_flight),
+                std::time::Duration::from_millis(COALESCE_MS.into()),
+            );
         }
-    };
+    }
+}
+
+/// Follows the engine's container events, fetching again the rows they touch with
+/// `fetch_row`. Returns how the stream is doing.
+fn follow_events(
+    status: EngineStatus,
+    fetch_row: impl Fn(String) + Copy + 'static,
+    containers: Remote<Vec<ContainerSummary>>,
+) -> RwSignal<StreamStatus> {
+    let was_live = StoredValue::new(false);
     // The engine announces some changes (pause, kill) a moment before its list shows them, so
     // every touched row is checked once more shortly after.
     let recheck = StoredValue::new(BTreeSet::<String>::new());
@@ -295,8 +309,10 @@ fn follow_events(
         if !event.changes_container_row() {
             return;
         }
-        mark(event.actor.id.clone());
-        let first = recheck.with_value(BTreeSet::is_empty);
+        fetch_row(event.actor.id.clone());
+        let Some(first) = recheck.try_with_value(BTreeSet::is_empty) else {
+            return;
+        };
         recheck.update_value(|ids| {
             ids.insert(event.actor.id);
         });
@@ -304,7 +320,7 @@ fn follow_events(
             set_timeout(
                 move || {
                     for id in recheck.try_update_value(std::mem::take).unwrap_or_default() {
-                        mark(id);
+                        fetch_row(id);
                     }
                 },
                 std::time::Duration::from_millis(RECHECK_MS.into()),
@@ -314,7 +330,7 @@ fn follow_events(
     let on_status = move |state: &StreamStatus| {
         // Events between the first list load and the stream's start would be lost: load once
         // more when it first goes live. Later reconnections resume with `since` instead.
-        if *state == StreamStatus::Live && !was_live.get_value() {
+        if *state == StreamStatus::Live && was_live.try_get_value() == Some(false) {
             was_live.set_value(true);
             if containers.value().is_some() {
                 containers.reload();
@@ -608,7 +624,7 @@ fn ContainerRow(
 ) -> impl IntoView {
     let id = container.id.clone();
     let busy_id = id.clone();
-    let is_busy = Signal::derive(move || busy.with(|ids| ids.contains(&busy_id)));
+    let is_busy = Signal::derive(move || busy.has(&busy_id));
     let name = container.display_name().to_owned();
     let ports = format::distinct_ports(&container.ports);
     let href = format!(
@@ -695,7 +711,7 @@ fn RowActions(
         &[(ContainerAction::Start, IconKind::Play)]
     };
     let busy_id = container.id.clone();
-    let is_busy = Signal::derive(move || busy.with(|ids| ids.contains(&busy_id)));
+    let is_busy = Signal::derive(move || busy.has(&busy_id));
     let menu_container = container.clone();
     // Operators and admins open terminals in running containers; viewers never see this.
     let terminal_href = (container.is_running() && use_session().can(Access::Exec)).then(|| {

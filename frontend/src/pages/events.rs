@@ -65,7 +65,9 @@ pub fn EventsPage() -> impl IntoView {
             Some((status.engine(), query))
         },
         move |event| {
-            let id = counter.get_value();
+            let Some(id) = counter.try_get_value() else {
+                return;
+            };
             counter.set_value(id + 1);
             events.update(|list| {
                 list.push_front((id, event));

@@ -55,7 +55,7 @@ pub fn NetworkCreateForm(
         spawn_local(async move {
             let result = engine.create_network(&request).await;
             if form.finish(status, result).is_some() {
-                on_created.run(request.name);
+                on_created.try_run(request.name);
             }
         });
     };

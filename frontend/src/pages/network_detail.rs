@@ -352,7 +352,7 @@ fn ConnectForm(
                 container.set(String::new());
                 aliases.set(String::new());
                 ipv4.set(String::new());
-                on_connected.run(());
+                on_connected.try_run(());
             }
         });
     };

@@ -41,7 +41,7 @@ pub fn run_removal(
         match removal.await {
             Ok(()) => {
                 toaster.success(format!("Removed {noun} {name}"));
-                on_removed.run(name);
+                on_removed.try_run(name);
             }
             Err(error) => {
                 report_failure(toaster, status, "remove", &format!("{noun} {name}"), &error);

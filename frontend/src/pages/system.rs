@@ -163,7 +163,7 @@ fn DiskUsagePanel(
                 }
                 Err(error) => report_failure(toaster, status, "prune", nouns.1, &error),
             }
-            on_pruned.run(());
+            on_pruned.try_run(());
         });
     });
 

@@ -193,7 +193,7 @@ fn AddUserForm(on_added: Callback<()>) -> impl IntoView {
                     toaster.success(format!("Added {} as {}", user.username, user.role));
                     username.set(String::new());
                     password.set(String::new());
-                    on_added.run(());
+                    on_added.try_run(());
                 }
                 Err(failure) => error.set(Some(failure.to_string())),
             }

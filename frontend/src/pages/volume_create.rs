@@ -69,7 +69,7 @@ pub fn VolumeCreateForm(
         spawn_local(async move {
             let result = engine.create_volume(&request).await;
             if let Some(volume) = form.finish(status, result) {
-                on_created.run(volume.name);
+                on_created.try_run(volume.name);
             }
         });
     };

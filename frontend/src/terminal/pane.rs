@@ -327,7 +327,11 @@ impl Live {
         });
 
         let on_close = Closure::<dyn FnMut(JsValue)>::new(move |_| {
-            if !status.get_untracked().ended() {
+            // The pane may be gone (its signals with it) when the socket closes.
+            if status
+                .try_get_untracked()
+                .is_some_and(|state| !state.ended())
+            {
                 status.set(PaneStatus::Lost);
             }
         });

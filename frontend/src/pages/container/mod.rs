@@ -214,7 +214,7 @@ fn Header(container: ContainerInspect, on_changed: Callback<()>) -> impl IntoVie
                         toaster.error(action_failed(&action.label().to_lowercase(), &name, &error));
                     }
                 }
-                on_changed.run(());
+                on_changed.try_run(());
             });
         }
     };

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs Berth's browser tests (all of tests/e2e/, or the files given) in a network namespace of
+# their own, with only a loopback interface: the `berth` servers the tests start, the docker CLI
+# and headless Chromium all live there, and reach the engine through its unix socket.
+#
+# Chromium watches its network namespace and fails requests in flight with
+# net::ERR_NETWORK_CHANGED whenever an interface or address comes or goes. The private engines put
+# a veth on their bridge for each container they start and a bridge for each network they
+# create (in the host's namespace, for "primary"), and engines elsewhere on the machine come and
+# go; none of that reaches a namespace of the tests' own, so no page load fails halfway.
+#
+#   BERTH_BIN=target/debug/berth BERTH_TEST_DOCKER_HOST=unix://... scripts/e2e.sh [FILE...]
+#
+# Where no namespace can be made (without root) the tests run in the caller's namespace.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$(repo_root)"
+use_project_path
+
+if [ $# = 0 ]; then set -- tests/e2e/; fi
+command=(node --test --test-concurrency=1 --test-reporter=tap "$@")
+if [ "$(id -u)" = 0 ] && unshare --net -- ip link set lo up 2>/dev/null; then
+  exec unshare --net -- bash -c 'ip link set lo up && exec "$@"' e2e "${command[@]}"
+fi
+echo "==> no network namespace of their own (not root?): the browser tests share the caller's" >&2
+exec "${command[@]}"
