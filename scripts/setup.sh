@@ -8,6 +8,7 @@ use_project_path
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
+WASM_SPLIT_VERSION=0.2.4
 
 # docker.io and busybox-static: the private test engine and its seed image.
 # chromium: the browser tests. socat, haproxy: reference proxies for `make bench`.
@@ -52,6 +53,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
   # can fail; then the newest compatible dependencies are used instead.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked --force \
     || cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+# Splits the UI's WebAssembly into a main module and one lazily loaded chunk per page.
+# It has no --version, so cargo's own record of installed crates tells.
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION (a minute or two)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked --force \
+    --features build-binary
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

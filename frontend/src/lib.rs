@@ -22,6 +22,7 @@ pub mod logs;
 pub mod network_form;
 pub mod pages;
 pub mod remote;
+pub mod routes;
 pub mod session;
 pub mod stats_math;
 pub mod tar;
@@ -30,29 +31,13 @@ pub mod theme;
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
 use crate::components::shell::Shell;
 use crate::components::toast::{ToastRegion, Toaster};
-use crate::pages::account::AccountPage;
-use crate::pages::audit::AuditPage;
-use crate::pages::container::ContainerPage;
-use crate::pages::container_new::NewContainerPage;
-use crate::pages::containers::ContainersPage;
-use crate::pages::events::EventsPage;
-use crate::pages::image_detail::ImageDetailPage;
-use crate::pages::images::ImagesPage;
 use crate::pages::login::{LoginPage, SetupPage};
-use crate::pages::network_detail::NetworkDetailPage;
-use crate::pages::networks::NetworksPage;
 use crate::pages::not_found::NotFound;
-use crate::pages::registries::RegistriesPage;
-use crate::pages::stats::StatsPage;
-use crate::pages::system::SystemPage;
-use crate::pages::users::UsersPage;
-use crate::pages::volume_detail::VolumeDetailPage;
-use crate::pages::volume_files::VolumeFilesPage;
-use crate::pages::volumes::VolumesPage;
+use crate::routes::*;
 use crate::session::Session;
 
 /// The environment the console opens on.
@@ -71,24 +56,24 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=|| view! { <Redirect path="/env/local/containers"/> }/>
                     <Route path=path!("env/:env") view=|| view! { <Redirect path="containers"/> }/>
-                    <Route path=path!("env/:env/containers") view=ContainersPage/>
-                    <Route path=path!("env/:env/containers/new") view=NewContainerPage/>
-                    <Route path=path!("env/:env/containers/:id") view=ContainerPage/>
-                    <Route path=path!("env/:env/containers/:id/:tab") view=ContainerPage/>
-                    <Route path=path!("env/:env/stats") view=StatsPage/>
-                    <Route path=path!("env/:env/images") view=ImagesPage/>
-                    <Route path=path!("env/:env/images/:id") view=ImageDetailPage/>
-                    <Route path=path!("admin/registries") view=RegistriesPage/>
-                    <Route path=path!("env/:env/networks") view=NetworksPage/>
-                    <Route path=path!("env/:env/networks/:id") view=NetworkDetailPage/>
-                    <Route path=path!("env/:env/volumes") view=VolumesPage/>
-                    <Route path=path!("env/:env/volumes/:name") view=VolumeDetailPage/>
-                    <Route path=path!("env/:env/volumes/:name/files") view=VolumeFilesPage/>
-                    <Route path=path!("env/:env/system") view=SystemPage/>
-                    <Route path=path!("env/:env/events") view=EventsPage/>
-                    <Route path=path!("account") view=AccountPage/>
-                    <Route path=path!("admin/users") view=UsersPage/>
-                    <Route path=path!("admin/audit") view=AuditPage/>
+                    <Route path=path!("env/:env/containers") view={Lazy::<ContainersRoute>::new()}/>
+                    <Route path=path!("env/:env/containers/new") view={Lazy::<NewContainerRoute>::new()}/>
+                    <Route path=path!("env/:env/containers/:id") view={Lazy::<ContainerRoute>::new()}/>
+                    <Route path=path!("env/:env/containers/:id/:tab") view={Lazy::<ContainerRoute>::new()}/>
+                    <Route path=path!("env/:env/stats") view={Lazy::<StatsRoute>::new()}/>
+                    <Route path=path!("env/:env/images") view={Lazy::<ImagesRoute>::new()}/>
+                    <Route path=path!("env/:env/images/:id") view={Lazy::<ImageDetailRoute>::new()}/>
+                    <Route path=path!("admin/registries") view={Lazy::<RegistriesRoute>::new()}/>
+                    <Route path=path!("env/:env/networks") view={Lazy::<NetworksRoute>::new()}/>
+                    <Route path=path!("env/:env/networks/:id") view={Lazy::<NetworkDetailRoute>::new()}/>
+                    <Route path=path!("env/:env/volumes") view={Lazy::<VolumesRoute>::new()}/>
+                    <Route path=path!("env/:env/volumes/:name") view={Lazy::<VolumeDetailRoute>::new()}/>
+                    <Route path=path!("env/:env/volumes/:name/files") view={Lazy::<VolumeFilesRoute>::new()}/>
+                    <Route path=path!("env/:env/system") view={Lazy::<SystemRoute>::new()}/>
+                    <Route path=path!("env/:env/events") view={Lazy::<EventsRoute>::new()}/>
+                    <Route path=path!("account") view={Lazy::<AccountRoute>::new()}/>
+                    <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()}/>
+                    <Route path=path!("admin/audit") view={Lazy::<AuditRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,0 +1,145 @@
+//! Code splitting: the pages behind the shell are lazy routes. A release build splits each group
+//! of pages below into a WebAssembly module of its own (scripts/build-wasm.sh), which the browser
+//! fetches the first time it shows one of those pages; the first load carries only the shell.
+//! Native builds and unsplit builds call the same functions directly.
+//!
+//! A module can fail to load: the network drops, or Berth was upgraded while the tab was open and
+//! the old modules are gone. The load is retried, and if it keeps failing the page says so and
+//! offers a reload instead of the app stopping.
+
+use std::future::Future;
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos_router::LazyRoute;
+
+use crate::components::icons::{Icon, IconKind};
+use crate::pages::account::AccountPage;
+use crate::pages::audit::AuditPage;
+use crate::pages::container::ContainerPage;
+use crate::pages::container_new::NewContainerPage;
+use crate::pages::containers::ContainersPage;
+use crate::pages::events::EventsPage;
+use crate::pages::image_detail::ImageDetailPage;
+use crate::pages::images::ImagesPage;
+use crate::pages::network_detail::NetworkDetailPage;
+use crate::pages::networks::NetworksPage;
+use crate::pages::registries::RegistriesPage;
+use crate::pages::stats::StatsPage;
+use crate::pages::system::SystemPage;
+use crate::pages::users::UsersPage;
+use crate::pages::volume_detail::VolumeDetailPage;
+use crate::pages::volume_files::VolumeFilesPage;
+use crate::pages::volumes::VolumesPage;
+
+/// How often a failed module load is tried again, and how long to wait before the first retry
+/// (doubled each time).
+const RETRIES: u32 = 3;
+const FIRST_RETRY_MS: u32 = 400;
+
+/// A page's module did not load.
+#[derive(Debug)]
+pub struct PageLoadError;
+
+impl From<SplitLoaderError> for PageLoadError {
+    fn from(_: SplitLoaderError) -> Self {
+        Self
+    }
+}
+
+/// Loads a page through its split function, retrying a failed load with back-off.
+async fn load<Fut>(split: impl Fn() -> Fut) -> AnyView
+where
+    Fut: Future<Output = Result<AnyView, PageLoadError>>,
+{
+    let mut delay = FIRST_RETRY_MS;
+    for _ in 0..RETRIES {
+        if let Ok(view) = split().await {
+            return view;
+        }
+        TimeoutFuture::new(delay).await;
+        delay *= 2;
+    }
+    split()
+        .await
+        .unwrap_or_else(|PageLoadError| view! { <PageLoadFailed/> }.into_any())
+}
+
+/// Shown in place of a page whose module would not load.
+#[component]
+fn PageLoadFailed() -> impl IntoView {
+    let reload = move |_| {
+        let _ = window().location().reload();
+    };
+    view! {
+        <div class="state-panel" role="alert" data-testid="page-load-failed">
+            <div class="state-icon"><Icon kind=IconKind::Alert/></div>
+            <h2 class="state-title">"This page could not be loaded"</h2>
+            <div class="state-text">
+                <p>
+                    "The browser could not fetch this part of Berth. The connection may have \
+                     dropped, or Berth was updated since this tab opened."
+                </p>
+                <button type="button" class="btn btn-primary" on:click=reload>"Reload Berth"</button>
+            </div>
+        </div>
+    }
+}
+
+/// Declares lazy routes: for each page, a split function in the named module (pages that share
+/// a module load together) and a unit type whose view loads it.
+macro_rules! lazy_pages {
+    ($($module:ident { $($route:ident => $page:ident),+ $(,)? })*) => {$($(
+        #[doc = concat!("The lazily loaded route of [`", stringify!($page), "`].")]
+        pub struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            async fn view(_: Self) -> AnyView {
+                // Named after the route: the splitter links split functions by name.
+                #[allow(non_snake_case)]
+                #[wasm_split($module, wasm_split_path = leptos::wasm_split, fallible)]
+                fn $route() -> Result<AnyView, PageLoadError> {
+                    Ok(view! { <$page/> }.into_any())
+                }
+                load($route).await
+            }
+        }
+    )+)*};
+}
+
+lazy_pages! {
+    containers_list {
+        ContainersRoute => ContainersPage,
+    }
+    container_detail {
+        ContainerRoute => ContainerPage,
+    }
+    container_create {
+        NewContainerRoute => NewContainerPage,
+    }
+    images_pages {
+        ImagesRoute => ImagesPage,
+        ImageDetailRoute => ImageDetailPage,
+        RegistriesRoute => RegistriesPage,
+    }
+    infrastructure_pages {
+        StatsRoute => StatsPage,
+        NetworksRoute => NetworksPage,
+        NetworkDetailRoute => NetworkDetailPage,
+        VolumesRoute => VolumesPage,
+        VolumeDetailRoute => VolumeDetailPage,
+        VolumeFilesRoute => VolumeFilesPage,
+        SystemRoute => SystemPage,
+        EventsRoute => EventsPage,
+    }
+    administration_pages {
+        AccountRoute => AccountPage,
+        UsersRoute => UsersPage,
+        AuditRoute => AuditPage,
+    }
+}

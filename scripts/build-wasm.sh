@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Trunk's post-build hook (Trunk.toml): builds the UI's WebAssembly and code-splits it.
+#
+# The app is compiled once; wasm-split-cli then cuts it into a main module (the shell, sign-in,
+# the router and everything shared) and one chunk per lazy route in frontend/src/routes.rs, plus
+# chunks of code that several pages share. wasm-bindgen binds the main module, wasm-opt shrinks
+# every module in release builds, and all of it goes into one content-hashed folder, `pkg-<hash>/`,
+# so the files keep the relative names they import each other by and are still cached forever.
+# Last, the loader is added to index.html.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+ROOT=$(repo_root)
+cd "$ROOT"
+use_project_path
+
+STAGING=${TRUNK_STAGING_DIR:?run through trunk build, which sets TRUNK_STAGING_DIR}
+NAME=berth-frontend
+# The WebAssembly features every browser Berth supports has; wasm-opt may use them.
+WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+
+if [ "${TRUNK_PROFILE:-debug}" = release ]; then
+  profile=wasm-release
+  out_dir=wasm-release
+else
+  profile=dev
+  out_dir=debug
+fi
+target_dir=$(cargo metadata --format-version 1 --no-deps | sed -E 's/.*"target_directory":"([^"]*)".*/\1/')
+
+# .cargo/config.toml adds --emit-relocs for this target: the splitter needs the relocations.
+cargo build -p "$NAME" --target wasm32-unknown-unknown --profile "$profile" --locked
+raw="$target_dir/wasm32-unknown-unknown/$out_dir/$NAME.wasm"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+wasm-split-cli "$raw" "$work/split" --target web --out-name "$NAME"
+# The chunks link against the main module's exports, so the linker's exports stay.
+wasm-bindgen --target web --keep-lld-exports --no-demangle --no-typescript \
+  --out-dir "$work/pkg" "$work/split/$NAME.wasm"
+find "$work/split" -maxdepth 1 -type f ! -name "$NAME.wasm" -exec mv -t "$work/pkg" {} +
+
+if [ "$profile" = wasm-release ]; then
+  # One wasm-opt per core at a time. The hundreds of tiny chunks of code that a few pages share
+  # are left as they are: each would cost a second of wasm-opt's start-up to save a few bytes.
+  find "$work/pkg" -name '*.wasm' -size +2k -print0 \
+    | xargs -0 -P "$(nproc)" -I{} wasm-opt -Oz "${WASM_FEATURES[@]}" {} -o {} 2>&1 \
+    | { grep -v 'unknown name subsection' || true; }
+fi
+
+hash=$(cd "$work/pkg" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
+pkg="pkg-$hash"
+rm -rf "${STAGING:?}"/pkg-*
+mv "$work/pkg" "$STAGING/$pkg"
+chmod 755 "$STAGING/$pkg"
+
+# The loader: preload the main module's glue and WebAssembly, then start the app. The event
+# tells scripts (the UI benchmarks) that the app runs, and hands them its WebAssembly exports.
+loader="<link rel=modulepreload href=/$pkg/$NAME.js><link rel=modulepreload href=/$pkg/__wasm_split.js>"
+loader+="<link rel=preload href=/$pkg/${NAME}_bg.wasm as=fetch type=application/wasm crossorigin>"
+loader+="<script type=module>import init from '/$pkg/$NAME.js';"
+loader+="const wasm = await init({ module_or_path: '/$pkg/${NAME}_bg.wasm' });"
+loader+="dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));</script>"
+index="$STAGING/index.html"
+grep -q '</head>' "$index" || { echo "build-wasm: $index has no </head>" >&2; exit 1; }
+# The loader replaces the skipped Rust link Trunk leaves in the page.
+LOADER=$loader perl -0pi -e 's|<link [^>]*data-trunk-skip[^>]*>||; s|</head>|$ENV{LOADER}</head>|' "$index"
+say "split the UI into $(find "$STAGING/$pkg" -name '*.wasm' | wc -l) WebAssembly modules in $pkg/"
