@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make bench`, UI part: the Containers page's render time with 1,000 containers and the delay
-# from an engine event to the UI, in headless Chromium; writes its section of BENCHMARKS.md.
+# `make bench`, UI part: the Containers page's render time with 1,000 containers, the delay from
+# an engine event to the UI, and the UI's transfer size, in headless Chromium; writes their
+# sections of BENCHMARKS.md.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ROOT=$(repo_root)
@@ -16,5 +17,6 @@ fi
 trap '[ "$started" = 1 ] && bash scripts/engine.sh stop "$engine" >/dev/null 2>&1 || true' EXIT
 eval "$(bash scripts/engine.sh env "$engine")"
 
-BERTH_TEST_DOCKER_HOST=$DOCKER_HOST BERTH_BIN="${BERTH_BIN:-$ROOT/target/release/berth}" \
-  node tests/e2e/bench-containers.mjs "$ROOT/BENCHMARKS.md"
+export BERTH_TEST_DOCKER_HOST=$DOCKER_HOST BERTH_BIN="${BERTH_BIN:-$ROOT/target/release/berth}"
+node tests/e2e/bench-containers.mjs "$ROOT/BENCHMARKS.md"
+node tests/e2e/bench-ui-size.mjs "$ROOT/BENCHMARKS.md" "$ROOT/dist"

@@ -6,8 +6,7 @@
 
 import http from "node:http";
 import { loadavg } from "node:os";
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
-import { launchBrowser, openPage, startBerth } from "./support.mjs";
+import { launchBrowser, openPage, startBerth, writeReportSection } from "./support.mjs";
 
 const COUNT = Number(process.env.BERTH_BENCH_CONTAINERS ?? 1000);
 const ROUNDS = 7;
@@ -182,7 +181,5 @@ The list is never polled: after the first load, each event fetches only the rows
 (\`filters={"id":[…]}\`), gathered for 50 ms so bursts cost one request.
 <!-- ui-bench:end -->
 `;
-const previous = existsSync(output) ? readFileSync(output, "utf8") : "# Benchmarks\n";
-const marked = /<!-- ui-bench:start -->[\s\S]*<!-- ui-bench:end -->\n?/;
-writeFileSync(output, marked.test(previous) ? previous.replace(marked, section) : `${previous.trimEnd()}\n\n${section}`);
+writeReportSection(output, "ui-bench", section);
 console.log(section);

@@ -3,7 +3,7 @@
 
 import { execFileSync, spawn } from "node:child_process";
 import { afterEach } from "node:test";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -187,20 +187,30 @@ afterEach(async (t) => {
   }
 });
 
+/** Signs `context` in as `user` through the sign-in API, which sets the session cookie. */
+export async function signIn(context, origin, user) {
+  const response = await context.request.post(`${origin}/api/auth/login`, {
+    data: { username: user, password: PASSWORD },
+    headers: { origin },
+  });
+  if (!response.ok()) throw new Error(`signing in as ${user} failed: ${response.status()} ${await response.text()}`);
+}
+
+/** Replaces the section of a benchmark report between `<!-- name:start -->` and `<!-- name:end -->`
+ * (which `section` carries), or appends it; the rest of the file stays as it is. */
+export function writeReportSection(file, name, section) {
+  const previous = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
+  const marked = new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->\\n?`);
+  writeFileSync(file, marked.test(previous) ? previous.replace(marked, section) : `${previous.trimEnd()}\n\n${section}`);
+}
+
 /**
  * Opens a page that records any uncaught error in the app, signed in as `user` (through the
  * sign-in API, which sets the session cookie for the whole browser context) unless it is null.
  */
 export async function openPage(browser, url, { colorScheme = "light", width = 1280, height = 800, user = "admin" } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, colorScheme });
-  if (user) {
-    const origin = new URL(url).origin;
-    const response = await context.request.post(`${origin}/api/auth/login`, {
-      data: { username: user, password: PASSWORD },
-      headers: { origin },
-    });
-    if (!response.ok()) throw new Error(`signing in as ${user} failed: ${response.status()} ${await response.text()}`);
-  }
+  if (user) await signIn(context, new URL(url).origin, user);
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));

@@ -1,0 +1,92 @@
+// UI size benchmark, run by scripts/bench-ui.sh (`make bench`); not a test. Measures what the
+// browser actually transfers (gzip, as Berth serves it, headers included) on a first visit with an
+// empty cache, counting the UI's own files and not the API calls the page makes:
+// - the Containers page, where the console opens;
+// - a container's terminal with a shell running, which also loads xterm.js;
+// and the whole UI: every file of every page, gzip-compressed. Writes a section of BENCHMARKS.md.
+
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import {
+  launchBrowser, removeContainers, runContainer, signIn, startBerth, uniqueName, writeReportSection,
+} from "./support.mjs";
+
+const TARGET_KB = 500;
+const output = process.argv[2];
+const dist = process.argv[3];
+
+/**
+ * Opens `path` in a fresh, signed-in context with an empty cache, runs `ready` on the page, and
+ * returns the UI files transferred and their bytes on the wire.
+ */
+async function firstVisit(browser, base, path, ready) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await signIn(context, base, "admin");
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  const urls = new Map();
+  const files = [];
+  cdp.on("Network.requestWillBeSent", (event) => urls.set(event.requestId, new URL(event.request.url).pathname));
+  cdp.on("Network.loadingFinished", (event) => {
+    const url = urls.get(event.requestId) ?? "";
+    if (!url.startsWith("/api/") && !url.startsWith("/engine/")) files.push({ url, bytes: event.encodedDataLength });
+  });
+  await page.goto(`${base}${path}`);
+  await ready(page);
+  // Let the last responses finish reporting.
+  await page.waitForTimeout(500);
+  await context.close();
+  return { count: files.length, bytes: files.reduce((sum, file) => sum + file.bytes, 0) };
+}
+
+/** Every file under `dir`, with its path. */
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+const berth = await startBerth({ users: ["admin"] });
+const chromium = await launchBrowser();
+const name = runContainer(uniqueName("size"));
+let containers;
+let terminal;
+try {
+  containers = await firstVisit(chromium.browser, berth.base, "/env/local/containers", (page) =>
+    page.locator(`tr[data-container="${name}"]`).waitFor({ timeout: 30_000 }));
+  terminal = await firstVisit(chromium.browser, berth.base, `/env/local/containers/${name}/terminal`, async (page) => {
+    await page.getByTestId("terminal-connect").click();
+    await page.getByTestId("terminal-status").filter({ hasText: "Running" }).waitFor({ timeout: 30_000 });
+  });
+} finally {
+  removeContainers(name);
+  await chromium.close();
+  await berth.stop();
+}
+
+const all = walk(dist).filter((path) => !path.endsWith(".gz"));
+const allBytes = all.reduce((sum, path) => sum + gzipSync(readFileSync(path), { level: 9 }).length, 0);
+const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
+const verdict = (bytes) => (bytes <= TARGET_KB * 1024 ? `≤ ${TARGET_KB} KB: met` : `≤ ${TARGET_KB} KB: missed`);
+
+const section = `<!-- ui-size:start -->
+## UI: transfer size
+
+Measured by \`tests/e2e/bench-ui-size.mjs\` in headless Chromium with an empty cache: the UI's own
+files as transferred (gzip, headers included), not the API calls the pages make. The app is
+code-split: the first load carries the shell, the router and the code every page shares, plus the
+WebAssembly modules of the page shown; other pages' modules load when first visited, and xterm.js
+when the first terminal opens.
+
+| first visit to | files | transferred | target |
+|---|---:|---:|---:|
+| the Containers page (where the console opens) | ${containers.count} | ${kb(containers.bytes)} | ${verdict(containers.bytes)} |
+| a container's terminal, with a shell running (includes xterm.js) | ${terminal.count} | ${kb(terminal.bytes)} | ${verdict(terminal.bytes)} |
+| every page of the UI (all ${all.length} files, gzip) | ${all.length} | ${kb(allBytes)} | |
+<!-- ui-size:end -->
+`;
+writeReportSection(output, "ui-size", section);
+console.log(section);
