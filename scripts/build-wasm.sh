@@ -41,9 +41,8 @@ wasm-bindgen --target web --keep-lld-exports --no-demangle --no-typescript \
 find "$work/split" -maxdepth 1 -type f ! -name "$NAME.wasm" -exec mv -t "$work/pkg" {} +
 
 if [ "$profile" = wasm-release ]; then
-  # One wasm-opt per core at a time. The hundreds of tiny chunks of code that a few pages share
-  # are left as they are: each would cost a second of wasm-opt's start-up to save a few bytes.
-  find "$work/pkg" -name '*.wasm' -size +2k -print0 \
+  # One wasm-opt per core at a time; even the smallest chunks halve, shedding the unused types.
+  find "$work/pkg" -name '*.wasm' -print0 \
     | xargs -0 -P "$(nproc)" -I{} wasm-opt -Oz "${WASM_FEATURES[@]}" {} -o {} 2>&1 \
     | { grep -v 'unknown name subsection' || true; }
 fi
