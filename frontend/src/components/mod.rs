@@ -14,5 +14,6 @@ pub mod remove_button;
 pub mod section;
 pub mod shell;
 pub mod states;
+pub mod table;
 pub mod theme_toggle;
 pub mod toast;

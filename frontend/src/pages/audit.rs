@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use crate::api::console;
 use crate::components::icons::IconKind;
 use crate::components::states::EmptyState;
+use crate::components::table::{Column, DataTable};
 
 /// Records fetched per page.
 const PAGE: u32 = 100;
@@ -123,25 +124,21 @@ pub fn AuditPage() -> impl IntoView {
                     </EmptyState>
                 }
             >
-                <div class="table-wrap">
-                    <table class="table" data-testid="audit-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Time"</th>
-                                <th scope="col">"User"</th>
-                                <th scope="col">"Operation"</th>
-                                <th scope="col">"Target"</th>
-                                <th scope="col">"Result"</th>
-                                <th scope="col">"From"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            <For each=move || events.get() key=|event| event.id let:event>
-                                <AuditRow event=event/>
-                            </For>
-                        </tbody>
-                    </table>
-                </div>
+                <DataTable
+                    testid="audit-table"
+                    columns=&[
+                        Column::Text("Time"),
+                        Column::Text("User"),
+                        Column::Text("Operation"),
+                        Column::Text("Target"),
+                        Column::Text("Result"),
+                        Column::Text("From"),
+                    ]
+                >
+                    <For each=move || events.get() key=|event| event.id let:event>
+                        <AuditRow event=event/>
+                    </For>
+                </DataTable>
             </Show>
             <div class="form-actions">
                 {move || next.get().map(|before| view! {

@@ -12,6 +12,7 @@ use leptos_router::components::A;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::states::EmptyState;
+use crate::components::table::{Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::engine_status::use_engine_status;
 use crate::format;
@@ -167,26 +168,23 @@ pub fn ImagesPage() -> impl IntoView {
                 let environment = status.environment.get_untracked();
                 let rows = move || image_rows(&images, &containers, filter.get(), &search.get());
                 view! {
-                    <div class="table-wrap">
-                        <table class="table images-table" data-testid="images-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col" class="cell-actions"><span class="sr-only">"Select"</span></th>
-                                    <th scope="col">"Tags"</th>
-                                    <th scope="col">"ID"</th>
-                                    <th scope="col" class="num">"Containers"</th>
-                                    <th scope="col" class="num">"Size"</th>
-                                    <th scope="col">"Created"</th>
-                                    <th scope="col" class="cell-actions"><span class="sr-only">"Actions"</span></th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                <For each=rows key=|row: &ImageRow| (row.image.id.clone(), row.containers, row.image.repo_tags.clone()) let:row>
-                                    {image_row(row, now, environment.clone(), selected, tag_target, push_target, removing, can_operate)}
-                                </For>
-                            </tbody>
-                        </table>
-                    </div>
+                    <DataTable
+                        testid="images-table"
+                        class="images-table"
+                        columns=&[
+                            Column::HiddenNarrow("Select"),
+                            Column::Text("Tags"),
+                            Column::Text("ID"),
+                            Column::Num("Containers"),
+                            Column::Num("Size"),
+                            Column::Text("Created"),
+                            Column::HiddenNarrow("Actions"),
+                        ]
+                    >
+                        <For each=rows key=|row: &ImageRow| (row.image.id.clone(), row.containers, row.image.repo_tags.clone()) let:row>
+                            {image_row(row, now, environment.clone(), selected, tag_target, push_target, removing, can_operate)}
+                        </For>
+                    </DataTable>
                 }
                 .into_any()
             })}

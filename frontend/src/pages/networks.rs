@@ -11,6 +11,7 @@ use crate::components::confirm::ConfirmDialog;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::remove_button::RemoveButton;
 use crate::components::states::EmptyState;
+use crate::components::table::{ACTIONS, Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::disk_usage::prune_summary;
 use crate::engine_status::use_engine_status;
@@ -151,56 +152,52 @@ fn NetworkTable(
 ) -> impl IntoView {
     let status = use_engine_status();
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="networks-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Driver"</th>
-                        <th scope="col">"Scope"</th>
-                        <th scope="col">"Subnets"</th>
-                        <th scope="col">"Flags"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=move || rows.get() key=|network| network.id.clone() let:network>
-                        {
-                            let href = format!("/env/{}/networks/{}", status.environment.get_untracked(), network.id);
-                            let subnets = network.subnets().join(", ");
-                            let name = network.name.clone();
-                            let link_text = name.clone();
-                            let predefined = network.is_predefined();
-                            let removable = network.clone();
-                            let label = format!("Remove {name}");
-                            view! {
-                                <tr data-network=name>
-                                    <td>
-                                        <A href=href attr:class="cell-title cell-link">{link_text}</A>
-                                        <div class="cell-sub mono">{network.short_id().to_owned()}</div>
-                                    </td>
-                                    <td>{network.driver.clone()}</td>
-                                    <td>{network.scope.clone()}</td>
-                                    <td class="mono">{if subnets.is_empty() { "—".to_owned() } else { subnets }}</td>
-                                    <td>
-                                        <div class="chips">
-                                            {flags(&network).into_iter().map(|flag| view! { <span class="chip">{flag}</span> }).collect_view()}
-                                        </div>
-                                    </td>
-                                    <td class="cell-actions">
-                                        {(can_operate && !predefined).then(|| view! {
-                                            <div class="row-actions">
-                                                <RemoveButton label=label on_click=Callback::new(move |()| on_remove.run(removable.clone()))/>
-                                            </div>
-                                        })}
-                                    </td>
-                                </tr>
-                            }
-                        }
-                    </For>
-                </tbody>
-            </table>
-        </div>
+        <DataTable
+            testid="networks-table"
+            columns=&[
+                Column::Text("Name"),
+                Column::Text("Driver"),
+                Column::Text("Scope"),
+                Column::Text("Subnets"),
+                Column::Text("Flags"),
+                ACTIONS,
+            ]
+        >
+            <For each=move || rows.get() key=|network| network.id.clone() let:network>
+                {
+                    let href = format!("/env/{}/networks/{}", status.environment.get_untracked(), network.id);
+                    let subnets = network.subnets().join(", ");
+                    let name = network.name.clone();
+                    let link_text = name.clone();
+                    let predefined = network.is_predefined();
+                    let removable = network.clone();
+                    let label = format!("Remove {name}");
+                    view! {
+                        <tr data-network=name>
+                            <td>
+                                <A href=href attr:class="cell-title cell-link">{link_text}</A>
+                                <div class="cell-sub mono">{network.short_id().to_owned()}</div>
+                            </td>
+                            <td>{network.driver.clone()}</td>
+                            <td>{network.scope.clone()}</td>
+                            <td class="mono">{if subnets.is_empty() { "—".to_owned() } else { subnets }}</td>
+                            <td>
+                                <div class="chips">
+                                    {flags(&network).into_iter().map(|flag| view! { <span class="chip">{flag}</span> }).collect_view()}
+                                </div>
+                            </td>
+                            <td class="cell-actions">
+                                {(can_operate && !predefined).then(|| view! {
+                                    <div class="row-actions">
+                                        <RemoveButton label=label on_click=Callback::new(move |()| on_remove.run(removable.clone()))/>
+                                    </div>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }
+            </For>
+        </DataTable>
     }
 }
 

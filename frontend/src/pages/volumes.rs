@@ -14,6 +14,7 @@ use crate::components::icons::{Icon, IconKind};
 use crate::components::prune_result::{PruneOutcome, PruneResult};
 use crate::components::remove_button::RemoveButton;
 use crate::components::states::EmptyState;
+use crate::components::table::{ACTIONS, Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::disk_usage::{Category, prune_summary};
 use crate::engine_status::use_engine_status;
@@ -268,62 +269,58 @@ fn VolumeTable(
     let status = use_engine_status();
     let pending = move || view! { <span class="skeleton-bar skeleton-short skeleton-inline" aria-label="Measuring…"></span> };
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="volumes-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Driver"</th>
-                        <th scope="col" class="num">"Size"</th>
-                        <th scope="col">"Used by"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=move || rows.get() key=|volume| (volume.name.clone(), volume.usage_data.as_ref().map(|u| (u.size, u.ref_count))) let:volume>
-                        {
-                            let href = format!("/env/{}/volumes/{}", status.environment.get_untracked(), crate::api::engine::percent_encode(&volume.name));
-                            let name = volume.name.clone();
-                            let link_text = name.clone();
-                            let usage = volume.usage_data.clone();
-                            let size = usage.as_ref().map(|u| if u.size < 0 { "—".to_owned() } else { format::bytes(u.size as u64) });
-                            let used_by = usage.as_ref().map(|u| match u.ref_count {
-                                n if n < 0 => view! { <span class="muted">"unknown"</span> }.into_any(),
-                                0 => view! { <span class="badge badge-neutral">"unused"</span> }.into_any(),
-                                1 => view! { <span>"1 container"</span> }.into_any(),
-                                n => view! { <span>{format!("{n} containers")}</span> }.into_any(),
-                            });
-                            let removable = volume.clone();
-                            let label = format!("Remove {name}");
-                            view! {
-                                <tr data-volume=name>
-                                    <td>
-                                        <A href=href attr:class="cell-title cell-link cell-break">{link_text}</A>
-                                    </td>
-                                    <td>{volume.driver.clone()}</td>
-                                    <td class="num" data-testid="volume-size">{move || match size.clone() {
-                                        Some(size) => size.into_any(),
-                                        None if usage_known.get() => "—".into_any(),
-                                        None => pending().into_any(),
-                                    }}</td>
-                                    <td data-testid="volume-users">{used_by}</td>
-                                    <td>{volume.created_at.as_deref().map(short_time).unwrap_or_default()}</td>
-                                    <td class="cell-actions">
-                                        <div class="row-actions">
-                                            {crate::pages::volume_files::browse_link(&status.environment.get_untracked(), &volume.name)}
-                                            {can_operate.then(|| view! {
-                                                <RemoveButton label=label on_click=Callback::new(move |()| on_remove.run(removable.clone()))/>
-                                            })}
-                                        </div>
-                                    </td>
-                                </tr>
-                            }
-                        }
-                    </For>
-                </tbody>
-            </table>
-        </div>
+        <DataTable
+            testid="volumes-table"
+            columns=&[
+                Column::Text("Name"),
+                Column::Text("Driver"),
+                Column::Num("Size"),
+                Column::Text("Used by"),
+                Column::Text("Created"),
+                ACTIONS,
+            ]
+        >
+            <For each=move || rows.get() key=|volume| (volume.name.clone(), volume.usage_data.as_ref().map(|u| (u.size, u.ref_count))) let:volume>
+                {
+                    let href = format!("/env/{}/volumes/{}", status.environment.get_untracked(), crate::api::engine::percent_encode(&volume.name));
+                    let name = volume.name.clone();
+                    let link_text = name.clone();
+                    let usage = volume.usage_data.clone();
+                    let size = usage.as_ref().map(|u| if u.size < 0 { "—".to_owned() } else { format::bytes(u.size as u64) });
+                    let used_by = usage.as_ref().map(|u| match u.ref_count {
+                        n if n < 0 => view! { <span class="muted">"unknown"</span> }.into_any(),
+                        0 => view! { <span class="badge badge-neutral">"unused"</span> }.into_any(),
+                        1 => view! { <span>"1 container"</span> }.into_any(),
+                        n => view! { <span>{format!("{n} containers")}</span> }.into_any(),
+                    });
+                    let removable = volume.clone();
+                    let label = format!("Remove {name}");
+                    view! {
+                        <tr data-volume=name>
+                            <td>
+                                <A href=href attr:class="cell-title cell-link cell-break">{link_text}</A>
+                            </td>
+                            <td>{volume.driver.clone()}</td>
+                            <td class="num" data-testid="volume-size">{move || match size.clone() {
+                                Some(size) => size.into_any(),
+                                None if usage_known.get() => "—".into_any(),
+                                None => pending().into_any(),
+                            }}</td>
+                            <td data-testid="volume-users">{used_by}</td>
+                            <td>{volume.created_at.as_deref().map(short_time).unwrap_or_default()}</td>
+                            <td class="cell-actions">
+                                <div class="row-actions">
+                                    {crate::pages::volume_files::browse_link(&status.environment.get_untracked(), &volume.name)}
+                                    {can_operate.then(|| view! {
+                                        <RemoveButton label=label on_click=Callback::new(move |()| on_remove.run(removable.clone()))/>
+                                    })}
+                                </div>
+                            </td>
+                        </tr>
+                    }
+                }
+            </For>
+        </DataTable>
     }
 }
 
