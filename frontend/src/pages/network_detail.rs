@@ -21,8 +21,8 @@ use crate::components::table::{ACTIONS, Column, TableSection};
 use crate::components::toast::use_toaster;
 use crate::engine_status::use_engine_status;
 use crate::network_form::{ConnectDraft, field};
-use crate::pages::networks::{RemoveNetworkDialog, flags};
-use crate::pages::outcome::{back_to_list, report_failure};
+use crate::pages::networks::flags;
+use crate::pages::outcome::{RemovalDialog, back_to_list, report_failure};
 use crate::pages::{RefreshButton, remote_view};
 use crate::remote::Remote;
 use crate::session::use_session;
@@ -208,7 +208,7 @@ pub fn NetworkDetailPage() -> impl IntoView {
                 }
                 .into_any()
             })}
-            <RemoveNetworkDialog pending=pending_removal on_removed=removed/>
+            <RemovalDialog pending=pending_removal on_removed=removed/>
             <ConfirmDialog
                 open=Signal::derive(move || pending_disconnect.with(Option::is_some))
                 title=Signal::derive(move || {

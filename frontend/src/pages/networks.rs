@@ -7,6 +7,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use crate::api::ApiError;
+use crate::api::engine::Engine;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::remove_button::RemoveButton;
@@ -16,7 +18,7 @@ use crate::components::toast::use_toaster;
 use crate::disk_usage::prune_summary;
 use crate::engine_status::use_engine_status;
 use crate::pages::network_create::NetworkCreateForm;
-use crate::pages::outcome::{report_failure, run_removal};
+use crate::pages::outcome::{Removable, RemovalDialog, report_failure};
 use crate::pages::{RefreshButton, SearchBox, matches_search, remote_view};
 use crate::remote::Remote;
 use crate::session::use_session;
@@ -122,7 +124,7 @@ pub fn NetworksPage() -> impl IntoView {
                 }
                 .into_any()
             })}
-            <RemoveNetworkDialog pending=pending_removal on_removed=Callback::new(move |_| networks.reload())/>
+            <RemovalDialog pending=pending_removal on_removed=Callback::new(move |_| networks.reload())/>
             <ConfirmDialog
                 open=confirming_prune
                 title="Remove unused networks?"
@@ -201,57 +203,26 @@ fn NetworkTable(
     }
 }
 
-/// Asks before removing a network and removes it; used by the list and the detail page.
-#[component]
-pub fn RemoveNetworkDialog(
-    /// The network about to be removed.
-    pending: RwSignal<Option<Network>>,
-    /// Runs with the network's name once it is gone.
-    on_removed: Callback<String>,
-) -> impl IntoView {
-    let status = use_engine_status();
-    let toaster = use_toaster();
-    let confirm = Callback::new(move |()| {
-        let Some(network) = pending.get_untracked() else {
-            return;
-        };
-        pending.set(None);
-        let engine = status.engine_untracked();
-        let removal = async move { engine.remove_network(&network.id).await };
-        run_removal(
-            status,
-            toaster,
-            "network",
-            network.name,
-            removal,
-            on_removed,
-        );
-    });
-    let lost = move || {
-        pending.with(|network| {
-            network.as_ref().map(|network| {
-                let subnets = network.subnets().join(", ");
-                if subnets.is_empty() {
-                    "Its settings, labels and options are deleted.".to_owned()
-                } else {
-                    format!("Its address pool {subnets}, settings, labels and options are deleted.")
-                }
-            })
-        })
-    };
-    view! {
-        <ConfirmDialog
-            open=Signal::derive(move || pending.with(Option::is_some))
-            title=Signal::derive(move || {
-                pending.with(|n| n.as_ref().map(|n| format!("Remove network {}?", n.name))).unwrap_or_default()
-            })
-            confirm_label="Remove"
-            on_confirm=confirm
-            on_cancel=Callback::new(move |()| pending.set(None))
-        >
-            <p>{lost}</p>
-            <p>"The engine refuses while containers are still connected: disconnect them first."</p>
-        </ConfirmDialog>
+impl Removable for Network {
+    const NOUN: &'static str = "network";
+    const NOTE: Option<&'static str> =
+        Some("The engine refuses while containers are still connected: disconnect them first.");
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn lost(&self) -> String {
+        let subnets = self.subnets().join(", ");
+        if subnets.is_empty() {
+            "Its settings, labels and options are deleted.".to_owned()
+        } else {
+            format!("Its address pool {subnets}, settings, labels and options are deleted.")
+        }
+    }
+
+    async fn remove(self, engine: Engine) -> Result<(), ApiError> {
+        engine.remove_network(&self.id).await
     }
 }
 

@@ -13,8 +13,8 @@ use crate::components::icons::{Icon, IconKind};
 use crate::components::table::{Column, TableSection};
 use crate::engine_status::use_engine_status;
 use crate::format;
-use crate::pages::outcome::back_to_list;
-use crate::pages::volumes::{RemoveVolumeDialog, short_time};
+use crate::pages::outcome::{RemovalDialog, back_to_list};
+use crate::pages::volumes::short_time;
 use crate::pages::{RefreshButton, remote_view};
 use crate::remote::Remote;
 use crate::session::use_session;
@@ -103,7 +103,7 @@ pub fn VolumeDetailPage() -> impl IntoView {
                 }
                 .into_any()
             })}
-            <RemoveVolumeDialog pending=pending_removal on_removed=removed/>
+            <RemovalDialog pending=pending_removal on_removed=removed/>
         </section>
     }
 }

@@ -9,6 +9,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use crate::api::ApiError;
+use crate::api::engine::Engine;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::prune_result::{PruneOutcome, PruneResult};
@@ -19,7 +21,7 @@ use crate::components::toast::use_toaster;
 use crate::disk_usage::{Category, prune_summary};
 use crate::engine_status::use_engine_status;
 use crate::format;
-use crate::pages::outcome::{report_failure, run_removal};
+use crate::pages::outcome::{Removable, RemovalDialog, report_failure};
 use crate::pages::volume_create::VolumeCreateForm;
 use crate::pages::{RefreshButton, SearchBox, matches_search, remote_view};
 use crate::remote::Remote;
@@ -196,7 +198,7 @@ pub fn VolumesPage() -> impl IntoView {
                 }
                 .into_any()
             })}
-            <RemoveVolumeDialog pending=pending_removal on_removed=Callback::new(move |_| reload())/>
+            <RemovalDialog pending=pending_removal on_removed=Callback::new(move |_| reload())/>
             <ConfirmDialog
                 open=confirming_prune
                 title="Remove unused volumes?"
@@ -329,60 +331,34 @@ pub fn short_time(rfc3339: &str) -> String {
     rfc3339.replace('T', " ").chars().take(19).collect()
 }
 
-/// Asks before removing a volume, naming the data lost, and removes it; used by the list and
-/// the detail page.
-#[component]
-pub fn RemoveVolumeDialog(
-    /// The volume about to be removed, with its usage when known.
-    pending: RwSignal<Option<Volume>>,
-    /// Runs with the volume's name once it is gone.
-    on_removed: Callback<String>,
-) -> impl IntoView {
-    let status = use_engine_status();
-    let toaster = use_toaster();
-    let confirm = Callback::new(move |()| {
-        let Some(volume) = pending.get_untracked() else {
-            return;
+impl Removable for Volume {
+    const NOUN: &'static str = "volume";
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn lost(&self) -> String {
+        let data = match self.usage_data.as_ref().filter(|usage| usage.size >= 0) {
+            Some(usage) => format!(
+                "All {} of data in it is deleted for good.",
+                format::bytes(usage.size as u64)
+            ),
+            None => "All the data in it is deleted for good.".to_owned(),
         };
-        pending.set(None);
-        let engine = status.engine_untracked();
-        let name = volume.name.clone();
-        let removal = async move { engine.remove_volume(&volume.name).await };
-        run_removal(status, toaster, "volume", name, removal, on_removed);
-    });
-    let lost = move || {
-        pending.with(|volume| {
-            let volume = volume.as_ref()?;
-            let data = match volume.usage_data.as_ref().filter(|usage| usage.size >= 0) {
-                Some(usage) => format!(
-                    "All {} of data in it is deleted for good.",
-                    format::bytes(usage.size as u64)
-                ),
-                None => "All the data in it is deleted for good.".to_owned(),
-            };
-            let users = match volume.usage_data.as_ref().map(|usage| usage.ref_count) {
-                Some(n) if n > 0 => format!(
-                    " {n} container{} still use{} it, so the engine will refuse until {} removed.",
-                    if n == 1 { "" } else { "s" },
-                    if n == 1 { "s" } else { "" },
-                    if n == 1 { "it is" } else { "they are" },
-                ),
-                _ => String::new(),
-            };
-            Some(format!("{data}{users}"))
-        })
-    };
-    view! {
-        <ConfirmDialog
-            open=Signal::derive(move || pending.with(Option::is_some))
-            title=Signal::derive(move || {
-                pending.with(|v| v.as_ref().map(|v| format!("Remove volume {}?", v.name))).unwrap_or_default()
-            })
-            confirm_label="Remove"
-            on_confirm=confirm
-            on_cancel=Callback::new(move |()| pending.set(None))
-        >
-            <p>{lost}</p>
-        </ConfirmDialog>
+        let users = match self.usage_data.as_ref().map(|usage| usage.ref_count) {
+            Some(n) if n > 0 => format!(
+                " {n} container{} still use{} it, so the engine will refuse until {} removed.",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "s" } else { "" },
+                if n == 1 { "it is" } else { "they are" },
+            ),
+            _ => String::new(),
+        };
+        format!("{data}{users}")
+    }
+
+    async fn remove(self, engine: Engine) -> Result<(), ApiError> {
+        engine.remove_volume(&self.name).await
     }
 }
