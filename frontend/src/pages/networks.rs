@@ -12,7 +12,7 @@ use crate::api::engine::Engine;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::remove_button::RemoveButton;
-use crate::components::states::EmptyState;
+use crate::components::states::{EmptyState, SearchResults};
 use crate::components::table::{ACTIONS, Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::disk_usage::prune_summary;
@@ -110,17 +110,9 @@ pub fn NetworksPage() -> impl IntoView {
                         .collect::<Vec<_>>()
                 });
                 view! {
-                    <Show
-                        when=move || !rows.with(Vec::is_empty)
-                        fallback=move || view! {
-                            <EmptyState icon=IconKind::Search title="No networks match">
-                                <p>"Nothing matches this search."</p>
-                                <button class="btn" on:click=move |_| search.set(String::new())>"Show all networks"</button>
-                            </EmptyState>
-                        }
-                    >
+                    <SearchResults what="networks" search=search empty=Signal::derive(move || rows.with(Vec::is_empty))>
                         <NetworkTable rows=rows can_operate=can_operate on_remove=Callback::new(move |network| pending_removal.set(Some(network)))/>
-                    </Show>
+                    </SearchResults>
                 }
                 .into_any()
             })}

@@ -15,7 +15,7 @@ use crate::components::confirm::ConfirmDialog;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::prune_result::{PruneOutcome, PruneResult};
 use crate::components::remove_button::RemoveButton;
-use crate::components::states::EmptyState;
+use crate::components::states::{EmptyState, SearchResults};
 use crate::components::table::{ACTIONS, Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::disk_usage::{Category, prune_summary};
@@ -183,18 +183,10 @@ pub fn VolumesPage() -> impl IntoView {
                     rows
                 });
                 view! {
-                    <Show
-                        when=move || !rows.with(Vec::is_empty)
-                        fallback=move || view! {
-                            <EmptyState icon=IconKind::Search title="No volumes match">
-                                <p>"Nothing matches this search."</p>
-                                <button class="btn" on:click=move |_| search.set(String::new())>"Show all volumes"</button>
-                            </EmptyState>
-                        }
-                    >
+                    <SearchResults what="volumes" search=search empty=Signal::derive(move || rows.with(Vec::is_empty))>
                         <VolumeTable rows=rows usage_known=Signal::derive(move || usage.value().is_some()) can_operate=can_operate
                             on_remove=Callback::new(move |volume| pending_removal.set(Some(volume)))/>
-                    </Show>
+                    </SearchResults>
                 }
                 .into_any()
             })}
