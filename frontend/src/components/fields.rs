@@ -189,17 +189,26 @@ impl FormState {
     }
 }
 
+/// An error message in a red box, while there is one.
+#[component]
+pub fn ErrorAlert(
+    /// The message, if any.
+    message: RwSignal<Option<String>>,
+) -> impl IntoView {
+    move || {
+        message
+            .get()
+            .map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })
+    }
+}
+
 /// The engine's refusal, under a form.
 #[component]
 pub fn FormAlert(
     /// The form.
     form: FormState,
 ) -> impl IntoView {
-    move || {
-        form.engine_error
-            .get()
-            .map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })
-    }
+    view! { <ErrorAlert message=form.engine_error/> }
 }
 
 /// A form's submit button, which says what it is doing while the request is under way.

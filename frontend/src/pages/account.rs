@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 
 use crate::api::console;
 use crate::components::confirm::ConfirmDialog;
+use crate::components::fields::ErrorAlert;
 use crate::components::qr::QrImage;
 use crate::components::section::Section;
 use crate::components::table::{ACTIONS, Column, DataTable};
@@ -88,7 +89,7 @@ fn PasswordSection() -> impl IntoView {
                     <input type="password" autocomplete="new-password" required
                         prop:value=move || repeat.get() on:input=move |e| repeat.set(event_target_value(&e))/>
                 </label>
-                {move || error.get().map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })}
+                <ErrorAlert message=error/>
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary" disabled=move || busy.get()>"Change password"</button>
                 </div>
@@ -204,7 +205,7 @@ fn TwoFactorSection() -> impl IntoView {
                 }
                 .into_any(),
             }}
-            {move || error.get().map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })}
+            <ErrorAlert message=error/>
             <ConfirmDialog
                 open=disabling
                 title="Turn two-factor sign-in off?"

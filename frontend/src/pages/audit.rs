@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::console;
+use crate::components::fields::ErrorAlert;
 use crate::components::icons::IconKind;
 use crate::components::states::EmptyState;
 use crate::components::table::{Column, DataTable};
@@ -115,7 +116,7 @@ pub fn AuditPage() -> impl IntoView {
                     "Failures only"
                 </label>
             </form>
-            {move || error.get().map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })}
+            <ErrorAlert message=error/>
             <Show
                 when=move || !events.with(Vec::is_empty) || loading.get()
                 fallback=|| view! {

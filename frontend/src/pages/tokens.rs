@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::api::console;
 use crate::components::confirm::ConfirmDialog;
+use crate::components::fields::ErrorAlert;
 use crate::components::section::Section;
 use crate::components::table::{ACTIONS, Column, DataTable};
 use crate::components::toast::use_toaster;
@@ -102,7 +103,7 @@ pub fn TokensSection(
                     <button type="submit" class="btn btn-primary">"Create token"</button>
                 </form>
             })}
-            {move || error.get().map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })}
+            <ErrorAlert message=error/>
             {move || created.get().map(|token| view! { <NewTokenNotice token=token/> })}
             {move || match tokens.get() {
                 Loadable::Loading => view! { <p class="muted">"Loading tokens…"</p> }.into_any(),

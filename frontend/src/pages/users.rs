@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::api::console;
 use crate::components::confirm::ConfirmDialog;
+use crate::components::fields::ErrorAlert;
 use crate::components::section::Section;
 use crate::components::table::{ACTIONS, Column, DataTable};
 use crate::components::toast::use_toaster;
@@ -218,7 +219,7 @@ fn AddUserForm(on_added: Callback<()>) -> impl IntoView {
                 </label>
                 <button type="submit" class="btn btn-primary">"Add user"</button>
             </form>
-            {move || error.get().map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })}
+            <ErrorAlert message=error/>
         </Section>
     }
 }
