@@ -12,6 +12,7 @@ pub mod prune_result;
 pub mod qr;
 pub mod remove_button;
 pub mod section;
+pub mod segmented;
 pub mod shell;
 pub mod states;
 pub mod table;

@@ -14,6 +14,7 @@ use crate::api::engine::ContainerAction;
 use crate::api::events::{EventQuery, StreamStatus};
 use crate::components::badges::{HealthBadge, StateBadge};
 use crate::components::icons::{Icon, IconKind};
+use crate::components::segmented::Segmented;
 use crate::components::states::EmptyState;
 use crate::components::toast::use_toaster;
 use crate::containers_view::{
@@ -114,22 +115,7 @@ pub fn ContainersPage() -> impl IntoView {
                 </div>
             </div>
             <div class="filters clist-filters" role="group" aria-label="Filter containers">
-                <div class="segmented" role="group" aria-label="Show containers">
-                    {StateFilter::ALL
-                        .into_iter()
-                        .map(|option| {
-                            view! {
-                                <button
-                                    class="segment"
-                                    aria-pressed=move || (filter.get() == option).to_string()
-                                    on:click=move |_| filter.set(option)
-                                >
-                                    {option.label()}
-                                </button>
-                            }
-                        })
-                        .collect_view()}
-                </div>
+                <Segmented label="Show containers" options=StateFilter::ALL.map(|option| (option, option.label())).to_vec() value=filter/>
                 <SearchBox text=search what="containers"/>
                 <label class="clist-select">
                     <span class="sr-only">"Status"</span>

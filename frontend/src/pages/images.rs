@@ -11,6 +11,7 @@ use leptos_router::components::A;
 
 use crate::components::confirm::ConfirmDialog;
 use crate::components::icons::{Icon, IconKind};
+use crate::components::segmented::Segmented;
 use crate::components::states::EmptyState;
 use crate::components::table::{Column, DataTable};
 use crate::components::toast::use_toaster;
@@ -137,17 +138,7 @@ pub fn ImagesPage() -> impl IntoView {
                 </div>
             </div>
             <div class="images-filters">
-                <div class="segmented" role="group" aria-label="Show images">
-                    {ImageFilter::ALL.into_iter().map(|option| view! {
-                        <button
-                            class="segment"
-                            aria-pressed=move || (filter.get() == option).to_string()
-                            on:click=move |_| filter.set(option)
-                        >
-                            {option.label()}
-                        </button>
-                    }).collect_view()}
-                </div>
+                <Segmented label="Show images" options=ImageFilter::ALL.map(|option| (option, option.label())).to_vec() value=filter/>
                 <SearchBox text=search what="images"/>
                 <Show when=move || can_download() && !selected.get().is_empty()>
                     <a class="btn btn-small" data-testid="export-selected" href=export_href download="images.tar">

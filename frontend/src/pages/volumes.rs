@@ -15,6 +15,7 @@ use crate::components::confirm::ConfirmDialog;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::prune_result::{PruneOutcome, PruneResult};
 use crate::components::remove_button::RemoveButton;
+use crate::components::segmented::Segmented;
 use crate::components::states::{EmptyState, SearchResults};
 use crate::components::table::{ACTIONS, Column, DataTable};
 use crate::components::toast::use_toaster;
@@ -118,13 +119,7 @@ pub fn VolumesPage() -> impl IntoView {
                     <p class="page-sub" data-testid="volume-summary">{summary}</p>
                 </div>
                 <div class="toolbar">
-                    <div class="segmented" role="group" aria-label="Show volumes">
-                        {[(false, "All"), (true, "Unused")].into_iter().map(|(value, label)| view! {
-                            <button class="segment" aria-pressed=move || (unused_only.get() == value).to_string() on:click=move |_| unused_only.set(value)>
-                                {label}
-                            </button>
-                        }).collect_view()}
-                    </div>
+                    <Segmented label="Show volumes" options=vec![(false, "All"), (true, "Unused")] value=unused_only/>
                     <SearchBox text=search what="volumes"/>
                     <RefreshButton remote=volumes/>
                     {can_operate.then(|| view! {

@@ -17,6 +17,7 @@ use web_sys::AbortController;
 use crate::api::ApiError;
 use crate::api::container::LogRange;
 use crate::api::engine::Engine;
+use crate::components::segmented::Segmented;
 use crate::components::toast::use_toaster;
 use crate::download;
 use crate::logs::ansi;
@@ -483,11 +484,7 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
                 </label>
                 <label class="field-inline">"Since"<input type="datetime-local" aria-label="Since" prop:value=move || since.get() on:change=move |e| since.set(event_target_value(&e))/></label>
                 <label class="field-inline">"Until"<input type="datetime-local" aria-label="Until" prop:value=move || until.get() on:change=move |e| until.set(event_target_value(&e))/></label>
-                <div class="segmented" role="group" aria-label="Streams">
-                    {[(Streams::Both, "All"), (Streams::Stdout, "stdout"), (Streams::Stderr, "stderr")].into_iter().map(|(s, label)| view! {
-                        <button class="segment" aria-pressed=move || (streams.get() == s).to_string() on:click=move |_| streams.set(s)>{label}</button>
-                    }).collect_view()}
-                </div>
+                <Segmented label="Streams" options=vec![(Streams::Both, "All"), (Streams::Stdout, "stdout"), (Streams::Stderr, "stderr")] value=streams/>
                 <label class="check"><input type="checkbox" prop:checked=move || timestamps.get() on:change=move |e| timestamps.set(event_target_checked(&e))/>"Timestamps"</label>
                 <label class="check"><input type="checkbox" prop:checked=move || wrap.get() on:change=move |e| wrap.set(event_target_checked(&e))/>"Wrap"</label>
             </div>
