@@ -126,6 +126,30 @@ pub fn CheckField(
     }
 }
 
+/// A plain checkbox with its label beside it.
+#[component]
+pub fn Check(
+    /// The label.
+    label: &'static str,
+    /// Whether it is checked.
+    value: RwSignal<bool>,
+    /// The input's `name`, for forms and tests.
+    #[prop(optional)]
+    name: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                name=name
+                prop:checked=move || value.get()
+                on:change=move |event| value.set(event_target_checked(&event))
+            />
+            {label}
+        </label>
+    }
+}
+
 /// The state every create or connect form shares: which field is wrong, what the engine said,
 /// and whether a request is under way.
 #[derive(Debug, Clone, Copy)]

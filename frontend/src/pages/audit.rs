@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::console;
-use crate::components::fields::ErrorAlert;
+use crate::components::fields::{Check, ErrorAlert};
 use crate::components::icons::IconKind;
 use crate::components::states::EmptyState;
 use crate::components::table::{Column, DataTable};
@@ -111,10 +111,7 @@ pub fn AuditPage() -> impl IntoView {
                     <span class="field-label">"Until"</span>
                     <input type="datetime-local" on:change=move |e| until.set(event_target_value(&e))/>
                 </label>
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || failed.get() on:change=move |e| failed.set(event_target_checked(&e))/>
-                    "Failures only"
-                </label>
+                <Check label="Failures only" value=failed/>
             </form>
             <ErrorAlert message=error/>
             <Show

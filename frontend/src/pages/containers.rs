@@ -13,6 +13,7 @@ use leptos::task::spawn_local;
 use crate::api::engine::ContainerAction;
 use crate::api::events::{EventQuery, StreamStatus};
 use crate::components::badges::{HealthBadge, StateBadge};
+use crate::components::fields::Check;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::segmented::Segmented;
 use crate::components::states::EmptyState;
@@ -148,16 +149,8 @@ pub fn ContainersPage() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || group.get()
-                        on:change=move |e| group.set(event_target_checked(&e))/>
-                    "Group by project"
-                </label>
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || sizes.get()
-                        on:change=move |e| sizes.set(event_target_checked(&e))/>
-                    "Sizes"
-                </label>
+                <Check label="Group by project" value=group/>
+                <Check label="Sizes" value=sizes/>
             </div>
             <Show when=move || can_operate.get() && selected.with(|s| !s.is_empty())>
                 <BulkBar rows=rows selected=selected busy=busy pending=pending/>

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::components::confirm::ConfirmDialog;
+use crate::components::fields::Check;
 use crate::components::table::{Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::engine_status::use_engine_status;
@@ -221,10 +222,7 @@ pub fn ImageDetailPage() -> impl IntoView {
                 on_cancel=Callback::new(move |()| removing.set(false))
             >
                 <p>"The image and all its tags are removed from this engine."</p>
-                <label class="check">
-                    <input type="checkbox" name="force" prop:checked=move || force.get() on:change=move |event| force.set(event_target_checked(&event))/>
-                    "Force"
-                </label>
+                <Check label="Force" name="force" value=force/>
             </ConfirmDialog>
         </section>
     }

@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::components::confirm::ConfirmDialog;
+use crate::components::fields::Check;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::segmented::Segmented;
 use crate::components::states::EmptyState;
@@ -211,14 +212,8 @@ pub fn ImagesPage() -> impl IntoView {
                 on_cancel=Callback::new(move |()| removing.set(None))
             >
                 <p>"The image and all its tags are removed from this engine."</p>
-                <label class="check">
-                    <input type="checkbox" name="force" prop:checked=move || force.get() on:change=move |event| force.set(event_target_checked(&event))/>
-                    "Force (also when several tags or stopped containers use it)"
-                </label>
-                <label class="check">
-                    <input type="checkbox" name="noprune" prop:checked=move || noprune.get() on:change=move |event| noprune.set(event_target_checked(&event))/>
-                    "Keep untagged parent images"
-                </label>
+                <Check label="Force (also when several tags or stopped containers use it)" name="force" value=force/>
+                <Check label="Keep untagged parent images" name="noprune" value=noprune/>
             </ConfirmDialog>
             <ConfirmDialog
                 open=pruning
