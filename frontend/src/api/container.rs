@@ -3,7 +3,7 @@
 
 use berth_shared::engine::archive::{PATH_STAT_HEADER, PathStat};
 use berth_shared::engine::inspect::{ContainerInspect, FilesystemChange, ProcessList};
-use gloo_net::http::{Method, RequestBuilder, Response};
+use gloo_net::http::{Method, Response};
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -83,13 +83,7 @@ fn js_message(error: &JsValue) -> String {
 
 /// Starts a `GET` and returns its body as a stream of chunks.
 async fn stream(url: &str, signal: &AbortSignal) -> Result<(Response, ByteStream), ApiError> {
-    let response = send(
-        RequestBuilder::new(url).method(Method::GET),
-        &Method::GET,
-        None,
-        Some(signal),
-    )
-    .await?;
+    let response = send(Method::GET, url, None, Some(signal)).await?;
     let body = response
         .body()
         .ok_or_else(|| ApiError::Decode("the answer has no body".into()))?;
@@ -176,13 +170,7 @@ impl Engine {
         signal: Option<&AbortSignal>,
     ) -> Result<PathStat, ApiError> {
         let url = self.archive_url(id, path);
-        let response = send(
-            RequestBuilder::new(&url).method(Method::HEAD),
-            &Method::HEAD,
-            None,
-            signal,
-        )
-        .await?;
+        let response = send(Method::HEAD, &url, None, signal).await?;
         decode_stat(&response)
     }
 

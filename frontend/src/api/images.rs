@@ -12,7 +12,7 @@ use web_sys::AbortSignal;
 
 use super::engine::{Engine, percent_encode};
 use super::stream::{Upload, read_text, upload};
-use super::{ApiError, get_json, send_body};
+use super::{ApiError, call, decode, get_json, post_for_json, send_body};
 
 /// `{}` in base64: the "no credentials" value the engine requires on a push.
 const NO_CREDENTIALS: &str = "e30=";
@@ -152,10 +152,7 @@ impl Engine {
         let url = self.url(&format!("/distribution/{}/json", image_path(reference)));
         let builder = credentials.apply(RequestBuilder::new(&url).method(Method::GET));
         let response = send_body(builder, &Method::GET, None, signal).await?;
-        response
-            .json()
-            .await
-            .map_err(|error| ApiError::Decode(error.to_string()))
+        decode(response).await
     }
 
     /// `GET /images/search`.
@@ -183,7 +180,7 @@ impl Engine {
             percent_encode(repo),
             percent_encode(tag.unwrap_or("latest"))
         ));
-        self.plain(Method::POST, &url).await.map(drop)
+        call(Method::POST, &url).await
     }
 
     /// `DELETE /images/{name}`: untags a reference, or removes an image by id.
@@ -197,7 +194,7 @@ impl Engine {
             "/images/{}?force={force}&noprune={noprune}",
             image_path(name)
         ));
-        self.plain(Method::DELETE, &url).await.map(drop)
+        call(Method::DELETE, &url).await
     }
 
     /// `POST /images/prune`: dangling images, or every unused one when `all`.
@@ -207,8 +204,7 @@ impl Engine {
         } else {
             ""
         };
-        self.plain_json(&self.url(&format!("/images/prune{filter}")))
-            .await
+        post_for_json(&self.url(&format!("/images/prune{filter}"))).await
     }
 
     /// The build cache part of `GET /system/df`.
@@ -221,8 +217,7 @@ impl Engine {
 
     /// `POST /build/prune`: unused cache, or all of it when `all`.
     pub async fn prune_build_cache(&self, all: bool) -> Result<PruneReport, ApiError> {
-        self.plain_json(&self.url(&format!("/build/prune?all={all}")))
-            .await
+        post_for_json(&self.url(&format!("/build/prune?all={all}"))).await
     }
 
     /// `POST /commit`: a new image from a container's file system.
@@ -241,7 +236,7 @@ impl Engine {
             percent_encode(tag.unwrap_or("latest")),
             percent_encode(comment)
         ));
-        self.plain_json(&url).await
+        post_for_json(&url).await
     }
 
     /// Pulls `reference`, handing the progress stream's text to `on_chunk` as it arrives.
@@ -358,24 +353,6 @@ impl Engine {
         let builder = credentials.apply(RequestBuilder::new(&url).method(Method::POST));
         let response = send_body(builder, &Method::POST, body, signal).await?;
         read_text(response, signal, on_chunk).await
-    }
-
-    async fn plain(&self, method: Method, url: &str) -> Result<gloo_net::http::Response, ApiError> {
-        send_body(
-            RequestBuilder::new(url).method(method.clone()),
-            &method,
-            None,
-            None,
-        )
-        .await
-    }
-
-    async fn plain_json<T: serde::de::DeserializeOwned>(&self, url: &str) -> Result<T, ApiError> {
-        self.plain(Method::POST, url)
-            .await?
-            .json()
-            .await
-            .map_err(|error| ApiError::Decode(error.to_string()))
     }
 }
 

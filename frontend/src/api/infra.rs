@@ -8,11 +8,11 @@ use berth_shared::engine::network::{
 use berth_shared::engine::system::{DiskUsage, PruneReport};
 use berth_shared::engine::volume::{Volume, VolumeCreateRequest, VolumeList};
 use berth_shared::version::ApiVersion;
-use gloo_net::http::{Method, RequestBuilder};
+use gloo_net::http::Method;
 use web_sys::AbortSignal;
 
 use super::engine::{Engine, percent_encode};
-use super::{ApiError, call, decode, get_json, send, send_json, send_json_ignoring_answer};
+use super::{ApiError, call, get_json, post_for_json, send_json, send_json_ignoring_answer};
 use crate::disk_usage::Category;
 
 /// The first API version whose volume prune spares named volumes unless told `all`.
@@ -173,18 +173,6 @@ impl Engine {
         };
         post_for_json(&self.url(&path)).await
     }
-}
-
-/// `POST`s without a body and decodes the JSON answer.
-async fn post_for_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let response = send(
-        RequestBuilder::new(url).method(Method::POST),
-        &Method::POST,
-        None,
-        None,
-    )
-    .await?;
-    decode(response).await
 }
 
 #[cfg(test)]

@@ -88,15 +88,21 @@ pub fn on_session_ended(hook: impl Fn() + 'static) {
     ON_SESSION_ENDED.with(|cell| *cell.borrow_mut() = Some(Rc::new(hook)));
 }
 
-/// Sends a request and turns error statuses into [`ApiError`]s.
+/// Sends a request with an optional JSON body and turns error statuses into [`ApiError`]s.
 async fn send(
-    builder: RequestBuilder,
-    method: &Method,
+    method: Method,
+    url: &str,
     body: Option<String>,
     signal: Option<&AbortSignal>,
 ) -> Result<Response, ApiError> {
     let body = body.map(|json| (Some("application/json"), wasm_bindgen::JsValue::from(json)));
-    send_body(builder, method, body, signal).await
+    send_body(
+        RequestBuilder::new(url).method(method.clone()),
+        &method,
+        body,
+        signal,
+    )
+    .await
 }
 
 /// Sends a request with any body (JSON text, a `Blob`, bytes) and its content type, and turns
@@ -166,26 +172,13 @@ pub async fn get_json<T: DeserializeOwned>(
     url: &str,
     signal: Option<&AbortSignal>,
 ) -> Result<T, ApiError> {
-    let response = send(
-        RequestBuilder::new(url).method(Method::GET),
-        &Method::GET,
-        None,
-        signal,
-    )
-    .await?;
+    let response = send(Method::GET, url, None, signal).await?;
     decode(response).await
 }
 
 /// Sends a request without a body and ignores a successful answer's body.
 pub async fn call(method: Method, url: &str) -> Result<(), ApiError> {
-    send(
-        RequestBuilder::new(url).method(method.clone()),
-        &method,
-        None,
-        None,
-    )
-    .await
-    .map(drop)
+    send(method, url, None, None).await.map(drop)
 }
 
 /// Sends `body` as JSON and decodes the JSON answer.
@@ -195,13 +188,7 @@ pub async fn send_json<B: Serialize, T: DeserializeOwned>(
     body: &B,
 ) -> Result<T, ApiError> {
     let body = serde_json::to_string(body).map_err(|error| ApiError::Decode(error.to_string()))?;
-    let response = send(
-        RequestBuilder::new(url).method(method.clone()),
-        &method,
-        Some(body),
-        None,
-    )
-    .await?;
+    let response = send(method, url, Some(body), None).await?;
     decode(response).await
 }
 
@@ -212,14 +199,7 @@ pub async fn send_json_ignoring_answer<B: Serialize>(
     body: &B,
 ) -> Result<(), ApiError> {
     let body = serde_json::to_string(body).map_err(|error| ApiError::Decode(error.to_string()))?;
-    send(
-        RequestBuilder::new(url).method(method.clone()),
-        &method,
-        Some(body),
-        None,
-    )
-    .await
-    .map(drop)
+    send(method, url, Some(body), None).await.map(drop)
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
@@ -231,27 +211,10 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
 
 /// `GET`s a URL and hands back the response unread, for streamed answers such as events.
 pub async fn get_streaming(url: &str, signal: Option<&AbortSignal>) -> Result<Response, ApiError> {
-    send(
-        RequestBuilder::new(url).method(Method::GET),
-        &Method::GET,
-        None,
-        signal,
-    )
-    .await
+    send(Method::GET, url, None, signal).await
 }
 
 /// `POST`s without a body and decodes the JSON answer.
 pub async fn post_for_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    decode(post_empty(url).await?).await
-}
-
-async fn post_empty(url: &str) -> Result<Response, ApiError> {
-    let method = Method::POST;
-    send(
-        RequestBuilder::new(url).method(method.clone()),
-        &method,
-        None,
-        None,
-    )
-    .await
+    decode(send(Method::POST, url, None, None).await?).await
 }

@@ -20,6 +20,35 @@ pub fn show_modal_while(dialog: NodeRef<Dialog>, open: Signal<bool>) {
     });
 }
 
+/// A native modal `<dialog>`, shown while `open` holds; Escape runs `on_cancel` instead of closing
+/// it, so `open` stays the one truth. Attributes given with `attr:` land on the `<dialog>`.
+#[component]
+pub fn NativeDialog(
+    /// Whether the dialog is shown.
+    open: Signal<bool>,
+    /// Its classes, such as `dialog`.
+    class: &'static str,
+    /// Runs when the user presses Escape.
+    on_cancel: Callback<()>,
+    /// The content.
+    children: Children,
+) -> impl IntoView {
+    let dialog = NodeRef::<Dialog>::new();
+    show_modal_while(dialog, open);
+    view! {
+        <dialog
+            node_ref=dialog
+            class=class
+            on:cancel=move |event: web_sys::Event| {
+                event.prevent_default();
+                on_cancel.run(());
+            }
+        >
+            {children()}
+        </dialog>
+    }
+}
+
 /// Asks before something is lost. The body should name exactly what will be lost.
 #[component]
 pub fn ConfirmDialog(
@@ -42,18 +71,8 @@ pub fn ConfirmDialog(
     /// What will be lost, and any options.
     children: ChildrenFn,
 ) -> impl IntoView {
-    let dialog = NodeRef::<Dialog>::new();
-    show_modal_while(dialog, open);
     view! {
-        <dialog
-            node_ref=dialog
-            class="dialog"
-            aria-labelledby="confirm-title"
-            on:cancel=move |event: web_sys::Event| {
-                event.prevent_default();
-                on_cancel.run(());
-            }
-        >
+        <NativeDialog open=open class="dialog" on_cancel=on_cancel attr:aria-labelledby="confirm-title">
             <form on:submit=move |event| {
                 event.prevent_default();
                 on_confirm.run(());
@@ -72,6 +91,6 @@ pub fn ConfirmDialog(
                     </button>
                 </div>
             </form>
-        </dialog>
+        </NativeDialog>
     }
 }

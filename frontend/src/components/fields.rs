@@ -126,6 +126,30 @@ pub fn CheckField(
     }
 }
 
+/// A plain checkbox with its label beside it.
+#[component]
+pub fn Check(
+    /// The label.
+    label: &'static str,
+    /// Whether it is checked.
+    value: RwSignal<bool>,
+    /// The input's `name`, for forms and tests.
+    #[prop(optional)]
+    name: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                name=name
+                prop:checked=move || value.get()
+                on:change=move |event| value.set(event_target_checked(&event))
+            />
+            {label}
+        </label>
+    }
+}
+
 /// The state every create or connect form shares: which field is wrong, what the engine said,
 /// and whether a request is under way.
 #[derive(Debug, Clone, Copy)]
@@ -189,17 +213,26 @@ impl FormState {
     }
 }
 
+/// An error message in a red box, while there is one.
+#[component]
+pub fn ErrorAlert(
+    /// The message, if any.
+    message: RwSignal<Option<String>>,
+) -> impl IntoView {
+    move || {
+        message
+            .get()
+            .map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })
+    }
+}
+
 /// The engine's refusal, under a form.
 #[component]
 pub fn FormAlert(
     /// The form.
     form: FormState,
 ) -> impl IntoView {
-    move || {
-        form.engine_error
-            .get()
-            .map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })
-    }
+    view! { <ErrorAlert message=form.engine_error/> }
 }
 
 /// A form's submit button, which says what it is doing while the request is under way.

@@ -15,6 +15,7 @@ use crate::api::engine::Engine;
 use crate::api::upload::put_with_progress;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::states::{EmptyState, ErrorState, LoadingRows};
+use crate::components::table::{ACTIONS, Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::download;
 use crate::files_view::{Listing, child_path, parent_path, permissions};
@@ -237,57 +238,54 @@ pub fn FileBrowser(
                 Load::Ready(listing) => {
                     let download = download.clone();
                     view! {
-                        <div class="table-wrap">
-                            <table class="table table-compact" data-testid="files-table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Name"</th>
-                                        <th scope="col" class="num">"Size"</th>
-                                        <th scope="col">"Mode"</th>
-                                        <th scope="col">"Modified"</th>
-                                        <th scope="col"><span class="sr-only">"Actions"</span></th>
+                        <DataTable
+                            testid="files-table"
+                            class="table-compact"
+                            columns=&[
+                                Column::Text("Name"),
+                                Column::Num("Size"),
+                                Column::Text("Mode"),
+                                Column::Text("Modified"),
+                                ACTIONS,
+                            ]
+                        >
+                            {listing.entries.into_iter().map(|entry| {
+                                let dir = listing.path.clone();
+                                let target = child_path(&dir, &entry.name);
+                                let is_dir = entry.kind == Kind::Directory;
+                                let open_target = if entry.kind == Kind::Symlink {
+                                    crate::files_view::resolve_link(&dir, &entry.link)
+                                } else {
+                                    target.clone()
+                                };
+                                let download = download.clone();
+                                let fetch_target = target.clone();
+                                let name = entry.name.clone();
+                                let key = entry.name.clone();
+                                view! {
+                                    <tr data-file=key>
+                                        <td class="mono cell-break">
+                                            {match entry.kind {
+                                                Kind::Directory => view! { <button class="link-button file-dir" on:click=move |_| path.set(target.clone())>{format!("{name}/")}</button> }.into_any(),
+                                                Kind::Symlink => view! {
+                                                    <button class="link-button" title="Open the link's target" on:click=move |_| path.set(open_target.clone())>{name}</button>
+                                                    <span class="muted">{format!(" → {}", entry.link)}</span>
+                                                }.into_any(),
+                                                _ => view! { <span>{name}</span> }.into_any(),
+                                            }}
+                                        </td>
+                                        <td class="num">{if is_dir { String::new() } else { format::bytes(entry.size) }}</td>
+                                        <td class="mono">{permissions(entry.kind, entry.mode)}</td>
+                                        <td title=crate::pages::absolute_time(entry.mtime)>{crate::pages::absolute_time(entry.mtime)}</td>
+                                        <td class="cell-actions">
+                                            {matches!(entry.kind, Kind::File | Kind::Directory).then(|| view! {
+                                                <button class="btn btn-small btn-ghost" aria-label=format!("Download {}", entry.name) on:click=move |_| download(fetch_target.clone(), is_dir)>"Download"</button>
+                                            })}
+                                        </td>
                                     </tr>
-                                </thead>
-                                <tbody>
-                                    {listing.entries.into_iter().map(|entry| {
-                                        let dir = listing.path.clone();
-                                        let target = child_path(&dir, &entry.name);
-                                        let is_dir = entry.kind == Kind::Directory;
-                                        let open_target = if entry.kind == Kind::Symlink {
-                                            crate::files_view::resolve_link(&dir, &entry.link)
-                                        } else {
-                                            target.clone()
-                                        };
-                                        let download = download.clone();
-                                        let fetch_target = target.clone();
-                                        let name = entry.name.clone();
-                                        let key = entry.name.clone();
-                                        view! {
-                                            <tr data-file=key>
-                                                <td class="mono cell-break">
-                                                    {match entry.kind {
-                                                        Kind::Directory => view! { <button class="link-button file-dir" on:click=move |_| path.set(target.clone())>{format!("{name}/")}</button> }.into_any(),
-                                                        Kind::Symlink => view! {
-                                                            <button class="link-button" title="Open the link's target" on:click=move |_| path.set(open_target.clone())>{name}</button>
-                                                            <span class="muted">{format!(" → {}", entry.link)}</span>
-                                                        }.into_any(),
-                                                        _ => view! { <span>{name}</span> }.into_any(),
-                                                    }}
-                                                </td>
-                                                <td class="num">{if is_dir { String::new() } else { format::bytes(entry.size) }}</td>
-                                                <td class="mono">{permissions(entry.kind, entry.mode)}</td>
-                                                <td title=crate::pages::absolute_time(entry.mtime)>{crate::pages::absolute_time(entry.mtime)}</td>
-                                                <td class="cell-actions">
-                                                    {matches!(entry.kind, Kind::File | Kind::Directory).then(|| view! {
-                                                        <button class="btn btn-small btn-ghost" aria-label=format!("Download {}", entry.name) on:click=move |_| download(fetch_target.clone(), is_dir)>"Download"</button>
-                                                    })}
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                                }
+                            }).collect_view()}
+                        </DataTable>
                         {listing.truncated.then(|| view! { <p class="muted">"Showing the first entries only."</p> })}
                     }
                     .into_any()

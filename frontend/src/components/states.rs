@@ -91,3 +91,32 @@ pub fn ErrorState(
         </div>
     }
 }
+
+/// Its children while a search leaves something to show; otherwise a note that nothing matches,
+/// with a button that clears the search.
+#[component]
+pub fn SearchResults(
+    /// What is listed, in the plural: "networks".
+    what: &'static str,
+    /// The search text.
+    search: RwSignal<String>,
+    /// Whether the search leaves nothing.
+    #[prop(into)]
+    empty: Signal<bool>,
+    /// The list.
+    children: ChildrenFn,
+) -> impl IntoView {
+    view! {
+        <Show
+            when=move || !empty.get()
+            fallback=move || view! {
+                <EmptyState icon=IconKind::Search title=format!("No {what} match")>
+                    <p>"Nothing matches this search."</p>
+                    <button class="btn" on:click=move |_| search.set(String::new())>{format!("Show all {what}")}</button>
+                </EmptyState>
+            }
+        >
+            {children()}
+        </Show>
+    }
+}

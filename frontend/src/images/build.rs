@@ -9,6 +9,7 @@ use web_sys::{Blob, File, HtmlInputElement};
 
 use crate::api::ApiError;
 use crate::api::images::{BuildOptions, Credentials};
+use crate::components::fields::Check;
 use crate::engine_status::use_engine_status;
 use crate::images::modal::Modal;
 use crate::images::progress_view::{JobFooter, StreamJob};
@@ -324,14 +325,8 @@ pub fn BuildDialog(
                     {text_field("Labels", "labels", labels, "One KEY=value per line.")}
                 </div>
                 <div class="form-row form">
-                    <label class="check">
-                        <input type="checkbox" name="no-cache" prop:checked=move || no_cache.get() on:change=move |event| no_cache.set(event_target_checked(&event))/>
-                        "No cache"
-                    </label>
-                    <label class="check">
-                        <input type="checkbox" name="pull" prop:checked=move || pull.get() on:change=move |event| pull.set(event_target_checked(&event))/>
-                        "Always pull base images"
-                    </label>
+                    <Check label="No cache" name="no-cache" value=no_cache/>
+                    <Check label="Always pull base images" name="pull" value=pull/>
                 </div>
                 <RegistrySelect registries=registries reference=base_image chosen=credentials/>
                 <JobFooter job=job close=close action="Build" running="Building…" cancel="Cancel build" log_open=true/>

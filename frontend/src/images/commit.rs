@@ -4,6 +4,7 @@ use berth_shared::engine::container::ContainerSummary;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::fields::Check;
 use crate::engine_status::use_engine_status;
 use crate::format;
 use crate::images::modal::Modal;
@@ -82,10 +83,7 @@ pub fn CommitDialog(
                     <input name="comment" autocomplete="off"
                         prop:value=move || comment.get() on:input=move |event| comment.set(event_target_value(&event))/>
                 </label>
-                <label class="check">
-                    <input type="checkbox" name="pause" prop:checked=move || pause.get() on:change=move |event| pause.set(event_target_checked(&event))/>
-                    "Pause the container while committing"
-                </label>
+                <Check label="Pause the container while committing" name="pause" value=pause/>
                 {move || error.get().map(|message| view! { <p class="alert alert-error" role="alert">{message}</p> })}
                 <div class="dialog-actions">
                     <button type="button" class="btn" on:click=move |_| close.run(())>"Cancel"</button>

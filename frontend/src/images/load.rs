@@ -9,6 +9,7 @@ use web_sys::{File, HtmlInputElement};
 
 use crate::api::ApiError;
 use crate::api::stream::Upload;
+use crate::components::segmented::Segmented;
 use crate::engine_status::use_engine_status;
 use crate::format;
 use crate::images::modal::Modal;
@@ -117,12 +118,7 @@ pub fn LoadDialog(
     view! {
         <Modal open=open title="Load or import images" on_close=close testid="load-dialog">
             <form class="form" on:submit=submit>
-                <div class="segmented" role="group" aria-label="Upload as">
-                    <button type="button" class="segment" aria-pressed=move || (mode.get() == Mode::Load).to_string()
-                        on:click=move |_| mode.set(Mode::Load)>"Load images (docker save)"</button>
-                    <button type="button" class="segment" aria-pressed=move || (mode.get() == Mode::Import).to_string()
-                        on:click=move |_| mode.set(Mode::Import)>"Import a root filesystem"</button>
-                </div>
+                <Segmented label="Upload as" options=vec![(Mode::Load, "Load images (docker save)"), (Mode::Import, "Import a root filesystem")] value=mode/>
                 <label class="field">
                     <span class="field-label">"Archive (.tar, .tar.gz)"</span>
                     <input type="file" name="archive" accept=".tar,.tar.gz,.tgz,.tar.xz,application/x-tar,application/gzip" on:change=choose/>

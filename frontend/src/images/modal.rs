@@ -1,10 +1,9 @@
 //! A modal dialog for forms and long work, on the native `<dialog>` element so focus, Escape
 //! and the backdrop behave as the platform does.
 
-use leptos::html::Dialog;
 use leptos::prelude::*;
 
-use crate::components::confirm::show_modal_while;
+use crate::components::confirm::NativeDialog;
 
 /// A dialog with a title and arbitrary content; its content supplies its own buttons.
 #[component]
@@ -23,23 +22,18 @@ pub fn Modal(
     /// The content.
     children: ChildrenFn,
 ) -> impl IntoView {
-    let dialog = NodeRef::<Dialog>::new();
-    show_modal_while(dialog, open);
     view! {
-        <dialog
-            node_ref=dialog
+        <NativeDialog
+            open=open
             class="dialog dialog-wide"
-            data-testid=testid
-            aria-label=move || title.get()
-            on:cancel=move |event: web_sys::Event| {
-                event.prevent_default();
-                on_close.run(());
-            }
+            on_cancel=on_close
+            attr:data-testid=testid
+            attr:aria-label=move || title.get()
         >
             <div class="dialog-content">
                 <h2 class="dialog-title">{move || title.get()}</h2>
                 {move || open.get().then(|| children())}
             </div>
-        </dialog>
+        </NativeDialog>
     }
 }

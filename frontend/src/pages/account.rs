@@ -6,8 +6,10 @@ use leptos::task::spawn_local;
 
 use crate::api::console;
 use crate::components::confirm::ConfirmDialog;
+use crate::components::fields::ErrorAlert;
 use crate::components::qr::QrImage;
 use crate::components::section::Section;
+use crate::components::table::{ACTIONS, Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::format;
 use crate::pages::now_seconds;
@@ -87,7 +89,7 @@ fn PasswordSection() -> impl IntoView {
                     <input type="password" autocomplete="new-password" required
                         prop:value=move || repeat.get() on:input=move |e| repeat.set(event_target_value(&e))/>
                 </label>
-                {move || error.get().map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })}
+                <ErrorAlert message=error/>
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary" disabled=move || busy.get()>"Change password"</button>
                 </div>
@@ -203,7 +205,7 @@ fn TwoFactorSection() -> impl IntoView {
                 }
                 .into_any(),
             }}
-            {move || error.get().map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })}
+            <ErrorAlert message=error/>
             <ConfirmDialog
                 open=disabling
                 title="Turn two-factor sign-in off?"
@@ -273,37 +275,33 @@ fn SessionsSection() -> impl IntoView {
 fn SessionTable(sessions: Vec<SessionView>, on_end: Callback<String>) -> impl IntoView {
     let now = now_seconds();
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="sessions-table">
-                <thead>
+        <DataTable
+            testid="sessions-table"
+            columns=&[
+                Column::Text("Browser"),
+                Column::Text("Address"),
+                Column::Text("Last active"),
+                ACTIONS,
+            ]
+        >
+            {sessions.into_iter().map(|session| {
+                let handle = session.handle.clone();
+                view! {
                     <tr>
-                        <th scope="col">"Browser"</th>
-                        <th scope="col">"Address"</th>
-                        <th scope="col">"Last active"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
+                        <td>
+                            <div class="cell-title">{format::browser_name(&session.user_agent)}</div>
+                            {session.current.then(|| view! { <span class="badge badge-info">"This browser"</span> })}
+                        </td>
+                        <td class="mono">{session.remote_addr.clone()}</td>
+                        <td>{format::relative_time(now, session.last_seen_at)}</td>
+                        <td class="cell-actions">
+                            {(!session.current).then(|| view! {
+                                <button class="btn btn-small" on:click=move |_| on_end.run(handle.clone())>"End"</button>
+                            })}
+                        </td>
                     </tr>
-                </thead>
-                <tbody>
-                    {sessions.into_iter().map(|session| {
-                        let handle = session.handle.clone();
-                        view! {
-                            <tr>
-                                <td>
-                                    <div class="cell-title">{format::browser_name(&session.user_agent)}</div>
-                                    {session.current.then(|| view! { <span class="badge badge-info">"This browser"</span> })}
-                                </td>
-                                <td class="mono">{session.remote_addr.clone()}</td>
-                                <td>{format::relative_time(now, session.last_seen_at)}</td>
-                                <td class="cell-actions">
-                                    {(!session.current).then(|| view! {
-                                        <button class="btn btn-small" on:click=move |_| on_end.run(handle.clone())>"End"</button>
-                                    })}
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </DataTable>
     }
 }

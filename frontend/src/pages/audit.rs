@@ -6,8 +6,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::console;
+use crate::components::fields::{Check, ErrorAlert};
 use crate::components::icons::IconKind;
 use crate::components::states::EmptyState;
+use crate::components::table::{Column, DataTable};
 
 /// Records fetched per page.
 const PAGE: u32 = 100;
@@ -109,12 +111,9 @@ pub fn AuditPage() -> impl IntoView {
                     <span class="field-label">"Until"</span>
                     <input type="datetime-local" on:change=move |e| until.set(event_target_value(&e))/>
                 </label>
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || failed.get() on:change=move |e| failed.set(event_target_checked(&e))/>
-                    "Failures only"
-                </label>
+                <Check label="Failures only" value=failed/>
             </form>
-            {move || error.get().map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })}
+            <ErrorAlert message=error/>
             <Show
                 when=move || !events.with(Vec::is_empty) || loading.get()
                 fallback=|| view! {
@@ -123,25 +122,21 @@ pub fn AuditPage() -> impl IntoView {
                     </EmptyState>
                 }
             >
-                <div class="table-wrap">
-                    <table class="table" data-testid="audit-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Time"</th>
-                                <th scope="col">"User"</th>
-                                <th scope="col">"Operation"</th>
-                                <th scope="col">"Target"</th>
-                                <th scope="col">"Result"</th>
-                                <th scope="col">"From"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            <For each=move || events.get() key=|event| event.id let:event>
-                                <AuditRow event=event/>
-                            </For>
-                        </tbody>
-                    </table>
-                </div>
+                <DataTable
+                    testid="audit-table"
+                    columns=&[
+                        Column::Text("Time"),
+                        Column::Text("User"),
+                        Column::Text("Operation"),
+                        Column::Text("Target"),
+                        Column::Text("Result"),
+                        Column::Text("From"),
+                    ]
+                >
+                    <For each=move || events.get() key=|event| event.id let:event>
+                        <AuditRow event=event/>
+                    </For>
+                </DataTable>
             </Show>
             <div class="form-actions">
                 {move || next.get().map(|before| view! {

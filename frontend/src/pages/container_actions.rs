@@ -13,6 +13,7 @@ use leptos::task::spawn_local;
 use crate::api::ApiError;
 use crate::api::engine::{ContainerAction, Engine};
 use crate::components::confirm::ConfirmDialog;
+use crate::components::fields::Check;
 use crate::components::toast::{Toaster, use_toaster};
 use crate::container_form::{parse_cpus, parse_memory};
 use crate::engine_status::use_engine_status;
@@ -362,11 +363,7 @@ fn dialog_body(current: Pending, fields: Fields) -> AnyView {
             view! {
                 <p>{removal_warning(list.len(), running)}</p>
                 {names_list(&list)}
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || fields.volumes.get()
-                        on:change=move |e| fields.volumes.set(event_target_checked(&e))/>
-                    "Also delete anonymous volumes"
-                </label>
+                <Check label="Also delete anonymous volumes" value=fields.volumes/>
             }
             .into_any()
         }
@@ -416,11 +413,7 @@ fn dialog_body(current: Pending, fields: Fields) -> AnyView {
                 <input prop:value=move || fields.comment.get()
                     on:input=move |e| fields.comment.set(event_target_value(&e))/>
             </label>
-            <label class="check">
-                <input type="checkbox" prop:checked=move || fields.pause.get()
-                    on:change=move |e| fields.pause.set(event_target_checked(&e))/>
-                "Pause the container while committing"
-            </label>
+            <Check label="Pause the container while committing" value=fields.pause/>
         }
         .into_any(),
         Pending::Prune => view! {

@@ -13,7 +13,9 @@ use leptos::task::spawn_local;
 use crate::api::engine::ContainerAction;
 use crate::api::events::{EventQuery, StreamStatus};
 use crate::components::badges::{HealthBadge, StateBadge};
+use crate::components::fields::Check;
 use crate::components::icons::{Icon, IconKind};
+use crate::components::segmented::Segmented;
 use crate::components::states::EmptyState;
 use crate::components::toast::use_toaster;
 use crate::containers_view::{
@@ -115,22 +117,7 @@ pub fn ContainersPage() -> impl IntoView {
                 </div>
             </div>
             <div class="filters clist-filters" role="group" aria-label="Filter containers">
-                <div class="segmented" role="group" aria-label="Show containers">
-                    {StateFilter::ALL
-                        .into_iter()
-                        .map(|option| {
-                            view! {
-                                <button
-                                    class="segment"
-                                    aria-pressed=move || (filter.get() == option).to_string()
-                                    on:click=move |_| filter.set(option)
-                                >
-                                    {option.label()}
-                                </button>
-                            }
-                        })
-                        .collect_view()}
-                </div>
+                <Segmented label="Show containers" options=StateFilter::ALL.map(|option| (option, option.label())).to_vec() value=filter/>
                 <SearchBox text=search what="containers"/>
                 <label class="clist-select">
                     <span class="sr-only">"Status"</span>
@@ -163,16 +150,8 @@ pub fn ContainersPage() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || group.get()
-                        on:change=move |e| group.set(event_target_checked(&e))/>
-                    "Group by project"
-                </label>
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || sizes.get()
-                        on:change=move |e| sizes.set(event_target_checked(&e))/>
-                    "Sizes"
-                </label>
+                <Check label="Group by project" value=group/>
+                <Check label="Sizes" value=sizes/>
             </div>
             <Show when=move || can_operate.get() && selected.with(|s| !s.is_empty())>
                 <BulkBar rows=rows selected=selected busy=busy pending=pending/>

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use crate::api::events::EventQuery;
 use crate::components::icons::IconKind;
 use crate::components::states::EmptyState;
+use crate::components::table::{Column, DataTable};
 use crate::engine_status::use_engine_status;
 use crate::live_events::{LiveIndicator, use_event_stream};
 use crate::pages::absolute_time;
@@ -136,24 +137,21 @@ pub fn EventsPage() -> impl IntoView {
                     </EmptyState>
                 }
             >
-                <div class="table-wrap">
-                    <table class="table events-table" data-testid="events-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Time"</th>
-                                <th scope="col">"Type"</th>
-                                <th scope="col">"Action"</th>
-                                <th scope="col">"Actor"</th>
-                                <th scope="col">"Details"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            <For each=move || shown.get() key=|(id, _)| *id let:item>
-                                <EventRow event=item.1/>
-                            </For>
-                        </tbody>
-                    </table>
-                </div>
+                <DataTable
+                    testid="events-table"
+                    class="events-table"
+                    columns=&[
+                        Column::Text("Time"),
+                        Column::Text("Type"),
+                        Column::Text("Action"),
+                        Column::Text("Actor"),
+                        Column::Text("Details"),
+                    ]
+                >
+                    <For each=move || shown.get() key=|(id, _)| *id let:item>
+                        <EventRow event=item.1/>
+                    </For>
+                </DataTable>
             </Show>
         </section>
     }

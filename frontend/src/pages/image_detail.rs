@@ -8,6 +8,8 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::components::confirm::ConfirmDialog;
+use crate::components::fields::Check;
+use crate::components::table::{Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::engine_status::use_engine_status;
 use crate::format;
@@ -170,29 +172,26 @@ pub fn ImageDetailPage() -> impl IntoView {
                     </section>
                     <section class="section" aria-labelledby="history-title">
                         <h2 class="section-title" id="history-title">"History"</h2>
-                        <div class="table-wrap">
-                            <table class="table history-table" data-testid="history-table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Instruction"</th>
-                                        <th scope="col" class="num">"Size"</th>
-                                        <th scope="col">"Created"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {history.into_iter().map(|layer| view! {
-                                        <tr>
-                                            <td class="mono history-command" title=layer.created_by.clone()>
-                                                {instruction(&layer.created_by)}
-                                                {(!layer.comment.is_empty()).then(|| view! { <div class="cell-sub">{layer.comment.clone()}</div> })}
-                                            </td>
-                                            <td class="num">{format::bytes(layer.size.max(0) as u64)}</td>
-                                            <td>{format::relative_time(now, layer.created)}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <DataTable
+                            testid="history-table"
+                            class="history-table"
+                            columns=&[
+                                Column::Text("Instruction"),
+                                Column::Num("Size"),
+                                Column::Text("Created"),
+                            ]
+                        >
+                            {history.into_iter().map(|layer| view! {
+                                <tr>
+                                    <td class="mono history-command" title=layer.created_by.clone()>
+                                        {instruction(&layer.created_by)}
+                                        {(!layer.comment.is_empty()).then(|| view! { <div class="cell-sub">{layer.comment.clone()}</div> })}
+                                    </td>
+                                    <td class="num">{format::bytes(layer.size.max(0) as u64)}</td>
+                                    <td>{format::relative_time(now, layer.created)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </DataTable>
                     </section>
                     <details class="section raw-inspect">
                         <summary>"Inspect (JSON)"</summary>
@@ -223,10 +222,7 @@ pub fn ImageDetailPage() -> impl IntoView {
                 on_cancel=Callback::new(move |()| removing.set(false))
             >
                 <p>"The image and all its tags are removed from this engine."</p>
-                <label class="check">
-                    <input type="checkbox" name="force" prop:checked=move || force.get() on:change=move |event| force.set(event_target_checked(&event))/>
-                    "Force"
-                </label>
+                <Check label="Force" name="force" value=force/>
             </ConfirmDialog>
         </section>
     }

@@ -10,8 +10,11 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::components::confirm::ConfirmDialog;
+use crate::components::fields::Check;
 use crate::components::icons::{Icon, IconKind};
+use crate::components::segmented::Segmented;
 use crate::components::states::EmptyState;
+use crate::components::table::{Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::engine_status::use_engine_status;
 use crate::format;
@@ -136,17 +139,7 @@ pub fn ImagesPage() -> impl IntoView {
                 </div>
             </div>
             <div class="images-filters">
-                <div class="segmented" role="group" aria-label="Show images">
-                    {ImageFilter::ALL.into_iter().map(|option| view! {
-                        <button
-                            class="segment"
-                            aria-pressed=move || (filter.get() == option).to_string()
-                            on:click=move |_| filter.set(option)
-                        >
-                            {option.label()}
-                        </button>
-                    }).collect_view()}
-                </div>
+                <Segmented label="Show images" options=ImageFilter::ALL.map(|option| (option, option.label())).to_vec() value=filter/>
                 <SearchBox text=search what="images"/>
                 <Show when=move || can_download() && !selected.get().is_empty()>
                     <a class="btn btn-small" data-testid="export-selected" href=export_href download="images.tar">
@@ -167,26 +160,23 @@ pub fn ImagesPage() -> impl IntoView {
                 let environment = status.environment.get_untracked();
                 let rows = move || image_rows(&images, &containers, filter.get(), &search.get());
                 view! {
-                    <div class="table-wrap">
-                        <table class="table images-table" data-testid="images-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col" class="cell-actions"><span class="sr-only">"Select"</span></th>
-                                    <th scope="col">"Tags"</th>
-                                    <th scope="col">"ID"</th>
-                                    <th scope="col" class="num">"Containers"</th>
-                                    <th scope="col" class="num">"Size"</th>
-                                    <th scope="col">"Created"</th>
-                                    <th scope="col" class="cell-actions"><span class="sr-only">"Actions"</span></th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                <For each=rows key=|row: &ImageRow| (row.image.id.clone(), row.containers, row.image.repo_tags.clone()) let:row>
-                                    {image_row(row, now, environment.clone(), selected, tag_target, push_target, removing, can_operate)}
-                                </For>
-                            </tbody>
-                        </table>
-                    </div>
+                    <DataTable
+                        testid="images-table"
+                        class="images-table"
+                        columns=&[
+                            Column::HiddenNarrow("Select"),
+                            Column::Text("Tags"),
+                            Column::Text("ID"),
+                            Column::Num("Containers"),
+                            Column::Num("Size"),
+                            Column::Text("Created"),
+                            Column::HiddenNarrow("Actions"),
+                        ]
+                    >
+                        <For each=rows key=|row: &ImageRow| (row.image.id.clone(), row.containers, row.image.repo_tags.clone()) let:row>
+                            {image_row(row, now, environment.clone(), selected, tag_target, push_target, removing, can_operate)}
+                        </For>
+                    </DataTable>
                 }
                 .into_any()
             })}
@@ -222,14 +212,8 @@ pub fn ImagesPage() -> impl IntoView {
                 on_cancel=Callback::new(move |()| removing.set(None))
             >
                 <p>"The image and all its tags are removed from this engine."</p>
-                <label class="check">
-                    <input type="checkbox" name="force" prop:checked=move || force.get() on:change=move |event| force.set(event_target_checked(&event))/>
-                    "Force (also when several tags or stopped containers use it)"
-                </label>
-                <label class="check">
-                    <input type="checkbox" name="noprune" prop:checked=move || noprune.get() on:change=move |event| noprune.set(event_target_checked(&event))/>
-                    "Keep untagged parent images"
-                </label>
+                <Check label="Force (also when several tags or stopped containers use it)" name="force" value=force/>
+                <Check label="Keep untagged parent images" name="noprune" value=noprune/>
             </ConfirmDialog>
             <ConfirmDialog
                 open=pruning

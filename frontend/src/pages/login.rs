@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::console;
+use crate::components::fields::ErrorAlert;
 use crate::components::icons::{Icon, IconKind};
 use crate::session::use_session;
 
@@ -142,7 +143,7 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if use_recovery.get() { "Use the authenticator app instead" } else { "Use a recovery code instead" }}
                     </button>
                 </Show>
-                {move || error.get().map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })}
+                <ErrorAlert message=error/>
                 <button type="submit" class="btn btn-primary btn-block" disabled=move || busy.get()>
                     {move || if busy.get() { "Signing in…" } else if second_factor.get() { "Verify" } else { "Sign in" }}
                 </button>
@@ -219,7 +220,7 @@ pub fn SetupPage() -> impl IntoView {
                     <input type="password" name="confirm-password" autocomplete="new-password" required
                         prop:value=move || confirm.get() on:input=move |e| confirm.set(event_target_value(&e))/>
                 </label>
-                {move || error.get().map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })}
+                <ErrorAlert message=error/>
                 <button type="submit" class="btn btn-primary btn-block" disabled=move || busy.get()>
                     {move || if busy.get() { "Creating…" } else { "Create admin and sign in" }}
                 </button>

@@ -17,11 +17,12 @@ use crate::components::confirm::ConfirmDialog;
 use crate::components::facts::{FactsCard, map_rows};
 use crate::components::fields::{FormAlert, FormState, SubmitButton, TextField};
 use crate::components::icons::{Icon, IconKind};
+use crate::components::table::{ACTIONS, Column, TableSection};
 use crate::components::toast::use_toaster;
 use crate::engine_status::use_engine_status;
 use crate::network_form::{ConnectDraft, field};
-use crate::pages::networks::{RemoveNetworkDialog, flags};
-use crate::pages::outcome::{back_to_list, report_failure};
+use crate::pages::networks::flags;
+use crate::pages::outcome::{RemovalDialog, back_to_list, report_failure};
 use crate::pages::{RefreshButton, remote_view};
 use crate::remote::Remote;
 use crate::session::use_session;
@@ -207,7 +208,7 @@ pub fn NetworkDetailPage() -> impl IntoView {
                 }
                 .into_any()
             })}
-            <RemoveNetworkDialog pending=pending_removal on_removed=removed/>
+            <RemovalDialog pending=pending_removal on_removed=removed/>
             <ConfirmDialog
                 open=Signal::derive(move || pending_disconnect.with(Option::is_some))
                 title=Signal::derive(move || {
@@ -237,31 +238,22 @@ fn ConnectedTable(
     on_disconnect: Callback<Attached>,
 ) -> impl IntoView {
     let status = use_engine_status();
-    if rows.is_empty() {
-        return view! {
-            <section class="card section">
-                <h2 class="section-title">"Connected containers"</h2>
-                <p class="muted" data-testid="no-connected">"No containers are connected to this network."</p>
-            </section>
-        }
-        .into_any();
-    }
     view! {
-        <section class="section-block">
-            <h2 class="section-title">{format!("Connected containers ({})", rows.len())}</h2>
-            <div class="table-wrap">
-                <table class="table" data-testid="connected-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Container"</th>
-                            <th scope="col">"IPv4"</th>
-                            <th scope="col">"IPv6"</th>
-                            <th scope="col">"MAC"</th>
-                            <th scope="col">"Aliases"</th>
-                            <th scope="col"><span class="sr-only">"Actions"</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>
+        <TableSection
+            title="Connected containers"
+            count=rows.len()
+            empty="No containers are connected to this network."
+            empty_testid="no-connected"
+            testid="connected-table"
+            columns=&[
+                Column::Text("Container"),
+                Column::Text("IPv4"),
+                Column::Text("IPv6"),
+                Column::Text("MAC"),
+                Column::Text("Aliases"),
+                ACTIONS,
+            ]
+        >
                         {rows.into_iter().map(|row| {
                             let href = format!("/env/{}/containers/{}", status.environment.get_untracked(), row.id);
                             let name = row.name.clone();
@@ -295,12 +287,8 @@ fn ConnectedTable(
                                 </tr>
                             }
                         }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </section>
+        </TableSection>
     }
-    .into_any()
 }
 
 /// Connects a container, with aliases and an optional static address.

@@ -7,15 +7,18 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use crate::api::ApiError;
+use crate::api::engine::Engine;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::remove_button::RemoveButton;
-use crate::components::states::EmptyState;
+use crate::components::states::{EmptyState, SearchResults};
+use crate::components::table::{ACTIONS, Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::disk_usage::prune_summary;
 use crate::engine_status::use_engine_status;
 use crate::pages::network_create::NetworkCreateForm;
-use crate::pages::outcome::{report_failure, run_removal};
+use crate::pages::outcome::{Removable, RemovalDialog, report_failure};
 use crate::pages::{RefreshButton, SearchBox, matches_search, remote_view};
 use crate::remote::Remote;
 use crate::session::use_session;
@@ -107,21 +110,13 @@ pub fn NetworksPage() -> impl IntoView {
                         .collect::<Vec<_>>()
                 });
                 view! {
-                    <Show
-                        when=move || !rows.with(Vec::is_empty)
-                        fallback=move || view! {
-                            <EmptyState icon=IconKind::Search title="No networks match">
-                                <p>"Nothing matches this search."</p>
-                                <button class="btn" on:click=move |_| search.set(String::new())>"Show all networks"</button>
-                            </EmptyState>
-                        }
-                    >
+                    <SearchResults what="networks" search=search empty=Signal::derive(move || rows.with(Vec::is_empty))>
                         <NetworkTable rows=rows can_operate=can_operate on_remove=Callback::new(move |network| pending_removal.set(Some(network)))/>
-                    </Show>
+                    </SearchResults>
                 }
                 .into_any()
             })}
-            <RemoveNetworkDialog pending=pending_removal on_removed=Callback::new(move |_| networks.reload())/>
+            <RemovalDialog pending=pending_removal on_removed=Callback::new(move |_| networks.reload())/>
             <ConfirmDialog
                 open=confirming_prune
                 title="Remove unused networks?"
@@ -151,110 +146,75 @@ fn NetworkTable(
 ) -> impl IntoView {
     let status = use_engine_status();
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="networks-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Driver"</th>
-                        <th scope="col">"Scope"</th>
-                        <th scope="col">"Subnets"</th>
-                        <th scope="col">"Flags"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=move || rows.get() key=|network| network.id.clone() let:network>
-                        {
-                            let href = format!("/env/{}/networks/{}", status.environment.get_untracked(), network.id);
-                            let subnets = network.subnets().join(", ");
-                            let name = network.name.clone();
-                            let link_text = name.clone();
-                            let predefined = network.is_predefined();
-                            let removable = network.clone();
-                            let label = format!("Remove {name}");
-                            view! {
-                                <tr data-network=name>
-                                    <td>
-                                        <A href=href attr:class="cell-title cell-link">{link_text}</A>
-                                        <div class="cell-sub mono">{network.short_id().to_owned()}</div>
-                                    </td>
-                                    <td>{network.driver.clone()}</td>
-                                    <td>{network.scope.clone()}</td>
-                                    <td class="mono">{if subnets.is_empty() { "—".to_owned() } else { subnets }}</td>
-                                    <td>
-                                        <div class="chips">
-                                            {flags(&network).into_iter().map(|flag| view! { <span class="chip">{flag}</span> }).collect_view()}
-                                        </div>
-                                    </td>
-                                    <td class="cell-actions">
-                                        {(can_operate && !predefined).then(|| view! {
-                                            <div class="row-actions">
-                                                <RemoveButton label=label on_click=Callback::new(move |()| on_remove.run(removable.clone()))/>
-                                            </div>
-                                        })}
-                                    </td>
-                                </tr>
-                            }
-                        }
-                    </For>
-                </tbody>
-            </table>
-        </div>
+        <DataTable
+            testid="networks-table"
+            columns=&[
+                Column::Text("Name"),
+                Column::Text("Driver"),
+                Column::Text("Scope"),
+                Column::Text("Subnets"),
+                Column::Text("Flags"),
+                ACTIONS,
+            ]
+        >
+            <For each=move || rows.get() key=|network| network.id.clone() let:network>
+                {
+                    let href = format!("/env/{}/networks/{}", status.environment.get_untracked(), network.id);
+                    let subnets = network.subnets().join(", ");
+                    let name = network.name.clone();
+                    let link_text = name.clone();
+                    let predefined = network.is_predefined();
+                    let removable = network.clone();
+                    let label = format!("Remove {name}");
+                    view! {
+                        <tr data-network=name>
+                            <td>
+                                <A href=href attr:class="cell-title cell-link">{link_text}</A>
+                                <div class="cell-sub mono">{network.short_id().to_owned()}</div>
+                            </td>
+                            <td>{network.driver.clone()}</td>
+                            <td>{network.scope.clone()}</td>
+                            <td class="mono">{if subnets.is_empty() { "—".to_owned() } else { subnets }}</td>
+                            <td>
+                                <div class="chips">
+                                    {flags(&network).into_iter().map(|flag| view! { <span class="chip">{flag}</span> }).collect_view()}
+                                </div>
+                            </td>
+                            <td class="cell-actions">
+                                {(can_operate && !predefined).then(|| view! {
+                                    <div class="row-actions">
+                                        <RemoveButton label=label on_click=Callback::new(move |()| on_remove.run(removable.clone()))/>
+                                    </div>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }
+            </For>
+        </DataTable>
     }
 }
 
-/// Asks before removing a network and removes it; used by the list and the detail page.
-#[component]
-pub fn RemoveNetworkDialog(
-    /// The network about to be removed.
-    pending: RwSignal<Option<Network>>,
-    /// Runs with the network's name once it is gone.
-    on_removed: Callback<String>,
-) -> impl IntoView {
-    let status = use_engine_status();
-    let toaster = use_toaster();
-    let confirm = Callback::new(move |()| {
-        let Some(network) = pending.get_untracked() else {
-            return;
-        };
-        pending.set(None);
-        let engine = status.engine_untracked();
-        let removal = async move { engine.remove_network(&network.id).await };
-        run_removal(
-            status,
-            toaster,
-            "network",
-            network.name,
-            removal,
-            on_removed,
-        );
-    });
-    let lost = move || {
-        pending.with(|network| {
-            network.as_ref().map(|network| {
-                let subnets = network.subnets().join(", ");
-                if subnets.is_empty() {
-                    "Its settings, labels and options are deleted.".to_owned()
-                } else {
-                    format!("Its address pool {subnets}, settings, labels and options are deleted.")
-                }
-            })
-        })
-    };
-    view! {
-        <ConfirmDialog
-            open=Signal::derive(move || pending.with(Option::is_some))
-            title=Signal::derive(move || {
-                pending.with(|n| n.as_ref().map(|n| format!("Remove network {}?", n.name))).unwrap_or_default()
-            })
-            confirm_label="Remove"
-            on_confirm=confirm
-            on_cancel=Callback::new(move |()| pending.set(None))
-        >
-            <p>{lost}</p>
-            <p>"The engine refuses while containers are still connected: disconnect them first."</p>
-        </ConfirmDialog>
+impl Removable for Network {
+    const NOUN: &'static str = "network";
+    const NOTE: Option<&'static str> =
+        Some("The engine refuses while containers are still connected: disconnect them first.");
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn lost(&self) -> String {
+        let subnets = self.subnets().join(", ");
+        if subnets.is_empty() {
+            "Its settings, labels and options are deleted.".to_owned()
+        } else {
+            format!("Its address pool {subnets}, settings, labels and options are deleted.")
+        }
+    }
+
+    async fn remove(self, engine: Engine) -> Result<(), ApiError> {
+        engine.remove_network(&self.id).await
     }
 }
 

@@ -1,5 +1,6 @@
 //! Reporting the outcome of an action on the infrastructure pages: a toast, and a health
-//! check when the failure says the engine is gone; removals, and going back to the list after.
+//! check when the failure says the engine is gone; removals (with the dialog asking first), and
+//! going back to the list after.
 
 use std::future::Future;
 
@@ -9,8 +10,10 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::ApiError;
-use crate::components::toast::Toaster;
-use crate::engine_status::EngineStatus;
+use crate::api::engine::Engine;
+use crate::components::confirm::ConfirmDialog;
+use crate::components::toast::{Toaster, use_toaster};
+use crate::engine_status::{EngineStatus, use_engine_status};
 use crate::pages::action_failed;
 
 /// Reports that `verb`ing `what` failed; an unreachable engine also updates the header.
@@ -48,6 +51,56 @@ pub fn run_removal(
             }
         }
     });
+}
+
+/// An object a [`RemovalDialog`] can remove.
+pub trait Removable: Clone + Send + Sync + 'static {
+    /// What it is, in titles and toasts: "network".
+    const NOUN: &'static str;
+    /// A second paragraph for the dialog, such as when the engine refuses.
+    const NOTE: Option<&'static str> = None;
+    /// Its name, as the user knows it.
+    fn name(&self) -> &str;
+    /// What removing it loses, in a sentence or two.
+    fn lost(&self) -> String;
+    /// Removes it from the engine.
+    fn remove(self, engine: Engine) -> impl Future<Output = Result<(), ApiError>> + 'static;
+}
+
+/// Asks before removing the object in `pending`, naming what is lost, and removes it; used by
+/// the list and the detail pages.
+#[component]
+pub fn RemovalDialog<T: Removable>(
+    /// The object about to be removed.
+    pending: RwSignal<Option<T>>,
+    /// Runs with the object's name once it is gone.
+    on_removed: Callback<String>,
+) -> impl IntoView {
+    let status = use_engine_status();
+    let toaster = use_toaster();
+    let confirm = Callback::new(move |()| {
+        let Some(object) = pending.get_untracked() else {
+            return;
+        };
+        pending.set(None);
+        let name = object.name().to_owned();
+        let removal = object.remove(status.engine_untracked());
+        run_removal(status, toaster, T::NOUN, name, removal, on_removed);
+    });
+    view! {
+        <ConfirmDialog
+            open=Signal::derive(move || pending.with(Option::is_some))
+            title=Signal::derive(move || {
+                pending.with(|o| o.as_ref().map(|o| format!("Remove {} {}?", T::NOUN, o.name()))).unwrap_or_default()
+            })
+            confirm_label="Remove"
+            on_confirm=confirm
+            on_cancel=Callback::new(move |()| pending.set(None))
+        >
+            <p>{move || pending.with(|o| o.as_ref().map(T::lost))}</p>
+            {T::NOTE.map(|note| view! { <p>{note}</p> })}
+        </ConfirmDialog>
+    }
 }
 
 /// Goes back to the list `section` of the current environment, such as `networks`, after the

@@ -10,6 +10,7 @@ use crate::api::registries::{create_registry, registries, remove_registry, updat
 use crate::components::confirm::ConfirmDialog;
 use crate::components::icons::IconKind;
 use crate::components::states::EmptyState;
+use crate::components::table::{Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::engine_status::use_engine_status;
 use crate::format;
@@ -152,46 +153,42 @@ pub fn RegistriesPage() -> impl IntoView {
                 }
                 let now = now_seconds();
                 view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="registries-table">
-                            <thead>
+                    <DataTable
+                        testid="registries-table"
+                        columns=&[
+                            Column::Text("Name"),
+                            Column::Text("Address"),
+                            Column::Text("User"),
+                            Column::Text("Changed"),
+                            Column::HiddenNarrow("Actions"),
+                        ]
+                    >
+                        {all.into_iter().map(|registry| {
+                            let (for_edit, for_remove) = (registry.clone(), registry.clone());
+                            view! {
                                 <tr>
-                                    <th scope="col">"Name"</th>
-                                    <th scope="col">"Address"</th>
-                                    <th scope="col">"User"</th>
-                                    <th scope="col">"Changed"</th>
-                                    <th scope="col" class="cell-actions"><span class="sr-only">"Actions"</span></th>
+                                    <td class="cell-title">{registry.name.clone()}</td>
+                                    <td class="mono">{registry.address.clone()}</td>
+                                    <td>{if registry.username.is_empty() { "anonymous".to_owned() } else { registry.username.clone() }}</td>
+                                    <td>{format::relative_time(now, registry.updated_at)}</td>
+                                    <td class="cell-actions">
+                                        <Show when=is_admin>
+                                            <div class="row-actions">
+                                                <button class="btn btn-small btn-ghost" on:click={
+                                                    let registry = for_edit.clone();
+                                                    move |_| edit(registry.clone())
+                                                }>"Edit"</button>
+                                                <button class="btn btn-small btn-danger-ghost" on:click={
+                                                    let registry = for_remove.clone();
+                                                    move |_| removing.set(Some(registry.clone()))
+                                                }>"Remove"</button>
+                                            </div>
+                                        </Show>
+                                    </td>
                                 </tr>
-                            </thead>
-                            <tbody>
-                                {all.into_iter().map(|registry| {
-                                    let (for_edit, for_remove) = (registry.clone(), registry.clone());
-                                    view! {
-                                        <tr>
-                                            <td class="cell-title">{registry.name.clone()}</td>
-                                            <td class="mono">{registry.address.clone()}</td>
-                                            <td>{if registry.username.is_empty() { "anonymous".to_owned() } else { registry.username.clone() }}</td>
-                                            <td>{format::relative_time(now, registry.updated_at)}</td>
-                                            <td class="cell-actions">
-                                                <Show when=is_admin>
-                                                    <div class="row-actions">
-                                                        <button class="btn btn-small btn-ghost" on:click={
-                                                            let registry = for_edit.clone();
-                                                            move |_| edit(registry.clone())
-                                                        }>"Edit"</button>
-                                                        <button class="btn btn-small btn-danger-ghost" on:click={
-                                                            let registry = for_remove.clone();
-                                                            move |_| removing.set(Some(registry.clone()))
-                                                        }>"Remove"</button>
-                                                    </div>
-                                                </Show>
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                            }
+                        }).collect_view()}
+                    </DataTable>
                 }.into_any()
             })}
             <ConfirmDialog

@@ -10,6 +10,7 @@ use crate::components::confirm::ConfirmDialog;
 use crate::components::facts::FactsCard;
 use crate::components::prune_result::{PruneOutcome, PruneResult};
 use crate::components::states::LoadingRows;
+use crate::components::table::{ACTIONS, Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::disk_usage::{Category, CategoryUsage, prune_summary, segments, summarize};
 use crate::engine_status::use_engine_status;
@@ -183,54 +184,51 @@ fn DiskUsagePanel(
                     let usages = summarize(&df);
                     view! {
                         <DiskChart usages=usages.clone()/>
-                        <div class="table-wrap">
-                            <table class="table disk-table" data-testid="disk-table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Category"</th>
-                                        <th scope="col" class="num">"Count"</th>
-                                        <th scope="col" class="num">"In use"</th>
-                                        <th scope="col" class="num">"Size"</th>
-                                        <th scope="col" class="num">"Reclaimable"</th>
-                                        <th scope="col"><span class="sr-only">"Actions"</span></th>
+                        <DataTable
+                            testid="disk-table"
+                            class="disk-table"
+                            columns=&[
+                                Column::Text("Category"),
+                                Column::Num("Count"),
+                                Column::Num("In use"),
+                                Column::Num("Size"),
+                                Column::Num("Reclaimable"),
+                                ACTIONS,
+                            ]
+                        >
+                            {usages.into_iter().map(|row| {
+                                let share = (row.reclaimable * 100).checked_div(row.size).unwrap_or(0);
+                                // Stopped containers may take no space yet still be worth pruning.
+                                let prunable = row.reclaimable > 0 || row.count > row.active;
+                                view! {
+                                    <tr data-category=row.category.key() data-count=row.count.to_string() data-active=row.active.to_string()
+                                        data-size=row.size.to_string() data-reclaimable=row.reclaimable.to_string()>
+                                        <td class="cell-title nowrap">
+                                            <span class=format!("swatch du-{}", row.category.key()) aria-hidden="true"></span>
+                                            {row.category.label()}
+                                        </td>
+                                        <td class="num">{row.count}</td>
+                                        <td class="num">{row.active}</td>
+                                        <td class="num">{format::bytes(row.size)}</td>
+                                        <td class="num">
+                                            {format::bytes(row.reclaimable)}
+                                            <div class="cell-sub">{format!("{share}% of it")}</div>
+                                        </td>
+                                        <td class="cell-actions">
+                                            {can_operate.then(|| view! {
+                                                <button class="btn btn-small"
+                                                    aria-label=format!("Prune {}", row.category.label().to_lowercase())
+                                                    disabled=move || !prunable || running.get().is_some()
+                                                    title=if prunable { "" } else { "Nothing to prune" }
+                                                    on:click=move |_| pending.set(Some(row))>
+                                                    {move || if running.get() == Some(row.category) { "Pruning…" } else { "Prune" }}
+                                                </button>
+                                            })}
+                                        </td>
                                     </tr>
-                                </thead>
-                                <tbody>
-                                    {usages.into_iter().map(|row| {
-                                        let share = (row.reclaimable * 100).checked_div(row.size).unwrap_or(0);
-                                        // Stopped containers may take no space yet still be worth pruning.
-                                        let prunable = row.reclaimable > 0 || row.count > row.active;
-                                        view! {
-                                            <tr data-category=row.category.key() data-count=row.count.to_string() data-active=row.active.to_string()
-                                                data-size=row.size.to_string() data-reclaimable=row.reclaimable.to_string()>
-                                                <td class="cell-title nowrap">
-                                                    <span class=format!("swatch du-{}", row.category.key()) aria-hidden="true"></span>
-                                                    {row.category.label()}
-                                                </td>
-                                                <td class="num">{row.count}</td>
-                                                <td class="num">{row.active}</td>
-                                                <td class="num">{format::bytes(row.size)}</td>
-                                                <td class="num">
-                                                    {format::bytes(row.reclaimable)}
-                                                    <div class="cell-sub">{format!("{share}% of it")}</div>
-                                                </td>
-                                                <td class="cell-actions">
-                                                    {can_operate.then(|| view! {
-                                                        <button class="btn btn-small"
-                                                            aria-label=format!("Prune {}", row.category.label().to_lowercase())
-                                                            disabled=move || !prunable || running.get().is_some()
-                                                            title=if prunable { "" } else { "Nothing to prune" }
-                                                            on:click=move |_| pending.set(Some(row))>
-                                                            {move || if running.get() == Some(row.category) { "Pruning…" } else { "Prune" }}
-                                                        </button>
-                                                    })}
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                                }
+                            }).collect_view()}
+                        </DataTable>
                     }
                     .into_any()
                 }

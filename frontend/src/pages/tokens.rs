@@ -7,7 +7,9 @@ use leptos::task::spawn_local;
 
 use crate::api::console;
 use crate::components::confirm::ConfirmDialog;
+use crate::components::fields::ErrorAlert;
 use crate::components::section::Section;
+use crate::components::table::{ACTIONS, Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::format;
 use crate::pages::now_seconds;
@@ -101,7 +103,7 @@ pub fn TokensSection(
                     <button type="submit" class="btn btn-primary">"Create token"</button>
                 </form>
             })}
-            {move || error.get().map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })}
+            <ErrorAlert message=error/>
             {move || created.get().map(|token| view! { <NewTokenNotice token=token/> })}
             {move || match tokens.get() {
                 Loadable::Loading => view! { <p class="muted">"Loading tokens…"</p> }.into_any(),
@@ -144,6 +146,23 @@ fn NewTokenNotice(token: CreatedToken) -> impl IntoView {
     }
 }
 
+/// The token table's columns, and the same with the owner's after the name (for admins).
+const COLUMNS: [Column; 5] = [
+    Column::Text("Name"),
+    Column::Text("Created"),
+    Column::Text("Last used"),
+    Column::Text("State"),
+    ACTIONS,
+];
+const COLUMNS_WITH_OWNER: [Column; 6] = [
+    Column::Text("Name"),
+    Column::Text("User"),
+    Column::Text("Created"),
+    Column::Text("Last used"),
+    Column::Text("State"),
+    ACTIONS,
+];
+
 #[component]
 fn TokenTable(
     tokens: Vec<TokenView>,
@@ -152,56 +171,42 @@ fn TokenTable(
 ) -> impl IntoView {
     let now = now_seconds();
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="tokens-table">
-                <thead>
+        <DataTable testid="tokens-table" columns=if show_owner { &COLUMNS_WITH_OWNER } else { &COLUMNS }>
+            {tokens.into_iter().map(|token| {
+                let state = if token.revoked_at.is_some() {
+                    ("revoked", "badge-neutral")
+                } else if token.expires_at.is_some_and(|at| at <= now) {
+                    ("expired", "badge-warn")
+                } else {
+                    ("active", "badge-ok")
+                };
+                let expiry = token.expires_at.map_or_else(|| "never expires".to_owned(), |at| {
+                    if at > now { format!("expires in {}", format::relative_time(at, now).trim_end_matches(" ago")) } else { "expired".to_owned() }
+                });
+                let active = state.0 == "active";
+                let revocable = token.clone();
+                view! {
                     <tr>
-                        <th scope="col">"Name"</th>
-                        {show_owner.then(|| view! { <th scope="col">"User"</th> })}
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Last used"</th>
-                        <th scope="col">"State"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
+                        <td>
+                            <div class="cell-title">{token.name.clone()}</div>
+                            <div class="cell-sub mono">{format!("{}…", token.prefix)}</div>
+                        </td>
+                        {show_owner.then(|| view! { <td>{token.username.clone()}</td> })}
+                        <td>{format::relative_time(now, token.created_at)}</td>
+                        <td>{token.last_used_at.map_or_else(|| "never".to_owned(), |at| format::relative_time(now, at))}</td>
+                        <td>
+                            <span class=format!("badge {}", state.1)>{state.0}</span>
+                            <div class="cell-sub">{expiry}</div>
+                        </td>
+                        <td class="cell-actions">
+                            {active.then(|| view! {
+                                <button class="btn btn-small" aria-label=format!("Revoke {}", token.name)
+                                    on:click=move |_| on_revoke.run(revocable.clone())>"Revoke"</button>
+                            })}
+                        </td>
                     </tr>
-                </thead>
-                <tbody>
-                    {tokens.into_iter().map(|token| {
-                        let state = if token.revoked_at.is_some() {
-                            ("revoked", "badge-neutral")
-                        } else if token.expires_at.is_some_and(|at| at <= now) {
-                            ("expired", "badge-warn")
-                        } else {
-                            ("active", "badge-ok")
-                        };
-                        let expiry = token.expires_at.map_or_else(|| "never expires".to_owned(), |at| {
-                            if at > now { format!("expires in {}", format::relative_time(at, now).trim_end_matches(" ago")) } else { "expired".to_owned() }
-                        });
-                        let active = state.0 == "active";
-                        let revocable = token.clone();
-                        view! {
-                            <tr>
-                                <td>
-                                    <div class="cell-title">{token.name.clone()}</div>
-                                    <div class="cell-sub mono">{format!("{}…", token.prefix)}</div>
-                                </td>
-                                {show_owner.then(|| view! { <td>{token.username.clone()}</td> })}
-                                <td>{format::relative_time(now, token.created_at)}</td>
-                                <td>{token.last_used_at.map_or_else(|| "never".to_owned(), |at| format::relative_time(now, at))}</td>
-                                <td>
-                                    <span class=format!("badge {}", state.1)>{state.0}</span>
-                                    <div class="cell-sub">{expiry}</div>
-                                </td>
-                                <td class="cell-actions">
-                                    {active.then(|| view! {
-                                        <button class="btn btn-small" aria-label=format!("Revoke {}", token.name)
-                                            on:click=move |_| on_revoke.run(revocable.clone())>"Revoke"</button>
-                                    })}
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </DataTable>
     }
 }

@@ -8,7 +8,9 @@ use leptos::task::spawn_local;
 
 use crate::api::console;
 use crate::components::confirm::ConfirmDialog;
+use crate::components::fields::ErrorAlert;
 use crate::components::section::Section;
+use crate::components::table::{ACTIONS, Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::format;
 use crate::pages::now_seconds;
@@ -217,7 +219,7 @@ fn AddUserForm(on_added: Callback<()>) -> impl IntoView {
                 </label>
                 <button type="submit" class="btn btn-primary">"Add user"</button>
             </form>
-            {move || error.get().map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })}
+            <ErrorAlert message=error/>
         </Section>
     }
 }
@@ -251,50 +253,46 @@ fn UserTable(
     let me = session.info().map(|info| info.username).unwrap_or_default();
     let now = now_seconds();
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="users-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"User"</th>
-                        <th scope="col">"Role"</th>
-                        <th scope="col">"Two-factor"</th>
-                        <th scope="col">"Added"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
+        <DataTable
+            testid="users-table"
+            columns=&[
+                Column::Text("User"),
+                Column::Text("Role"),
+                Column::Text("Two-factor"),
+                Column::Text("Added"),
+                ACTIONS,
+            ]
+        >
+            {users.into_iter().map(|user| {
+                let is_me = user.username == me;
+                let (for_role, for_password, for_totp, for_remove) = (user.clone(), user.clone(), user.clone(), user.clone());
+                view! {
+                    <tr data-user=user.username>
+                        <td>
+                            <div class="cell-title">{user.username.clone()}</div>
+                            {is_me.then(|| view! { <span class="badge badge-info">"you"</span> })}
+                        </td>
+                        <td>
+                            <RoleSelect value=user.role label=format!("Role of {}", user.username)
+                                on_change=Callback::new(move |role| on_role.run((for_role.clone(), role)))/>
+                        </td>
+                        <td>{if user.totp_enabled { "on" } else { "off" }}</td>
+                        <td>{format::relative_time(now, user.created_at)}</td>
+                        <td class="cell-actions">
+                            <div class="row-actions">
+                                <button class="btn btn-small" on:click=move |_| on_pending.run(Pending::ResetPassword(for_password.clone()))>"New password"</button>
+                                {user.totp_enabled.then(|| view! {
+                                    <button class="btn btn-small" on:click=move |_| on_pending.run(Pending::ResetTwoFactor(for_totp.clone()))>"Reset two-factor"</button>
+                                })}
+                                {(!is_me).then(|| view! {
+                                    <button class="btn btn-small btn-danger-ghost" aria-label=format!("Remove {}", for_remove.username)
+                                        on:click=move |_| on_pending.run(Pending::Remove(for_remove.clone()))>"Remove"</button>
+                                })}
+                            </div>
+                        </td>
                     </tr>
-                </thead>
-                <tbody>
-                    {users.into_iter().map(|user| {
-                        let is_me = user.username == me;
-                        let (for_role, for_password, for_totp, for_remove) = (user.clone(), user.clone(), user.clone(), user.clone());
-                        view! {
-                            <tr data-user=user.username>
-                                <td>
-                                    <div class="cell-title">{user.username.clone()}</div>
-                                    {is_me.then(|| view! { <span class="badge badge-info">"you"</span> })}
-                                </td>
-                                <td>
-                                    <RoleSelect value=user.role label=format!("Role of {}", user.username)
-                                        on_change=Callback::new(move |role| on_role.run((for_role.clone(), role)))/>
-                                </td>
-                                <td>{if user.totp_enabled { "on" } else { "off" }}</td>
-                                <td>{format::relative_time(now, user.created_at)}</td>
-                                <td class="cell-actions">
-                                    <div class="row-actions">
-                                        <button class="btn btn-small" on:click=move |_| on_pending.run(Pending::ResetPassword(for_password.clone()))>"New password"</button>
-                                        {user.totp_enabled.then(|| view! {
-                                            <button class="btn btn-small" on:click=move |_| on_pending.run(Pending::ResetTwoFactor(for_totp.clone()))>"Reset two-factor"</button>
-                                        })}
-                                        {(!is_me).then(|| view! {
-                                            <button class="btn btn-small btn-danger-ghost" aria-label=format!("Remove {}", for_remove.username)
-                                                on:click=move |_| on_pending.run(Pending::Remove(for_remove.clone()))>"Remove"</button>
-                                        })}
-                                    </div>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </DataTable>
     }
 }

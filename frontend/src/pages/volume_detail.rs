@@ -10,10 +10,11 @@ use leptos_router::hooks::use_params_map;
 use crate::components::badges::StateBadge;
 use crate::components::facts::{FactsCard, map_rows};
 use crate::components::icons::{Icon, IconKind};
+use crate::components::table::{Column, TableSection};
 use crate::engine_status::use_engine_status;
 use crate::format;
-use crate::pages::outcome::back_to_list;
-use crate::pages::volumes::{RemoveVolumeDialog, short_time};
+use crate::pages::outcome::{RemovalDialog, back_to_list};
+use crate::pages::volumes::short_time;
 use crate::pages::{RefreshButton, remote_view};
 use crate::remote::Remote;
 use crate::session::use_session;
@@ -102,7 +103,7 @@ pub fn VolumeDetailPage() -> impl IntoView {
                 }
                 .into_any()
             })}
-            <RemoveVolumeDialog pending=pending_removal on_removed=removed/>
+            <RemovalDialog pending=pending_removal on_removed=removed/>
         </section>
     }
 }
@@ -131,28 +132,14 @@ fn UsersTable(
     users: Vec<ContainerSummary>,
 ) -> impl IntoView {
     let status = use_engine_status();
-    if users.is_empty() {
-        return view! {
-            <section class="card section">
-                <h2 class="section-title">"Used by"</h2>
-                <p class="muted">"No container mounts this volume, so pruning volumes would delete it."</p>
-            </section>
-        }
-        .into_any();
-    }
     view! {
-        <section class="section-block">
-            <h2 class="section-title">{format!("Used by ({})", users.len())}</h2>
-            <div class="table-wrap">
-                <table class="table" data-testid="volume-users-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Container"</th>
-                            <th scope="col">"State"</th>
-                            <th scope="col">"Image"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
+        <TableSection
+            title="Used by"
+            count=users.len()
+            empty="No container mounts this volume, so pruning volumes would delete it."
+            testid="volume-users-table"
+            columns=&[Column::Text("Container"), Column::Text("State"), Column::Text("Image")]
+        >
                         {users.into_iter().map(|container| {
                             let href = format!("/env/{}/containers/{}", status.environment.get_untracked(), container.id);
                             let name = container.display_name().to_owned();
@@ -165,10 +152,6 @@ fn UsersTable(
                                 </tr>
                             }
                         }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </section>
+        </TableSection>
     }
-    .into_any()
 }

@@ -9,16 +9,20 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use crate::api::ApiError;
+use crate::api::engine::Engine;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::prune_result::{PruneOutcome, PruneResult};
 use crate::components::remove_button::RemoveButton;
-use crate::components::states::EmptyState;
+use crate::components::segmented::Segmented;
+use crate::components::states::{EmptyState, SearchResults};
+use crate::components::table::{ACTIONS, Column, DataTable};
 use crate::components::toast::use_toaster;
 use crate::disk_usage::{Category, prune_summary};
 use crate::engine_status::use_engine_status;
 use crate::format;
-use crate::pages::outcome::{report_failure, run_removal};
+use crate::pages::outcome::{Removable, RemovalDialog, report_failure};
 use crate::pages::volume_create::VolumeCreateForm;
 use crate::pages::{RefreshButton, SearchBox, matches_search, remote_view};
 use crate::remote::Remote;
@@ -115,13 +119,7 @@ pub fn VolumesPage() -> impl IntoView {
                     <p class="page-sub" data-testid="volume-summary">{summary}</p>
                 </div>
                 <div class="toolbar">
-                    <div class="segmented" role="group" aria-label="Show volumes">
-                        {[(false, "All"), (true, "Unused")].into_iter().map(|(value, label)| view! {
-                            <button class="segment" aria-pressed=move || (unused_only.get() == value).to_string() on:click=move |_| unused_only.set(value)>
-                                {label}
-                            </button>
-                        }).collect_view()}
-                    </div>
+                    <Segmented label="Show volumes" options=vec![(false, "All"), (true, "Unused")] value=unused_only/>
                     <SearchBox text=search what="volumes"/>
                     <RefreshButton remote=volumes/>
                     {can_operate.then(|| view! {
@@ -180,22 +178,14 @@ pub fn VolumesPage() -> impl IntoView {
                     rows
                 });
                 view! {
-                    <Show
-                        when=move || !rows.with(Vec::is_empty)
-                        fallback=move || view! {
-                            <EmptyState icon=IconKind::Search title="No volumes match">
-                                <p>"Nothing matches this search."</p>
-                                <button class="btn" on:click=move |_| search.set(String::new())>"Show all volumes"</button>
-                            </EmptyState>
-                        }
-                    >
+                    <SearchResults what="volumes" search=search empty=Signal::derive(move || rows.with(Vec::is_empty))>
                         <VolumeTable rows=rows usage_known=Signal::derive(move || usage.value().is_some()) can_operate=can_operate
                             on_remove=Callback::new(move |volume| pending_removal.set(Some(volume)))/>
-                    </Show>
+                    </SearchResults>
                 }
                 .into_any()
             })}
-            <RemoveVolumeDialog pending=pending_removal on_removed=Callback::new(move |_| reload())/>
+            <RemovalDialog pending=pending_removal on_removed=Callback::new(move |_| reload())/>
             <ConfirmDialog
                 open=confirming_prune
                 title="Remove unused volumes?"
@@ -268,62 +258,58 @@ fn VolumeTable(
     let status = use_engine_status();
     let pending = move || view! { <span class="skeleton-bar skeleton-short skeleton-inline" aria-label="Measuring…"></span> };
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="volumes-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Driver"</th>
-                        <th scope="col" class="num">"Size"</th>
-                        <th scope="col">"Used by"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=move || rows.get() key=|volume| (volume.name.clone(), volume.usage_data.as_ref().map(|u| (u.size, u.ref_count))) let:volume>
-                        {
-                            let href = format!("/env/{}/volumes/{}", status.environment.get_untracked(), crate::api::engine::percent_encode(&volume.name));
-                            let name = volume.name.clone();
-                            let link_text = name.clone();
-                            let usage = volume.usage_data.clone();
-                            let size = usage.as_ref().map(|u| if u.size < 0 { "—".to_owned() } else { format::bytes(u.size as u64) });
-                            let used_by = usage.as_ref().map(|u| match u.ref_count {
-                                n if n < 0 => view! { <span class="muted">"unknown"</span> }.into_any(),
-                                0 => view! { <span class="badge badge-neutral">"unused"</span> }.into_any(),
-                                1 => view! { <span>"1 container"</span> }.into_any(),
-                                n => view! { <span>{format!("{n} containers")}</span> }.into_any(),
-                            });
-                            let removable = volume.clone();
-                            let label = format!("Remove {name}");
-                            view! {
-                                <tr data-volume=name>
-                                    <td>
-                                        <A href=href attr:class="cell-title cell-link cell-break">{link_text}</A>
-                                    </td>
-                                    <td>{volume.driver.clone()}</td>
-                                    <td class="num" data-testid="volume-size">{move || match size.clone() {
-                                        Some(size) => size.into_any(),
-                                        None if usage_known.get() => "—".into_any(),
-                                        None => pending().into_any(),
-                                    }}</td>
-                                    <td data-testid="volume-users">{used_by}</td>
-                                    <td>{volume.created_at.as_deref().map(short_time).unwrap_or_default()}</td>
-                                    <td class="cell-actions">
-                                        <div class="row-actions">
-                                            {crate::pages::volume_files::browse_link(&status.environment.get_untracked(), &volume.name)}
-                                            {can_operate.then(|| view! {
-                                                <RemoveButton label=label on_click=Callback::new(move |()| on_remove.run(removable.clone()))/>
-                                            })}
-                                        </div>
-                                    </td>
-                                </tr>
-                            }
-                        }
-                    </For>
-                </tbody>
-            </table>
-        </div>
+        <DataTable
+            testid="volumes-table"
+            columns=&[
+                Column::Text("Name"),
+                Column::Text("Driver"),
+                Column::Num("Size"),
+                Column::Text("Used by"),
+                Column::Text("Created"),
+                ACTIONS,
+            ]
+        >
+            <For each=move || rows.get() key=|volume| (volume.name.clone(), volume.usage_data.as_ref().map(|u| (u.size, u.ref_count))) let:volume>
+                {
+                    let href = format!("/env/{}/volumes/{}", status.environment.get_untracked(), crate::api::engine::percent_encode(&volume.name));
+                    let name = volume.name.clone();
+                    let link_text = name.clone();
+                    let usage = volume.usage_data.clone();
+                    let size = usage.as_ref().map(|u| if u.size < 0 { "—".to_owned() } else { format::bytes(u.size as u64) });
+                    let used_by = usage.as_ref().map(|u| match u.ref_count {
+                        n if n < 0 => view! { <span class="muted">"unknown"</span> }.into_any(),
+                        0 => view! { <span class="badge badge-neutral">"unused"</span> }.into_any(),
+                        1 => view! { <span>"1 container"</span> }.into_any(),
+                        n => view! { <span>{format!("{n} containers")}</span> }.into_any(),
+                    });
+                    let removable = volume.clone();
+                    let label = format!("Remove {name}");
+                    view! {
+                        <tr data-volume=name>
+                            <td>
+                                <A href=href attr:class="cell-title cell-link cell-break">{link_text}</A>
+                            </td>
+                            <td>{volume.driver.clone()}</td>
+                            <td class="num" data-testid="volume-size">{move || match size.clone() {
+                                Some(size) => size.into_any(),
+                                None if usage_known.get() => "—".into_any(),
+                                None => pending().into_any(),
+                            }}</td>
+                            <td data-testid="volume-users">{used_by}</td>
+                            <td>{volume.created_at.as_deref().map(short_time).unwrap_or_default()}</td>
+                            <td class="cell-actions">
+                                <div class="row-actions">
+                                    {crate::pages::volume_files::browse_link(&status.environment.get_untracked(), &volume.name)}
+                                    {can_operate.then(|| view! {
+                                        <RemoveButton label=label on_click=Callback::new(move |()| on_remove.run(removable.clone()))/>
+                                    })}
+                                </div>
+                            </td>
+                        </tr>
+                    }
+                }
+            </For>
+        </DataTable>
     }
 }
 
@@ -332,60 +318,34 @@ pub fn short_time(rfc3339: &str) -> String {
     rfc3339.replace('T', " ").chars().take(19).collect()
 }
 
-/// Asks before removing a volume, naming the data lost, and removes it; used by the list and
-/// the detail page.
-#[component]
-pub fn RemoveVolumeDialog(
-    /// The volume about to be removed, with its usage when known.
-    pending: RwSignal<Option<Volume>>,
-    /// Runs with the volume's name once it is gone.
-    on_removed: Callback<String>,
-) -> impl IntoView {
-    let status = use_engine_status();
-    let toaster = use_toaster();
-    let confirm = Callback::new(move |()| {
-        let Some(volume) = pending.get_untracked() else {
-            return;
+impl Removable for Volume {
+    const NOUN: &'static str = "volume";
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn lost(&self) -> String {
+        let data = match self.usage_data.as_ref().filter(|usage| usage.size >= 0) {
+            Some(usage) => format!(
+                "All {} of data in it is deleted for good.",
+                format::bytes(usage.size as u64)
+            ),
+            None => "All the data in it is deleted for good.".to_owned(),
         };
-        pending.set(None);
-        let engine = status.engine_untracked();
-        let name = volume.name.clone();
-        let removal = async move { engine.remove_volume(&volume.name).await };
-        run_removal(status, toaster, "volume", name, removal, on_removed);
-    });
-    let lost = move || {
-        pending.with(|volume| {
-            let volume = volume.as_ref()?;
-            let data = match volume.usage_data.as_ref().filter(|usage| usage.size >= 0) {
-                Some(usage) => format!(
-                    "All {} of data in it is deleted for good.",
-                    format::bytes(usage.size as u64)
-                ),
-                None => "All the data in it is deleted for good.".to_owned(),
-            };
-            let users = match volume.usage_data.as_ref().map(|usage| usage.ref_count) {
-                Some(n) if n > 0 => format!(
-                    " {n} container{} still use{} it, so the engine will refuse until {} removed.",
-                    if n == 1 { "" } else { "s" },
-                    if n == 1 { "s" } else { "" },
-                    if n == 1 { "it is" } else { "they are" },
-                ),
-                _ => String::new(),
-            };
-            Some(format!("{data}{users}"))
-        })
-    };
-    view! {
-        <ConfirmDialog
-            open=Signal::derive(move || pending.with(Option::is_some))
-            title=Signal::derive(move || {
-                pending.with(|v| v.as_ref().map(|v| format!("Remove volume {}?", v.name))).unwrap_or_default()
-            })
-            confirm_label="Remove"
-            on_confirm=confirm
-            on_cancel=Callback::new(move |()| pending.set(None))
-        >
-            <p>{lost}</p>
-        </ConfirmDialog>
+        let users = match self.usage_data.as_ref().map(|usage| usage.ref_count) {
+            Some(n) if n > 0 => format!(
+                " {n} container{} still use{} it, so the engine will refuse until {} removed.",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "s" } else { "" },
+                if n == 1 { "it is" } else { "they are" },
+            ),
+            _ => String::new(),
+        };
+        format!("{data}{users}")
+    }
+
+    async fn remove(self, engine: Engine) -> Result<(), ApiError> {
+        engine.remove_volume(&self.name).await
     }
 }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::api::engine::Engine;
 use crate::components::icons::IconKind;
 use crate::components::states::EmptyState;
+use crate::components::table::{Column, DataTable};
 use crate::engine_status::use_engine_status;
 use crate::pages::{RefreshButton, SearchBox, matches_search, remote_view};
 use crate::remote::Remote;
@@ -39,19 +40,14 @@ pub fn ChangesTab(engine: Engine, id: String) -> impl IntoView {
                 all.iter().filter(|c| matches_search(&search, &c.path)).cloned().collect::<Vec<_>>()
             };
             view! {
-                <div class="table-wrap">
-                    <table class="table table-compact" data-testid="changes">
-                        <thead><tr><th scope="col">"Kind"</th><th scope="col">"Path"</th></tr></thead>
-                        <tbody>
-                            <For each=rows key=|c| c.path.clone() let:change>
-                                <tr>
-                                    <td><span class=format!("badge change-{}", change.kind)>{change.kind_label()}</span></td>
-                                    <td class="mono cell-break">{change.path}</td>
-                                </tr>
-                            </For>
-                        </tbody>
-                    </table>
-                </div>
+                <DataTable testid="changes" class="table-compact" columns=&[Column::Text("Kind"), Column::Text("Path")]>
+                    <For each=rows key=|c| c.path.clone() let:change>
+                        <tr>
+                            <td><span class=format!("badge change-{}", change.kind)>{change.kind_label()}</span></td>
+                            <td class="mono cell-break">{change.path}</td>
+                        </tr>
+                    </For>
+                </DataTable>
             }
             .into_any()
         })}

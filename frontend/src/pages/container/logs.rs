@@ -17,6 +17,8 @@ use web_sys::AbortController;
 use crate::api::ApiError;
 use crate::api::container::LogRange;
 use crate::api::engine::Engine;
+use crate::components::fields::Check;
+use crate::components::segmented::Segmented;
 use crate::components::toast::use_toaster;
 use crate::download;
 use crate::logs::ansi;
@@ -471,7 +473,7 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
     view! {
         <div class="logs" data-testid="logs">
             <div class="logs-toolbar">
-                <label class="check"><input type="checkbox" prop:checked=move || follow.get() on:change=move |e| follow.set(event_target_checked(&e))/>"Follow"</label>
+                <Check label="Follow" value=follow/>
                 <label class="field-inline">"Tail"
                     <select aria-label="Tail" prop:value=move || tail.get() on:change=move |e| tail.set(event_target_value(&e))>
                         <option value="100">"100"</option>
@@ -483,13 +485,9 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
                 </label>
                 <label class="field-inline">"Since"<input type="datetime-local" aria-label="Since" prop:value=move || since.get() on:change=move |e| since.set(event_target_value(&e))/></label>
                 <label class="field-inline">"Until"<input type="datetime-local" aria-label="Until" prop:value=move || until.get() on:change=move |e| until.set(event_target_value(&e))/></label>
-                <div class="segmented" role="group" aria-label="Streams">
-                    {[(Streams::Both, "All"), (Streams::Stdout, "stdout"), (Streams::Stderr, "stderr")].into_iter().map(|(s, label)| view! {
-                        <button class="segment" aria-pressed=move || (streams.get() == s).to_string() on:click=move |_| streams.set(s)>{label}</button>
-                    }).collect_view()}
-                </div>
-                <label class="check"><input type="checkbox" prop:checked=move || timestamps.get() on:change=move |e| timestamps.set(event_target_checked(&e))/>"Timestamps"</label>
-                <label class="check"><input type="checkbox" prop:checked=move || wrap.get() on:change=move |e| wrap.set(event_target_checked(&e))/>"Wrap"</label>
+                <Segmented label="Streams" options=vec![(Streams::Both, "All"), (Streams::Stdout, "stdout"), (Streams::Stderr, "stderr")] value=streams/>
+                <Check label="Timestamps" value=timestamps/>
+                <Check label="Wrap" value=wrap/>
             </div>
             <div class="logs-toolbar">
                 <label class="search logs-search">
@@ -508,7 +506,7 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
                 </label>
                 <button class="btn btn-small" aria-pressed=move || case.get().to_string() title="Match case" on:click=move |_| case.update(|c| *c = !*c)>"Aa"</button>
                 <button class="btn btn-small mono" aria-pressed=move || regex.get().to_string() title="Regular expression" on:click=move |_| regex.update(|r| *r = !*r)>".*"</button>
-                <label class="check"><input type="checkbox" prop:checked=move || only_matches.get() on:change=move |e| only_matches.set(event_target_checked(&e))/>"Only matching lines"</label>
+                <Check label="Only matching lines" value=only_matches/>
                 <button class="btn btn-small" aria-label="Previous match" on:click=move |_| go_to_hit(false)>"↑"</button>
                 <button class="btn btn-small" aria-label="Next match" on:click=move |_| go_to_hit(true)>"↓"</button>
                 <span class="muted logs-count" data-testid="match-count">
