@@ -1,0 +1,71 @@
+// The code-split UI: the first load fetches only the shell and the page shown, other pages'
+// modules come when first visited, and a module that cannot be fetched leaves a working app
+// that offers a reload instead of a dead page.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { artifacts, launchBrowser, openPage, startBerth } from "./support.mjs";
+import { join } from "node:path";
+
+let berth;
+let chromium;
+
+before(async () => {
+  berth = await startBerth();
+  chromium = await launchBrowser();
+});
+
+after(async () => {
+  await chromium?.close();
+  await berth?.stop();
+});
+
+/** The split modules (`split_<group>.wasm`) a page has fetched so far. */
+function recordModules(page) {
+  const modules = new Set();
+  page.on("request", (request) => {
+    const match = new URL(request.url()).pathname.match(/\/pkg-[0-9a-f]{16}\/split_([a-z_]+)\.wasm$/);
+    if (match) modules.add(match[1]);
+  });
+  return modules;
+}
+
+test("the first load fetches the page shown, and other pages' code only when they open", async () => {
+  // Signed in on a static file, so the app has not loaded yet.
+  const { page, errors } = await openPage(chromium.browser, `${berth.base}/favicon.svg`);
+  const modules = recordModules(page);
+  await page.goto(`${berth.base}/env/local/containers`);
+  await page.getByRole("heading", { level: 1, name: "Containers" }).waitFor();
+  assert.deepEqual([...modules], ["containers_list"]);
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Images" }).click();
+  await page.getByTestId("images-table").waitFor();
+  assert.deepEqual([...modules].sort(), ["containers_list", "images_pages"]);
+  // Going back needs nothing new.
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Containers" }).click();
+  await page.getByRole("heading", { level: 1, name: "Containers" }).waitFor();
+  assert.equal(modules.size, 2);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test("a page whose code cannot be fetched offers a reload, and the rest of the app keeps working", async () => {
+  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  await page.getByRole("heading", { level: 1, name: "Containers" }).waitFor();
+  // As if Berth had been upgraded while the tab was open: the old modules are gone.
+  await page.route(/\/split_images_pages\.wasm$/, (route) => route.fulfill({ status: 404, body: "not found" }));
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Images" }).click();
+  const failed = page.getByTestId("page-load-failed");
+  await failed.waitFor({ timeout: 20_000 });
+  assert.match(await failed.textContent(), /could not be loaded/);
+  await page.screenshot({ path: join(artifacts, "page-load-failed.png") });
+  // The shell still works: another section opens.
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Containers" }).click();
+  await page.getByRole("heading", { level: 1, name: "Containers" }).waitFor();
+  // Once the module can be fetched again, the reload brings the page back.
+  await page.unroute(/\/split_images_pages\.wasm$/);
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Images" }).click();
+  await page.getByTestId("images-table").or(failed).first().waitFor({ timeout: 20_000 });
+  if (await failed.isVisible()) await failed.getByRole("button", { name: "Reload Berth" }).click();
+  await page.getByTestId("images-table").waitFor({ timeout: 20_000 });
+  await page.context().close();
+});
