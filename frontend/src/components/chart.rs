@@ -21,6 +21,9 @@ pub fn LineChart(
     /// A fixed top of the scale (100 for a percentage of a limit); else a round maximum.
     #[prop(optional)]
     fixed_top: Option<f64>,
+    /// A note shown under the chart, beside its scale (memory: "594 kB of 25.3 GB").
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let top = move || {
         fixed_top.unwrap_or_else(|| {
@@ -59,7 +62,10 @@ pub fn LineChart(
                     }).collect_view()
                 }}
             </svg>
-            <div class="chart-scale muted">{move || format!("max {}", format(top()))}</div>
+            <div class="chart-foot">
+                <span class="chart-scale muted">{move || format!("max {}", format(top()))}</span>
+                {children.map(|note| note())}
+            </div>
         </figure>
     }
 }

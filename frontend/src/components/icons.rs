@@ -11,6 +11,8 @@ pub enum IconKind {
     Container,
     /// Images: stacked layers.
     Image,
+    /// Registries: a server rack.
+    Registry,
     /// Networks: linked nodes.
     Network,
     /// Volumes: a storage cylinder.
@@ -67,6 +69,12 @@ pub fn Icon(
         IconKind::Image => view! {
             <path d="M12 3l9 5-9 5-9-5z"/>
             <path d="M3 12.5l9 5 9-5M3 16.5l9 5 9-5"/>
+        }
+        .into_any(),
+        IconKind::Registry => view! {
+            <rect x="3.5" y="4" width="17" height="7" rx="1.5"/>
+            <rect x="3.5" y="13" width="17" height="7" rx="1.5"/>
+            <path d="M7.5 7.5h.01M7.5 16.5h.01M11 7.5h5.5M11 16.5h5.5"/>
         }
         .into_any(),
         IconKind::Network => view! {

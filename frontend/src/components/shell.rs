@@ -111,7 +111,7 @@ fn Layout() -> impl IntoView {
                         <span class="nav-heading">"Administration"</span>
                         <A href="/admin/users"><Icon kind=IconKind::Users/><span class="nav-label">"Users"</span></A>
                         <A href="/admin/audit"><Icon kind=IconKind::Audit/><span class="nav-label">"Audit log"</span></A>
-                        <A href="/admin/registries"><Icon kind=IconKind::Image/><span class="nav-label">"Registries"</span></A>
+                        <A href="/admin/registries"><Icon kind=IconKind::Registry/><span class="nav-label">"Registries"</span></A>
                     </nav>
                 </Show>
                 <div class="sidebar-foot">

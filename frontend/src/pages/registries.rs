@@ -146,7 +146,7 @@ pub fn RegistriesPage() -> impl IntoView {
             {remote_view(list, status, "registries", move |all: Vec<RegistryView>| {
                 if all.is_empty() {
                     return view! {
-                        <EmptyState icon=IconKind::Image title="No saved registries">
+                        <EmptyState icon=IconKind::Registry title="No saved registries">
                             <p>"Anonymous pulls and pushes work without one. Save credentials here for private registries."</p>
                         </EmptyState>
                     }.into_any();

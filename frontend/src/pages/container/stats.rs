@@ -153,10 +153,9 @@ pub fn StatsCharts(history: RwSignal<History>) -> impl IntoView {
     view! {
         <div class="charts" data-testid="stats-charts">
             <LineChart title="CPU" series=pick(|h| vec![("", h.cpu.clone())]) format=percent/>
-            <div class="chart-stack">
-                <LineChart title="Memory" series=pick(|h| vec![("", h.memory.clone())]) format=bytes_value/>
-                <p class="chart-note muted" data-testid="memory-summary">{memory_title}</p>
-            </div>
+            <LineChart title="Memory" series=pick(|h| vec![("", h.memory.clone())]) format=bytes_value>
+                <span class="chart-note muted" data-testid="memory-summary">{memory_title}</span>
+            </LineChart>
             <LineChart title="Network" series=pick(|h| vec![("rx", h.rx.clone()), ("tx", h.tx.clone())]) format=bytes_rate/>
             <LineChart title="Block IO" series=pick(|h| vec![("read", h.read.clone()), ("write", h.write.clone())]) format=bytes_rate/>
             <LineChart title="Processes" series=pick(|h| vec![("", h.pids.clone())]) format=count/>
