@@ -2,8 +2,8 @@
 # Trunk's post-build hook (Trunk.toml): builds the UI's WebAssembly and code-splits it.
 #
 # The app is compiled once; wasm-split-cli then cuts it into a main module (the shell, sign-in,
-# the router and everything shared) and one chunk per lazy route in frontend/src/routes.rs, plus
-# chunks of code that several pages share. wasm-bindgen binds the main module, wasm-opt shrinks
+# the router and what every page needs), one module per group of pages (the `lazy_pages!` list in
+# frontend/src/routes.rs), and chunks of code that several groups share. wasm-bindgen binds the main module, wasm-opt shrinks
 # every module in release builds, and all of it goes into one content-hashed folder, `pkg-<hash>/`,
 # so the files keep the relative names they import each other by and are still cached forever.
 # Last, the loader is added to index.html.
@@ -49,7 +49,6 @@ fi
 
 hash=$(cd "$work/pkg" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
 pkg="pkg-$hash"
-rm -rf "${STAGING:?}"/pkg-*
 mv "$work/pkg" "$STAGING/$pkg"
 chmod 755 "$STAGING/$pkg"
 

@@ -14,7 +14,8 @@ use leptos::prelude::*;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use leptos_router::LazyRoute;
 
-use crate::components::icons::{Icon, IconKind};
+use crate::components::icons::IconKind;
+use crate::components::states::EmptyState;
 use crate::pages::account::AccountPage;
 use crate::pages::audit::AuditPage;
 use crate::pages::container::ContainerPage;
@@ -73,16 +74,14 @@ fn PageLoadFailed() -> impl IntoView {
         let _ = window().location().reload();
     };
     view! {
-        <div class="state-panel" role="alert" data-testid="page-load-failed">
-            <div class="state-icon"><Icon kind=IconKind::Alert/></div>
-            <h2 class="state-title">"This page could not be loaded"</h2>
-            <div class="state-text">
+        <div role="alert" data-testid="page-load-failed">
+            <EmptyState icon=IconKind::Alert title="This page could not be loaded">
                 <p>
                     "The browser could not fetch this part of Berth. The connection may have \
                      dropped, or Berth was updated since this tab opened."
                 </p>
                 <button type="button" class="btn btn-primary" on:click=reload>"Reload Berth"</button>
-            </div>
+            </EmptyState>
         </div>
     }
 }
