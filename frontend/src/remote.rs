@@ -81,12 +81,15 @@ impl<T: Clone + Send + Sync + 'static> Remote<T> {
         else {
             return;
         };
+        let signal = controller.signal();
         self.controller.set_value(Some(controller));
         self.refreshing.set(true);
         let (state, refreshing) = (self.state, self.refreshing);
         spawn_local(async move {
             let result = future.await;
-            if matches!(result, Err(ApiError::Aborted)) {
+            // A superseded run never writes its result, whatever error its abort surfaced as: an
+            // abort while the body is read fails the decoding, not the request.
+            if signal.aborted() {
                 return;
             }
             state.set(match result {
