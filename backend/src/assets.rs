@@ -65,15 +65,24 @@ pub async fn serve(method: Method, uri: Uri, headers: HeaderMap) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return ApiError::MethodNotAllowed(method.to_string()).into_response();
     }
-    let path = uri.path().trim_start_matches('/');
-    let asset = match find(if path.is_empty() { "index.html" } else { path }) {
+    let asset = match find(asset_path(uri.path())) {
         Some(asset) => asset,
-        None if is_static_file(path) => {
+        None if is_static_file(uri.path()) => {
             return (StatusCode::NOT_FOUND, "not found").into_response();
         }
         None => find("index.html").expect("build.rs always embeds index.html"),
     };
     respond(asset, &headers, method == Method::HEAD)
+}
+
+/// The embedded file a request path names. Browsers ask for `/favicon.ico` on pages that are not
+/// Berth's own HTML (an API response, a downloaded file); every current one reads the SVG icon.
+fn asset_path(path: &str) -> &str {
+    match path.trim_start_matches('/') {
+        "" => "index.html",
+        "favicon.ico" => "favicon.svg",
+        path => path,
+    }
 }
 
 fn is_static_file(path: &str) -> bool {
@@ -181,6 +190,14 @@ mod tests {
         );
         assert_eq!(cache_control("index.html"), "no-cache");
         assert_eq!(cache_control("favicon.svg"), "no-cache");
+    }
+
+    #[test]
+    fn request_paths_name_embedded_files() {
+        assert_eq!(asset_path("/"), "index.html");
+        assert_eq!(asset_path("/favicon.ico"), "favicon.svg");
+        assert_eq!(asset_path("/pkg-0123/chunk_7.wasm"), "pkg-0123/chunk_7.wasm");
+        assert_eq!(asset_path("/env/local/containers"), "env/local/containers");
     }
 
     #[test]
