@@ -3,10 +3,11 @@
 #
 # The app is compiled once; wasm-split-cli then cuts it into a main module (the shell, sign-in,
 # the router and what every page needs), one module per group of pages (the `lazy_pages!` list in
-# frontend/src/routes.rs), and chunks of code that several groups share. wasm-bindgen binds the main module, wasm-opt shrinks
-# every module in release builds, and all of it goes into one content-hashed folder, `pkg-<hash>/`,
-# so the files keep the relative names they import each other by and are still cached forever.
-# Last, the loader is added to index.html.
+# frontend/src/routes.rs, and the container page's tabs), and chunks of code that several groups
+# share. wasm-bindgen binds the main module; in release builds wasm-opt shrinks every module and
+# terser the JavaScript. All of it goes into one content-hashed folder, `pkg-<hash>/`, so the
+# files keep the relative names they import each other by and are still cached forever. Last,
+# the loader is added to index.html.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ROOT=$(repo_root)
@@ -45,6 +46,11 @@ if [ "$profile" = wasm-release ]; then
   find "$work/pkg" -name '*.wasm' -print0 \
     | xargs -0 -P "$(nproc)" -I{} wasm-opt -Oz "${WASM_FEATURES[@]}" {} -o {} 2>&1 \
     | { grep -v 'unknown name subsection' || true; }
+  # wasm-bindgen's glue and the splitter's loader come unminified, and even xterm.js's own
+  # minified build sheds a few percent more.
+  find "$work/pkg" "$STAGING/xterm" -name '*.js' -o -name '*.mjs' | while read -r script; do
+    terser "$script" --module --compress --mangle --output "$script"
+  done
 fi
 
 hash=$(cd "$work/pkg" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)

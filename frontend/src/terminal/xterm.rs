@@ -1,6 +1,6 @@
-//! Small bindings to xterm.js 6 and its fit add-on, and their lazy loading: the scripts and
-//! stylesheet (copied into `dist/xterm/` by Trunk) are inserted when the first terminal opens,
-//! so the first page load does not carry them.
+//! Small bindings to xterm.js 6 and its fit add-on, and their lazy loading: their ES modules and
+//! stylesheet (copied into `dist/xterm/` by Trunk) are loaded when the first terminal opens, so
+//! the first page load does not carry them.
 
 use std::cell::RefCell;
 
@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
-    /// `Terminal` from `@xterm/xterm` (the UMD build defines it on `globalThis`).
+    /// `Terminal` from `@xterm/xterm` (published on `globalThis` once loaded).
     pub type Terminal;
 
     #[wasm_bindgen(constructor)]
@@ -85,13 +85,25 @@ extern "C" {
 
 #[wasm_bindgen]
 extern "C" {
-    /// `FitAddon` from `@xterm/addon-fit` (defined on `globalThis.FitAddon`).
+    /// `FitAddon` from `@xterm/addon-fit` (its module is published as `globalThis.FitAddon`).
     pub type FitAddon;
 
     /// Sizes the terminal to fill its element.
     #[wasm_bindgen(method)]
     pub fn fit(this: &FitAddon);
 
+}
+
+// The ES module builds are a quarter smaller than the UMD ones; a dynamic import loads both at
+// once, and publishes their classes where the bindings above look for them.
+#[wasm_bindgen(inline_js = "export function import_modules(xterm, fit) {
+  return Promise.all([import(xterm), import(fit)]).then(([x, f]) => {
+    globalThis.Terminal = x.Terminal;
+    globalThis.FitAddon = f;
+  });
+}")]
+extern "C" {
+    fn import_modules(xterm: &str, fit: &str) -> Promise;
 }
 
 #[wasm_bindgen]
@@ -178,48 +190,12 @@ pub async fn load() -> Result<(), String> {
 }
 
 fn start_loading() -> Promise {
-    Promise::new(&mut |resolve, reject| {
-        let Some(document) = web_sys::window().and_then(|window| window.document()) else {
-            let _ = reject.call0(&JsValue::NULL);
-            return;
-        };
-        let Some(head) = document.head() else {
-            let _ = reject.call0(&JsValue::NULL);
-            return;
-        };
-        if let Ok(link) = document.create_element("link") {
-            let _ = link.set_attribute("rel", "stylesheet");
-            let _ = link.set_attribute("href", "/xterm/xterm.css");
-            let _ = head.append_child(&link);
-        }
-        // The add-on is loaded after xterm itself, so both are there when this resolves.
-        let addon = script(&document, "/xterm/addon-fit.js", &resolve, &reject);
-        let main_loaded = Closure::once_into_js(move || {
-            let _ = head.append_child(&addon);
-        });
-        let main = script(
-            &document,
-            "/xterm/xterm.js",
-            main_loaded.unchecked_ref(),
-            &reject,
-        );
-        if let Some(head) = document.head() {
-            let _ = head.append_child(&main);
-        }
-    })
-}
-
-fn script(
-    document: &web_sys::Document,
-    src: &str,
-    on_load: &Function,
-    on_error: &Function,
-) -> web_sys::Element {
-    let element = document
-        .create_element("script")
-        .expect("a document can create a script element");
-    let _ = element.set_attribute("src", src);
-    let _ = Reflect::set(&element, &"onload".into(), on_load);
-    let _ = Reflect::set(&element, &"onerror".into(), on_error);
-    element
+    if let Some(document) = web_sys::window().and_then(|window| window.document())
+        && let (Ok(link), Some(head)) = (document.create_element("link"), document.head())
+    {
+        let _ = link.set_attribute("rel", "stylesheet");
+        let _ = link.set_attribute("href", "/xterm/xterm.css");
+        let _ = head.append_child(&link);
+    }
+    import_modules("/xterm/xterm.mjs", "/xterm/addon-fit.mjs")
 }
