@@ -1,7 +1,8 @@
 //! Code splitting: the pages behind the shell are lazy routes. A release build splits each group
 //! of pages below into a WebAssembly module of its own (scripts/build-wasm.sh), which the browser
 //! fetches the first time it shows one of those pages; the first load carries only the shell.
-//! Native builds and unsplit builds call the same functions directly.
+//! Pages split further the same way (the container page's tabs), through [`load`] and
+//! [`lazy_view`]. Native builds and unsplit builds call the same functions directly.
 //!
 //! A module can fail to load: the network drops, or Berth was upgraded while the tab was open and
 //! the old modules are gone. The load is retried, and if it keeps failing the page says so and
@@ -13,9 +14,10 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use leptos_router::LazyRoute;
+use send_wrapper::SendWrapper;
 
 use crate::components::icons::IconKind;
-use crate::components::states::EmptyState;
+use crate::components::states::{EmptyState, LoadingRows};
 use crate::pages::account::AccountPage;
 use crate::pages::audit::AuditPage;
 use crate::pages::container::ContainerPage;
@@ -49,8 +51,9 @@ impl From<SplitLoaderError> for PageLoadError {
     }
 }
 
-/// Loads a page through its split function, retrying a failed load with back-off.
-async fn load<Fut>(split: impl Fn() -> Fut) -> AnyView
+/// Loads a view through its split function, retrying a failed load with back-off; the view
+/// says so when the module would not load at all.
+pub async fn load<Fut>(split: impl Fn() -> Fut) -> AnyView
 where
     Fut: Future<Output = Result<AnyView, PageLoadError>>,
 {
@@ -65,6 +68,21 @@ where
     split()
         .await
         .unwrap_or_else(|PageLoadError| view! { <PageLoadFailed/> }.into_any())
+}
+
+/// Shows the view `view` resolves to (a [`load`]). Until its module has arrived, a placeholder
+/// stands in for `what` ("the tab"), or, without one, nothing.
+pub fn lazy_view(
+    what: Option<&'static str>,
+    view: impl Future<Output = AnyView> + 'static,
+) -> impl IntoView {
+    // The browser has one thread: nothing is ever sent anywhere.
+    let view = SendWrapper::new(view);
+    view! {
+        <Suspense fallback=move || what.map(|what| view! { <LoadingRows what=what/> })>
+            {Suspend::new(view)}
+        </Suspense>
+    }
 }
 
 /// Shown in place of a page whose module would not load.

@@ -1,6 +1,9 @@
 //! The container detail page, `/env/:env/containers/:id[/:tab]`: a header with the container's
-//! state and lifecycle actions, and one tab per view of it. Each tab is its own module; tabs
-//! that stream (logs, stats) stop streaming when left.
+//! state and lifecycle actions, and one tab per view of it. Each tab is its own module. The code
+//! of all but the overview and the terminal is split off (routes.rs) and fetched the first time
+//! one of those tabs is shown: opening a container or a shell in it does not download the log
+//! viewer, the charts or the file browser. Tabs that stream (logs,
+//! stats) stop streaming when left.
 
 mod changes;
 mod inspect;
@@ -14,6 +17,7 @@ use berth_shared::access::Access;
 use berth_shared::engine::inspect::ContainerInspect;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::wasm_split;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -26,6 +30,7 @@ use crate::components::toast::use_toaster;
 use crate::engine_status::use_engine_status;
 use crate::pages::{action_failed, remote_view};
 use crate::remote::Remote;
+use crate::routes::{PageLoadError, lazy_view, load};
 use crate::session::use_session;
 
 pub use stats::History;
@@ -93,6 +98,142 @@ impl Tab {
     fn needs_exec(self) -> bool {
         matches!(self, Tab::Terminal | Tab::Attach)
     }
+
+    /// The tab's view, built by the module its code was split into (loaded first if need be).
+    async fn view(self) -> AnyView {
+        match self {
+            Tab::Overview => load(overview_view).await,
+            Tab::Inspect => load(inspect_view).await,
+            Tab::Logs => load(logs_view).await,
+            Tab::Stats => load(stats_view).await,
+            Tab::Processes => load(processes_view).await,
+            Tab::Changes => load(changes_view).await,
+            Tab::Files => load(files_view).await,
+            Tab::Terminal => load(terminal_view).await,
+            Tab::Attach => load(attach_view).await,
+        }
+    }
+
+    /// Starts fetching the tab's module while the page still waits for the container.
+    fn preload(self) {
+        // Overview and the terminal tabs are in the page's own module; the others share one.
+        if !matches!(self, Tab::Overview | Tab::Terminal | Tab::Attach) {
+            spawn_local(async {
+                // A failure is only a missed head start: the view's own load retries.
+                let _ = __wasm_split_preload_logs_view().await;
+            });
+        }
+    }
+}
+
+/// What the tabs' views read (from the context): the container the page shows, as the page
+/// last inspected it, and the id it is addressed by in the URL.
+#[derive(Clone)]
+struct Shown {
+    engine: Engine,
+    environment: String,
+    id: String,
+    container: ContainerInspect,
+}
+
+// The tabs' split functions. The tabs a visit most often lands on, Overview and the terminal
+// ones, stay in the page's own module (`container_detail`, routes.rs), so opening a container
+// or a shell in it costs one module; the other tabs share `container_views`. Finer modules would cost more than they save: the splitter puts the
+// code any two of them share into a chunk of its own, and every chunk is one more request.
+
+#[wasm_split(container_detail, wasm_split_path = leptos::wasm_split, fallible)]
+fn overview_view() -> Result<AnyView, PageLoadError> {
+    let shown = expect_context::<Shown>();
+    Ok(view! { <overview::Overview container=shown.container/> }.into_any())
+}
+
+#[wasm_split(container_views, wasm_split_path = leptos::wasm_split, fallible)]
+fn inspect_view() -> Result<AnyView, PageLoadError> {
+    let Shown { engine, id, .. } = expect_context();
+    Ok(view! { <inspect::InspectTab engine=engine id=id/> }.into_any())
+}
+
+#[wasm_split(container_views, wasm_split_path = leptos::wasm_split, fallible)]
+fn processes_view() -> Result<AnyView, PageLoadError> {
+    let Shown {
+        engine,
+        id,
+        container,
+        ..
+    } = expect_context();
+    Ok(
+        view! { <processes::ProcessesTab engine=engine id=id running=container.state.running/> }
+            .into_any(),
+    )
+}
+
+#[wasm_split(container_views, wasm_split_path = leptos::wasm_split, fallible)]
+fn changes_view() -> Result<AnyView, PageLoadError> {
+    let Shown { engine, id, .. } = expect_context();
+    Ok(view! { <changes::ChangesTab engine=engine id=id/> }.into_any())
+}
+
+#[wasm_split(container_views, wasm_split_path = leptos::wasm_split, fallible)]
+fn logs_view() -> Result<AnyView, PageLoadError> {
+    let Shown {
+        engine,
+        id,
+        container,
+        ..
+    } = expect_context();
+    let name = container.display_name().to_owned();
+    Ok(
+        view! { <logs::LogsTab engine=engine id=id tty=container.config.tty name=name/> }
+            .into_any(),
+    )
+}
+
+#[wasm_split(container_views, wasm_split_path = leptos::wasm_split, fallible)]
+fn stats_view() -> Result<AnyView, PageLoadError> {
+    let Shown {
+        engine,
+        id,
+        container,
+        ..
+    } = expect_context();
+    Ok(view! { <stats::StatsTab engine=engine id=id running=container.state.running/> }.into_any())
+}
+
+#[wasm_split(container_views, wasm_split_path = leptos::wasm_split, fallible)]
+fn files_view() -> Result<AnyView, PageLoadError> {
+    let Shown {
+        engine,
+        id,
+        container,
+        ..
+    } = expect_context();
+    let label = container.display_name().to_owned();
+    Ok(
+        view! { <FileBrowser engine=engine container=id start="/".to_owned() label=label/> }
+            .into_any(),
+    )
+}
+
+#[wasm_split(container_detail, wasm_split_path = leptos::wasm_split, fallible)]
+fn terminal_view() -> Result<AnyView, PageLoadError> {
+    let Shown {
+        environment, id, ..
+    } = expect_context();
+    Ok(
+        view! { <terminal_slot::TerminalSlot environment=environment id=id attach=false/> }
+            .into_any(),
+    )
+}
+
+#[wasm_split(container_detail, wasm_split_path = leptos::wasm_split, fallible)]
+fn attach_view() -> Result<AnyView, PageLoadError> {
+    let Shown {
+        environment, id, ..
+    } = expect_context();
+    Ok(
+        view! { <terminal_slot::TerminalSlot environment=environment id=id attach=true/> }
+            .into_any(),
+    )
 }
 
 /// `/env/:env/containers/:id` and `/env/:env/containers/:id/:tab`.
@@ -113,6 +254,7 @@ pub fn ContainerPage() -> impl IntoView {
     });
     let base = move || format!("/env/{}/containers/{}", status.environment.get(), id.get());
     let can_exec = move || session.can(Access::Exec);
+    tab.get_untracked().preload();
 
     view! {
         <section class="page container-page" aria-labelledby="page-title">
@@ -121,12 +263,14 @@ pub fn ContainerPage() -> impl IntoView {
                 <span aria-hidden="true">"/"</span>
             </nav>
             {remote_view(inspect, status, "the container", move |container: ContainerInspect| {
-                let engine = status.engine();
-                let tty = container.config.tty;
-                let running = container.state.running;
-                let name = container.display_name().to_owned();
+                provide_context(Shown {
+                    engine: status.engine(),
+                    environment: status.environment.get_untracked(),
+                    id: id.get_untracked(),
+                    container: container.clone(),
+                });
                 view! {
-                    <Header container=container.clone() on_changed=Callback::new(move |()| inspect.reload())/>
+                    <Header container=container on_changed=Callback::new(move |()| inspect.reload())/>
                     <nav class="tabs" role="tablist" aria-label="Container views">
                         {Tab::ALL
                             .into_iter()
@@ -153,33 +297,7 @@ pub fn ContainerPage() -> impl IntoView {
                             .collect_view()}
                     </nav>
                     <div class="tab-panel" role="tabpanel">
-                        {move || {
-                            let id = id.get();
-                            let engine = engine.clone();
-                            match tab.get() {
-                                Tab::Overview => view! { <overview::Overview container=container.clone()/> }.into_any(),
-                                Tab::Inspect => view! { <inspect::InspectTab engine=engine id=id/> }.into_any(),
-                                Tab::Logs => view! { <logs::LogsTab engine=engine id=id tty=tty name=name.clone()/> }.into_any(),
-                                Tab::Stats => view! { <stats::StatsTab engine=engine id=id running=running/> }.into_any(),
-                                Tab::Processes => view! { <processes::ProcessesTab engine=engine id=id running=running/> }.into_any(),
-                                Tab::Changes => view! { <changes::ChangesTab engine=engine id=id/> }.into_any(),
-                                Tab::Files => view! {
-                                    <FileBrowser engine=engine container=id start="/".to_owned() label=name.clone()/>
-                                }
-                                .into_any(),
-                                Tab::Terminal | Tab::Attach => {
-                                    let _ = engine;
-                                    view! {
-                                        <terminal_slot::TerminalSlot
-                                            environment=status.environment.get_untracked()
-                                            id=id
-                                            attach=tab.get() == Tab::Attach
-                                        />
-                                    }
-                                    .into_any()
-                                }
-                            }
-                        }}
+                        {move || lazy_view(Some("the tab"), tab.get().view())}
                     </div>
                 }
             })}
