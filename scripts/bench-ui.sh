@@ -18,5 +18,6 @@ trap '[ "$started" = 1 ] && bash scripts/engine.sh stop "$engine" >/dev/null 2>&
 eval "$(bash scripts/engine.sh env "$engine")"
 
 export BERTH_TEST_DOCKER_HOST=$DOCKER_HOST BERTH_BIN="${BERTH_BIN:-$ROOT/target/release/berth}"
-node tests/e2e/bench-containers.mjs "$ROOT/BENCHMARKS.md"
-node tests/e2e/bench-ui-size.mjs "$ROOT/BENCHMARKS.md" "$ROOT/dist"
+# Away from the engine's network changes (lib.sh).
+run_isolated node tests/e2e/bench-containers.mjs "$ROOT/BENCHMARKS.md"
+run_isolated node tests/e2e/bench-ui-size.mjs "$ROOT/BENCHMARKS.md" "$ROOT/dist"

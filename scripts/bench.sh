@@ -19,5 +19,7 @@ BERTH_BENCH_DOCKER_HOST=$DOCKER_HOST BERTH_BENCH_OUTPUT="$ROOT/BENCHMARKS.md" \
 
 # Memory while large images stream through the gateway; appends to BENCHMARKS.md.
 BERTH_BENCH_OUTPUT="$ROOT/BENCHMARKS.md" bash scripts/bench-images.sh
-BERTH_BIN="$ROOT/target/release/berth" BERTH_TEST_DOCKER_HOST=$DOCKER_HOST node tests/bench/logs-view.mjs >> "$ROOT/BENCHMARKS.md"
-BERTH_TEST_DOCKER_HOST=$DOCKER_HOST BERTH_BIN="$ROOT/target/release/berth" node tests/bench/terminal.mjs "$ROOT/BENCHMARKS.md"
+# The browser benchmarks, away from the engine's network changes (lib.sh).
+export BERTH_BIN="$ROOT/target/release/berth" BERTH_TEST_DOCKER_HOST=$DOCKER_HOST
+run_isolated node tests/bench/logs-view.mjs >> "$ROOT/BENCHMARKS.md"
+run_isolated node tests/bench/terminal.mjs "$ROOT/BENCHMARKS.md"

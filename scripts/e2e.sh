@@ -7,7 +7,8 @@
 # net::ERR_NETWORK_CHANGED whenever an interface or address comes or goes. The private engines put
 # a veth on their bridge for each container they start and a bridge for each network they
 # create (in the host's namespace, for "primary"), and engines elsewhere on the machine come and
-# go; none of that reaches a namespace of the tests' own, so no page load fails halfway.
+# go; none of that reaches a namespace of the tests' own, so no page load fails halfway
+# (`run_isolated` in lib.sh).
 #
 #   BERTH_BIN=target/debug/berth BERTH_TEST_DOCKER_HOST=unix://... scripts/e2e.sh [FILE...]
 #
@@ -18,9 +19,4 @@ cd "$(repo_root)"
 use_project_path
 
 if [ $# = 0 ]; then set -- tests/e2e/; fi
-command=(node --test --test-concurrency=1 --test-reporter=tap "$@")
-if [ "$(id -u)" = 0 ] && unshare --net -- ip link set lo up 2>/dev/null; then
-  exec unshare --net -- bash -c 'ip link set lo up && exec "$@"' e2e "${command[@]}"
-fi
-echo "==> no network namespace of their own (not root?): the browser tests share the caller's" >&2
-exec "${command[@]}"
+run_isolated node --test --test-concurrency=1 --test-reporter=tap "$@"

@@ -25,3 +25,17 @@ use_project_path() {
   local root; root=$(repo_root)
   export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 }
+
+# Runs a command that drives Chromium in a network namespace of its own with only loopback (the
+# engines are reached through their unix sockets). Chromium fails requests in flight with
+# net::ERR_NETWORK_CHANGED whenever an interface comes or goes in its namespace, and the private
+# engines add a veth for every container they start; none of that reaches a namespace of its own.
+# Without root, no namespace can be made and the command runs in the caller's.
+run_isolated() {
+  if [ "$(id -u)" = 0 ] && unshare --net -- ip link set lo up 2>/dev/null; then
+    unshare --net -- bash -c 'ip link set lo up && exec "$@"' isolated "$@"
+  else
+    echo "==> no network namespace of its own (not root?): Chromium shares the caller's" >&2
+    "$@"
+  fi
+}

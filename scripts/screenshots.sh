@@ -28,5 +28,5 @@ docker run -d --name berth-demo-cache busybox:latest sleep 86400 >/dev/null
 docker run --name berth-demo-migrate busybox:latest true >/dev/null
 sleep 3
 
-BERTH_BIN="$ROOT/target/release/berth" node tests/e2e/screenshots.mjs "$ROOT/docs"
+BERTH_BIN="$ROOT/target/release/berth" run_isolated node tests/e2e/screenshots.mjs "$ROOT/docs"
 echo "wrote docs/containers-light.png and docs/containers-dark.png"
