@@ -21,5 +21,5 @@ BERTH_BENCH_DOCKER_HOST=$DOCKER_HOST BERTH_BENCH_OUTPUT="$ROOT/BENCHMARKS.md" \
 BERTH_BENCH_OUTPUT="$ROOT/BENCHMARKS.md" bash scripts/bench-images.sh
 # The browser benchmarks, away from the engine's network changes (lib.sh).
 export BERTH_BIN="$ROOT/target/release/berth" BERTH_TEST_DOCKER_HOST=$DOCKER_HOST
-run_isolated node tests/bench/logs-view.mjs >> "$ROOT/BENCHMARKS.md"
+run_isolated node tests/bench/logs-view.mjs "$ROOT/BENCHMARKS.md"
 run_isolated node tests/bench/terminal.mjs "$ROOT/BENCHMARKS.md"

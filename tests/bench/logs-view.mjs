@@ -1,11 +1,14 @@
 // Benchmarks the log viewer in the real browser: a container with 100,000 log lines is opened
 // with "tail: all", and the time until every line is loaded and drawn, the rows in the DOM,
-// the JS heap and the WebAssembly memory are measured. Prints a Markdown section; `make bench`
-// appends it to BENCHMARKS.md. Run with BERTH_BIN and BERTH_TEST_DOCKER_HOST set.
+// the JS heap and the WebAssembly memory are measured. Writes its section of the report given as
+// the first argument (BENCHMARKS.md). Run with BERTH_BIN and BERTH_TEST_DOCKER_HOST set.
 
-import { docker, launchBrowser, openPage, removeContainers, startBerth } from "../e2e/support.mjs";
+import {
+  docker, launchBrowser, openPage, removeContainers, startBerth, writeReportSection,
+} from "../e2e/support.mjs";
 
 const LINES = 100_000;
+const output = process.argv[2] ?? "BENCHMARKS.md";
 const name = `berth-bench-logs-${process.pid}`;
 removeContainers(name);
 docker("run", "-d", "--name", name, "busybox:latest", "sh", "-c",
@@ -79,7 +82,7 @@ try {
 
 const median = (key) => runs.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
 const mb = (bytes) => (bytes == null ? "n/a" : `${(bytes / 1e6).toFixed(1)} MB`);
-console.log(`
+const section = `<!-- logs-view:start -->
 ## Logs view: ${LINES.toLocaleString("en-US")} lines in the browser
 
 A container that printed ${LINES.toLocaleString("en-US")} lines is opened on the Logs tab with
@@ -93,4 +96,7 @@ A container that printed ${LINES.toLocaleString("en-US")} lines is opened on the
 | DOM nodes in the page | ${median("nodes")} | — |
 | JS heap after GC | ${mb(median("heap"))} | — |
 | WebAssembly memory | ${mb(median("wasm"))} | ≤ 64 MB |
-`);
+<!-- logs-view:end -->
+`;
+writeReportSection(output, "logs-view", section);
+console.log(section);

@@ -4,9 +4,11 @@
 //
 // Usage: BERTH_TEST_DOCKER_HOST=unix://… BERTH_BIN=target/release/berth node tests/bench/terminal.mjs BENCHMARKS.md
 
-import { readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
-import { launchBrowser, openPage, removeContainers, runContainer, startBerth, uniqueName, dockerHost } from "../e2e/support.mjs";
+import {
+  dockerHost, launchBrowser, openPage, removeContainers, runContainer, startBerth, uniqueName,
+  writeReportSection,
+} from "../e2e/support.mjs";
 
 const ROUNDS = 300;
 const WARMUP = 30;
@@ -110,6 +112,7 @@ try {
   const row = (name, times) =>
     `| ${name} | ${median(times).toFixed(3)} ms | ${percentile(times, 0.99).toFixed(3)} ms | ${(median(times) / median(engine)).toFixed(2)}× |`;
   const section = [
+    "<!-- terminal-echo:start -->",
     "## Terminal: echo round trip",
     "",
     `${ROUNDS} single-byte round trips through \`cat\` in a TTY exec, after ${WARMUP} to warm up.`,
@@ -120,20 +123,10 @@ try {
     "|---|---:|---:|---:|",
     row("engine (hijacked exec, direct socket)", engine),
     row("browser → Berth terminal WebSocket", viaBerth),
+    "<!-- terminal-echo:end -->",
     "",
   ].join("\n");
-  let text = "";
-  try {
-    text = readFileSync(output, "utf8");
-  } catch {
-    text = "# Benchmarks\n";
-  }
-  const at = text.indexOf("## Terminal: echo round trip");
-  if (at >= 0) {
-    const after = text.indexOf("\n## ", at + 1);
-    text = text.slice(0, at) + (after >= 0 ? text.slice(after + 1) : "");
-  }
-  writeFileSync(output, `${text.trimEnd()}\n\n${section}`);
+  writeReportSection(output, "terminal-echo", section);
   console.log(section);
 } finally {
   removeContainers(container);
