@@ -136,7 +136,9 @@ fn compress_all(files: &[(String, PathBuf)]) -> Vec<(Vec<u8>, Option<Vec<u8>>)> 
                     let mut done = Vec::new();
                     loop {
                         let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&index) = order.get(taken) else { break done };
+                        let Some(&index) = order.get(taken) else {
+                            break done;
+                        };
                         done.push((index, gzip_if_smaller(&contents[index], &files[index].0)));
                     }
                 })

@@ -196,7 +196,10 @@ mod tests {
     fn request_paths_name_embedded_files() {
         assert_eq!(asset_path("/"), "index.html");
         assert_eq!(asset_path("/favicon.ico"), "favicon.svg");
-        assert_eq!(asset_path("/pkg-0123/chunk_7.wasm"), "pkg-0123/chunk_7.wasm");
+        assert_eq!(
+            asset_path("/pkg-0123/chunk_7.wasm"),
+            "pkg-0123/chunk_7.wasm"
+        );
         assert_eq!(asset_path("/env/local/containers"), "env/local/containers");
     }
 

@@ -116,7 +116,8 @@ impl Tab {
 
     /// Starts fetching the tab's module while the page still waits for the container.
     fn preload(self) {
-        // Overview and the terminal tabs are in the page's own module; the others share one.
+        // Overview and the terminal tabs are in the page's own module; the others share one,
+        // which any of their preloads fetches.
         if !matches!(self, Tab::Overview | Tab::Terminal | Tab::Attach) {
             spawn_local(async {
                 // A failure is only a missed head start: the view's own load retries.
@@ -138,8 +139,9 @@ struct Shown {
 
 // The tabs' split functions. The tabs a visit most often lands on, Overview and the terminal
 // ones, stay in the page's own module (`container_detail`, routes.rs), so opening a container
-// or a shell in it costs one module; the other tabs share `container_views`. Finer modules would cost more than they save: the splitter puts the
-// code any two of them share into a chunk of its own, and every chunk is one more request.
+// or a shell in it costs one module; the other tabs share `container_views`. Finer modules
+// would cost more than they save: the splitter puts the code any two of them share into a chunk
+// of its own, and every chunk is one more request.
 
 #[wasm_split(container_detail, wasm_split_path = leptos::wasm_split, fallible)]
 fn overview_view() -> Result<AnyView, PageLoadError> {
