@@ -61,8 +61,10 @@ pub mod field {
     pub const CONTAINER: &str = "Container";
     /// The connect form's aliases field.
     pub const ALIASES: &str = "Aliases";
-    /// The connect form's static address field.
+    /// The connect form's static IPv4 address field.
     pub const IPV4: &str = "IPv4 address";
+    /// The connect form's static IPv6 address field.
+    pub const IPV6: &str = "IPv6 address";
 }
 
 impl NetworkDraft {
@@ -195,6 +197,8 @@ pub struct ConnectDraft {
     pub aliases: String,
     /// A static IPv4 address, or empty.
     pub ipv4: String,
+    /// A static IPv6 address, or empty.
+    pub ipv6: String,
 }
 
 impl ConnectDraft {
@@ -213,40 +217,12 @@ impl ConnectDraft {
         for alias in &aliases {
             check_name(field::ALIASES, alias)?;
         }
-        let ipv4 = self.ipv4.trim();
-        let ipam_config = if ipv4.is_empty() {
-            None
-        } else {
-            let address = parse_ip(field::IPV4, ipv4)?;
-            if !address.is_ipv4() {
-                return Err(FieldError::new(field::IPV4, "this is an IPv6 address"));
-            }
-            let blocks: Vec<Cidr> = subnets
-                .iter()
-                .filter_map(|subnet| subnet.parse::<Cidr>().ok())
-                .filter(|cidr| cidr.address.is_ipv4())
-                .collect();
-            if blocks.is_empty() {
-                return Err(FieldError::new(
-                    field::IPV4,
-                    "a static address needs a network created with its own subnet",
-                ));
-            }
-            if !blocks.iter().any(|cidr| cidr.contains(address)) {
-                let list: Vec<String> = blocks.iter().map(Cidr::to_string).collect();
-                return Err(FieldError::new(
-                    field::IPV4,
-                    format!(
-                        "{address} is outside the network's subnet {}",
-                        list.join(", ")
-                    ),
-                ));
-            }
-            Some(EndpointIpamConfig {
-                ipv4_address: Some(address.to_string()),
-                ipv6_address: None,
-            })
-        };
+        let ipv4 = static_address(field::IPV4, &self.ipv4, subnets)?;
+        let ipv6 = static_address(field::IPV6, &self.ipv6, subnets)?;
+        let ipam_config = (ipv4.is_some() || ipv6.is_some()).then_some(EndpointIpamConfig {
+            ipv4_address: ipv4,
+            ipv6_address: ipv6,
+        });
         Ok(NetworkConnectRequest {
             container: container.to_owned(),
             endpoint_config: EndpointConfig {
@@ -255,6 +231,52 @@ impl ConnectDraft {
             },
         })
     }
+}
+
+/// Checks a static address typed in `field` (the IPv4 or the IPv6 one) against the network's
+/// subnets of its family: `None` when the field is empty.
+fn static_address(
+    field: &'static str,
+    typed: &str,
+    subnets: &[&str],
+) -> Result<Option<String>, FieldError> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    let address = parse_ip(field, typed)?;
+    let v6 = field == field::IPV6;
+    if address.is_ipv6() != v6 {
+        let other = if v6 { "an IPv4" } else { "an IPv6" };
+        return Err(FieldError::new(field, format!("this is {other} address")));
+    }
+    let blocks: Vec<Cidr> = subnets
+        .iter()
+        .filter_map(|subnet| subnet.parse::<Cidr>().ok())
+        .filter(|cidr| cidr.address.is_ipv6() == v6)
+        .collect();
+    if blocks.is_empty() {
+        let family = if v6 {
+            "an IPv6 subnet"
+        } else {
+            "its own subnet"
+        };
+        return Err(FieldError::new(
+            field,
+            format!("a static address needs a network created with {family}"),
+        ));
+    }
+    if !blocks.iter().any(|cidr| cidr.contains(address)) {
+        let list: Vec<String> = blocks.iter().map(Cidr::to_string).collect();
+        return Err(FieldError::new(
+            field,
+            format!(
+                "{address} is outside the network's subnet {}",
+                list.join(", ")
+            ),
+        ));
+    }
+    Ok(Some(address.to_string()))
 }
 
 /// Names of networks, volumes and aliases: what the engine accepts, `[a-zA-Z0-9][a-zA-Z0-9_.-]*`.
@@ -493,10 +515,20 @@ mod tests {
             container: "web".into(),
             aliases: "db, cache  primary".into(),
             ipv4: "10.7.0.9".into(),
+            ipv6: String::new(),
         }
         .to_request(&["10.7.0.0/24"])
         .unwrap();
         assert_eq!(request.endpoint_config.aliases, ["db", "cache", "primary"]);
+        assert_eq!(
+            request
+                .endpoint_config
+                .ipam_config
+                .as_ref()
+                .unwrap()
+                .ipv6_address,
+            None
+        );
         assert_eq!(
             request
                 .endpoint_config
@@ -506,6 +538,22 @@ mod tests {
                 .as_deref(),
             Some("10.7.0.9")
         );
+    }
+
+    #[test]
+    fn connect_takes_a_static_ipv6_address_in_the_ipv6_subnet() {
+        let config = ConnectDraft {
+            container: "web".into(),
+            ipv6: " fd00:b1:7::20 ".into(),
+            ..ConnectDraft::default()
+        }
+        .to_request(&["10.7.0.0/24", "fd00:b1:7::/64"])
+        .unwrap()
+        .endpoint_config
+        .ipam_config
+        .unwrap();
+        assert_eq!(config.ipv4_address, None);
+        assert_eq!(config.ipv6_address.as_deref(), Some("fd00:b1:7::20"));
     }
 
     #[test]
@@ -555,10 +603,34 @@ mod tests {
             (
                 ConnectDraft {
                     ipv4: "x".into(),
-                    ..base
+                    ..base.clone()
                 },
                 &["10.7.0.0/24"][..],
                 field::IPV4,
+            ),
+            (
+                ConnectDraft {
+                    ipv6: "10.7.0.1".into(),
+                    ..base.clone()
+                },
+                &["10.7.0.0/24", "fd00::/64"][..],
+                field::IPV6,
+            ),
+            (
+                ConnectDraft {
+                    ipv6: "fd00:1::1".into(),
+                    ..base.clone()
+                },
+                &["10.7.0.0/24"][..],
+                field::IPV6,
+            ),
+            (
+                ConnectDraft {
+                    ipv6: "fd01::1".into(),
+                    ..base
+                },
+                &["fd00::/64"][..],
+                field::IPV6,
             ),
         ];
         for (draft, subnets, expected) in cases {

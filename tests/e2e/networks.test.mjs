@@ -1,5 +1,6 @@
-// Networks against the real engine: create with IPAM, field validation, the detail page with
-// connect (alias and static address) and disconnect, remove and prune.
+// Networks against the real engine: create with IPAM (IPv4 and dual-stack), field validation,
+// the detail page with connect (alias, static IPv4 or IPv6 address) and disconnect, remove and
+// prune.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -121,6 +122,48 @@ test("connects a container with an alias and a static address, then disconnects 
   await page.getByTestId("no-connected").waitFor({ timeout: 15_000 });
   const after = JSON.parse(docker("inspect", container))[0].NetworkSettings.Networks;
   assert.equal(after[name], undefined);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test("creates a dual-stack network and connects a container with a static IPv6 address", async () => {
+  const name = uniqueName("v6");
+  networks.push(name);
+  const container = runContainer(uniqueName("member6"));
+  containers.push(container);
+  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/networks`);
+  await page.getByTestId("networks-table").waitFor();
+  await page.getByRole("button", { name: "Create network" }).click();
+  await field(page, "Name").fill(name);
+  await field(page, "Subnet").fill("10.231.12.0/24");
+  await page.getByRole("checkbox", { name: /^IPv6/ }).check();
+  await field(page, "IPv6 subnet").fill("fd00:b1:10::/64");
+  await page.getByTestId("network-create-form").getByRole("button", { name: "Create network" }).click();
+  const listed = page.locator(`tr[data-network="${name}"]`);
+  await listed.waitFor({ timeout: 15_000 });
+  const inspected = JSON.parse(docker("network", "inspect", name))[0];
+  assert.equal(inspected.EnableIPv6, true);
+  assert.deepEqual(inspected.IPAM.Config.map((config) => config.Subnet).sort(), ["10.231.12.0/24", "fd00:b1:10::/64"]);
+  assert.match(await listed.textContent(), /fd00:b1:10::\/64/);
+
+  await listed.getByRole("link", { name }).click();
+  await page.getByTestId("no-connected").waitFor();
+  const form = page.getByTestId("connect-form");
+  await form.getByRole("combobox", { name: /^Container/ }).selectOption(container);
+  // An IPv4 address in the IPv6 field is refused before anything is sent.
+  await form.getByRole("textbox", { name: /^IPv6 address/ }).fill("10.231.12.9");
+  await form.getByRole("button", { name: "Connect" }).click();
+  await form.getByText("this is an IPv4 address").waitFor();
+  await form.getByRole("textbox", { name: /^IPv6 address/ }).fill("fd00:b1:10::42");
+  await form.getByRole("button", { name: "Connect" }).click();
+  const row = page.locator(`tr[data-container="${container}"]`);
+  await row.waitFor({ timeout: 15_000 });
+  assert.match(await row.getByTestId("ipv6").textContent(), /fd00:b1:10::42\s*static/);
+  assert.match(await row.getByTestId("ipv4").textContent(), /^10\.231\.12\.\d+$/);
+  const endpoint = JSON.parse(docker("inspect", container))[0].NetworkSettings.Networks[name];
+  assert.equal(endpoint.GlobalIPv6Address, "fd00:b1:10::42");
+  assert.equal(endpoint.IPAMConfig.IPv6Address, "fd00:b1:10::42");
+  await page.screenshot({ path: `${artifacts}/network-detail-ipv6.png`, fullPage: true });
   assert.deepEqual(errors, []);
   await page.context().close();
 });

@@ -43,7 +43,9 @@ struct Attached {
     ipv6: String,
     mac: String,
     aliases: Vec<String>,
-    static_ip: bool,
+    /// Whether the IPv4 and the IPv6 address were chosen when connecting.
+    static_ipv4: bool,
+    static_ipv6: bool,
 }
 
 impl Inspected {
@@ -59,6 +61,8 @@ impl Inspected {
                     .get(id)
                     .and_then(|endpoints| endpoints.on_network(&self.network.id));
                 let short_id = id.get(..12).unwrap_or(id);
+                let config = endpoint.and_then(|endpoint| endpoint.ipam_config.as_ref());
+                let chosen = |address: Option<&str>| address.is_some_and(|ip| !ip.is_empty());
                 Attached {
                     id: id.clone(),
                     name: container.name.clone(),
@@ -72,14 +76,8 @@ impl Inspected {
                         .into_iter()
                         .filter(|alias| alias != short_id && alias != id)
                         .collect(),
-                    static_ip: endpoint
-                        .and_then(|endpoint| endpoint.ipam_config.as_ref())
-                        .is_some_and(|config| {
-                            config
-                                .ipv4_address
-                                .as_deref()
-                                .is_some_and(|ip| !ip.is_empty())
-                        }),
+                    static_ipv4: chosen(config.and_then(|c| c.ipv4_address.as_deref())),
+                    static_ipv6: chosen(config.and_then(|c| c.ipv6_address.as_deref())),
                 }
             })
             .collect();
@@ -266,11 +264,8 @@ fn ConnectedTable(
                                         <A href=href attr:class="cell-title cell-link">{link_text}</A>
                                         <div class="cell-sub mono">{row.id.get(..12).unwrap_or(&row.id).to_owned()}</div>
                                     </td>
-                                    <td class="mono" data-testid="ipv4">
-                                        {if row.ipv4.is_empty() { "—".to_owned() } else { row.ipv4.clone() }}
-                                        {row.static_ip.then(|| view! { " " <span class="chip" title="Assigned when connecting">"static"</span> })}
-                                    </td>
-                                    <td class="mono">{if row.ipv6.is_empty() { "—".to_owned() } else { row.ipv6.clone() }}</td>
+                                    <td class="mono" data-testid="ipv4"><Address address=row.ipv4.clone() chosen=row.static_ipv4/></td>
+                                    <td class="mono" data-testid="ipv6"><Address address=row.ipv6.clone() chosen=row.static_ipv6/></td>
                                     <td class="mono">{row.mac.clone()}</td>
                                     <td>
                                         <div class="chips" data-testid="aliases">
@@ -291,7 +286,16 @@ fn ConnectedTable(
     }
 }
 
-/// Connects a container, with aliases and an optional static address.
+/// A container's address on the network, marked when it was chosen rather than assigned.
+#[component]
+fn Address(address: String, chosen: bool) -> impl IntoView {
+    view! {
+        {if address.is_empty() { "—".to_owned() } else { address }}
+        {chosen.then(|| view! { " " <span class="chip" title="Assigned when connecting">"static"</span> })}
+    }
+}
+
+/// Connects a container, with aliases and optional static addresses.
 #[component]
 fn ConnectForm(
     /// The network's id.
@@ -312,6 +316,9 @@ fn ConnectForm(
     let container = RwSignal::new(String::new());
     let aliases = RwSignal::new(String::new());
     let ipv4 = RwSignal::new(String::new());
+    let ipv6 = RwSignal::new(String::new());
+    // The IPv6 field is offered where it can work: on a network with an IPv6 subnet.
+    let has_ipv6 = subnets.iter().any(|subnet| subnet.contains(':'));
     let form = FormState::new();
     let error = form.error;
     let network = StoredValue::new(network_id);
@@ -323,6 +330,7 @@ fn ConnectForm(
             container: container.get_untracked(),
             aliases: aliases.get_untracked(),
             ipv4: ipv4.get_untracked(),
+            ipv6: ipv6.get_untracked(),
         };
         let checked = subnets.with_value(|subnets| {
             let subnets: Vec<&str> = subnets.iter().map(String::as_str).collect();
@@ -340,6 +348,7 @@ fn ConnectForm(
                 container.set(String::new());
                 aliases.set(String::new());
                 ipv4.set(String::new());
+                ipv6.set(String::new());
                 on_connected.try_run(());
             }
         });
@@ -378,6 +387,10 @@ fn ConnectForm(
                     hint="Other names it answers to here, separated by commas"/>
                 <TextField label=field::IPV4 value=ipv4 error=error placeholder="10.7.0.20" mono=true
                     hint="A static address in the network's subnet"/>
+                {has_ipv6.then(|| view! {
+                    <TextField label=field::IPV6 value=ipv6 error=error placeholder="fd00:7::20" mono=true
+                        hint="A static address in the network's IPv6 subnet"/>
+                })}
             </div>
             <FormAlert form=form/>
             <div class="form-actions">
