@@ -2,25 +2,13 @@
 // modules come when first visited, and a module that cannot be fetched leaves a working app
 // that offers a reload instead of a dead page.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  artifacts, launchBrowser, openPage, removeContainers, runContainer, startBerth, uniqueName,
-} from "./support.mjs";
+import { artifacts, openPage, removeContainers, runContainer, uniqueName } from "./support.mjs";
 import { join } from "node:path";
+import { berthFixture } from "./fixture.mjs";
 
-let berth;
-let chromium;
-
-before(async () => {
-  berth = await startBerth();
-  chromium = await launchBrowser();
-});
-
-after(async () => {
-  await chromium?.close();
-  await berth?.stop();
-});
+const fx = berthFixture();
 
 /** The split modules (`split_<group>.wasm`) a page has fetched so far. */
 function recordModules(page) {
@@ -34,9 +22,9 @@ function recordModules(page) {
 
 test("the first load fetches the page shown, and other pages' code only when they open", async () => {
   // Signed in on a static file, so the app has not loaded yet.
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/favicon.svg`);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/favicon.svg`);
   const modules = recordModules(page);
-  await page.goto(`${berth.base}/env/local/containers`);
+  await page.goto(`${fx.berth.base}/env/local/containers`);
   await page.getByRole("heading", { level: 1, name: "Containers" }).waitFor();
   assert.deepEqual([...modules], ["containers_list"]);
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Images" }).click();
@@ -53,9 +41,9 @@ test("the first load fetches the page shown, and other pages' code only when the
 test("a container's terminal opens without the other tabs' code, which comes with the first of them", async () => {
   const name = runContainer(uniqueName("split"));
   try {
-    const { page, errors } = await openPage(chromium.browser, `${berth.base}/favicon.svg`);
+    const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/favicon.svg`);
     const modules = recordModules(page);
-    await page.goto(`${berth.base}/env/local/containers/${name}/terminal`);
+    await page.goto(`${fx.berth.base}/env/local/containers/${name}/terminal`);
     await page.getByTestId("terminal-connect").waitFor();
     assert.deepEqual([...modules], ["container_detail"]);
     await page.getByRole("tab", { name: "Logs" }).click();
@@ -75,9 +63,9 @@ test("a container's terminal opens without the other tabs' code, which comes wit
 test("a tab whose code cannot be fetched offers a reload under the container's header", async () => {
   const name = runContainer(uniqueName("split"));
   try {
-    const { page } = await openPage(chromium.browser, `${berth.base}/favicon.svg`);
+    const { page } = await openPage(fx.browser, `${fx.berth.base}/favicon.svg`);
     await page.route(/\/split_container_views\.wasm$/, (route) => route.fulfill({ status: 404, body: "not found" }));
-    await page.goto(`${berth.base}/env/local/containers/${name}/logs`);
+    await page.goto(`${fx.berth.base}/env/local/containers/${name}/logs`);
     await page.getByTestId("page-load-failed").waitFor({ timeout: 20_000 });
     // The page around the tab works: its header and the terminal tab.
     await page.getByRole("heading", { level: 1, name }).waitFor();
@@ -90,7 +78,7 @@ test("a tab whose code cannot be fetched offers a reload under the container's h
 });
 
 test("a page whose code cannot be fetched offers a reload, and the rest of the app keeps working", async () => {
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await page.getByRole("heading", { level: 1, name: "Containers" }).waitFor();
   // As if Berth had been upgraded while the tab was open: the old modules are gone.
   await page.route(/\/split_images_pages\.wasm$/, (route) => route.fulfill({ status: 404, body: "not found" }));

@@ -2,33 +2,16 @@
 // virtualised logs, live stats, processes and changes, files (upload and download), volume
 // browsing through a helper container, and what each role sees.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import {
-  artifacts, docker, launchBrowser, openPage, removeContainers, runContainer, startBerth, uniqueName,
-} from "./support.mjs";
+import { artifacts, docker, openPage, uniqueName } from "./support.mjs";
+import { berthFixture } from "./fixture.mjs";
 
-let berth;
-let chromium;
-const created = [];
-const volumes = [];
-
-before(async () => {
-  berth = await startBerth({ users: ["admin", "operator", "viewer"] });
-  chromium = await launchBrowser();
-});
-
-after(async () => {
-  removeContainers(...created);
-  for (const volume of volumes) {
-    try { docker("volume", "rm", "-f", volume); } catch { /* already gone */ }
-  }
-  await chromium?.close();
-  await berth?.stop();
-});
+const fx = berthFixture({ users: ["admin", "operator", "viewer"] });
+const { created, volumes } = fx;
 
 /** Runs busybox with a shell script as its command. */
 function runScript(prefix, script, ...extra) {
@@ -39,7 +22,7 @@ function runScript(prefix, script, ...extra) {
 }
 
 function detailUrl(name, tab = "") {
-  return `${berth.base}/env/local/containers/${name}${tab ? `/${tab}` : ""}`;
+  return `${fx.berth.base}/env/local/containers/${name}${tab ? `/${tab}` : ""}`;
 }
 
 const LOOP = "trap 'exit 0' TERM; while true; do sleep 1; done";
@@ -47,7 +30,7 @@ const LOOP = "trap 'exit 0' TERM; while true; do sleep 1; done";
 test("the overview shows state, command and configuration, with secret values masked", async () => {
   const name = runScript("overview", LOOP, "-e", "DB_PASSWORD=hunter2", "-e", "MODE=prod",
     "--label", "team=web", "--memory", "64m");
-  const { page, errors } = await openPage(chromium.browser, detailUrl(name));
+  const { page, errors } = await openPage(fx.browser, detailUrl(name));
   await page.getByTestId("overview").waitFor({ timeout: 15_000 });
   assert.equal(await page.getByTestId("state").textContent(), "running");
   assert.match(await page.getByTestId("command").textContent(), /while true/);
@@ -69,7 +52,7 @@ test("the overview shows state, command and configuration, with secret values ma
 test("logs follow a container while it writes, with stderr told apart", async () => {
   const name = runScript("follow",
     "trap 'exit 0' TERM; i=0; while true; do echo \"tick $i\"; echo \"warn $i\" >&2; i=$((i+1)); sleep 0.2; done");
-  const { page, errors } = await openPage(chromium.browser, detailUrl(name, "logs"));
+  const { page, errors } = await openPage(fx.browser, detailUrl(name, "logs"));
   const view = page.getByTestId("logview");
   await view.getByText("tick 3", { exact: true }).waitFor({ timeout: 15_000 });
   // Lines written after the page opened arrive through the stream.
@@ -89,7 +72,7 @@ test("logs follow a container while it writes, with stderr told apart", async ()
 test("log search highlights, counts, filters, and honours case and regex", async () => {
   const name = runScript("search",
     "printf 'alpha one\\nbeta two\\nALPHA three\\n\\033[31mred alpha\\033[0m\\n'; " + LOOP);
-  const { page, errors } = await openPage(chromium.browser, detailUrl(name, "logs"));
+  const { page, errors } = await openPage(fx.browser, detailUrl(name, "logs"));
   const view = page.getByTestId("logview");
   await view.getByText("beta two").waitFor({ timeout: 15_000 });
   const count = page.getByTestId("match-count");
@@ -116,7 +99,7 @@ test("log search highlights, counts, filters, and honours case and regex", async
 test("100,000 log lines load with a bounded number of rows in the DOM", async () => {
   const name = runScript("bulk", "seq 1 100000 | sed 's/^/line /'; " + LOOP);
   docker("logs", "--tail", "1", name); // the container has started writing
-  const { page, errors } = await openPage(chromium.browser, detailUrl(name, "logs"));
+  const { page, errors } = await openPage(fx.browser, detailUrl(name, "logs"));
   await page.getByLabel("Tail").selectOption("all");
   await page.waitForFunction(
     () => document.querySelector('[data-testid="logs-status"]').textContent.startsWith("100,000 lines"),
@@ -141,7 +124,7 @@ test("100,000 log lines load with a bounded number of rows in the DOM", async ()
 
 test("stats charts show live values, and the stats page lists running containers", async () => {
   const name = runScript("stats", "trap 'exit 0' TERM; while true; do echo busy > /dev/null; done");
-  const { page, errors } = await openPage(chromium.browser, detailUrl(name, "stats"));
+  const { page, errors } = await openPage(fx.browser, detailUrl(name, "stats"));
   await page.getByTestId("stats-charts").waitFor({ timeout: 15_000 });
   await page.waitForFunction(() => {
     const cpu = document.querySelector('[data-chart="CPU"] [data-testid="chart-value"]');
@@ -152,7 +135,7 @@ test("stats charts show live values, and the stats page lists running containers
   assert.match(await page.getByTestId("memory-summary").textContent(), /of .* \(\d+\.\d %\)/);
   await page.screenshot({ path: join(artifacts, "container-stats.png") });
 
-  await page.goto(`${berth.base}/env/local/stats`);
+  await page.goto(`${fx.berth.base}/env/local/stats`);
   const row = page.locator(`tr[data-container="${name}"]`);
   await row.locator('[data-testid="stat-cell"]').first().waitFor({ timeout: 20_000 });
   assert.match(await row.textContent(), /%/);
@@ -162,7 +145,7 @@ test("stats charts show live values, and the stats page lists running containers
 
 test("processes and changes of a container", async () => {
   const name = runScript("procs", "touch /tmp/berth-made-this; " + LOOP);
-  const { page, errors } = await openPage(chromium.browser, detailUrl(name, "processes"));
+  const { page, errors } = await openPage(fx.browser, detailUrl(name, "processes"));
   await page.getByTestId("processes").waitFor({ timeout: 15_000 });
   assert.match(await page.getByTestId("processes").textContent(), /sleep/);
   await page.locator('a[data-tab="Changes"]').click();
@@ -174,7 +157,7 @@ test("processes and changes of a container", async () => {
 
 test("files: browse, upload with progress, and download what was uploaded", async () => {
   const name = runScript("files", LOOP);
-  const { page, errors } = await openPage(chromium.browser, detailUrl(name, "files"));
+  const { page, errors } = await openPage(fx.browser, detailUrl(name, "files"));
   const table = page.getByTestId("files-table");
   await table.waitFor({ timeout: 15_000 });
   assert.ok(await table.locator('tr[data-file="etc"]').count() === 1, "/ lists etc");
@@ -203,7 +186,7 @@ test("a volume is browsed through a helper container that is removed afterwards"
   volumes.push(volume);
   docker("run", "--rm", "-v", `${volume}:/data`, "busybox:latest", "sh", "-c", "echo hi > /data/hello.txt");
   const helpers = () => docker("ps", "-aq", "--filter", "label=org.berth.volume-browser").split("\n").filter(Boolean);
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/volumes`);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/volumes`);
   await page.getByRole("link", { name: `Browse ${volume}` }).click();
   await page.getByTestId("files-table").locator('tr[data-file="hello.txt"]').waitFor({ timeout: 15_000 });
   assert.equal(helpers().length, 1);
@@ -217,7 +200,7 @@ test("a volume is browsed through a helper container that is removed afterwards"
 
 test("viewers see no terminal, attach or lifecycle controls; operators do", async () => {
   const name = runScript("roles", LOOP);
-  const viewer = await openPage(chromium.browser, detailUrl(name), { user: "viewer" });
+  const viewer = await openPage(fx.browser, detailUrl(name), { user: "viewer" });
   await viewer.page.getByTestId("overview").waitFor({ timeout: 15_000 });
   assert.equal(await viewer.page.locator('a[data-tab="Logs"]').count(), 1);
   assert.equal(await viewer.page.locator('a[data-tab="Terminal"]').count(), 0);
@@ -228,7 +211,7 @@ test("viewers see no terminal, attach or lifecycle controls; operators do", asyn
   assert.equal(await viewer.page.getByTestId("terminal-workspace").count(), 0);
   await viewer.page.context().close();
 
-  const operator = await openPage(chromium.browser, detailUrl(name), { user: "operator" });
+  const operator = await openPage(fx.browser, detailUrl(name), { user: "operator" });
   await operator.page.getByTestId("overview").waitFor({ timeout: 15_000 });
   assert.equal(await operator.page.locator('a[data-tab="Terminal"]').count(), 1);
   assert.equal(await operator.page.locator('a[data-tab="Attach"]').count(), 1);

@@ -4,9 +4,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { containerExists, docker, openPage, runContainer, uniqueName } from "./support.mjs";
-import { containersFixture } from "./containers-fixture.mjs";
+import { berthFixture } from "./fixture.mjs";
 
-const fx = containersFixture({ users: ["admin", "viewer"] });
+const fx = berthFixture({ users: ["admin", "viewer"] });
 const created = fx.created;
 
 const row = (page, name) => page.locator(`tr[data-container="${name}"]`);

@@ -4,9 +4,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { docker, openPage, runContainer, uniqueName } from "./support.mjs";
-import { containersFixture } from "./containers-fixture.mjs";
+import { berthFixture } from "./fixture.mjs";
 
-const fx = containersFixture();
+const fx = berthFixture();
 const created = fx.created;
 
 test("the events page shows an engine event as it happens, and filters", async () => {

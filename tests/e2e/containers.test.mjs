@@ -1,26 +1,14 @@
 // The Containers page against the real engine: listing, stopping, removing and its states.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  artifacts, containerExists, docker, launchBrowser, openPage, removeContainers, runContainer,
-  startBerth, uniqueName,
+  artifacts, containerExists, docker, openPage, runContainer, uniqueName,
 } from "./support.mjs";
+import { berthFixture } from "./fixture.mjs";
 
-let berth;
-let chromium;
-const created = [];
-
-before(async () => {
-  berth = await startBerth();
-  chromium = await launchBrowser();
-});
-
-after(async () => {
-  removeContainers(...created);
-  await chromium?.close();
-  await berth?.stop();
-});
+const fx = berthFixture();
+const { created } = fx;
 
 function row(page, name) {
   return page.locator(`tr[data-container="${name}"]`);
@@ -29,7 +17,7 @@ function row(page, name) {
 test("lists a container started on the engine, with its state and image", async () => {
   const name = runContainer(uniqueName("list"), "-p", "127.0.0.1::80");
   created.push(name);
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/`);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/`);
   await page.waitForURL(/\/env\/local\/containers$/);
   const container = row(page, name);
   await container.waitFor({ timeout: 15_000 });
@@ -43,7 +31,7 @@ test("lists a container started on the engine, with its state and image", async 
 });
 
 test("the header names the engine, its version and the negotiated API version", async () => {
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   const indicator = page.getByTestId("engine-indicator");
   const version = docker("version", "--format", "{{.Server.Version}}");
   const api = docker("version", "--format", "{{.Server.APIVersion}}");
@@ -61,7 +49,7 @@ test("the header names the engine, its version and the negotiated API version", 
 test("stops a container through the UI and shows the new state", async () => {
   const name = runContainer(uniqueName("stop"));
   created.push(name);
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await row(page, name).waitFor();
   await page.getByRole("button", { name: `Stop ${name}` }).click();
   await page.waitForSelector(`tr[data-container="${name}"] .badge[data-state="exited"]`, { timeout: 20_000 });
@@ -75,7 +63,7 @@ test("starts a stopped container through the UI", async () => {
   const name = uniqueName("start");
   docker("create", "--name", name, "busybox:latest", "sleep", "600");
   created.push(name);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await row(page, name).waitFor();
   await page.getByRole("button", { name: `Start ${name}` }).click();
   await page.waitForSelector(`tr[data-container="${name}"] .badge[data-state="running"]`, { timeout: 20_000 });
@@ -86,7 +74,7 @@ test("starts a stopped container through the UI", async () => {
 test("asks before removing, and cancelling keeps the container", async () => {
   const name = runContainer(uniqueName("remove"));
   created.push(name);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await row(page, name).waitFor();
 
   await page.getByRole("button", { name: `More actions for ${name}` }).click();
@@ -112,7 +100,7 @@ test("filters by state and searches by name", async () => {
   const stopped = uniqueName("filter-stop");
   docker("create", "--name", stopped, "busybox:latest", "true");
   created.push(running, stopped);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await row(page, running).waitFor();
   await page.getByRole("button", { name: "Stopped", exact: true }).click();
   await row(page, running).waitFor({ state: "detached" });

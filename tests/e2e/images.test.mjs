@@ -2,20 +2,18 @@
 // per-layer progress, push with saved credentials, build with streamed output and cancel,
 // export and load, prune, history, roles; screenshots of each in light, dark and narrow.
 
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  artifacts, docker, dockerHost, launchBrowser, openPage, startBerth, uniqueName,
-} from "./support.mjs";
+import { artifacts, docker, dockerHost, openPage, uniqueName } from "./support.mjs";
+import { berthFixture } from "./fixture.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-let berth;
-let chromium;
 let registries;
-const images = [];
+const fx = berthFixture({ users: ["admin", "operator", "viewer"] });
+const { images } = fx;
 
 /** Starts (or finds) the registries next to the private engine and reads their addresses. */
 function startRegistries() {
@@ -48,22 +46,12 @@ function imageExists(name) {
   }
 }
 
-before(async () => {
+before(() => {
   registries = startRegistries();
-  berth = await startBerth({ users: ["admin", "operator", "viewer"] });
-  chromium = await launchBrowser();
-});
-
-after(async () => {
-  for (const image of images) {
-    try { docker("rmi", "-f", image); } catch { /* already gone */ }
-  }
-  await chromium?.close();
-  await berth?.stop();
 });
 
 async function imagesPage(options = {}) {
-  const opened = await openPage(chromium.browser, `${berth.base}/env/local/images`, options);
+  const opened = await openPage(fx.browser, `${fx.berth.base}/env/local/images`, options);
   await opened.page.getByTestId("images-table").waitFor();
   return opened;
 }
@@ -104,7 +92,7 @@ test("pulls from a registry with a progress bar per layer and overall", async ()
 });
 
 test("saves a registry's credentials and pushes to it with them", async () => {
-  const registriesPage = await openPage(chromium.browser, `${berth.base}/admin/registries`);
+  const registriesPage = await openPage(fx.browser, `${fx.berth.base}/admin/registries`);
   const form = registriesPage.page.getByTestId("registry-form");
   await form.locator('input[name="name"]').fill("Local with auth");
   await form.locator('input[name="address"]').fill(registries.auth);
@@ -217,7 +205,7 @@ test("exports images and loads them back with upload progress", async () => {
   const href = await link.getAttribute("href");
   assert.match(href, /\/engine\/local\/images\/get\?names=/);
   // Downloads do not run in this headless browser; the same link is fetched with the session.
-  const response = await context.request.get(`${berth.base}${href}`);
+  const response = await context.request.get(`${fx.berth.base}${href}`);
   assert.equal(response.status(), 200);
   const archive = await response.body();
   assert.equal(archive.subarray(257, 262).toString(), "ustar");

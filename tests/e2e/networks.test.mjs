@@ -2,34 +2,13 @@
 // the detail page with connect (alias, static IPv4 or IPv6 address) and disconnect, remove and
 // prune.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  artifacts, docker, launchBrowser, openPage, removeContainers, runContainer, startBerth, uniqueName,
-} from "./support.mjs";
+import { artifacts, docker, openPage, runContainer, uniqueName } from "./support.mjs";
+import { berthFixture } from "./fixture.mjs";
 
-let berth;
-let chromium;
-const containers = [];
-const networks = [];
-
-before(async () => {
-  berth = await startBerth();
-  chromium = await launchBrowser();
-});
-
-after(async () => {
-  removeContainers(...containers);
-  for (const name of networks) {
-    try {
-      docker("network", "rm", name);
-    } catch {
-      // Removed by the test.
-    }
-  }
-  await chromium?.close();
-  await berth?.stop();
-});
+const fx = berthFixture();
+const { created: containers, networks } = fx;
 
 function networkExists(name) {
   try {
@@ -47,7 +26,7 @@ function field(page, label) {
 test("creates a network with a subnet, gateway, range and labels", async () => {
   const name = uniqueName("net");
   networks.push(name);
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/networks`);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/networks`);
   await page.getByTestId("networks-table").waitFor();
   await page.getByRole("button", { name: "Create network" }).click();
   await field(page, "Name").fill(name);
@@ -71,7 +50,7 @@ test("creates a network with a subnet, gateway, range and labels", async () => {
 
 test("names the field that is wrong and sends nothing", async () => {
   const name = uniqueName("bad");
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/networks`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/networks`);
   await page.getByRole("button", { name: "Create network" }).click();
   await field(page, "Name").fill(name);
   await field(page, "Subnet").fill("10.231.9.5/24");
@@ -95,7 +74,7 @@ test("connects a container with an alias and a static address, then disconnects 
   docker("network", "create", "--subnet", "10.231.8.0/24", name);
   const container = runContainer(uniqueName("member"));
   containers.push(container);
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/networks`);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/networks`);
   await page.locator(`tr[data-network="${name}"]`).getByRole("link", { name }).click();
   await page.waitForURL(/\/env\/local\/networks\/[0-9a-f]{64}$/);
   await page.getByTestId("no-connected").waitFor();
@@ -131,7 +110,7 @@ test("creates a dual-stack network and connects a container with a static IPv6 a
   networks.push(name);
   const container = runContainer(uniqueName("member6"));
   containers.push(container);
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/networks`);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/networks`);
   await page.getByTestId("networks-table").waitFor();
   await page.getByRole("button", { name: "Create network" }).click();
   await field(page, "Name").fill(name);
@@ -176,7 +155,7 @@ test("shows the engine's refusal when the static address is taken", async () => 
   const second = runContainer(uniqueName("second"));
   containers.push(first, second);
   const id = docker("network", "inspect", "-f", "{{.Id}}", name);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/networks/${id}`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/networks/${id}`);
   await page.locator(`tr[data-container="${first}"]`).waitFor();
   const form = page.getByTestId("connect-form");
   await form.getByRole("combobox", { name: /^Container/ }).selectOption(second);
@@ -193,7 +172,7 @@ test("removes a network from its page after naming what is lost", async () => {
   networks.push(name);
   docker("network", "create", "--subnet", "10.231.11.0/24", name);
   const id = docker("network", "inspect", "-f", "{{.Id}}", name);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/networks/${id}`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/networks/${id}`);
   await page.getByRole("button", { name: "Remove" }).click();
   const dialog = page.getByRole("dialog");
   assert.equal(await dialog.getByRole("heading").textContent(), `Remove network ${name}?`);
@@ -208,7 +187,7 @@ test("prunes unused networks and names them", async () => {
   const unused = uniqueName("prune");
   networks.push(unused);
   docker("network", "create", unused);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/networks`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/networks`);
   await page.locator(`tr[data-network="${unused}"]`).waitFor();
   await page.getByRole("button", { name: "Prune", exact: true }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Prune networks" }).click();

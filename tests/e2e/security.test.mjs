@@ -1,29 +1,17 @@
 // Security in the browser: sign-in and set-up, TOTP enrolment and sign-in, CSRF and Origin
 // checks, role-dependent UI, and the admin pages (users, audit).
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import {
-  PASSWORD, addUser, docker, launchBrowser, openPage, removeContainers, runContainer, startBerth,
-  uniqueName,
+  PASSWORD, addUser, docker, openPage, runContainer, startBerth, uniqueName,
 } from "./support.mjs";
+import { berthFixture } from "./fixture.mjs";
 
-let berth;
-let chromium;
-const created = [];
-
-before(async () => {
-  berth = await startBerth({ users: ["admin", "operator", "viewer"] });
-  chromium = await launchBrowser();
-});
-
-after(async () => {
-  removeContainers(...created);
-  await chromium?.close();
-  await berth?.stop();
-});
+const fx = berthFixture({ users: ["admin", "operator", "viewer"] });
+const { created } = fx;
 
 /** RFC 6238 code for `secret` (base32) at the step `offset` steps from now. */
 function totp(secret, offset = 0) {
@@ -51,7 +39,7 @@ async function signInThroughTheForm(page, username, password = PASSWORD) {
 }
 
 test("a signed-out visitor is sent to sign in, and back where they were going", async () => {
-  const { page, context, errors } = await openPage(chromium.browser, `${berth.base}/env/local/images`, { user: null });
+  const { page, context, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/images`, { user: null });
   await waitForPath(page, /\/login\?next=/);
   await signInThroughTheForm(page, "operator", "wrong password, surely");
   await page.getByRole("alert").filter({ hasText: "wrong user name or password" }).waitFor();
@@ -72,7 +60,7 @@ test("a fresh install offers set-up only with the printed token", async () => {
   const fresh = await startBerth({ users: [] });
   try {
     assert.ok(fresh.setupToken, "berth serve printed a set-up token");
-    const { page, context } = await openPage(chromium.browser, `${fresh.base}/`, { user: null });
+    const { page, context } = await openPage(fx.browser, `${fresh.base}/`, { user: null });
     await waitForPath(page, /\/setup$/);
     await page.getByLabel("Set-up token").fill("a guess");
     await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
@@ -90,8 +78,8 @@ test("a fresh install offers set-up only with the printed token", async () => {
 });
 
 test("TOTP enrolment with a QR code, then sign-in with a code", async () => {
-  addUser(berth.dataDir, "totp-user", "operator");
-  const { page, context } = await openPage(chromium.browser, `${berth.base}/account`, { user: "totp-user" });
+  addUser(fx.berth.dataDir, "totp-user", "operator");
+  const { page, context } = await openPage(fx.browser, `${fx.berth.base}/account`, { user: "totp-user" });
   await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
   const qr = page.getByRole("img", { name: "QR code for your authenticator app" });
   await qr.waitFor();
@@ -120,7 +108,7 @@ test("TOTP enrolment with a QR code, then sign-in with a code", async () => {
 test("state changes need the CSRF token, even from the console's own pages", async () => {
   const name = runContainer(uniqueName("csrf"));
   created.push(name);
-  const { page, context } = await openPage(chromium.browser, `${berth.base}/env/local/containers`, { user: "operator" });
+  const { page, context } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`, { user: "operator" });
   await page.locator(`tr[data-container="${name}"]`).waitFor();
   const statuses = await page.evaluate(async (container) => {
     const bare = await fetch(`/engine/local/containers/${container}/pause`, { method: "POST" });
@@ -146,13 +134,13 @@ test("another origin cannot act with the session cookie", async () => {
   // the Origin check stands between it and the engine.
   const evil = createServer((_, response) => {
     response.setHeader("content-type", "text/html");
-    response.end(`<!doctype html><form id="f" method="post" action="${berth.base}/engine/local/containers/${name}/stop"></form>
-      <script>fetch("${berth.base}/engine/local/containers/${name}/kill", {method: "POST", credentials: "include", mode: "no-cors"})
+    response.end(`<!doctype html><form id="f" method="post" action="${fx.berth.base}/engine/local/containers/${name}/stop"></form>
+      <script>fetch("${fx.berth.base}/engine/local/containers/${name}/kill", {method: "POST", credentials: "include", mode: "no-cors"})
         .finally(() => document.getElementById("f").submit());</script>`);
   });
   await new Promise((resolve) => evil.listen(0, "127.0.0.1", resolve));
   try {
-    const { page, context } = await openPage(chromium.browser, `${berth.base}/env/local/containers`, { user: "operator" });
+    const { page, context } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`, { user: "operator" });
     const forms = [];
     page.on("response", (response) => {
       if (response.url().includes(`/containers/${name}/`)) forms.push(response.status());
@@ -171,7 +159,7 @@ test("another origin cannot act with the session cookie", async () => {
 test("viewers get no lifecycle buttons, and no admin pages", async () => {
   const name = runContainer(uniqueName("viewer"));
   created.push(name);
-  const { page, context } = await openPage(chromium.browser, `${berth.base}/env/local/containers`, { user: "viewer" });
+  const { page, context } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`, { user: "viewer" });
   const row = page.locator(`tr[data-container="${name}"]`);
   await row.waitFor();
   assert.equal(await row.getByRole("button").count(), 0);
@@ -180,7 +168,7 @@ test("viewers get no lifecycle buttons, and no admin pages", async () => {
 });
 
 test("admins manage users and read the audit log", async () => {
-  const { page, context, errors } = await openPage(chromium.browser, `${berth.base}/admin/users`);
+  const { page, context, errors } = await openPage(fx.browser, `${fx.berth.base}/admin/users`);
   const username = `dora-${process.pid}`;
   await page.getByLabel("User name").fill(username);
   await page.getByLabel("Initial password").fill(PASSWORD);

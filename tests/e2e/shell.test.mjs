@@ -1,24 +1,14 @@
 // The UI shell: navigation, the theme switch, unknown routes and the unreachable engine.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, openPage, startBerth } from "./support.mjs";
+import { openPage, startBerth } from "./support.mjs";
+import { berthFixture } from "./fixture.mjs";
 
-let berth;
-let chromium;
-
-before(async () => {
-  berth = await startBerth();
-  chromium = await launchBrowser();
-});
-
-after(async () => {
-  await chromium?.close();
-  await berth?.stop();
-});
+const fx = berthFixture();
 
 test("navigation reaches every section and marks the current one", async () => {
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   for (const [label, path, testId] of [
     ["Images", "images", "images-table"],
     ["Networks", "networks", "networks-table"],
@@ -43,7 +33,7 @@ test("navigation reaches every section and marks the current one", async () => {
 });
 
 test("the theme switch applies and remembers its choice", async () => {
-  const { page, context } = await openPage(chromium.browser, `${berth.base}/env/local/containers`, {
+  const { page, context } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`, {
     colorScheme: "light",
   });
   const toggle = page.getByRole("switch", { name: "Dark theme" });
@@ -62,7 +52,7 @@ test("the theme switch applies and remembers its choice", async () => {
 });
 
 test("the system page shows the engine's facts", async () => {
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/system`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/system`);
   await page.getByRole("heading", { name: "Engine" }).waitFor();
   const text = await page.locator(".cards").textContent();
   assert.match(text, /API in use1\.\d+/);
@@ -71,7 +61,7 @@ test("the system page shows the engine's facts", async () => {
 });
 
 test("unknown routes show a designed not-found page", async () => {
-  const { page } = await openPage(chromium.browser, `${berth.base}/no/such/page`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/no/such/page`);
   await page.getByRole("heading", { name: "Page not found" }).waitFor();
   await page.getByRole("link", { name: "Go to containers" }).click();
   await page.waitForURL(/\/env\/local\/containers$/);
@@ -81,7 +71,7 @@ test("unknown routes show a designed not-found page", async () => {
 test("an unreachable engine is a clear state with retry", async () => {
   const lonely = await startBerth({ engine: "unix:///nonexistent/berth-e2e/docker.sock" });
   try {
-    const { page } = await openPage(chromium.browser, `${lonely.base}/env/local/containers`);
+    const { page } = await openPage(fx.browser, `${lonely.base}/env/local/containers`);
     const state = page.getByTestId("error-state");
     await state.waitFor({ timeout: 15_000 });
     assert.match(await state.getByRole("heading").textContent(), /Engine unreachable/);

@@ -2,31 +2,20 @@
 // reports, pruning reports the reclaimed space, and an unreachable engine is a clear state
 // that recovers on its own.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createConnection, createServer } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  artifacts, docker, dockerHost, launchBrowser, openPage, removeContainers, runContainer, startBerth, uniqueName,
+  artifacts, docker, dockerHost, openPage, runContainer, startBerth, uniqueName,
 } from "./support.mjs";
 import { engineGet } from "./engine-api.mjs";
+import { berthFixture } from "./fixture.mjs";
 
-let berth;
-let chromium;
-const containers = [];
-
-before(async () => {
-  berth = await startBerth({ users: ["admin", "viewer"] });
-  chromium = await launchBrowser();
-});
-
-after(async () => {
-  removeContainers(...containers);
-  await chromium?.close();
-  await berth?.stop();
-});
+const fx = berthFixture({ users: ["admin", "viewer"] });
+const { created: containers } = fx;
 
 /** Waits until the disk table has loaded and returns its rows by category. */
 async function diskRows(page) {
@@ -50,7 +39,7 @@ test("counts and disk usage match what the engine reports", async () => {
   const df = await engineGet("/system/df");
   const networks = await engineGet("/networks");
 
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/system`);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/system`);
   const rows = await diskRows(page);
   const counts = page.getByTestId("object-counts");
   const count = async (key) => Number(await counts.locator(`[data-count="${key}"]`).textContent());
@@ -101,7 +90,7 @@ test("prunes stopped containers after confirming, and reports the space reclaime
   const expected = df.Containers.filter((c) => c.State !== "running").reduce((sum, c) => sum + (c.SizeRw ?? 0), 0);
   assert.ok(expected >= 256 * 1024);
 
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/system`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/system`);
   const rows = await diskRows(page);
   assert.equal(rows.containers.reclaimable, expected);
   await page.getByRole("button", { name: "Prune containers" }).click();
@@ -128,7 +117,7 @@ test("an unreachable engine is a clear state, and the page recovers on its own",
   const lonely = await startBerth({ engine: `unix://${socket}` });
   let relay;
   try {
-    const { page, errors } = await openPage(chromium.browser, `${lonely.base}/env/local/system`);
+    const { page, errors } = await openPage(fx.browser, `${lonely.base}/env/local/system`);
     const state = page.getByTestId("error-state");
     await state.waitFor({ timeout: 20_000 });
     assert.match(await state.textContent(), /Engine unreachable/);
@@ -160,13 +149,13 @@ test("viewers see networks, volumes and the dashboard but no way to change them"
   const name = uniqueName("viewed");
   docker("network", "create", name);
   docker("volume", "create", name);
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/system`, { user: "viewer" });
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/system`, { user: "viewer" });
   await diskRows(page);
   assert.equal(await page.getByRole("button", { name: /^Prune/ }).count(), 0);
-  await page.goto(`${berth.base}/env/local/networks`);
+  await page.goto(`${fx.berth.base}/env/local/networks`);
   await page.locator(`tr[data-network="${name}"]`).waitFor();
   assert.equal(await page.getByRole("button", { name: /Create network|Prune|^Remove/ }).count(), 0);
-  await page.goto(`${berth.base}/env/local/volumes`);
+  await page.goto(`${fx.berth.base}/env/local/volumes`);
   await page.locator(`tr[data-volume="${name}"]`).waitFor();
   assert.equal(await page.getByRole("button", { name: /Create volume|Prune|^Remove/ }).count(), 0);
   assert.deepEqual(errors, []);

@@ -1,33 +1,17 @@
 // Browser terminals against the real engine: typing and reading output, resizing, exit codes,
 // an image without a shell, and who sees the terminal at all.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  artifacts, docker, dockerHost, launchBrowser, openPage, removeContainers, runContainer,
-  startBerth, uniqueName,
-} from "./support.mjs";
+import { artifacts, docker, dockerHost, openPage, runContainer, uniqueName } from "./support.mjs";
+import { berthFixture } from "./fixture.mjs";
 
-let berth;
-let chromium;
-const created = [];
-const images = [];
-
-before(async () => {
-  berth = await startBerth({ users: ["admin", "operator", "viewer"] });
-  chromium = await launchBrowser();
-});
-
-after(async () => {
-  removeContainers(...created);
-  for (const image of images) docker("rmi", "-f", image);
-  await chromium?.close();
-  await berth?.stop();
-});
+const fx = berthFixture({ users: ["admin", "operator", "viewer"] });
+const { created, images } = fx;
 
 /** The text the terminal shows, row by row. */
 function screenText(page) {
@@ -43,7 +27,7 @@ async function waitForScreen(page, pattern) {
 }
 
 async function openShell(page, name) {
-  await page.goto(`${berth.base}/env/local/containers/${name}/terminal`);
+  await page.goto(`${fx.berth.base}/env/local/containers/${name}/terminal`);
   await page.getByTestId("terminal-connect").click();
   await page.getByTestId("terminal-status").filter({ hasText: "Running" }).waitFor({ timeout: 20_000 });
   await page.locator('[data-testid="terminal"] .xterm').click();
@@ -60,7 +44,7 @@ async function sttySize(page, marker) {
 test("an operator opens a shell from the containers list, types a command and reads its output", async () => {
   const name = runContainer(uniqueName("term"));
   created.push(name);
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/containers`, { user: "operator" });
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`, { user: "operator" });
   const link = page.locator(`tr[data-container="${name}"]`).getByTestId("row-terminal");
   await link.click();
   await page.waitForURL(/\/containers\/[0-9a-f]+\/terminal$/);
@@ -88,7 +72,7 @@ test("an operator opens a shell from the containers list, types a command and re
 test("resizing the window resizes the terminal inside the container", async () => {
   const name = runContainer(uniqueName("term-size"));
   created.push(name);
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/`, { colorScheme: "dark" });
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/`, { colorScheme: "dark" });
   await openShell(page, name);
   const [rows, cols] = await sttySize(page, "before");
   assert.ok(rows > 5 && cols > 40, `${rows}x${cols}`);
@@ -121,7 +105,7 @@ test("an image without a shell says so instead of closing silently", async () =>
   const name = uniqueName("noshell");
   docker("run", "-d", "--name", name, image, "/busybox", "sleep", "3600");
   created.push(name);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers/${name}/terminal`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers/${name}/terminal`);
   await page.getByTestId("terminal-connect").click();
   const message = page.getByTestId("terminal-message");
   await message.waitFor({ timeout: 20_000 });
@@ -134,10 +118,10 @@ test("an image without a shell says so instead of closing silently", async () =>
 test("a viewer sees no terminal", async () => {
   const name = runContainer(uniqueName("term-viewer"));
   created.push(name);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/containers`, { user: "viewer" });
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`, { user: "viewer" });
   await page.locator(`tr[data-container="${name}"]`).waitFor({ timeout: 15_000 });
   assert.equal(await page.getByTestId("row-terminal").count(), 0);
-  await page.goto(`${berth.base}/env/local/containers/${name}/terminal`);
+  await page.goto(`${fx.berth.base}/env/local/containers/${name}/terminal`);
   await page.getByText("Terminals need the operator role").waitFor();
   assert.equal(await page.getByTestId("terminal-workspace").count(), 0);
   await page.context().close();

@@ -1,35 +1,14 @@
 // Volumes against the real engine: create with options and labels, usage from /system/df,
 // the unused filter, the detail page, remove and prune with the reclaimed space.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  artifacts, docker, launchBrowser, openPage, removeContainers, startBerth, uniqueName,
-} from "./support.mjs";
+import { artifacts, docker, openPage, uniqueName } from "./support.mjs";
 import { engineGet } from "./engine-api.mjs";
+import { berthFixture } from "./fixture.mjs";
 
-let berth;
-let chromium;
-const containers = [];
-const volumes = [];
-
-before(async () => {
-  berth = await startBerth();
-  chromium = await launchBrowser();
-});
-
-after(async () => {
-  removeContainers(...containers);
-  for (const name of volumes) {
-    try {
-      docker("volume", "rm", "-f", name);
-    } catch {
-      // Removed by the test.
-    }
-  }
-  await chromium?.close();
-  await berth?.stop();
-});
+const fx = berthFixture();
+const { created: containers, volumes } = fx;
 
 function volumeExists(name) {
   try {
@@ -64,7 +43,7 @@ function row(page, name) {
 test("creates a volume with driver options and labels", async () => {
   const name = uniqueName("vol");
   volumes.push(name);
-  const { page, errors } = await openPage(chromium.browser, `${berth.base}/env/local/volumes`);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/volumes`);
   await page.getByRole("button", { name: "Create volume" }).click();
   const form = page.getByTestId("volume-create-form");
   await form.getByRole("textbox", { name: /^Name/ }).fill(name);
@@ -93,7 +72,7 @@ test("shows each volume's size and users as /system/df reports them, and filters
   assert.equal(usedUsage.RefCount, 1);
   assert.equal(unusedUsage.RefCount, 0);
 
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/volumes`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/volumes`);
   await row(page, used.name).waitFor();
   await page.waitForFunction(
     (name) => !document.querySelector(`tr[data-volume="${name}"] [data-testid="volume-size"] .skeleton-bar`),
@@ -125,7 +104,7 @@ test("shows each volume's size and users as /system/df reports them, and filters
 test("removes a volume after naming how much data is lost", async () => {
   const { name } = filledVolume("remove", 200);
   const usage = await volumeUsage(name);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/volumes`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/volumes`);
   await row(page, name).waitFor();
   await page.waitForFunction(
     (volume) => !document.querySelector(`tr[data-volume="${volume}"] [data-testid="volume-size"] .skeleton-bar`),
@@ -146,7 +125,7 @@ test("removes a volume after naming how much data is lost", async () => {
 
 test("shows the engine's refusal to remove a volume in use", async () => {
   const { name } = filledVolume("busy", 10, { keepContainer: true });
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/volumes/${name}`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/volumes/${name}`);
   await page.getByRole("button", { name: "Remove" }).click();
   const dialog = page.getByRole("dialog");
   assert.match(await dialog.textContent(), /1 container still uses it/);
@@ -161,7 +140,7 @@ test("prunes unused volumes and reports the space reclaimed", async () => {
   const doomed = filledVolume("doomed", 400);
   const df = await engineGet("/system/df");
   const expected = df.Volumes.filter((v) => v.UsageData.RefCount === 0).reduce((sum, v) => sum + v.UsageData.Size, 0);
-  const { page } = await openPage(chromium.browser, `${berth.base}/env/local/volumes`);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/volumes`);
   await row(page, doomed.name).waitFor();
   await page.getByRole("button", { name: "Prune", exact: true }).click();
   const dialog = page.getByRole("dialog");
