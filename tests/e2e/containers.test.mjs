@@ -36,9 +36,10 @@ test("the header names the engine, its version and the negotiated API version", 
   const version = docker("version", "--format", "{{.Server.Version}}");
   const api = docker("version", "--format", "{{.Server.APIVersion}}");
   const hostName = docker("info", "--format", "{{.Name}}");
+  // The version and the engine's name come from two requests, in either order.
   await page.waitForFunction(
-    (text) => document.querySelector('[data-testid="engine-indicator"]')?.textContent.includes(text),
-    `Docker ${version}`,
+    (texts) => texts.every((text) => document.querySelector('[data-testid="engine-indicator"]')?.textContent.includes(text)),
+    [`Docker ${version}`, hostName],
   );
   const text = await indicator.textContent();
   assert.match(text, new RegExp(`API ${api.replace(".", "\\.")}`));
