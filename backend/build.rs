@@ -3,9 +3,9 @@
 //! Each file is included twice where that pays: as is, and gzip-compressed at build time, so the
 //! server never compresses at run time and a NAS serves the UI with no CPU cost. The compressor is
 //! Zopfli: slow (some seconds per build, on every core), but its gzip is about 5% smaller than
-//! zlib's best, and every browser reads it. When `dist/` has
-//! not been built, a small page explaining how to build it is embedded instead, so that
-//! `cargo check` and `cargo clippy` work without the frontend toolchain.
+//! zlib's best, and every browser reads it. When `dist/` has not been built, a small page
+//! explaining how to build it is embedded instead, so that `cargo check` and `cargo clippy` work
+//! without the frontend toolchain.
 
 use std::env;
 use std::fmt::Write as _;

@@ -217,8 +217,8 @@ impl ConnectDraft {
         for alias in &aliases {
             check_name(field::ALIASES, alias)?;
         }
-        let ipv4 = static_address(field::IPV4, &self.ipv4, subnets)?;
-        let ipv6 = static_address(field::IPV6, &self.ipv6, subnets)?;
+        let ipv4 = static_address(&self.ipv4, false, subnets)?;
+        let ipv6 = static_address(&self.ipv6, true, subnets)?;
         let ipam_config = (ipv4.is_some() || ipv6.is_some()).then_some(EndpointIpamConfig {
             ipv4_address: ipv4,
             ipv6_address: ipv6,
@@ -233,19 +233,15 @@ impl ConnectDraft {
     }
 }
 
-/// Checks a static address typed in `field` (the IPv4 or the IPv6 one) against the network's
-/// subnets of its family: `None` when the field is empty.
-fn static_address(
-    field: &'static str,
-    typed: &str,
-    subnets: &[&str],
-) -> Result<Option<String>, FieldError> {
+/// Checks a static address typed in the IPv4 or (`v6`) the IPv6 field against the network's
+/// subnets of that family: `None` when the field is empty.
+fn static_address(typed: &str, v6: bool, subnets: &[&str]) -> Result<Option<String>, FieldError> {
+    let field = if v6 { field::IPV6 } else { field::IPV4 };
     let typed = typed.trim();
     if typed.is_empty() {
         return Ok(None);
     }
     let address = parse_ip(field, typed)?;
-    let v6 = field == field::IPV6;
     if address.is_ipv6() != v6 {
         let other = if v6 { "an IPv4" } else { "an IPv6" };
         return Err(FieldError::new(field, format!("this is {other} address")));

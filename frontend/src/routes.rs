@@ -71,15 +71,15 @@ where
 }
 
 /// Shows the view `view` resolves to (a [`load`]). Until its module has arrived, a placeholder
-/// stands in for `what` ("the tab"), or, without one, nothing.
+/// stands in for `what` ("the tab").
 pub fn lazy_view(
-    what: Option<&'static str>,
+    what: &'static str,
     view: impl Future<Output = AnyView> + 'static,
 ) -> impl IntoView {
     // The browser has one thread: nothing is ever sent anywhere.
     let view = SendWrapper::new(view);
     view! {
-        <Suspense fallback=move || what.map(|what| view! { <LoadingRows what=what/> })>
+        <Suspense fallback=move || view! { <LoadingRows what=what/> }>
             {Suspend::new(view)}
         </Suspense>
     }

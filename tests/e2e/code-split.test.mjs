@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { artifacts, openPage, removeContainers, runContainer, uniqueName } from "./support.mjs";
+import { artifacts, openPage, runContainer, uniqueName } from "./support.mjs";
 import { join } from "node:path";
 import { berthFixture } from "./fixture.mjs";
 
@@ -40,41 +40,35 @@ test("the first load fetches the page shown, and other pages' code only when the
 
 test("a container's terminal opens without the other tabs' code, which comes with the first of them", async () => {
   const name = runContainer(uniqueName("split"));
-  try {
-    const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/favicon.svg`);
-    const modules = recordModules(page);
-    await page.goto(`${fx.berth.base}/env/local/containers/${name}/terminal`);
-    await page.getByTestId("terminal-connect").waitFor();
-    assert.deepEqual([...modules], ["container_detail"]);
-    await page.getByRole("tab", { name: "Logs" }).click();
-    await page.getByTestId("logs").waitFor();
-    assert.deepEqual([...modules].sort(), ["container_detail", "container_views"]);
-    // The other tabs come with it.
-    await page.getByRole("tab", { name: "Stats" }).click();
-    await page.getByRole("tab", { name: "Stats", selected: true }).waitFor();
-    assert.equal(modules.size, 2);
-    assert.deepEqual(errors, []);
-    await page.context().close();
-  } finally {
-    removeContainers(name);
-  }
+  fx.created.push(name);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/favicon.svg`);
+  const modules = recordModules(page);
+  await page.goto(`${fx.berth.base}/env/local/containers/${name}/terminal`);
+  await page.getByTestId("terminal-connect").waitFor();
+  assert.deepEqual([...modules], ["container_detail"]);
+  await page.getByRole("tab", { name: "Logs" }).click();
+  await page.getByTestId("logs").waitFor();
+  assert.deepEqual([...modules].sort(), ["container_detail", "container_views"]);
+  // The other tabs come with it.
+  await page.getByRole("tab", { name: "Stats" }).click();
+  await page.getByRole("tab", { name: "Stats", selected: true }).waitFor();
+  assert.equal(modules.size, 2);
+  assert.deepEqual(errors, []);
+  await page.context().close();
 });
 
 test("a tab whose code cannot be fetched offers a reload under the container's header", async () => {
   const name = runContainer(uniqueName("split"));
-  try {
-    const { page } = await openPage(fx.browser, `${fx.berth.base}/favicon.svg`);
-    await page.route(/\/split_container_views\.wasm$/, (route) => route.fulfill({ status: 404, body: "not found" }));
-    await page.goto(`${fx.berth.base}/env/local/containers/${name}/logs`);
-    await page.getByTestId("page-load-failed").waitFor({ timeout: 20_000 });
-    // The page around the tab works: its header and the terminal tab.
-    await page.getByRole("heading", { level: 1, name }).waitFor();
-    await page.getByRole("tab", { name: "Terminal" }).click();
-    await page.getByTestId("terminal-connect").waitFor();
-    await page.context().close();
-  } finally {
-    removeContainers(name);
-  }
+  fx.created.push(name);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/favicon.svg`);
+  await page.route(/\/split_container_views\.wasm$/, (route) => route.fulfill({ status: 404, body: "not found" }));
+  await page.goto(`${fx.berth.base}/env/local/containers/${name}/logs`);
+  await page.getByTestId("page-load-failed").waitFor({ timeout: 20_000 });
+  // The page around the tab works: its header and the terminal tab.
+  await page.getByRole("heading", { level: 1, name }).waitFor();
+  await page.getByRole("tab", { name: "Terminal" }).click();
+  await page.getByTestId("terminal-connect").waitFor();
+  await page.context().close();
 });
 
 test("a page whose code cannot be fetched offers a reload, and the rest of the app keeps working", async () => {

@@ -2,8 +2,8 @@
 //! state and lifecycle actions, and one tab per view of it. Each tab is its own module. The code
 //! of all but the overview and the terminal is split off (routes.rs) and fetched the first time
 //! one of those tabs is shown: opening a container or a shell in it does not download the log
-//! viewer, the charts or the file browser. Tabs that stream (logs,
-//! stats) stop streaming when left.
+//! viewer, the charts or the file browser. Tabs that stream (logs, stats) stop streaming when
+//! left.
 
 mod changes;
 mod inspect;
@@ -299,7 +299,7 @@ pub fn ContainerPage() -> impl IntoView {
                             .collect_view()}
                     </nav>
                     <div class="tab-panel" role="tabpanel">
-                        {move || lazy_view(Some("the tab"), tab.get().view())}
+                        {move || lazy_view("the tab", tab.get().view())}
                     </div>
                 }
             })}
