@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use axum::body::Body;
+use berth_shared::engine::lenient;
 use bytes::Bytes;
 use http::{Request, Response, StatusCode, Uri};
 use http_body_util::BodyExt;
@@ -96,7 +97,7 @@ impl EngineClient {
         path_and_query: &str,
     ) -> Result<T, EngineError> {
         let bytes = read_answer(self.get(path_and_query).await?).await?;
-        serde_json::from_slice(&bytes).map_err(|error| EngineError::Protocol(error.to_string()))
+        lenient::from_slice(&bytes).map_err(|error| EngineError::Protocol(error.to_string()))
     }
 
     /// Sends a small request and reads its whole answer within `timeout`, turning error

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use berth_shared::engine::image::{AuthResponse, RegistryAuth};
+use berth_shared::engine::lenient;
 use http::{Request, header};
 
 use super::client::EngineError;
@@ -33,5 +34,5 @@ pub async fn check_registry_login(
         .client()
         .exchange(request, LOGIN_TIMEOUT)
         .await?;
-    serde_json::from_slice(&bytes).map_err(|error| EngineError::Protocol(error.to_string()))
+    lenient::from_slice(&bytes).map_err(|error| EngineError::Protocol(error.to_string()))
 }

@@ -3,6 +3,7 @@
 
 use berth_shared::engine::archive::{PATH_STAT_HEADER, PathStat};
 use berth_shared::engine::inspect::{ContainerInspect, FilesystemChange, ProcessList};
+use berth_shared::engine::lenient;
 use gloo_net::http::{Method, Response};
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -201,7 +202,7 @@ fn decode_stat(response: &Response) -> Result<PathStat, ApiError> {
         .ok_or_else(|| ApiError::Decode("the path stat is not base64".into()))?;
     // `atob` yields one char per byte: turn it back into bytes before reading UTF-8 names.
     let bytes: Vec<u8> = json.chars().map(|c| c as u32 as u8).collect();
-    serde_json::from_slice(&bytes).map_err(|error| ApiError::Decode(error.to_string()))
+    lenient::from_slice(&bytes).map_err(|error| ApiError::Decode(error.to_string()))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use berth_shared::engine::event::EngineEvent;
+use berth_shared::engine::lenient;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, ReadableStreamDefaultReader};
@@ -283,7 +284,7 @@ impl EventStream {
             };
             let bytes = js_sys::Uint8Array::new(&value).to_vec();
             for line in lines.push(&bytes) {
-                if let Ok(event) = serde_json::from_str::<EngineEvent>(&line)
+                if let Ok(event) = lenient::from_str::<EngineEvent>(&line)
                     && resume.accept(&event)
                 {
                     on_event(event);

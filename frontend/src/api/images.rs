@@ -6,6 +6,7 @@ use berth_shared::engine::image::{
     BuildCacheUsage, DistributionInspect, HistoryItem, IdResponse, ImageInspect, PruneReport,
     SearchResult,
 };
+use berth_shared::engine::lenient;
 use gloo_net::http::{Method, RequestBuilder};
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
@@ -124,7 +125,7 @@ impl Engine {
             signal,
         )
         .await?;
-        let typed = serde_json::from_value(raw.clone())
+        let typed = lenient::from_value(raw.clone())
             .map_err(|error| ApiError::Decode(error.to_string()))?;
         Ok((typed, raw))
     }

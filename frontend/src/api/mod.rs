@@ -20,6 +20,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use berth_shared::ErrorBody;
+use berth_shared::engine::lenient;
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -202,11 +203,13 @@ pub async fn send_json_ignoring_answer<B: Serialize>(
     send(method, url, Some(body), None).await.map(drop)
 }
 
+/// Reads a JSON answer leniently: engines send `null` for many empty lists and maps.
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    response
-        .json::<T>()
+    let text = response
+        .text()
         .await
-        .map_err(|error| ApiError::Decode(error.to_string()))
+        .map_err(|error| ApiError::Decode(error.to_string()))?;
+    lenient::from_str(&text).map_err(|error| ApiError::Decode(error.to_string()))
 }
 
 /// `GET`s a URL and hands back the response unread, for streamed answers such as events.

@@ -150,10 +150,7 @@ pub struct ContainerConfig {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub working_dir: String,
     /// `NAME=value` pairs.
-    #[serde(
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "null_as_default"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<String>,
     /// The command; `None` keeps the image's.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -162,22 +159,13 @@ pub struct ContainerConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<Vec<String>>,
     /// Labels.
-    #[serde(
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "null_as_default"
-    )]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
     /// Ports the container exposes, such as `80/tcp`, each mapped to an empty object.
-    #[serde(
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "null_as_default"
-    )]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub exposed_ports: BTreeMap<String, Empty>,
     /// Anonymous volumes: container paths, each mapped to an empty object.
-    #[serde(
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "null_as_default"
-    )]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub volumes: BTreeMap<String, Empty>,
     /// The healthcheck; `None` keeps the image's.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -221,16 +209,10 @@ pub struct HealthConfig {
 #[serde(rename_all = "PascalCase", default)]
 pub struct HostConfig {
     /// Mounts in `docker run -v` form: `volume:/path[:ro]` or `/host/path:/path[:ro]`.
-    #[serde(
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "null_as_default"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub binds: Vec<String>,
     /// Published ports: `80/tcp` → the host addresses and ports it is published on.
-    #[serde(
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "null_as_default"
-    )]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub port_bindings: BTreeMap<String, Vec<PortBinding>>,
     /// `bridge`, `host`, `none`, a network's name, or `container:<id>`.
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -349,15 +331,6 @@ pub struct ContainersPruned {
     pub space_reclaimed: i64,
 }
 
-/// Reads `null` as the empty value: inspect writes `"Binds": null`, `"Volumes": null`, …
-fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
-}
-
 fn is_zero(value: &i64) -> bool {
     *value == 0
 }
@@ -414,7 +387,7 @@ mod tests {
 
     #[test]
     fn reads_a_recipe_from_inspect_and_writes_a_minimal_create_body() {
-        let recipe: ContainerRecipe = serde_json::from_str(
+        let recipe: ContainerRecipe = crate::engine::lenient::from_str(
             r#"{"Id":"abc","Name":"/web","Config":{"Image":"busybox","Env":["A=1"],"Cmd":["sh"],
             "Entrypoint":null,"ExposedPorts":{"80/tcp":{}},"Labels":{"k":"v"},"Volumes":null,
             "Healthcheck":null},

@@ -1,6 +1,7 @@
 //! The Stats tab: live charts of CPU, memory (without page cache, as `docker stats` counts it),
 //! network, block IO and processes, from the engine's stats stream (one sample a second).
 
+use berth_shared::engine::lenient;
 use berth_shared::engine::stats::StatsSample;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -110,7 +111,7 @@ pub fn StatsTab(engine: Engine, id: String, running: bool) -> impl IntoView {
                 pending.extend_from_slice(&chunk);
                 while let Some(end) = pending.iter().position(|&b| b == b'\n') {
                     let line: Vec<u8> = pending.drain(..=end).collect();
-                    if let Ok(sample) = serde_json::from_slice::<StatsSample>(&line) {
+                    if let Ok(sample) = lenient::from_slice::<StatsSample>(&line) {
                         history.try_update(|h| h.push(&sample, js_sys::Date::now()));
                     }
                 }
