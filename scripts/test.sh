@@ -69,6 +69,8 @@ check "build the UI (trunk, release)" trunk build --release
 check "build berth with the UI embedded" cargo build -p berth --locked
 
 cargo_tests "unit tests" cargo test --workspace --lib --bins --locked
+# The engine models against real dockerd answers (shared/tests/fixtures), every value nulled in turn.
+cargo_tests "engine model tests" cargo test -p berth-shared --tests --locked
 
 ENGINE_STARTED=0
 if ! bash scripts/engine.sh status primary; then

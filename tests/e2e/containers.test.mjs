@@ -6,6 +6,7 @@ import {
   artifacts, containerExists, docker, openPage, runContainer, uniqueName,
 } from "./support.mjs";
 import { berthFixture } from "./fixture.mjs";
+import { engineGet, engineRequest } from "./engine-api.mjs";
 
 const fx = berthFixture();
 const { created } = fx;
@@ -26,6 +27,22 @@ test("lists a container started on the engine, with its state and image", async 
   const port = docker("port", name, "80/tcp").split("\n")[0].split(":").pop();
   const link = container.locator("a.port-link");
   assert.equal(await link.getAttribute("href"), `http://127.0.0.1:${port}/`);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test("a container the engine lists with null labels (created without an image) leaves the page working", async () => {
+  const odd = uniqueName("noimage");
+  await engineRequest("POST", `/containers/create?name=${odd}`, { Cmd: ["true"] });
+  created.push(odd);
+  const listed = await engineGet(`/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify({ name: [odd] }))}`);
+  assert.equal(listed[0]?.Labels, null, "the engine itself sends null labels for it");
+  const name = runContainer(uniqueName("beside"));
+  created.push(name);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
+  await row(page, name).waitFor({ timeout: 15_000 });
+  await row(page, odd).waitFor({ timeout: 15_000 });
+  assert.equal(await row(page, odd).locator(".badge[data-state]").first().getAttribute("data-state"), "created");
   assert.deepEqual(errors, []);
   await page.context().close();
 });

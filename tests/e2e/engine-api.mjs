@@ -4,22 +4,33 @@
 import { request } from "node:http";
 import { dockerHost } from "./support.mjs";
 
-/** `GET`s an Engine API path on the private engine and resolves with the decoded JSON. */
-export function engineGet(path) {
+/**
+ * Sends a request to an Engine API path on the private engine and resolves with the decoded JSON
+ * answer (or `null` for an empty one); any status but 2xx rejects.
+ */
+export function engineRequest(method, path, body) {
   const host = dockerHost();
-  if (!host.startsWith("unix://")) throw new Error(`engineGet needs a unix socket, not ${host}`);
+  if (!host.startsWith("unix://")) throw new Error(`the engine API needs a unix socket, not ${host}`);
   const socketPath = host.slice("unix://".length);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers = { host: "docker" };
+  if (payload !== undefined) headers["content-type"] = "application/json";
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath, path, method: "GET", headers: { host: "docker" } }, (res) => {
-      let body = "";
+    const req = request({ socketPath, path, method, headers }, (res) => {
+      let text = "";
       res.setEncoding("utf8");
-      res.on("data", (chunk) => (body += chunk));
+      res.on("data", (chunk) => (text += chunk));
       res.on("end", () => {
-        if (res.statusCode !== 200) reject(new Error(`${path}: ${res.statusCode} ${body}`));
-        else resolve(JSON.parse(body));
+        if (res.statusCode < 200 || res.statusCode > 299) reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
+        else resolve(text ? JSON.parse(text) : null);
       });
     });
     req.on("error", reject);
-    req.end();
+    req.end(payload);
   });
+}
+
+/** `GET`s an Engine API path on the private engine and resolves with the decoded JSON. */
+export function engineGet(path) {
+  return engineRequest("GET", path);
 }
