@@ -107,7 +107,7 @@ impl Fixture {
             ("image history", format!("/images/{}/history", self.image)),
             ("volume inspect", format!("/volumes/{}", self.volume)),
             ("volume list", format!("/volumes?filters={volume_filter}")),
-            ("disk usage", "/system/df?type=volume".to_owned()),
+            ("disk usage", "/system/df".to_owned()),
             ("exec inspect", format!("/exec/{}/json", self.exec)),
             (
                 "events",

@@ -63,15 +63,16 @@ pub fn redact(operation: &str, body: &mut Value) {
                 }
             }
         }
-        "ContainerList" => each(Some(body), |container| {
-            redact_command(container.get_mut("Command"));
-        }),
+        "ContainerList" => each(Some(body), redact_container_summary),
         "ContainerInspect" => redact_container(body),
         "ImageInspect" => redact_image(body),
         "ImageHistory" => each(Some(body), redact_history_entry),
         "VolumeInspect" => redact_volume(body),
         "VolumeList" => each(body.get_mut("Volumes"), redact_volume),
-        "SystemDataUsage" => each(body.get_mut("Volumes"), redact_volume),
+        "SystemDataUsage" => {
+            each(body.get_mut("Containers"), redact_container_summary);
+            each(body.get_mut("Volumes"), redact_volume);
+        }
         "PluginInspect" => redact_plugin(body),
         "PluginList" => each(Some(body), redact_plugin),
         "ConfigInspect" => redact_config_data(body),
@@ -106,6 +107,10 @@ fn each(items: Option<&mut Value>, redact_one: fn(&mut Value)) {
     if let Some(items) = items.and_then(Value::as_array_mut) {
         items.iter_mut().for_each(redact_one);
     }
+}
+
+fn redact_container_summary(container: &mut Value) {
+    redact_command(container.get_mut("Command"));
 }
 
 fn redact_container(container: &mut Value) {
@@ -384,6 +389,12 @@ mod tests {
                 json!({"Volumes": [{"Options": {"password": "hunter2"}}]}),
                 "/Volumes/0/Options/password",
                 json!(REDACTED),
+            ),
+            (
+                "SystemDataUsage",
+                json!({"Containers": [{"Command": "run --db-password=hunter2"}]}),
+                "/Containers/0/Command",
+                json!(format!("run --db-password={REDACTED}")),
             ),
             (
                 "SystemDataUsage",
