@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::support::{Berth, TestContainer, docker, docker_host, unique_name};
+use crate::support::{Berth, TestContainer, docker, docker_host, encode_query_value, unique_name};
 
 #[test]
 fn lists_a_container_started_on_the_engine() {
@@ -28,16 +28,7 @@ fn passes_filters_and_explicit_versions_through() {
     let container = TestContainer::running("filter");
     let berth = Berth::start();
     let filter = format!("{{\"name\":[\"{}\"]}}", container.name);
-    let encoded: String = filter
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'-' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = encode_query_value(&filter);
     let reply = berth.admin().get(&format!(
         "/engine/local/v1.41/containers/json?filters={encoded}"
     ));

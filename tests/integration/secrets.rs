@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use crate::support::{Berth, Client, TestContainer, docker, unique_name};
+use crate::support::{Berth, Client, TestContainer, docker, encode_query_value, unique_name};
 
 /// What Berth puts where a secret was.
 const REDACTED: &str = "<redacted by Berth>";
@@ -99,8 +99,8 @@ impl Fixture {
     /// Each read that can carry the secret: what it is, and its path.
     fn reads(&self) -> Vec<(&'static str, String)> {
         let container = &self.container.name;
-        let volume_filter = encode(&json!({"name": [self.volume]}).to_string());
-        let event_filter = encode(&json!({"container": [container]}).to_string());
+        let volume_filter = encode_query_value(&json!({"name": [self.volume]}).to_string());
+        let event_filter = encode_query_value(&json!({"container": [container]}).to_string());
         vec![
             ("container inspect", format!("/containers/{container}/json")),
             ("image inspect", format!("/images/{}/json", self.image)),
@@ -118,20 +118,6 @@ impl Fixture {
             ),
         ]
     }
-}
-
-/// Percent-encodes a query value.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| {
-            if byte.is_ascii_alphanumeric() || b"-_.".contains(&byte) {
-                (byte as char).to_string()
-            } else {
-                format!("%{byte:02X}")
-            }
-        })
-        .collect()
 }
 
 #[test]
@@ -186,7 +172,7 @@ fn redaction_keeps_answers_usable() {
         "/engine/local/events?since={}&until={}&filters={}",
         fixture.since,
         fixture.until,
-        encode(&json!({"container": [fixture.container.name]}).to_string())
+        encode_query_value(&json!({"container": [fixture.container.name]}).to_string())
     ));
     let actions: Vec<String> = events
         .body
@@ -208,20 +194,10 @@ fn redaction_keeps_answers_usable() {
 
 #[test]
 fn viewers_may_run_top_only_with_ps_options_that_hide_environments() {
-    let name = unique_name("top");
-    docker(&[
-        "run",
-        "-d",
-        "--name",
-        &name,
-        "-e",
-        "DB_PASSWORD=top-secret-value",
-        "busybox:latest",
-        "sleep",
-        "3600",
-    ]);
-    let _cleanup = TestContainer { name: name.clone() };
     let berth = Berth::start();
+    let fixture = Fixture::new(&berth.admin());
+    let name = &fixture.container.name;
+    let secret = format!("DB_PASSWORD={}", fixture.marker);
     let viewer = berth.with_token(&berth.token_for("viewer"));
     let operator = berth.with_token(&berth.token_for("operator"));
     let top = |client: &Client, query: &str| {
@@ -264,9 +240,5 @@ fn viewers_may_run_top_only_with_ps_options_that_hide_environments() {
     // Operators may see environments anyway (they may exec), and this is what top shows.
     let environment = top(&operator, "?ps_args=auxwwe");
     assert_eq!(environment.status, 200, "{}", environment.body);
-    assert!(
-        environment.body.contains("DB_PASSWORD=top-secret-value"),
-        "{}",
-        environment.body
-    );
+    assert!(environment.body.contains(&secret), "{}", environment.body);
 }
