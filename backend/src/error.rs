@@ -56,6 +56,21 @@ pub enum ApiError {
     /// The request body is larger than the endpoint accepts.
     #[error("the request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
+    /// An engine answer that must be redacted is larger than Berth reads whole to do it.
+    #[error(
+        "the engine's answer to {operation} is larger than the {} MiB Berth reads to redact it \
+         for your role; ask for less, with filters or one object at a time",
+        .limit / (1024 * 1024)
+    )]
+    AnswerTooLarge {
+        /// The operation id.
+        operation: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// Berth is at one of its concurrency limits; the message says which. Retrying soon works.
+    #[error("{0}")]
+    Busy(String),
     /// The policy refused the request.
     #[error("{0}")]
     Forbidden(String),
@@ -87,7 +102,10 @@ impl ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
-            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::PayloadTooLarge(_) | ApiError::AnswerTooLarge { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
+            ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
@@ -98,7 +116,7 @@ impl ApiError {
     /// Maps a failure to talk to `environment`'s engine.
     pub fn from_engine(environment: &Environment, error: EngineError) -> ApiError {
         match error {
-            EngineError::Unreachable(_) | EngineError::Timeout(_) => ApiError::EngineUnreachable {
+            EngineError::Unreachable(..) | EngineError::Timeout(_) => ApiError::EngineUnreachable {
                 environment: environment.id().to_owned(),
                 endpoint: environment.client().endpoint().to_string(),
                 reason: error.to_string(),
@@ -119,6 +137,7 @@ impl IntoResponse for ApiError {
         }
         let retry_after = match &self {
             ApiError::TooManyRequests { retry_after, .. } => Some(retry_after.as_secs().max(1)),
+            ApiError::Busy(_) => Some(1),
             _ => None,
         };
         let mut response = (status, Json(ErrorBody::new(self.to_string()))).into_response();
@@ -191,8 +210,13 @@ mod tests {
     #[test]
     fn engine_failures_name_the_environment_and_endpoint() {
         let environment = Environment::new("local", EngineEndpoint::Unix("/nowhere.sock".into()));
-        let unreachable =
-            ApiError::from_engine(&environment, EngineError::Unreachable("refused".into()));
+        let unreachable = ApiError::from_engine(
+            &environment,
+            EngineError::Unreachable(
+                berth_shared::api::EngineFailure::ConnectionRefused,
+                "refused".into(),
+            ),
+        );
         assert_eq!(unreachable.status(), StatusCode::BAD_GATEWAY);
         assert!(
             unreachable.to_string().contains("unix:///nowhere.sock"),

@@ -2,27 +2,22 @@
 //!
 //! Each request is authenticated, checked by the policy, recorded in the audit log when it
 //! changes state, forwarded with its normalised path, and its answer redacted where the role
-//! requires. Requests that switch protocols (hijacked attach and exec, the websocket attach,
+//! requires ([`crate::redaction`]). Requests that switch protocols (hijacked attach and exec, the websocket attach,
 //! BuildKit sessions) pass the same checks before [`hijack`] splices them to the engine.
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::http::Method;
 use axum::response::Response;
-use http_body_util::BodyExt;
 
 use crate::audit::{self, Action, AuditScope};
 use crate::auth::Principal;
 use crate::auth::extract::client_info;
 use crate::engine::{hijack, proxy};
 use crate::error::ApiError;
-use crate::policy::redact::{needs_redaction, redact};
+use crate::policy::query::check_arguments;
 use crate::policy::{self, Access, EngineRequest};
 use crate::state::AppState;
-
-/// The largest answer that is read whole to be redacted; inspect and list answers that need
-/// redaction are far smaller.
-const REDACTION_LIMIT: usize = 32 * 1024 * 1024;
 
 /// Splits `/engine/{environment}/{path}` into the environment id and the engine path.
 pub fn split_engine_path(path: &str) -> Option<(&str, &str)> {
@@ -51,14 +46,20 @@ pub async fn handle(
         .ok_or_else(|| ApiError::UnknownEnvironment(environment_id.to_owned()))?;
     let scope = AuditScope::of(&principal, &client);
     let method = parts.method.clone();
+    let actor = principal.actor();
+    let query = parts.uri.query().map(str::to_owned);
     let decision = policy::authorize(
-        &principal.actor(),
+        &actor,
         &EngineRequest {
             environment: environment_id,
             method: method.as_str(),
             path,
         },
-    );
+    )
+    .and_then(|authorized| {
+        check_arguments(&actor, authorized.operation.id, query.as_deref())?;
+        Ok(authorized)
+    });
     let authorized = match decision {
         Ok(authorized) => authorized,
         Err(denied) => {
@@ -77,7 +78,15 @@ pub async fn handle(
     let operation = authorized.operation;
     let forwarded_path = authorized.path.canonical();
     // Saved registry credentials are added only now, after the policy said yes.
-    crate::registries::inject(&state, operation.id, &mut parts.headers).await?;
+    crate::registries::inject(
+        &state,
+        &actor,
+        operation.id,
+        &authorized.path,
+        query.as_deref(),
+        &mut parts.headers,
+    )
+    .await?;
     let audit_id = if operation.access == Access::Read {
         None
     } else {
@@ -114,35 +123,14 @@ pub async fn handle(
     if let Some(id) = audit_id {
         audit::complete(state.store(), id, response.status().as_u16(), None).await;
     }
-    if needs_redaction(operation.id, principal.role) && response.status().is_success() {
-        return redacted(operation.id, response).await;
-    }
-    Ok(response)
+    state
+        .redactions()
+        .apply(operation.id, principal.role, response)
+        .await
 }
 
 fn is_read_only(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD)
-}
-
-/// Reads a JSON answer whole, redacts it, and re-encodes it.
-async fn redacted(operation: &str, response: Response) -> Result<Response, ApiError> {
-    let (mut parts, body) = response.into_parts();
-    let limited = http_body_util::Limited::new(body, REDACTION_LIMIT);
-    let bytes = limited
-        .collect()
-        .await
-        .map_err(|error| ApiError::Internal(format!("reading the engine's answer: {error}")))?
-        .to_bytes();
-    let mut value: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|error| ApiError::Internal(format!("the engine's answer is not JSON: {error}")))?;
-    redact(operation, &mut value);
-    let encoded =
-        serde_json::to_vec(&value).map_err(|error| ApiError::Internal(error.to_string()))?;
-    parts.headers.remove(header::TRANSFER_ENCODING);
-    parts
-        .headers
-        .insert(header::CONTENT_LENGTH, HeaderValue::from(encoded.len()));
-    Ok(Response::from_parts(parts, Body::from(encoded)))
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod engine;
 pub mod error;
 pub mod gateway;
 pub mod policy;
+pub mod redaction;
 pub mod registries;
 pub mod server;
 pub mod state;

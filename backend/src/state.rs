@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::auth::Auth;
 use crate::engine::Environments;
+use crate::redaction::Redactions;
 use crate::registries::Vault;
 use crate::store::Store;
 use crate::volume_browser::VolumeBrowsers;
@@ -20,6 +21,7 @@ struct Inner {
     auth: Auth,
     vault: Vault,
     volume_browsers: VolumeBrowsers,
+    redactions: Redactions,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
                 auth,
                 vault,
                 volume_browsers: VolumeBrowsers::default(),
+                redactions: Redactions::default(),
             }),
         }
     }
@@ -58,5 +61,10 @@ impl AppState {
     /// The helper containers of volume-browsing sessions.
     pub fn volume_browsers(&self) -> &VolumeBrowsers {
         &self.inner.volume_browsers
+    }
+
+    /// The bounded places for answers being redacted.
+    pub fn redactions(&self) -> &Redactions {
+        &self.inner.redactions
     }
 }

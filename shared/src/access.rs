@@ -47,6 +47,19 @@ impl Role {
         }
     }
 
+    /// Whether this role may see secrets in the engine's answers: environment values, volume
+    /// passwords, command lines, process environments. Viewers read state without them, so
+    /// the backend redacts what they are answered and refuses reads that would reveal them.
+    pub fn sees_secrets(self) -> bool {
+        self != Role::Viewer
+    }
+
+    /// Whether this role may have Berth's saved registry credentials sent on its behalf: only
+    /// roles that may pull and push, never one that may only read.
+    pub fn borrows_credentials(self) -> bool {
+        self.allows(Access::Operate)
+    }
+
     /// The role's name, as stored and shown.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -122,6 +135,15 @@ mod tests {
         }
         assert!(!Role::Operator.allows(Access::Admin));
         assert!(Role::Admin.allows(Access::Admin));
+    }
+
+    #[test]
+    fn only_viewers_are_kept_from_secrets_and_saved_credentials() {
+        assert!(!Role::Viewer.sees_secrets());
+        assert!(!Role::Viewer.borrows_credentials());
+        for role in [Role::Operator, Role::Admin] {
+            assert!(role.sees_secrets() && role.borrows_credentials(), "{role}");
+        }
     }
 
     #[test]

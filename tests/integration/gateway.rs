@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::support::{Berth, TestContainer, docker, docker_host, unique_name};
+use crate::support::{Berth, TestContainer, docker, docker_host, encode_query_value, unique_name};
 
 #[test]
 fn lists_a_container_started_on_the_engine() {
@@ -28,16 +28,7 @@ fn passes_filters_and_explicit_versions_through() {
     let container = TestContainer::running("filter");
     let berth = Berth::start();
     let filter = format!("{{\"name\":[\"{}\"]}}", container.name);
-    let encoded: String = filter
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'-' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = encode_query_value(&filter);
     let reply = berth.admin().get(&format!(
         "/engine/local/v1.41/containers/json?filters={encoded}"
     ));
@@ -132,5 +123,49 @@ fn the_docker_cli_works_through_the_gateway() {
     assert_eq!(
         version,
         docker(&["version", "--format", "{{.Server.Version}}"])
+    );
+}
+
+#[test]
+fn a_legacy_link_is_removed_as_a_container_deletion() {
+    let target = TestContainer::running("link-target");
+    let name = unique_name("linked");
+    docker(&[
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "--link",
+        &format!("{}:db", target.name),
+        "busybox:latest",
+        "sleep",
+        "3600",
+    ]);
+    let _linked = TestContainer { name: name.clone() };
+    let links = || docker(&["inspect", "-f", "{{json .HostConfig.Links}}", &name]);
+    assert!(links().contains("/db"), "{}", links());
+    let berth = Berth::start();
+    let path = format!("/engine/local/containers/{name}/db?link=1");
+    // Who asks, the status, and the start of the message when refused.
+    let cases = [
+        (
+            "viewer",
+            403,
+            Some("Berth denies ContainerDelete to viewer 'viewer'"),
+        ),
+        ("operator", 204, None),
+    ];
+    for (role, status, message) in cases {
+        let reply = berth.with_token(&berth.token_for(role)).delete(&path);
+        assert_eq!(reply.status, status, "{role}: {}", reply.body);
+        if let Some(message) = message {
+            assert!(reply.message().starts_with(message), "{}", reply.body);
+        }
+    }
+    assert!(!links().contains("/db"), "the link is gone: {}", links());
+    assert_eq!(
+        docker(&["inspect", "-f", "{{.State.Running}}", &name]),
+        "true",
+        "only the link was removed"
     );
 }

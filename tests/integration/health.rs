@@ -1,16 +1,23 @@
-//! `GET /api/health` against a reachable and an unreachable engine.
+//! `GET /api/health` against a reachable and an unreachable engine, with and without a session.
+
+use std::net::TcpListener;
+
+use serde_json::{Value, json};
 
 use crate::support::{Berth, docker, get};
 
 #[test]
-fn reports_the_engine_and_the_negotiated_version() {
+fn reports_the_engine_and_the_negotiated_version_to_signed_in_users() {
     let berth = Berth::start();
-    let reply = get(&berth.url("/api/health"));
+    let reply = berth.admin().get("/api/health");
     assert_eq!(reply.status, 200);
     let health = reply.json();
+    assert_eq!(health["status"], "up");
+    assert_eq!(health["version"], env!("CARGO_PKG_VERSION"));
     let local = &health["environments"][0];
     assert_eq!(local["id"], "local");
     assert_eq!(local["reachable"], true);
+    assert_eq!(local["failure"], Value::Null);
     let engine_api = docker(&["version", "--format", "{{.Server.APIVersion}}"]);
     assert_eq!(local["engine"]["api_version"], engine_api.as_str());
     // The negotiated version is the lower of the engine's and Berth's newest (1.51).
@@ -23,31 +30,93 @@ fn reports_the_engine_and_the_negotiated_version() {
 }
 
 #[test]
-fn anonymous_callers_see_reachability_but_no_details() {
-    let berth = Berth::start_with_engine("unix:///nonexistent/berth-test/docker.sock");
-    let local = get(&berth.url("/api/health")).json()["environments"][0].clone();
-    assert_eq!(local["reachable"], false);
-    assert_eq!(local["endpoint"], "");
-    assert_eq!(local["error"], serde_json::Value::Null);
+fn anonymous_callers_learn_only_that_berth_is_up() {
+    let unreachable = "unix:///nonexistent/berth-test/docker.sock";
+    for engine in [crate::support::docker_host().as_str(), unreachable] {
+        let berth = Berth::start_with_engine(engine);
+        let reply = get(&berth.url("/api/health"));
+        assert_eq!(reply.status, 200, "{engine}");
+        assert_eq!(reply.json(), json!({"status": "up"}), "{engine}");
+    }
+}
+
+/// A port on which nothing listens: bound, then released.
+fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
 }
 
 #[test]
-fn an_unreachable_engine_is_reported_not_fatal() {
-    let berth = Berth::start_with_engine("unix:///nonexistent/berth-test/docker.sock");
-    let reply = berth.admin().get("/api/health");
-    assert_eq!(reply.status, 200);
-    let local = &reply.json()["environments"][0];
-    assert_eq!(local["reachable"], false);
+fn an_unreachable_engine_is_reported_with_the_reason() {
+    // Accepts connections (the kernel completes them) but never answers.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_port = silent.local_addr().unwrap().port();
+    let refused = format!("tcp://127.0.0.1:{}", closed_port());
+    let mute = format!("tcp://127.0.0.1:{silent_port}");
+    // The engine's address, the failure, and words the error must contain.
+    let cases = [
+        (
+            "unix:///nonexistent/berth-test/docker.sock".to_owned(),
+            "no_socket",
+            "No such file",
+        ),
+        (refused, "connection_refused", "connection was refused"),
+        (mute, "timeout", "no answer within"),
+    ];
+    for (engine, failure, words) in cases {
+        let berth = Berth::start_with_engine(&engine);
+        let reply = berth.admin().get("/api/health");
+        assert_eq!(reply.status, 200, "{engine}");
+        let local = reply.json()["environments"][0].clone();
+        assert_eq!(local["reachable"], false, "{engine}: {local}");
+        assert_eq!(local["failure"], failure, "{engine}: {local}");
+        assert!(
+            local["error"].as_str().unwrap_or_default().contains(words),
+            "{engine}: {local}"
+        );
+    }
+    drop(silent);
+}
+
+#[test]
+fn a_failed_tls_handshake_is_reported_as_such() {
+    let certs = std::env::var("BERTH_TEST_TLS_CERT_PATH")
+        .expect("BERTH_TEST_TLS_CERT_PATH is not set: run the tests through `make test`");
+    // A plain TCP peer that answers the TLS client hello with HTTP.
+    let plain = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = plain.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::Write as _;
+        for mut stream in plain.incoming().map_while(Result::ok) {
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let berth = Berth::start_with_engine_args(
+        &format!("tcp://127.0.0.1:{port}"),
+        &["--docker-tls-verify", "1", "--docker-cert-path", &certs],
+    );
+    let local = berth.admin().get("/api/health").json()["environments"][0].clone();
+    assert_eq!(local["reachable"], false, "{local}");
+    assert_eq!(local["failure"], "tls", "{local}");
     assert!(
-        local["error"].as_str().unwrap().contains("No such file"),
+        local["error"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("the TLS connection failed"),
         "{local}"
     );
+}
 
+#[test]
+fn the_gateway_says_why_an_engine_is_unreachable() {
+    let berth = Berth::start_with_engine("unix:///nonexistent/berth-test/docker.sock");
     let proxied = berth.admin().get("/engine/local/containers/json");
     assert_eq!(proxied.status, 502);
     let message = proxied.message();
     assert!(
-        message.contains("unreachable") && message.contains("/nonexistent/berth-test"),
+        message.contains("unreachable")
+            && message.contains("/nonexistent/berth-test")
+            && message.contains("no engine socket"),
         "{message}"
     );
 }

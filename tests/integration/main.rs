@@ -13,6 +13,7 @@ mod health;
 mod proxy;
 mod proxy_cli;
 mod registries;
+mod secrets;
 mod security;
 mod terminal;
 mod ui;

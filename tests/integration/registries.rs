@@ -253,3 +253,196 @@ fn the_gateway_lends_saved_credentials_to_push_and_pull() {
     assert!(!push.body.contains("errorDetail"), "{}", push.body);
     docker(&["rmi", &format!("{open}:1")]);
 }
+
+/// A saved registry's credentials go only to that registry, and never on a viewer's behalf:
+/// each row is who asks, the request, the status, and words of the message.
+#[test]
+fn saved_credentials_go_only_to_their_own_registry() {
+    let registries = registries();
+    let berth = Berth::start();
+    let (status, saved) = save(&berth, &registries, "only-here", &registries.password);
+    assert_eq!(status, 201, "{saved}");
+    let id = saved["id"].as_i64().unwrap().to_string();
+    let elsewhere = "127.0.0.1:1";
+    let mismatch = format!("the saved registry 'only-here' is for {}", registries.auth);
+    let cases: Vec<(&str, &str, String, u16, String)> = vec![
+        (
+            "viewer",
+            "GET",
+            format!("/distribution/{elsewhere}/berth/x/json"),
+            403,
+            "Berth lends saved registry credentials only to roles that may pull and push".into(),
+        ),
+        (
+            "viewer",
+            "GET",
+            format!("/distribution/{}/berth/x/json", registries.auth),
+            403,
+            "viewer 'viewer' may only read".into(),
+        ),
+        (
+            "operator",
+            "GET",
+            format!("/distribution/{elsewhere}/berth/x/json"),
+            400,
+            format!("{mismatch}, but {elsewhere}/berth/x is on {elsewhere}"),
+        ),
+        (
+            "operator",
+            "POST",
+            format!("/images/create?fromImage={elsewhere}/berth/x&tag=1"),
+            400,
+            mismatch.clone(),
+        ),
+        (
+            "operator",
+            "POST",
+            "/images/create?fromImage=Elsewhere/x&tag=1".to_owned(),
+            400,
+            "is on elsewhere".into(),
+        ),
+        (
+            "operator",
+            "POST",
+            "/images/create?fromImage=busybox&tag=latest".to_owned(),
+            400,
+            "busybox is on docker.io".into(),
+        ),
+        (
+            "operator",
+            "POST",
+            format!(
+                "/images/create?fromImage={}/x&fromImage={elsewhere}/x",
+                registries.auth
+            ),
+            400,
+            "give fromImage at most once".into(),
+        ),
+        (
+            "operator",
+            "POST",
+            "/images/create?fromSrc=-".to_owned(),
+            400,
+            "ImageCreate takes saved credentials only with fromImage".into(),
+        ),
+        (
+            "operator",
+            "POST",
+            format!("/images/{elsewhere}/berth/x/push?tag=1"),
+            400,
+            mismatch.clone(),
+        ),
+        (
+            "admin",
+            "POST",
+            format!("/plugins/pull?remote={elsewhere}/berth/plugin"),
+            400,
+            mismatch.clone(),
+        ),
+        (
+            "admin",
+            "POST",
+            format!("/plugins/berth-none/upgrade?remote={elsewhere}/berth/plugin"),
+            400,
+            mismatch.clone(),
+        ),
+        (
+            "admin",
+            "POST",
+            format!("/plugins/{elsewhere}/berth/plugin/push"),
+            400,
+            mismatch,
+        ),
+    ];
+    for (role, method, path, status, words) in cases {
+        let client = if role == "admin" {
+            berth.admin()
+        } else {
+            berth.with_token(&berth.token_for(role))
+        };
+        let reply = client.request(
+            method,
+            &format!("/engine/local{path}"),
+            &[("x-berth-registry", &id)],
+            None,
+        );
+        assert_eq!(
+            reply.status, status,
+            "{role} {method} {path}: {}",
+            reply.body
+        );
+        let message = reply.message();
+        assert!(
+            message.contains(&words),
+            "{role} {method} {path}: {message}"
+        );
+    }
+
+    // The matching registry is lent its credentials: the engine asks it about the image.
+    let repository = format!("{}/{}", registries.auth, unique_name("inspect"));
+    docker(&["tag", "busybox:latest", &format!("{repository}:1")]);
+    let pushed = berth.with_token(&berth.token_for("operator")).request(
+        "POST",
+        &format!("/engine/local/images/{repository}/push?tag=1"),
+        &[("x-berth-registry", &id)],
+        None,
+    );
+    assert!(pushed.body.contains("digest: sha256:"), "{}", pushed.body);
+    docker(&["rmi", &format!("{repository}:1")]);
+    let inspected = berth.with_token(&berth.token_for("operator")).request(
+        "GET",
+        &format!("/engine/local/distribution/{repository}:1/json"),
+        &[("x-berth-registry", &id)],
+        None,
+    );
+    assert_eq!(inspected.status, 200, "{}", inspected.body);
+    assert!(inspected.json()["Descriptor"]["digest"].is_string());
+}
+
+#[test]
+fn moving_a_saved_registry_drops_its_password() {
+    let registries = registries();
+    let berth = Berth::start();
+    let (status, saved) = save(&berth, &registries, "moving", &registries.password);
+    assert_eq!(status, 201, "{saved}");
+    let id = saved["id"].as_i64().unwrap();
+    let update = |body: serde_json::Value| {
+        berth.admin().request(
+            "PUT",
+            &format!("/api/registries/{id}"),
+            &[("content-type", "application/json")],
+            Some(&body.to_string()),
+        )
+    };
+    // A new address with the user but no new password: the stored one is not sent there.
+    let moved = update(json!({"name": "moving", "address": registries.open,
+                              "username": registries.user, "environment": "local"}));
+    assert_eq!(moved.status, 400, "{}", moved.body);
+    let message = moved.message();
+    assert!(
+        message.contains(&format!(
+            "the address changed from {} to {}",
+            registries.auth, registries.open
+        )) && message.contains("give the password"),
+        "{message}"
+    );
+    // A new address for anonymous access: saved, and the old password is gone.
+    let anonymous = update(json!({"name": "moving", "address": registries.open,
+                                  "username": "", "environment": "local"}));
+    assert_eq!(anonymous.status, 200, "{}", anonymous.body);
+    assert_eq!(
+        anonymous.json()["has_password"],
+        false,
+        "{}",
+        anonymous.body
+    );
+    // Back at the first address, the old password is not restored: it must be given again.
+    let back = update(json!({"name": "moving", "address": registries.auth,
+                             "username": registries.user, "environment": "local"}));
+    assert_eq!(back.status, 400, "{}", back.body);
+    let again = update(json!({"name": "moving", "address": registries.auth,
+                              "username": registries.user, "password": registries.password,
+                              "environment": "local"}));
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.json()["has_password"], true);
+}

@@ -58,6 +58,20 @@ pub fn docker_through_output(host: &str, config: &Path, args: &[&str]) -> std::p
         .expect("the docker CLI runs")
 }
 
+/// Percent-encodes a query value, such as a JSON `filters` argument.
+pub fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| {
+            if byte.is_ascii_alphanumeric() || b"-_.".contains(&byte) {
+                (byte as char).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
+        .collect()
+}
+
 /// A unique name for a test's engine objects, so tests never see each other's.
 pub fn unique_name(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};

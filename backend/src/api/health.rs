@@ -4,24 +4,28 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use berth_shared::api::Health;
+use berth_shared::api::health::UP;
 use futures_util::future::join_all;
 
 use crate::state::AppState;
 
 /// Always answers 200: an unreachable engine is reported in the body, because Berth itself is
-/// up. Anyone may ask, for monitoring; where the engine is and why it failed are told only to
-/// signed-in users.
+/// up. Anyone may ask, for monitoring, and learns only that Berth is up; Berth's version and
+/// each engine's address, version and failure are told only to signed-in users, and no engine
+/// is contacted for an anonymous caller.
 pub async fn health(State(state): State<AppState>, headers: HeaderMap) -> Json<Health> {
     let signed_in = matches!(state.auth().authenticate(&headers).await, Ok(Some(_)));
-    let mut environments = join_all(state.environments().iter().map(|env| env.health())).await;
     if !signed_in {
-        for environment in &mut environments {
-            environment.endpoint.clear();
-            environment.error = None;
-        }
+        return Json(Health {
+            status: UP.to_owned(),
+            version: None,
+            environments: Vec::new(),
+        });
     }
+    let environments = join_all(state.environments().iter().map(|env| env.health())).await;
     Json(Health {
-        version: env!("CARGO_PKG_VERSION").to_owned(),
+        status: UP.to_owned(),
+        version: Some(env!("CARGO_PKG_VERSION").to_owned()),
         environments,
     })
 }

@@ -126,7 +126,7 @@ pub async fn create(
 }
 
 /// `PUT /api/registries/{id}`: changes a registry; without a new password the stored one is
-/// kept, and the resulting credentials are checked again.
+/// kept, unless the address changes, and the resulting credentials are checked again.
 pub async fn update(
     State(state): State<AppState>,
     principal: Principal,
@@ -141,14 +141,24 @@ pub async fn update(
         .password
         .clone()
         .filter(|password| !password.is_empty());
+    // The stored password belongs to the stored address: it is never checked against, nor
+    // kept for, another one.
+    let moved = normalize_address(&stored.address) != address;
     let password = match &new_password {
         Some(password) => password.clone(),
+        None if moved => String::new(),
         None => credentials(state.vault(), &stored)?.password,
     };
     if !username.is_empty() && password.is_empty() {
-        return Err(ApiError::BadRequest(
-            "password: give the password or access token for this user".into(),
-        ));
+        return Err(ApiError::BadRequest(if moved {
+            format!(
+                "password: the address changed from {} to {address}; give the password or \
+                 access token again, since Berth does not send the stored one to a new address",
+                stored.address
+            )
+        } else {
+            "password: give the password or access token for this user".into()
+        }));
     }
     let auth = RegistryAuth {
         username: username.clone(),
@@ -173,6 +183,7 @@ pub async fn update(
                     username,
                     sealed_password,
                 },
+                moved,
             )
             .await?)
     })

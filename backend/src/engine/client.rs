@@ -12,8 +12,10 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde::de::DeserializeOwned;
 
+use berth_shared::api::EngineFailure;
+
 use super::endpoint::EngineEndpoint;
-use super::transport::EngineConnector;
+use super::transport::{EngineConnector, TlsSetupError};
 
 /// How long a control request (ping, version) may take before the engine counts as unreachable.
 pub const CONTROL_TIMEOUT: Duration = Duration::from_secs(5);
@@ -21,9 +23,10 @@ pub const CONTROL_TIMEOUT: Duration = Duration::from_secs(5);
 /// Why a request to an engine failed.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum EngineError {
-    /// No connection could be made, or it broke before an answer came.
-    #[error("{0}")]
-    Unreachable(String),
+    /// No connection could be made, or it broke before an answer came: what kind of failure,
+    /// and what the connection attempt said.
+    #[error("{}: {}", .0.describe(), .1)]
+    Unreachable(EngineFailure, String),
     /// The engine did not answer in time.
     #[error("no answer within {} s", .0.as_secs())]
     Timeout(Duration),
@@ -86,7 +89,7 @@ impl EngineClient {
         self.client
             .request(request)
             .await
-            .map_err(|error| EngineError::Unreachable(error_chain(&error)))
+            .map_err(|error| EngineError::unreachable(&error))
     }
 
     /// `GET`s a path and decodes its JSON answer, turning error statuses into
@@ -130,7 +133,7 @@ pub async fn read_answer(response: Response<Incoming>) -> Result<Bytes, EngineEr
     let bytes = body
         .collect()
         .await
-        .map_err(|error| EngineError::Unreachable(error_chain(&error)))?
+        .map_err(|error| EngineError::unreachable(&error))?
         .to_bytes();
     if parts.status.is_success() {
         Ok(bytes)
@@ -145,6 +148,48 @@ pub fn status_error(status: StatusCode, body: &[u8]) -> EngineError {
         .map(|error| error.message)
         .unwrap_or_else(|_| String::from_utf8_lossy(body).trim().to_owned());
     EngineError::Status { status, message }
+}
+
+impl EngineError {
+    /// An unreachable engine, with the kind of failure read from the error's sources.
+    pub fn unreachable(error: &(dyn std::error::Error + 'static)) -> Self {
+        EngineError::Unreachable(failure_of(error), error_chain(error))
+    }
+
+    /// The kind of failure, for health reports.
+    pub fn failure(&self) -> EngineFailure {
+        match self {
+            EngineError::Unreachable(failure, _) => *failure,
+            EngineError::Timeout(_) => EngineFailure::Timeout,
+            EngineError::Status { .. } => EngineFailure::EngineError,
+            EngineError::Protocol(_) => EngineFailure::Protocol,
+        }
+    }
+}
+
+/// The first source of `error` that tells what kind of failure it was.
+fn failure_of(error: &(dyn std::error::Error + 'static)) -> EngineFailure {
+    let mut source = Some(error);
+    while let Some(cause) = source {
+        if cause.is::<rustls::Error>() || cause.is::<TlsSetupError>() {
+            return EngineFailure::Tls;
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            let inner_tls = io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>() || inner.is::<TlsSetupError>());
+            match io.kind() {
+                _ if inner_tls => return EngineFailure::Tls,
+                std::io::ErrorKind::NotFound => return EngineFailure::NoSocket,
+                std::io::ErrorKind::PermissionDenied => return EngineFailure::PermissionDenied,
+                std::io::ErrorKind::ConnectionRefused => return EngineFailure::ConnectionRefused,
+                std::io::ErrorKind::TimedOut => return EngineFailure::Timeout,
+                _ => {}
+            }
+        }
+        source = cause.source();
+    }
+    EngineFailure::Network
 }
 
 /// Joins an error and its sources: hyper's top-level messages alone ("client error (Connect)")
@@ -185,7 +230,29 @@ mod tests {
     async fn an_absent_socket_is_unreachable_with_the_reason() {
         let client = EngineClient::new(EngineEndpoint::Unix("/nonexistent/berth.sock".into()));
         let error = client.get("/_ping").await.unwrap_err();
-        assert!(matches!(error, EngineError::Unreachable(_)), "{error:?}");
+        assert!(
+            matches!(error, EngineError::Unreachable(EngineFailure::NoSocket, _)),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("no engine socket at that path: "),
+            "{error}"
+        );
         assert!(error.to_string().contains("No such file"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_closed_port_is_a_refused_connection() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let client = EngineClient::new(EngineEndpoint::Tcp {
+            host: "127.0.0.1".into(),
+            port,
+        });
+        let error = client.get("/_ping").await.unwrap_err();
+        assert_eq!(error.failure(), EngineFailure::ConnectionRefused, "{error}");
     }
 }

@@ -122,6 +122,7 @@ impl Environment {
                 api_version: Some(negotiated.api_version),
                 engine: Some(negotiated.engine),
                 error: None,
+                failure: None,
             },
             Err(error) => {
                 self.forget_negotiation();
@@ -132,6 +133,7 @@ impl Environment {
                     api_version: None,
                     engine: None,
                     error: Some(error.to_string()),
+                    failure: Some(error.failure()),
                 }
             }
         }

@@ -43,6 +43,11 @@ impl EngineConnector {
     }
 }
 
+/// The TLS configuration for an engine could not be built (unreadable certificates or keys).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct TlsSetupError(pub String);
+
 async fn connect_tcp(host: &str, port: u16) -> io::Result<TcpStream> {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let stream = TcpStream::connect((host, port)).await?;
@@ -71,8 +76,12 @@ impl tower::Service<Uri> for EngineConnector {
                 EngineEndpoint::TcpTls { host, port, .. } => {
                     let connector = match tls {
                         Some(Ok(config)) => TlsConnector::from(config),
-                        Some(Err(reason)) => return Err(io::Error::other(reason)),
-                        None => return Err(io::Error::other("no TLS configuration")),
+                        Some(Err(reason)) => return Err(io::Error::other(TlsSetupError(reason))),
+                        None => {
+                            return Err(io::Error::other(TlsSetupError(
+                                "no TLS configuration".into(),
+                            )));
+                        }
                     };
                     let name = ServerName::try_from(
                         host.trim_start_matches('[')

@@ -49,7 +49,12 @@ impl EngineClient {
         let (head, body) = response.into_parts();
         let upgraded = hyper::upgrade::on(Response::from_parts(head.clone(), body))
             .await
-            .map_err(|error| EngineError::Unreachable(format!("upgrade failed: {error}")))?;
+            .map_err(|error| {
+                EngineError::Unreachable(
+                    berth_shared::api::EngineFailure::Network,
+                    format!("upgrade failed: {error}"),
+                )
+            })?;
         Ok(UpgradeOutcome::Upgraded {
             head,
             io: TokioIo::new(upgraded),

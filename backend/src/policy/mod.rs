@@ -10,12 +10,13 @@
 
 pub mod normalize;
 pub mod operations;
+pub mod query;
 pub mod redact;
 
 pub use berth_shared::access::{Access, Role};
 
 use self::normalize::{NormalizedPath, PathError, normalize};
-use self::operations::{OPERATIONS, Operation};
+use self::operations::{LEGACY_ROUTES, OPERATIONS, Operation};
 
 /// Who is asking, as far as the policy cares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,13 +81,29 @@ pub enum Denied {
         /// What the role may do instead.
         explanation: &'static str,
     },
+    /// The role allows the operation, but not with this argument.
+    #[error("Berth refuses {operation} with {argument} to {role} '{actor}': {reason}")]
+    Argument {
+        /// The operation id.
+        operation: &'static str,
+        /// The actor's name.
+        actor: String,
+        /// The actor's role.
+        role: Role,
+        /// The refused argument, as `name=value`.
+        argument: String,
+        /// Why, and what is allowed instead.
+        reason: String,
+    },
 }
 
 impl Denied {
     /// The operation id, when the request mapped to one.
     pub fn operation(&self) -> Option<&'static str> {
         match self {
-            Denied::NotPermitted { operation, .. } => Some(operation),
+            Denied::NotPermitted { operation, .. } | Denied::Argument { operation, .. } => {
+                Some(operation)
+            }
             _ => None,
         }
     }
@@ -118,21 +135,31 @@ pub fn authorize(actor: &Actor, request: &EngineRequest<'_>) -> Result<Authorize
     Ok(Authorized { operation, path })
 }
 
-/// The one operation `method` and `segments` match, or `None` when none or several do.
+/// The one operation `method` and `segments` match, or `None` when none or several do. A
+/// legacy route is tried only when no operation of the spec matches at all.
 pub fn find_operation(method: &str, segments: &[String]) -> Option<&'static Operation> {
-    let mut found = None;
-    for operation in OPERATIONS
-        .iter()
-        .filter(|operation| operation.method == method)
-    {
-        if template_matches(operation.path, segments) {
-            if found.is_some() {
-                return None;
+    let mut spec = matching(OPERATIONS, method, segments);
+    match (spec.next(), spec.next()) {
+        (Some(operation), None) => Some(operation),
+        (Some(_), Some(_)) => None,
+        (None, _) => {
+            let mut legacy = matching(LEGACY_ROUTES, method, segments);
+            match (legacy.next(), legacy.next()) {
+                (Some(operation), None) => Some(operation),
+                _ => None,
             }
-            found = Some(operation);
         }
     }
-    found
+}
+
+fn matching<'a>(
+    table: &'static [Operation],
+    method: &'a str,
+    segments: &'a [String],
+) -> impl Iterator<Item = &'static Operation> + 'a {
+    table.iter().filter(move |operation| {
+        operation.method == method && template_matches(operation.path, segments)
+    })
 }
 
 /// The operation with this id.
@@ -227,6 +254,8 @@ mod tests {
             ("HEAD /containers/abc/archive", "ContainerArchiveInfo"),
             ("GET /containers/abc/attach/ws", "ContainerAttachWebsocket"),
             ("POST /session", "Session"),
+            ("DELETE /containers/web/db", "ContainerDelete"),
+            ("DELETE /v1.41/containers/web/db", "ContainerDelete"),
         ];
         for (request, expected) in cases {
             let (method, path) = request.split_once(' ').expect("a method and a path");
@@ -299,6 +328,21 @@ mod tests {
             decide(Role::Admin, "POST", "/swarm/leave"),
             Ok("SwarmLeave")
         );
+    }
+
+    #[test]
+    fn legacy_routes_need_what_their_operation_needs() {
+        for route in LEGACY_ROUTES {
+            let operation = operation(route.id).expect("a legacy route names a spec operation");
+            assert_eq!(
+                (route.method, route.access),
+                (operation.method, operation.access),
+                "{}",
+                route.id
+            );
+        }
+        assert!(decide(Role::Viewer, "DELETE", "/containers/web/db").is_err());
+        assert!(decide(Role::Admin, "DELETE", "/containers/web/db/x").is_err());
     }
 
     #[test]

@@ -96,6 +96,23 @@ fn decode_segment(raw: &str) -> Result<String, PathError> {
     if raw.is_empty() {
         return Err(PathError::EmptySegment);
     }
+    let segment = percent_decode(raw)?;
+    if segment == "." || segment == ".." {
+        return Err(PathError::DotSegment);
+    }
+    if segment.contains(['/', '\\']) {
+        return Err(PathError::EncodedSeparator);
+    }
+    if let Some(bad) = segment.chars().find(|c| *c == ';' || c.is_control()) {
+        return Err(PathError::ForbiddenCharacter(bad));
+    }
+    Ok(segment)
+}
+
+/// Decodes `%XX` escapes once; a `%` not followed by two hex digits, or bytes that are not
+/// UTF-8, are [`PathError::BadEncoding`]. Shared by paths and query arguments, so both are
+/// read the same strict way.
+pub fn percent_decode(raw: &str) -> Result<String, PathError> {
     let bytes = raw.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut index = 0;
@@ -117,17 +134,7 @@ fn decode_segment(raw: &str) -> Result<String, PathError> {
             index += 1;
         }
     }
-    let segment = String::from_utf8(decoded).map_err(|_| PathError::BadEncoding)?;
-    if segment == "." || segment == ".." {
-        return Err(PathError::DotSegment);
-    }
-    if segment.contains(['/', '\\']) {
-        return Err(PathError::EncodedSeparator);
-    }
-    if let Some(bad) = segment.chars().find(|c| *c == ';' || c.is_control()) {
-        return Err(PathError::ForbiddenCharacter(bad));
-    }
-    Ok(segment)
+    String::from_utf8(decoded).map_err(|_| PathError::BadEncoding)
 }
 
 /// Percent-encodes a segment, keeping unreserved characters and those image references use.

@@ -142,3 +142,11 @@ pub static OPERATIONS: &[Operation] = operations! {
     DistributionInspect      GET    "/distribution/{name}/json"  Read,
     Session                  POST   "/session"                   Operate,
 };
+
+/// Routes the engine serves outside the spec, each with the operation whose handler serves it.
+/// `DELETE /containers/{name}/{alias}?link=1` removes a legacy link between containers: the
+/// engine routes it to the container-removal handler (the docker CLI's `rm --link` and
+/// docker-py send it), so it is `ContainerDelete` and needs what removing a container needs.
+pub static LEGACY_ROUTES: &[Operation] = operations! {
+    ContainerDelete          DELETE "/containers/{id}/{alias}"   Operate,
+};

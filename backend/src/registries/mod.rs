@@ -4,26 +4,35 @@
 //! `X-Berth-Registry` header; after the policy has authorized the request, the gateway asks
 //! [`inject`] to replace that header with the `X-Registry-Auth` (pull, push) or
 //! `X-Registry-Config` (build) header the engine expects.
+//!
+//! Credentials go only where they belong: the image or plugin reference a request names must
+//! live on the saved registry's address, and a role that may only read never borrows them.
 
 pub mod vault;
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use base64::Engine as _;
-use berth_shared::api::registries::{REGISTRY_HEADER, RegistryView};
+use berth_shared::api::registries::{REGISTRY_HEADER, RegistryView, registry_of, serves};
 use berth_shared::engine::image::RegistryAuth;
 
 pub use vault::{Vault, VaultError};
 
 use crate::error::ApiError;
+use crate::policy::Actor;
+use crate::policy::normalize::NormalizedPath;
+use crate::policy::query::Query;
 use crate::state::AppState;
 use crate::store::RegistryRecord;
 
 /// The engine header that carries credentials for an operation, if it takes any.
 fn credential_header(operation: &str) -> Option<HeaderName> {
     match operation {
-        "ImageCreate" | "ImagePush" | "DistributionInspect" => {
-            Some(HeaderName::from_static("x-registry-auth"))
-        }
+        "ImageCreate"
+        | "ImagePush"
+        | "DistributionInspect"
+        | "PluginPull"
+        | "PluginUpgrade"
+        | "PluginPush" => Some(HeaderName::from_static("x-registry-auth")),
         "ImageBuild" => Some(HeaderName::from_static("x-registry-config")),
         _ => None,
     }
@@ -65,17 +74,68 @@ fn header_value(operation: &str, auth: &RegistryAuth) -> Result<HeaderValue, Api
     HeaderValue::from_str(&encoded).map_err(|error| ApiError::Internal(error.to_string()))
 }
 
+/// The image or plugin reference whose registry an operation talks to, from its path or query.
+/// `None` for a build: its credentials travel as a map keyed by registry address, and the
+/// engine sends each only to the registry it is keyed by.
+fn reference(
+    operation: &str,
+    path: &NormalizedPath,
+    query: &Query,
+) -> Result<Option<String>, ApiError> {
+    let from_query = |key: &str| -> Result<Option<String>, ApiError> {
+        let value = query
+            .single(key)
+            .map_err(|repeated| ApiError::BadRequest(format!("{REGISTRY_HEADER}: {repeated}")))?
+            .filter(|value| !value.is_empty())
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "{REGISTRY_HEADER}: {operation} takes saved credentials only with {key}, \
+                     the reference they are for"
+                ))
+            })?;
+        Ok(Some(value.to_owned()))
+    };
+    match operation {
+        "ImageCreate" => from_query("fromImage"),
+        "PluginPull" | "PluginUpgrade" => from_query("remote"),
+        "ImageBuild" => Ok(None),
+        // `/distribution/{name}/json`, `/images/{name}/push`, `/plugins/{name}/push`: the
+        // reference is everything between the first segment and the last.
+        "DistributionInspect" | "ImagePush" | "PluginPush" => match path.segments.as_slice() {
+            [_, name @ .., _] if !name.is_empty() => Ok(Some(name.join("/"))),
+            _ => Err(ApiError::BadRequest(format!(
+                "{REGISTRY_HEADER}: {operation} names no image"
+            ))),
+        },
+        // An operation that takes credentials without a known reference never gets them.
+        _ => Err(ApiError::BadRequest(format!(
+            "{REGISTRY_HEADER}: {operation} does not take registry credentials"
+        ))),
+    }
+}
+
 /// Replaces `X-Berth-Registry: {id}` with the saved registry's credentials in the header
 /// `operation` takes. Requests without the header are left as they are (the docker CLI sends
-/// its own `X-Registry-Auth`). Call only after the policy has authorized the request.
+/// its own `X-Registry-Auth`). Call only after the policy has authorized the request; `path`
+/// is the normalised path it authorized and `query` the raw query.
 pub async fn inject(
     state: &AppState,
+    actor: &Actor,
     operation: &str,
+    path: &NormalizedPath,
+    query: Option<&str>,
     headers: &mut HeaderMap,
 ) -> Result<(), ApiError> {
     let Some(value) = headers.remove(REGISTRY_HEADER) else {
         return Ok(());
     };
+    if !actor.role.borrows_credentials() {
+        return Err(ApiError::Forbidden(format!(
+            "Berth lends saved registry credentials only to roles that may pull and push; {} '{}' \
+             may only read",
+            actor.role, actor.name
+        )));
+    }
     let id: i64 = value
         .to_str()
         .ok()
@@ -86,7 +146,24 @@ pub async fn inject(
             "{REGISTRY_HEADER}: {operation} does not take registry credentials"
         ))
     })?;
+    let query = Query::parse(query).map_err(|_| {
+        ApiError::BadRequest(format!(
+            "{REGISTRY_HEADER}: the query has malformed percent-encoding"
+        ))
+    })?;
+    let reference = reference(operation, path, &query)?;
     let record = state.store().registry(id).await?;
+    if let Some(reference) = reference
+        && !serves(&record.address, &reference)
+    {
+        return Err(ApiError::BadRequest(format!(
+            "{REGISTRY_HEADER}: the saved registry '{}' is for {}, but {reference} is on {}; \
+             Berth sends saved credentials only to their own registry",
+            record.name,
+            record.address,
+            registry_of(&reference)
+        )));
+    }
     let auth = credentials(state.vault(), &record)?;
     headers.insert(target, header_value(operation, &auth)?);
     Ok(())
@@ -128,5 +205,59 @@ mod tests {
         let build = decode(header_value("ImageBuild", &auth).unwrap());
         assert_eq!(build["127.0.0.1:5051"]["username"], "u");
         assert_eq!(credential_header("ContainerCreate"), None);
+    }
+
+    #[test]
+    fn finds_the_reference_each_operation_sends_credentials_for() {
+        let cases = [
+            (
+                "DistributionInspect",
+                "/v1.51/distribution/h:5/a/b:1/json",
+                None,
+                Some("h:5/a/b:1"),
+            ),
+            (
+                "ImagePush",
+                "/images/h:5/a/push",
+                Some("tag=1"),
+                Some("h:5/a"),
+            ),
+            ("PluginPush", "/plugins/h:5/p/push", None, Some("h:5/p")),
+            (
+                "ImageCreate",
+                "/images/create",
+                Some("fromImage=h%3A5/a&tag=1"),
+                Some("h:5/a"),
+            ),
+            (
+                "PluginPull",
+                "/plugins/pull",
+                Some("remote=h:5/p"),
+                Some("h:5/p"),
+            ),
+            (
+                "PluginUpgrade",
+                "/plugins/p/upgrade",
+                Some("remote=h:5/p"),
+                Some("h:5/p"),
+            ),
+            ("ImageBuild", "/build", Some("t=x"), None),
+        ];
+        for (operation, path, query, expected) in cases {
+            let path = crate::policy::normalize::normalize(path).unwrap();
+            let found = reference(operation, &path, &Query::parse(query).unwrap()).unwrap();
+            assert_eq!(found.as_deref(), expected, "{operation}");
+        }
+        let create = crate::policy::normalize::normalize("/images/create").unwrap();
+        for query in [
+            Some("fromSrc=-"),
+            Some("fromImage="),
+            Some("fromImage=a&fromImage=b"),
+        ] {
+            assert!(
+                reference("ImageCreate", &create, &Query::parse(query).unwrap()).is_err(),
+                "{query:?}"
+            );
+        }
     }
 }

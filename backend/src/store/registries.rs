@@ -106,17 +106,21 @@ impl Store {
         .await
     }
 
-    /// Changes a saved registry, keeping its password when `fields.sealed_password` is `None`.
+    /// Changes a saved registry. With `replace_password`, the stored password becomes
+    /// `fields.sealed_password`, dropped when that is `None`; otherwise `None` keeps it.
     pub async fn update_registry(
         &self,
         id: i64,
         fields: RegistryFields,
+        replace_password: bool,
     ) -> Result<RegistryRecord, StoreError> {
         self.call(move |connection| {
             let changed = connection
                 .execute(
                     "UPDATE registries SET name = ?2, address = ?3, username = ?4,
-                         sealed_password = COALESCE(?5, sealed_password), updated_at = ?6
+                         sealed_password = CASE WHEN ?7 THEN ?5
+                             ELSE COALESCE(?5, sealed_password) END,
+                         updated_at = ?6
                      WHERE id = ?1",
                     params![
                         id,
@@ -124,7 +128,8 @@ impl Store {
                         fields.address,
                         fields.username,
                         fields.sealed_password,
-                        now()
+                        now(),
+                        replace_password
                     ],
                 )
                 .map_err(|error| StoreError::conflict_as(error, || taken(&fields.name)))?;
@@ -173,16 +178,21 @@ mod tests {
             Err(StoreError::Conflict(_))
         ));
         let kept = store
-            .update_registry(saved.id, fields("renamed", None))
+            .update_registry(saved.id, fields("renamed", None), false)
             .await
             .unwrap();
         assert_eq!(kept.name, "renamed");
         assert_eq!(kept.sealed_password.as_deref(), Some(&b"sealed"[..]));
         let replaced = store
-            .update_registry(saved.id, fields("renamed", Some(b"other")))
+            .update_registry(saved.id, fields("renamed", Some(b"other")), false)
             .await
             .unwrap();
         assert_eq!(replaced.sealed_password.as_deref(), Some(&b"other"[..]));
+        let dropped = store
+            .update_registry(saved.id, fields("renamed", None), true)
+            .await
+            .unwrap();
+        assert_eq!(dropped.sealed_password, None);
         assert_eq!(store.registries().await.unwrap().len(), 1);
         store.delete_registry(saved.id).await.unwrap();
         assert!(matches!(

@@ -4,14 +4,23 @@ use serde::{Deserialize, Serialize};
 
 use crate::version::ApiVersion;
 
-/// `GET /api/health`: whether Berth is up, and how each of its engines is doing.
+/// `GET /api/health`: whether Berth is up, and, for a signed-in caller, its version and how
+/// each of its engines is doing. An anonymous caller (a load balancer, a monitor) learns only
+/// that Berth is up: nothing that fingerprints it or its engines.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Health {
-    /// Berth's own version.
-    pub version: String,
-    /// One entry per configured environment.
+    /// Always `up`: that Berth answers at all is the news.
+    pub status: String,
+    /// Berth's own version; signed-in callers only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// One entry per configured environment; signed-in callers only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub environments: Vec<EnvironmentHealth>,
 }
+
+/// The value of [`Health::status`].
+pub const UP: &str = "up";
 
 /// The state of one environment's engine, as seen from Berth.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,8 +35,50 @@ pub struct EnvironmentHealth {
     pub api_version: Option<ApiVersion>,
     /// What the engine says about itself, when it is reachable.
     pub engine: Option<EngineSummary>,
-    /// Why the engine could not be reached, when it could not.
+    /// Why the engine could not be reached, when it could not: the kind of failure in words,
+    /// then what the connection attempt said.
     pub error: Option<String>,
+    /// The kind of failure, when the engine could not be reached.
+    #[serde(default)]
+    pub failure: Option<EngineFailure>,
+}
+
+/// Why an engine could not be reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EngineFailure {
+    /// Nothing listens at the socket's path.
+    NoSocket,
+    /// Berth may not open the engine's socket.
+    PermissionDenied,
+    /// The engine's host refused the connection.
+    ConnectionRefused,
+    /// The TLS set-up or handshake failed: certificates, keys, names.
+    Tls,
+    /// The engine did not answer in time.
+    Timeout,
+    /// The engine answered `/_ping` with an error.
+    EngineError,
+    /// The engine's answer could not be understood.
+    Protocol,
+    /// Any other network failure.
+    Network,
+}
+
+impl EngineFailure {
+    /// The failure in words, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            EngineFailure::NoSocket => "no engine socket at that path",
+            EngineFailure::PermissionDenied => "permission denied on the engine's socket",
+            EngineFailure::ConnectionRefused => "the connection was refused",
+            EngineFailure::Tls => "the TLS connection failed",
+            EngineFailure::Timeout => "the engine did not answer in time",
+            EngineFailure::EngineError => "the engine answered with an error",
+            EngineFailure::Protocol => "the engine's answer could not be understood",
+            EngineFailure::Network => "the connection failed",
+        }
+    }
 }
 
 /// The engine facts Berth shows in its header.

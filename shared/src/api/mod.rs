@@ -6,4 +6,4 @@ pub mod health;
 pub mod registries;
 pub mod users;
 
-pub use health::{EngineSummary, EnvironmentHealth, Health};
+pub use health::{EngineFailure, EngineSummary, EnvironmentHealth, Health};

@@ -46,15 +46,27 @@ pub struct RegistryRequest {
 impl RegistryView {
     /// Whether an image reference such as `127.0.0.1:5000/app:1` lives on this registry.
     pub fn serves(&self, reference: &str) -> bool {
-        registry_of(reference) == normalize_address(&self.address)
+        serves(&self.address, reference)
     }
 }
 
-/// The registry host of an image reference: its first path segment when that looks like a host
-/// (has a dot or a colon, or is `localhost`), otherwise Docker Hub.
+/// Whether an image (or plugin) reference lives on the registry at `address`: the one test
+/// by which the UI picks a saved registry and the backend refuses to send its credentials
+/// anywhere else.
+pub fn serves(address: &str, reference: &str) -> bool {
+    registry_of(reference) == normalize_address(address)
+}
+
+/// The registry host of an image reference: its first path segment when the engine reads that
+/// as a host (it has a dot, a colon or an upper-case letter, or is `localhost`), otherwise
+/// Docker Hub.
 pub fn registry_of(reference: &str) -> String {
     match reference.split_once('/') {
-        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => {
+        Some((first, _))
+            if first.contains(['.', ':'])
+                || first == "localhost"
+                || first.chars().any(|c| c.is_ascii_uppercase()) =>
+        {
             normalize_address(first)
         }
         _ => "docker.io".to_owned(),
@@ -88,6 +100,9 @@ mod tests {
         assert_eq!(registry_of("127.0.0.1:5000/app:1"), "127.0.0.1:5000");
         assert_eq!(registry_of("ghcr.io/org/app@sha256:ab"), "ghcr.io");
         assert_eq!(registry_of("localhost/app"), "localhost");
+        // The engine reads an upper-case first component as a host, not a Hub namespace.
+        assert_eq!(registry_of("Evil/app"), "evil");
+        assert_eq!(registry_of("team/app"), "docker.io");
     }
 
     #[test]
