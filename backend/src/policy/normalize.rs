@@ -96,6 +96,22 @@ fn decode_segment(raw: &str) -> Result<String, PathError> {
     if raw.is_empty() {
         return Err(PathError::EmptySegment);
     }
+    let decoded = percent_decode(raw)?;
+    let segment = String::from_utf8(decoded).map_err(|_| PathError::BadEncoding)?;
+    if segment == "." || segment == ".." {
+        return Err(PathError::DotSegment);
+    }
+    if segment.contains(['/', '\\']) {
+        return Err(PathError::EncodedSeparator);
+    }
+    if let Some(bad) = segment.chars().find(|c| *c == ';' || c.is_control()) {
+        return Err(PathError::ForbiddenCharacter(bad));
+    }
+    Ok(segment)
+}
+
+/// Decodes `%XX` escapes, refusing malformed ones; the result may not be UTF-8.
+pub fn percent_decode(raw: &str) -> Result<Vec<u8>, PathError> {
     let bytes = raw.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut index = 0;
@@ -117,17 +133,7 @@ fn decode_segment(raw: &str) -> Result<String, PathError> {
             index += 1;
         }
     }
-    let segment = String::from_utf8(decoded).map_err(|_| PathError::BadEncoding)?;
-    if segment == "." || segment == ".." {
-        return Err(PathError::DotSegment);
-    }
-    if segment.contains(['/', '\\']) {
-        return Err(PathError::EncodedSeparator);
-    }
-    if let Some(bad) = segment.chars().find(|c| *c == ';' || c.is_control()) {
-        return Err(PathError::ForbiddenCharacter(bad));
-    }
-    Ok(segment)
+    Ok(decoded)
 }
 
 /// Percent-encodes a segment, keeping unreserved characters and those image references use.
