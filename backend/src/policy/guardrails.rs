@@ -792,6 +792,13 @@ mod tests {
     use berth_shared::access::Role;
     use serde_json::json;
 
+    fn ada() -> Actor {
+        Actor {
+            name: "ada".into(),
+            role: Role::Operator,
+        }
+    }
+
     fn protected() -> Vec<String> {
         vec![
             "/run/docker.sock".to_owned(),
@@ -805,10 +812,7 @@ mod tests {
         operation: &'static str,
         body: serde_json::Value,
     ) -> Result<(), String> {
-        let actor = Actor {
-            name: "ada".into(),
-            role: Role::Operator,
-        };
+        let actor = ada();
         let protected = protected();
         judge_body(
             Fence {
@@ -1111,10 +1115,7 @@ mod tests {
         assert_eq!(
             judge_body(
                 Fence {
-                    actor: &Actor {
-                        name: "a".into(),
-                        role: Role::Operator
-                    },
+                    actor: &ada(),
                     environment: "local",
                     settings: &settings,
                     protected: &[]
@@ -1181,10 +1182,7 @@ mod tests {
             r#"{"HostConfig": {"Privileged": true}, "hostconfig": {"Privileged": false}}"#,
             r#"{"HostConfig": {"Networ\u212aMode": "host"}}"#,
         ] {
-            let actor = Actor {
-                name: "ada".into(),
-                role: Role::Operator,
-            };
+            let actor = ada();
             let settings = Guardrails::default();
             let refused = judge_body(
                 Fence {
@@ -1205,10 +1203,7 @@ mod tests {
 
     #[test]
     fn bodies_that_cannot_be_judged_are_refused() {
-        let actor = Actor {
-            name: "ada".into(),
-            role: Role::Operator,
-        };
+        let actor = ada();
         let settings = Guardrails::default();
         let fence = Fence {
             actor: &actor,
@@ -1236,10 +1231,7 @@ mod tests {
 
     #[test]
     fn borrowed_volumes_and_namespaces_are_judged_from_the_lender() {
-        let actor = Actor {
-            name: "ada".into(),
-            role: Role::Operator,
-        };
+        let actor = ada();
         let settings = Guardrails::default();
         let protected = protected();
         let fence = Fence {
@@ -1302,10 +1294,7 @@ mod tests {
 
     #[test]
     fn build_queries_are_judged_after_decoding() {
-        let actor = Actor {
-            name: "ada".into(),
-            role: Role::Operator,
-        };
+        let actor = ada();
         let settings = Guardrails::default();
         let fence = Fence {
             actor: &actor,
