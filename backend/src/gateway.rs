@@ -1,6 +1,7 @@
 //! `/engine/{environment}/…`: the one path by which the UI and Docker clients reach an engine.
 //!
-//! Each request is authenticated, checked by the policy, recorded in the audit log when it
+//! Each request is authenticated, checked by the policy and, for non-admins, by the operator
+//! guardrails, recorded in the audit log when it
 //! changes state, forwarded with its normalised path, and its answer redacted where the role
 //! requires ([`crate::redaction`]). Requests that switch protocols (hijacked attach and exec, the websocket attach,
 //! BuildKit sessions) pass the same checks before [`hijack`] splices them to the engine.
@@ -15,6 +16,7 @@ use crate::auth::Principal;
 use crate::auth::extract::client_info;
 use crate::engine::{hijack, proxy};
 use crate::error::ApiError;
+use crate::guardrails;
 use crate::policy::query::check_arguments;
 use crate::policy::{self, Access, EngineRequest};
 use crate::state::AppState;
@@ -77,6 +79,32 @@ pub async fn handle(
     };
     let operation = authorized.operation;
     let forwarded_path = authorized.path.canonical();
+    let body = match guardrails::screen(
+        &state,
+        &principal,
+        &environment,
+        operation.id,
+        &parts,
+        body,
+    )
+    .await
+    {
+        Ok(body) => body,
+        Err(refusal) => {
+            let action =
+                Action::in_environment(environment_id, operation.id, method.as_str(), path);
+            let status = refusal.status().as_u16();
+            audit::record(
+                state.store(),
+                &scope,
+                action,
+                status,
+                Some(refusal.to_string()),
+            )
+            .await?;
+            return Err(refusal);
+        }
+    };
     // Saved registry credentials are added only now, after the policy said yes.
     crate::registries::inject(
         &state,

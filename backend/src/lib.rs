@@ -13,6 +13,7 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod gateway;
+pub mod guardrails;
 pub mod policy;
 pub mod redaction;
 pub mod registries;

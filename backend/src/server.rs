@@ -83,6 +83,7 @@ async fn serve(config: ServeConfig) -> Result<(), ServeError> {
         Environments::local(config.docker_host.clone()),
         auth,
         crate::registries::Vault::new(&config.data_dir),
+        &config.data_dir,
     );
 
     let tcp = TcpListener::bind(config.listen)

@@ -1,5 +1,6 @@
 //! The state every handler shares.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::auth::Auth;
@@ -22,11 +23,13 @@ struct Inner {
     vault: Vault,
     volume_browsers: VolumeBrowsers,
     redactions: Redactions,
+    data_dir: PathBuf,
 }
 
 impl AppState {
-    /// Builds the state from its parts.
-    pub fn new(environments: Environments, auth: Auth, vault: Vault) -> Self {
+    /// Builds the state from its parts; `data_dir` is where the store and the registry key
+    /// live.
+    pub fn new(environments: Environments, auth: Auth, vault: Vault, data_dir: &Path) -> Self {
         Self {
             inner: Arc::new(Inner {
                 environments,
@@ -34,6 +37,7 @@ impl AppState {
                 vault,
                 volume_browsers: VolumeBrowsers::default(),
                 redactions: Redactions::default(),
+                data_dir: std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_owned()),
             }),
         }
     }
@@ -56,6 +60,11 @@ impl AppState {
     /// The SQLite store.
     pub fn store(&self) -> &Store {
         self.inner.auth.store()
+    }
+
+    /// The data directory, absolute: no non-admin may mount it into a container.
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.data_dir
     }
 
     /// The helper containers of volume-browsing sessions.

@@ -15,6 +15,7 @@ pub mod engine_status;
 pub mod field_error;
 pub mod files_view;
 pub mod format;
+pub mod guardrails_form;
 pub mod images;
 pub mod key_values;
 pub mod live_events;
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account") view={Lazy::<AccountRoute>::new()}/>
                     <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()}/>
                     <Route path=path!("admin/audit") view={Lazy::<AuditRoute>::new()}/>
+                    <Route path=path!("env/:env/guardrails") view={Lazy::<GuardrailsRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

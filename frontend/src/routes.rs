@@ -24,6 +24,7 @@ use crate::pages::container::ContainerPage;
 use crate::pages::container_new::NewContainerPage;
 use crate::pages::containers::ContainersPage;
 use crate::pages::events::EventsPage;
+use crate::pages::guardrails::GuardrailsPage;
 use crate::pages::image_detail::ImageDetailPage;
 use crate::pages::images::ImagesPage;
 use crate::pages::network_detail::NetworkDetailPage;
@@ -158,5 +159,6 @@ lazy_pages! {
         AccountRoute => AccountPage,
         UsersRoute => UsersPage,
         AuditRoute => AuditPage,
+        GuardrailsRoute => GuardrailsPage,
     }
 }

@@ -9,6 +9,7 @@ mod support;
 mod cdetail;
 mod cli;
 mod gateway;
+mod guardrails;
 mod health;
 mod proxy;
 mod proxy_cli;

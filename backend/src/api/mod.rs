@@ -11,6 +11,7 @@ mod account;
 mod admin;
 mod audit;
 mod auth;
+mod guardrails;
 mod health;
 pub mod json;
 mod registries;
@@ -61,6 +62,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/environments/{env}/volume-browsers/{id}/keepalive",
             post(volume_browser::keep_alive),
+        )
+        .route(
+            "/env/{env}/guardrails",
+            get(guardrails::get).put(guardrails::put),
         )
         .route("/env/{env}/terminal", get(crate::terminal::handle))
         .fallback(|OriginalUri(uri): OriginalUri| async move {

@@ -8,6 +8,7 @@
 //! Architecture invariant: every request that reaches [`crate::engine`] has passed
 //! [`authorize`] first, whether it comes from the UI, a terminal or a Docker client.
 
+pub mod guardrails;
 pub mod normalize;
 pub mod operations;
 pub mod query;

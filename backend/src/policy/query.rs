@@ -63,7 +63,7 @@ impl Query {
 pub struct RepeatedArgument(pub String);
 
 /// Decodes a query key or value: `+` is a space, then `%XX` escapes.
-fn decode(raw: &str) -> Result<String, PathError> {
+pub(crate) fn decode(raw: &str) -> Result<String, PathError> {
     percent_decode(&raw.replace('+', " "))
 }
 

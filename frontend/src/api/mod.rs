@@ -9,6 +9,7 @@ pub mod container;
 pub mod containers;
 pub mod engine;
 pub mod events;
+pub mod guardrails;
 pub mod images;
 pub mod infra;
 pub mod registries;

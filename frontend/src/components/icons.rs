@@ -47,6 +47,8 @@ pub enum IconKind {
     Chart,
     /// A terminal.
     Terminal,
+    /// Guardrails: a shield.
+    Shield,
 }
 
 /// An inline SVG icon, hidden from screen readers: the control around it carries the label.
@@ -141,6 +143,11 @@ pub fn Icon(
         IconKind::Terminal => view! {
             <rect x="3" y="4.5" width="18" height="15" rx="2"/>
             <path d="M7 9.5l3 2.5-3 2.5M12.5 15h4.5"/>
+        }
+        .into_any(),
+        IconKind::Shield => view! {
+            <path d="M12 3l7.5 3v5.5c0 4.5-3.2 8-7.5 9.5-4.3-1.5-7.5-5-7.5-9.5V6z"/>
+            <path d="M9 12l2.2 2.2L15.5 10"/>
         }
         .into_any(),
     };

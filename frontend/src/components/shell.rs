@@ -112,6 +112,7 @@ fn Layout() -> impl IntoView {
                         <A href="/admin/users"><Icon kind=IconKind::Users/><span class="nav-label">"Users"</span></A>
                         <A href="/admin/audit"><Icon kind=IconKind::Audit/><span class="nav-label">"Audit log"</span></A>
                         <A href="/admin/registries"><Icon kind=IconKind::Registry/><span class="nav-label">"Registries"</span></A>
+                        <A href=move || format!("/env/{}/guardrails", environment.get())><Icon kind=IconKind::Shield/><span class="nav-label">"Guardrails"</span></A>
                     </nav>
                 </Show>
                 <div class="sidebar-foot">

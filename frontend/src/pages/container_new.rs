@@ -3,7 +3,7 @@
 //! changes. The form's logic (validation, the request, `docker run`) is in
 //! [`crate::container_form`].
 
-use berth_shared::access::Access;
+use berth_shared::access::{Access, Role};
 use berth_shared::engine::container::ContainerConfig;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,9 +11,11 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::ApiError;
 use crate::api::engine::{ContainerAction, Engine};
+use crate::api::guardrails::guardrails;
 use crate::components::toast::use_toaster;
 use crate::container_form::{ContainerForm, FieldError, parse_env_file};
 use crate::engine_status::use_engine_status;
+use crate::guardrails_form::{fenced_fields, host_paths_hint};
 use crate::session::use_session;
 
 type Getter = fn(&ContainerForm) -> &String;
@@ -86,6 +88,16 @@ pub fn NewContainerPage() -> impl IntoView {
         let engine = status.engine();
         async move { engine.networks(None).await.unwrap_or_default() }
     });
+    // Non-admins are fenced by the environment's guardrails: the form offers only what they allow.
+    let fences = LocalResource::new(move || {
+        let environment = status.environment.get();
+        async move { guardrails(&environment, None).await.ok() }
+    });
+    let fence = move || {
+        (session.role() != Some(Role::Admin))
+            .then(|| fences.get().flatten())
+            .flatten()
+    };
     let image_tags = move || {
         images
             .get()
@@ -119,6 +131,14 @@ pub fn NewContainerPage() -> impl IntoView {
                 return;
             }
         };
+        let fenced = untrack(fence)
+            .map(|view| fenced_fields(&request.config.host_config, &view))
+            .unwrap_or_default();
+        if let Some(first) = fenced.first() {
+            focus_field(first.field);
+            errors.set(fenced);
+            return;
+        }
         errors.set(Vec::new());
         let engine = untrack(|| status.engine());
         let env = untrack(|| status.environment.get());
@@ -231,6 +251,7 @@ pub fn NewContainerPage() -> impl IntoView {
                             <TextField label="Ports ([address:]host:container[/udp], one a line)" key="ports" form=form errors=errors field=field!(ports) multiline=true placeholder="8080:80"/>
                             <TextField label="Volumes (name:/path or /host:/path[:ro], one a line)" key="volumes" form=form errors=errors field=field!(volumes) multiline=true placeholder="data:/var/lib/data"/>
                         </div>
+                        {move || fence().map(|view| view! { <p class="field-hint" data-testid="volumes-fence">{host_paths_hint(&view)}</p> })}
                         <div class="form-inline-grid">
                             <label class="field">
                                 <span class="field-label">"Network"</span>
@@ -239,6 +260,7 @@ pub fn NewContainerPage() -> impl IntoView {
                                     <option value="">"default (bridge)"</option>
                                     {move || networks.get().unwrap_or_default().into_iter()
                                         .filter(|n| n.name != "bridge")
+                                        .filter(|n| n.name != "host" || fence().is_none_or(|view| view.guardrails.host_network))
                                         .map(|n| { let label = n.name.clone(); view! { <option value=n.name>{label}</option> } })
                                         .collect_view()}
                                 </select>
@@ -276,8 +298,11 @@ pub fn NewContainerPage() -> impl IntoView {
                         </div>
                         <CheckField label="Keep stdin open and allocate a TTY (-it)" key="interactive" form=form
                             field=(|f| f.interactive, |f, on| f.interactive = on)/>
-                        <CheckField label="Privileged" key="privileged" form=form
-                            field=(|f| f.privileged, |f, on| f.privileged = on)/>
+                        <Show when=move || fence().is_none_or(|view| view.guardrails.privileged)
+                            fallback=|| view! { <p class="field-hint" data-testid="privileged-fence">"Privileged: an admin has not allowed privileged containers here."</p> }>
+                            <CheckField label="Privileged" key="privileged" form=form
+                                field=(|f| f.privileged, |f, on| f.privileged = on)/>
+                        </Show>
                         <Show when=move || form.with(|f| f.privileged)>
                             <p class="notice notice-warn" role="alert">
                                 "A privileged container has every capability and every device of the host: "

@@ -7,6 +7,7 @@ pub mod container_actions;
 pub mod container_new;
 pub mod containers;
 pub mod events;
+pub mod guardrails;
 pub mod image_detail;
 pub mod images;
 pub mod login;
