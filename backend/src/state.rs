@@ -6,6 +6,7 @@ use crate::auth::Auth;
 use crate::engine::Environments;
 use crate::registries::Vault;
 use crate::store::Store;
+use crate::streams::Streams;
 use crate::volume_browser::VolumeBrowsers;
 
 /// Shared, cheaply cloned application state.
@@ -20,19 +21,27 @@ struct Inner {
     auth: Auth,
     vault: Vault,
     volume_browsers: VolumeBrowsers,
+    streams: Streams,
 }
 
 impl AppState {
     /// Builds the state from its parts.
-    pub fn new(environments: Environments, auth: Auth, vault: Vault) -> Self {
+    pub fn new(environments: Environments, auth: Auth, vault: Vault, streams: Streams) -> Self {
         Self {
             inner: Arc::new(Inner {
                 environments,
                 auth,
                 vault,
                 volume_browsers: VolumeBrowsers::default(),
+                streams,
             }),
         }
+    }
+
+    /// The open long-lived streams, for their per-user limit and for ending them when their
+    /// access ends.
+    pub fn streams(&self) -> &Streams {
+        &self.inner.streams
     }
 
     /// The engines Berth manages.

@@ -481,7 +481,13 @@ fn totp_enrolment_and_sign_in() {
         ("x-csrf-token", csrf.as_str()),
         ("content-type", "application/json"),
     ];
-    let setup = client.request("POST", "/api/account/totp/setup", &headers, Some("{}"));
+    let confirmed = json!({ "password": PASSWORD }).to_string();
+    let setup = client.request(
+        "POST",
+        "/api/account/totp/setup",
+        &headers,
+        Some(&confirmed),
+    );
     assert_eq!(setup.status, 200, "{}", setup.body);
     let secret = setup.json()["secret"].as_str().unwrap().to_owned();
     let size = setup.json()["qr"]["size"].as_u64().unwrap();

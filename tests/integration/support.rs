@@ -161,7 +161,12 @@ impl Berth {
 
     /// Serves with extra `serve` arguments (such as TLS files), with an admin provisioned.
     pub fn start_with_args(args: &[&str]) -> Self {
-        let data_dir = tempfile::tempdir().expect("temp dir");
+        Self::start_in(tempfile::tempdir().expect("temp dir"), args)
+    }
+
+    /// Serves with its store in `data_dir` (a small file system, say), with an admin
+    /// provisioned.
+    pub fn start_in(data_dir: tempfile::TempDir, args: &[&str]) -> Self {
         let admin_token = provision(data_dir.path(), "admin", "admin");
         let (child, base, _) = spawn_serve(data_dir.path(), &docker_host(), args);
         Self {
