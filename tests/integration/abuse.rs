@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::support::{Berth, PASSWORD, Reply, TestContainer, provision, unique_name};
+use crate::security::sign_in;
+use crate::support::{Berth, PASSWORD, Reply, TestContainer, audit, provision, unique_name};
 
 /// The `host:port` Berth listens on.
 fn authority(berth: &Berth) -> String {
@@ -82,30 +83,6 @@ fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
             Err(_) => return true,
         }
     }
-}
-
-/// Signs `username` in; returns the cookie pair and the CSRF token.
-fn sign_in(berth: &Berth, username: &str) -> (String, String) {
-    let reply = berth.anonymous().request(
-        "POST",
-        "/api/auth/login",
-        &[("content-type", "application/json")],
-        Some(&json!({"username": username, "password": PASSWORD}).to_string()),
-    );
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    let cookie = reply.header("set-cookie").expect("a session cookie");
-    let pair = cookie.split(';').next().unwrap().to_owned();
-    let csrf = reply.json()["session"]["csrf_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    (pair, csrf)
-}
-
-fn audit(berth: &Berth, query: &str) -> Vec<Value> {
-    let reply = berth.admin().get(&format!("/api/audit?{query}"));
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    reply.json()["events"].as_array().unwrap().clone()
 }
 
 #[test]

@@ -7,13 +7,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::support::{Berth, TestContainer, docker};
-
-fn audit(berth: &Berth, query: &str) -> Vec<Value> {
-    let reply = berth.admin().get(&format!("/api/audit?{query}"));
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    reply.json()["events"].as_array().unwrap().clone()
-}
+use crate::support::{Berth, TestContainer, audit, docker};
 
 #[test]
 fn records_name_the_query_and_the_fields_that_matter() {

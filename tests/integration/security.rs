@@ -281,7 +281,8 @@ fn the_console_rejects_bad_input_with_json_errors() {
 }
 
 /// Signs in through the API like the UI does; returns the cookie and the CSRF token.
-fn sign_in(berth: &Berth, username: &str) -> (String, String) {
+/// Signs `username` in; returns the cookie pair and the CSRF token.
+pub(crate) fn sign_in(berth: &Berth, username: &str) -> (String, String) {
     let reply = berth.anonymous().request(
         "POST",
         "/api/auth/login",

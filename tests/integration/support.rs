@@ -495,6 +495,16 @@ fn reply(response: Result<http::Response<ureq::Body>, ureq::Error>) -> Reply {
     }
 }
 
+/// The audit records matching `query` (a query string of `/api/audit`), read as the admin.
+pub fn audit(berth: &Berth, query: &str) -> Vec<serde_json::Value> {
+    let reply = berth.admin().get(&format!("/api/audit?{query}"));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.json()["events"]
+        .as_array()
+        .expect("a page of records")
+        .clone()
+}
+
 /// `GET url` without credentials.
 pub fn get(url: &str) -> Reply {
     reply(agent().get(url).call())

@@ -212,35 +212,57 @@ fn TwoFactorSection() -> impl IntoView {
                 .into_any(),
             }}
             <ErrorAlert message=error/>
-            <ConfirmDialog
+            <PasswordDialog
                 open=starting
                 title="Set up two-factor sign-in"
+                explanation="Confirm it is you: enter your password."
                 confirm_label="Continue"
                 on_confirm=start
-                on_cancel=Callback::new(move |()| starting.set(false))
-            >
-                <p>"Confirm it is you: enter your password."</p>
-                <label class="field">
-                    <span class="field-label">"Password"</span>
-                    <input type="password" autocomplete="current-password" required
-                        prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
-                </label>
-            </ConfirmDialog>
-            <ConfirmDialog
+                password=password
+            />
+            <PasswordDialog
                 open=disabling
                 title="Turn two-factor sign-in off?"
+                explanation="Your password alone will sign you in, and your recovery codes stop working."
                 confirm_label="Turn off"
                 on_confirm=disable
-                on_cancel=Callback::new(move |()| disabling.set(false))
-            >
-                <p>"Your password alone will sign you in, and your recovery codes stop working."</p>
-                <label class="field">
-                    <span class="field-label">"Password"</span>
-                    <input type="password" autocomplete="current-password" required
-                        prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
-                </label>
-            </ConfirmDialog>
+                password=password
+            />
         </Section>
+    }
+}
+
+/// A confirmation that asks for the user's password before a change to their sign-in.
+#[component]
+fn PasswordDialog(
+    /// Shown while this holds; cancelling clears it.
+    open: RwSignal<bool>,
+    /// The dialog's title.
+    title: &'static str,
+    /// What confirming does.
+    explanation: &'static str,
+    /// The confirm button's label.
+    confirm_label: &'static str,
+    /// Runs on confirm; it reads and clears `password`.
+    on_confirm: Callback<()>,
+    /// The password field's value.
+    password: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <ConfirmDialog
+            open=open
+            title=title
+            confirm_label=confirm_label
+            on_confirm=on_confirm
+            on_cancel=Callback::new(move |()| open.set(false))
+        >
+            <p>{explanation}</p>
+            <label class="field">
+                <span class="field-label">"Password"</span>
+                <input type="password" autocomplete="current-password" required
+                    prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
+            </label>
+        </ConfirmDialog>
     }
 }
 
