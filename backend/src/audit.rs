@@ -89,6 +89,17 @@ impl AuditScope {
         }
     }
 
+    /// Berth itself, acting on a schedule (pruning the audit log).
+    pub fn berth() -> Self {
+        Self {
+            actor: Some("berth".to_owned()),
+            role: None,
+            credential: "none",
+            source: "berth",
+            remote_addr: "local".to_owned(),
+        }
+    }
+
     /// The command line, acting directly on the store.
     pub fn command_line(user: &str) -> Self {
         Self {
@@ -127,8 +138,19 @@ impl AuditScope {
 
 /// Records that an action is starting; fails (so the caller does nothing) if it cannot.
 pub async fn begin(store: &Store, scope: &AuditScope, action: Action<'_>) -> Result<i64, ApiError> {
+    begin_with(store, scope, action, None).await
+}
+
+/// [`begin`] with what the request asked for beyond its target (the security-relevant fields
+/// of its body); the outcome's detail is added to it on completion.
+pub async fn begin_with(
+    store: &Store,
+    scope: &AuditScope,
+    action: Action<'_>,
+    detail: Option<String>,
+) -> Result<i64, ApiError> {
     store
-        .append_audit(scope.event(action, None, None))
+        .append_audit(scope.event(action, None, detail))
         .await
         .map_err(unwritable)
 }
@@ -157,9 +179,11 @@ pub async fn record(
 }
 
 fn unwritable(error: crate::store::StoreError) -> ApiError {
-    ApiError::Internal(format!(
-        "the audit log could not be written, so nothing was done: {error}"
-    ))
+    let message = format!("the audit log could not be written, so nothing was done: {error}");
+    match error {
+        crate::store::StoreError::DiskFull => ApiError::StorageFull(message),
+        _ => ApiError::Internal(message),
+    }
 }
 
 /// Runs `change` between a [`begin`] and a [`complete`]: the change happens only if it could be

@@ -3,6 +3,7 @@
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
+use crate::auth::origin::{BadPublicUrl, PublicOrigin};
 use crate::cli::ServeArgs;
 use crate::engine::endpoint::{DockerTls, EndpointError, EngineEndpoint};
 
@@ -19,6 +20,28 @@ pub struct ServeConfig {
     pub tls: Option<TlsFiles>,
     /// Plain HTTP on a non-loopback address was asked for explicitly.
     pub insecure_listen: bool,
+    /// The only origin browsers may use, from `--public-url`.
+    pub public_origin: Option<PublicOrigin>,
+    /// The limits that keep one client or user from exhausting the server.
+    pub limits: Limits,
+}
+
+/// How much the server serves at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Client connections served at once.
+    pub max_connections: usize,
+    /// Long-lived streams one user may hold open.
+    pub max_streams_per_user: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_connections: 1024,
+            max_streams_per_user: 32,
+        }
+    }
 }
 
 /// PEM files for HTTPS.
@@ -46,6 +69,9 @@ pub enum ConfigError {
     /// `DOCKER_HOST` cannot be used.
     #[error("DOCKER_HOST: {0}")]
     DockerHost(#[from] EndpointError),
+    /// `--public-url` is not a usable URL.
+    #[error(transparent)]
+    PublicUrl(#[from] BadPublicUrl),
     /// No data directory was given and none could be chosen.
     #[error("no data directory: set --data-dir or BERTH_DATA_DIR")]
     NoDataDir,
@@ -67,12 +93,23 @@ impl ServeConfig {
             .data_dir
             .or_else(default_data_dir)
             .ok_or(ConfigError::NoDataDir)?;
+        let public_origin = args
+            .public_url
+            .as_deref()
+            .filter(|url| !url.is_empty())
+            .map(PublicOrigin::parse)
+            .transpose()?;
         Ok(ServeConfig {
             listen,
             data_dir,
             docker_host,
             tls,
             insecure_listen: args.insecure_listen,
+            public_origin,
+            limits: Limits {
+                max_connections: args.max_connections as usize,
+                max_streams_per_user: args.max_streams_per_user as usize,
+            },
         })
     }
 
@@ -144,6 +181,9 @@ mod tests {
             tls_cert: None,
             tls_key: None,
             insecure_listen: false,
+            public_url: None,
+            max_connections: 1024,
+            max_streams_per_user: 32,
         }
     }
 
@@ -201,6 +241,24 @@ mod tests {
                 "{listen}"
             );
         }
+    }
+
+    #[test]
+    fn a_public_url_is_parsed_or_refused() {
+        let public = ServeConfig::new(ServeArgs {
+            public_url: Some("https://berth.example/".into()),
+            ..args("127.0.0.1:1")
+        })
+        .unwrap();
+        assert_eq!(
+            public.public_origin.unwrap().origin(),
+            "https://berth.example"
+        );
+        let bad = ServeConfig::new(ServeArgs {
+            public_url: Some("berth.example".into()),
+            ..args("127.0.0.1:1")
+        });
+        assert!(matches!(bad, Err(ConfigError::PublicUrl(_))));
     }
 
     #[test]

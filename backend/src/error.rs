@@ -47,6 +47,17 @@ pub enum ApiError {
         /// When to retry.
         retry_after: std::time::Duration,
     },
+    /// Berth is too busy to answer now; try again after the given time.
+    #[error("{message}")]
+    Busy {
+        /// What to tell the user.
+        message: String,
+        /// When to retry.
+        retry_after: std::time::Duration,
+    },
+    /// The request was addressed to a host name Berth does not answer to.
+    #[error("{0}")]
+    Misdirected(String),
     /// The request conflicts with the current state (a taken name, the last admin).
     #[error("{0}")]
     Conflict(String),
@@ -68,9 +79,6 @@ pub enum ApiError {
         /// The limit, in bytes.
         limit: usize,
     },
-    /// Berth is at one of its concurrency limits; the message says which. Retrying soon works.
-    #[error("{0}")]
-    Busy(String),
     /// The policy refused the request.
     #[error("{0}")]
     Forbidden(String),
@@ -83,6 +91,9 @@ pub enum ApiError {
     /// The method is not allowed on this path.
     #[error("method {0} is not allowed here")]
     MethodNotAllowed(String),
+    /// The disk holding the store is full; nothing was changed.
+    #[error("{0}")]
+    StorageFull(String),
     /// Something inside Berth failed.
     #[error("internal error: {0}")]
     Internal(String),
@@ -101,14 +112,16 @@ impl ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Misdirected(_) => StatusCode::MISDIRECTED_REQUEST,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) | ApiError::AnswerTooLarge { .. } => {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
-            ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -136,8 +149,9 @@ impl IntoResponse for ApiError {
             tracing::warn!(error = %self, "request failed");
         }
         let retry_after = match &self {
-            ApiError::TooManyRequests { retry_after, .. } => Some(retry_after.as_secs().max(1)),
-            ApiError::Busy(_) => Some(1),
+            ApiError::TooManyRequests { retry_after, .. } | ApiError::Busy { retry_after, .. } => {
+                Some(retry_after.as_secs().max(1))
+            }
             _ => None,
         };
         let mut response = (status, Json(ErrorBody::new(self.to_string()))).into_response();
@@ -165,6 +179,7 @@ impl From<crate::store::StoreError> for ApiError {
         match error {
             StoreError::Conflict(message) => ApiError::Conflict(message),
             StoreError::NotFound(what) => ApiError::Missing(format!("{what} does not exist")),
+            StoreError::DiskFull => ApiError::StorageFull(error.to_string()),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -181,7 +196,24 @@ impl From<crate::auth::LoginError> for ApiError {
             LoginError::BadCredentials | LoginError::BadSecondFactor => {
                 ApiError::Unauthorized(error.to_string())
             }
+            LoginError::Busy(error) => ApiError::from(error),
             LoginError::Store(store) => ApiError::from(store),
+        }
+    }
+}
+
+impl From<crate::auth::password::PasswordError> for ApiError {
+    fn from(error: crate::auth::password::PasswordError) -> Self {
+        use crate::auth::password::PasswordError;
+        match error {
+            PasswordError::Busy => ApiError::Busy {
+                message: error.to_string(),
+                retry_after: std::time::Duration::from_secs(2),
+            },
+            PasswordError::Hashing(_) => ApiError::Internal(error.to_string()),
+            PasswordError::TooShort | PasswordError::TooLong => {
+                ApiError::BadRequest(format!("password: {error}"))
+            }
         }
     }
 }

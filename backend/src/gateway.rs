@@ -12,6 +12,7 @@ use axum::http::Method;
 use axum::response::Response;
 
 use crate::audit::{self, Action, AuditScope};
+use crate::audit_fields;
 use crate::auth::Principal;
 use crate::auth::extract::client_info;
 use crate::engine::{hijack, proxy};
@@ -115,21 +116,30 @@ pub async fn handle(
         &mut parts.headers,
     )
     .await?;
-    let audit_id = if operation.access == Access::Read {
-        None
+    let protocol = hijack::requested_protocol(operation.id, &parts.headers);
+    let mut stream = state.streams().open_for(
+        &principal,
+        operation.id,
+        parts.uri.query(),
+        protocol.is_some(),
+    )?;
+    let (audit_id, body) = if operation.access == Access::Read {
+        (None, body)
     } else {
-        let action = Action::in_environment(
-            environment_id,
-            operation.id,
-            method.as_str(),
-            &forwarded_path,
-        );
-        Some(audit::begin(state.store(), &scope, action).await?)
+        // The record names the query and the security-relevant fields of small bodies.
+        let (detail, body) = audit_fields::peek(operation.id, &parts.headers, body).await?;
+        let target = audit_fields::target(&forwarded_path, parts.uri.query());
+        let action = Action::in_environment(environment_id, operation.id, method.as_str(), &target);
+        let id = audit::begin_with(state.store(), &scope, action, detail).await?;
+        (Some(id), body)
     };
 
     let request = Request::from_parts(parts, body);
-    let result = match hijack::requested_protocol(operation.id, request.headers()) {
-        Some(protocol) => hijack::forward(&environment, &forwarded_path, request, &protocol).await,
+    let result = match protocol {
+        Some(protocol) => {
+            let ended = crate::streams::until_ended(stream.take());
+            hijack::forward(&environment, &forwarded_path, request, &protocol, ended).await
+        }
         None => proxy::forward(&environment, &forwarded_path, request).await,
     };
     let response = match result {
@@ -151,10 +161,14 @@ pub async fn handle(
     if let Some(id) = audit_id {
         audit::complete(state.store(), id, response.status().as_u16(), None).await;
     }
-    state
+    let response = state
         .redactions()
         .apply(operation.id, principal.role, response)
-        .await
+        .await?;
+    Ok(match stream {
+        Some(guard) => crate::streams::bind(response, guard),
+        None => response,
+    })
 }
 
 fn is_read_only(method: &Method) -> bool {

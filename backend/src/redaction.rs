@@ -62,11 +62,12 @@ impl Redactions {
         }
         let _place = tokio::time::timeout(WAIT_FOR_PLACE, self.places.acquire())
             .await
-            .map_err(|_| {
-                ApiError::Busy(format!(
+            .map_err(|_| ApiError::Busy {
+                message: format!(
                     "Berth is already redacting {CONCURRENT_WHOLE_ANSWERS} answers for roles \
-                     that may not see secrets, its limit; try again in a moment"
-                ))
+                         that may not see secrets, its limit; try again in a moment"
+                ),
+                retry_after: Duration::from_secs(1),
             })?
             .map_err(|error| ApiError::Internal(error.to_string()))?;
         whole(operation, response).await

@@ -15,6 +15,10 @@ pub fn app(state: AppState) -> Router {
         .nest("/api", api::router())
         .route("/engine/{*path}", any(gateway::handle))
         .fallback(assets::serve)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::extract::public_host_guard,
+        ))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))

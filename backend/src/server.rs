@@ -1,15 +1,23 @@
 //! Runs `berth serve`: opens the store, binds the listener (HTTPS when configured), prints the
 //! URL (and the one-time set-up token on first run), serves until SIGINT or SIGTERM, then
 //! drains in-flight requests for a bounded time.
+//!
+//! Connections are served by hyper directly, with a timer, so that a client that never
+//! finishes its headers (or leaves a keep-alive connection idle) is cut after
+//! [`HEADER_READ_TIMEOUT`], and at most `--max-connections` are served at once.
 
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::extract::connect_info::Connected;
-use axum::serve::{IncomingStream, Listener};
+use axum::extract::ConnectInfo;
+use axum::serve::Listener;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
 use tracing_subscriber::EnvFilter;
 
 use crate::auth::{Auth, SessionPolicy};
@@ -77,13 +85,15 @@ async fn serve(config: ServeConfig) -> Result<(), ServeError> {
         .as_ref()
         .map(crate::tls::server_config)
         .transpose()?;
-    let auth = Auth::new(store, tls.is_some(), SessionPolicy::default());
+    let auth = Auth::new(store, tls.is_some(), SessionPolicy::default())
+        .with_public_origin(config.public_origin.clone());
     let setup_token = auth.prepare_setup().await?;
     let state = AppState::new(
         Environments::local(config.docker_host.clone()),
         auth,
         crate::registries::Vault::new(&config.data_dir),
         &config.data_dir,
+        crate::streams::Streams::new(config.limits.max_streams_per_user),
     );
 
     let tcp = TcpListener::bind(config.listen)
@@ -104,6 +114,8 @@ async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     }
     report_engines(&state);
     spawn_session_cleanup(&state);
+    crate::retention::spawn_pruning(state.store().clone());
+    state.streams().spawn_revalidation(state.store().clone());
     let signals = ShutdownSignals::install().map_err(ServeError::Serve)?;
     // Printed on stdout, on their own lines, so people and scripts can find them; the ready
     // line comes last.
@@ -116,57 +128,106 @@ async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     println!("Berth is ready at {scheme}://{address}/");
 
     let app = crate::app(state);
+    let max_connections = config.limits.max_connections;
     match tls {
         Some(tls) => {
             let listener = TlsListener::new(tcp, tls).map_err(ServeError::Serve)?;
-            serve_with(listener, app, signals).await
+            serve_with(listener, app, signals, max_connections).await
         }
-        None => serve_with(NoDelayListener(tcp), app, signals).await,
+        None => serve_with(NoDelayListener(tcp), app, signals, max_connections).await,
     }
 }
 
-/// Serves `app` on `listener` until a signal, then drains for [`SHUTDOWN_GRACE`].
-async fn serve_with<L>(listener: L, app: Router, signals: ShutdownSignals) -> Result<(), ServeError>
+/// How long a client has to send a request's headers, counted from when the connection
+/// starts waiting for a request: this is also how long an idle keep-alive connection stays
+/// open. Without it, a client that never finishes its headers holds a connection forever.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Serves `app` on `listener` until a signal, then drains for [`SHUTDOWN_GRACE`]. At most
+/// `max_connections` connections are served at once; further clients wait in the listen
+/// queue until one closes.
+async fn serve_with<L>(
+    mut listener: L,
+    app: Router,
+    signals: ShutdownSignals,
+    max_connections: usize,
+) -> Result<(), ServeError>
 where
     L: Listener<Addr = SocketAddr>,
-    for<'a> PeerAddr: Connected<IncomingStream<'a, L>>,
 {
-    let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<PeerAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        signals.recv().await;
-        tracing::info!("shutting down: finishing in-flight requests");
-        let _ = signalled_tx.send(());
-    });
-    let deadline = async move {
-        if signalled_rx.await.is_ok() {
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } else {
-            std::future::pending::<()>().await;
-        }
-    };
-    tokio::select! {
-        result = server => result.map_err(ServeError::Serve)?,
-        () = deadline => tracing::warn!(
-            "requests still open after {} s were cut", SHUTDOWN_GRACE.as_secs()
-        ),
+    let slots = Arc::new(Semaphore::new(max_connections));
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .keep_alive(true);
+    let signalled = signals.recv();
+    tokio::pin!(signalled);
+    loop {
+        let slot = tokio::select! {
+            () = &mut signalled => break,
+            slot = Arc::clone(&slots).acquire_owned() => slot,
+        };
+        let Ok(slot) = slot else { break };
+        let (io, peer) = tokio::select! {
+            () = &mut signalled => break,
+            accepted = listener.accept() => accepted,
+        };
+        let connection = http
+            .serve_connection(TokioIo::new(io), service(app.clone(), peer))
+            .with_upgrades();
+        let mut shutdown = shutdown_rx.clone();
+        tokio::spawn(async move {
+            let _slot = slot;
+            tokio::pin!(connection);
+            let result = tokio::select! {
+                result = connection.as_mut() => result,
+                _ = shutdown.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(error) = result {
+                tracing::debug!(%error, %peer, "connection ended with an error");
+            }
+        });
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+    let _ = shutdown_tx.send(true);
+    let all = u32::try_from(max_connections).unwrap_or(u32::MAX);
+    if tokio::time::timeout(SHUTDOWN_GRACE, slots.acquire_many(all))
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "requests still open after {} s were cut",
+            SHUTDOWN_GRACE.as_secs()
+        );
     }
     tracing::info!("stopped");
     Ok(())
 }
 
+/// The app as a hyper service for one connection, which tells handlers the client's address.
+fn service(
+    app: Router,
+    peer: SocketAddr,
+) -> impl hyper::service::Service<
+    http::Request<hyper::body::Incoming>,
+    Response = axum::response::Response,
+    Error = std::convert::Infallible,
+    Future = impl Future<Output = Result<axum::response::Response, std::convert::Infallible>> + Send,
+> + Clone {
+    hyper::service::service_fn(move |request: http::Request<hyper::body::Incoming>| {
+        let mut request = request.map(axum::body::Body::new);
+        request.extensions_mut().insert(ConnectInfo(PeerAddr(peer)));
+        tower::ServiceExt::oneshot(app.clone(), request)
+    })
+}
+
 /// The client's address, recorded for every connection whatever the listener.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PeerAddr(pub SocketAddr);
-
-impl Connected<IncomingStream<'_, NoDelayListener>> for PeerAddr {
-    fn connect_info(stream: IncomingStream<'_, NoDelayListener>) -> Self {
-        PeerAddr(*stream.remote_addr())
-    }
-}
 
 /// Plain TCP with `TCP_NODELAY` on every connection: without it, the last small frame of a
 /// streamed answer can wait for the client's delayed ACK, adding tens of milliseconds to
@@ -185,12 +246,6 @@ impl Listener for NoDelayListener {
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
         Listener::local_addr(&self.0)
-    }
-}
-
-impl Connected<IncomingStream<'_, TlsListener>> for PeerAddr {
-    fn connect_info(stream: IncomingStream<'_, TlsListener>) -> Self {
-        PeerAddr(*stream.remote_addr())
     }
 }
 

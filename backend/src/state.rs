@@ -8,6 +8,7 @@ use crate::engine::Environments;
 use crate::redaction::Redactions;
 use crate::registries::Vault;
 use crate::store::Store;
+use crate::streams::Streams;
 use crate::volume_browser::VolumeBrowsers;
 
 /// Shared, cheaply cloned application state.
@@ -24,12 +25,19 @@ struct Inner {
     volume_browsers: VolumeBrowsers,
     redactions: Redactions,
     data_dir: PathBuf,
+    streams: Streams,
 }
 
 impl AppState {
     /// Builds the state from its parts; `data_dir` is where the store and the registry key
     /// live.
-    pub fn new(environments: Environments, auth: Auth, vault: Vault, data_dir: &Path) -> Self {
+    pub fn new(
+        environments: Environments,
+        auth: Auth,
+        vault: Vault,
+        data_dir: &Path,
+        streams: Streams,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 environments,
@@ -38,8 +46,15 @@ impl AppState {
                 volume_browsers: VolumeBrowsers::default(),
                 redactions: Redactions::default(),
                 data_dir: std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_owned()),
+                streams,
             }),
         }
+    }
+
+    /// The open long-lived streams, for their per-user limit and for ending them when their
+    /// access ends.
+    pub fn streams(&self) -> &Streams {
+        &self.inner.streams
     }
 
     /// The engines Berth manages.

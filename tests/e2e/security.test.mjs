@@ -81,6 +81,8 @@ test("TOTP enrolment with a QR code, then sign-in with a code", async () => {
   addUser(fx.berth.dataDir, "totp-user", "operator");
   const { page, context } = await openPage(fx.browser, `${fx.berth.base}/account`, { user: "totp-user" });
   await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+  await page.getByRole("dialog").getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Continue" }).click();
   const qr = page.getByRole("img", { name: "QR code for your authenticator app" });
   await qr.waitFor();
   const box = await qr.boundingBox();

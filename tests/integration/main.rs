@@ -6,6 +6,8 @@
 
 mod support;
 
+mod abuse;
+mod audit_log;
 mod cdetail;
 mod cli;
 mod gateway;

@@ -281,7 +281,8 @@ fn the_console_rejects_bad_input_with_json_errors() {
 }
 
 /// Signs in through the API like the UI does; returns the cookie and the CSRF token.
-fn sign_in(berth: &Berth, username: &str) -> (String, String) {
+/// Signs `username` in; returns the cookie pair and the CSRF token.
+pub(crate) fn sign_in(berth: &Berth, username: &str) -> (String, String) {
     let reply = berth.anonymous().request(
         "POST",
         "/api/auth/login",
@@ -481,7 +482,13 @@ fn totp_enrolment_and_sign_in() {
         ("x-csrf-token", csrf.as_str()),
         ("content-type", "application/json"),
     ];
-    let setup = client.request("POST", "/api/account/totp/setup", &headers, Some("{}"));
+    let confirmed = json!({ "password": PASSWORD }).to_string();
+    let setup = client.request(
+        "POST",
+        "/api/account/totp/setup",
+        &headers,
+        Some(&confirmed),
+    );
     assert_eq!(setup.status, 200, "{}", setup.body);
     let secret = setup.json()["secret"].as_str().unwrap().to_owned();
     let size = setup.json()["qr"]["size"].as_u64().unwrap();

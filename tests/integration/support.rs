@@ -175,7 +175,12 @@ impl Berth {
 
     /// Serves with extra `serve` arguments (such as TLS files), with an admin provisioned.
     pub fn start_with_args(args: &[&str]) -> Self {
-        let data_dir = tempfile::tempdir().expect("temp dir");
+        Self::start_in(tempfile::tempdir().expect("temp dir"), args)
+    }
+
+    /// Serves with its store in `data_dir` (a small file system, say), with an admin
+    /// provisioned.
+    pub fn start_in(data_dir: tempfile::TempDir, args: &[&str]) -> Self {
         let admin_token = provision(data_dir.path(), "admin", "admin");
         let (child, base, _) = spawn_serve(data_dir.path(), &docker_host(), args);
         Self {
@@ -502,6 +507,16 @@ fn reply(response: Result<http::Response<ureq::Body>, ureq::Error>) -> Reply {
         headers,
         body: response.body_mut().read_to_string().unwrap_or_default(),
     }
+}
+
+/// The audit records matching `query` (a query string of `/api/audit`), read as the admin.
+pub fn audit(berth: &Berth, query: &str) -> Vec<serde_json::Value> {
+    let reply = berth.admin().get(&format!("/api/audit?{query}"));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.json()["events"]
+        .as_array()
+        .expect("a page of records")
+        .clone()
 }
 
 /// `GET url` without credentials.

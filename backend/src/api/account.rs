@@ -5,9 +5,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use berth_shared::api::auth::{
     PasswordChange, QrCode, RecoveryCodes, SessionView, TotpConfirm, TotpDisable, TotpSetup,
+    TotpSetupRequest,
 };
 
-use crate::api::auth::{hash_password, signed_in_user, verify_password};
+use crate::api::auth::{confirm_password, hash_password, signed_in_user};
 use crate::api::json::ApiJson;
 use crate::audit::{self, Action, AuditScope};
 use crate::auth::secrets::sha256_hex;
@@ -41,42 +42,55 @@ pub async fn change_password(
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
     let user = signed_in_user(&state, principal.user_id).await?;
-    if !verify_password(change.current_password, user.password_hash).await {
-        return Err(ApiError::Forbidden(
-            "current password: it is not the password in use".into(),
-        ));
-    }
+    confirm_password(
+        &state,
+        &user,
+        Some(change.current_password),
+        &client,
+        "current password",
+    )
+    .await?;
     let hash = hash_password(change.new_password).await?;
     audited(&state, &principal, &client, "PasswordChange", 204, async {
         Ok(state.store().set_password(user.id, hash).await?)
     })
     .await?;
+    state.streams().end_user(user.id);
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /api/account/totp/setup`: a new secret and its QR code, pending until confirmed.
+/// From a browser session the password must be given again; the attempt is audited.
 pub async fn totp_setup(
     State(state): State<AppState>,
     principal: Principal,
+    client: ClientInfo,
+    ApiJson(request): ApiJson<TotpSetupRequest>,
 ) -> Result<Json<TotpSetup>, ApiError> {
     let user = signed_in_user(&state, principal.user_id).await?;
-    if user.totp_secret.is_some() {
-        return Err(ApiError::Conflict(
-            "two-factor sign-in is already on; turn it off first".into(),
-        ));
-    }
-    let secret = totp::new_secret();
-    let otpauth_uri = totp::otpauth_uri(&secret, &user.username);
-    let qr = qr_code(&otpauth_uri)?;
-    state
-        .store()
-        .set_totp_pending(user.id, secret.clone())
-        .await?;
-    Ok(Json(TotpSetup {
-        secret,
-        otpauth_uri,
-        qr,
-    }))
+    audited(&state, &principal, &client, "TotpSetup", 200, async {
+        if matches!(principal.credential, Credential::Session { .. }) {
+            confirm_password(&state, &user, request.password, &client, "password").await?;
+        }
+        if user.totp_secret.is_some() {
+            return Err(ApiError::Conflict(
+                "two-factor sign-in is already on; turn it off first".into(),
+            ));
+        }
+        let secret = totp::new_secret();
+        let otpauth_uri = totp::otpauth_uri(&secret, &user.username);
+        let qr = qr_code(&otpauth_uri)?;
+        state
+            .store()
+            .set_totp_pending(user.id, secret.clone())
+            .await?;
+        Ok(Json(TotpSetup {
+            secret,
+            otpauth_uri,
+            qr,
+        }))
+    })
+    .await
 }
 
 /// `POST /api/account/totp/enable`: confirms the pending secret with a code and returns the
@@ -119,11 +133,7 @@ pub async fn totp_disable(
     ApiJson(request): ApiJson<TotpDisable>,
 ) -> Result<StatusCode, ApiError> {
     let user = signed_in_user(&state, principal.user_id).await?;
-    if !verify_password(request.password, user.password_hash).await {
-        return Err(ApiError::Forbidden(
-            "password: it is not the password in use".into(),
-        ));
-    }
+    confirm_password(&state, &user, Some(request.password), &client, "password").await?;
     audited(&state, &principal, &client, "TotpDisable", 204, async {
         Ok(state.store().disable_totp(user.id).await?)
     })
@@ -165,6 +175,9 @@ pub async fn end_session(
             .delete_user_session(principal.user_id, &handle)
             .await?
         {
+            state
+                .streams()
+                .end_session_handle(principal.user_id, &handle);
             Ok(StatusCode::NO_CONTENT)
         } else {
             Err(ApiError::Missing(format!("no session {handle}")))

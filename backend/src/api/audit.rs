@@ -5,10 +5,12 @@ use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use berth_shared::api::audit::{AuditPage, AuditQuery};
+use berth_shared::api::audit::{AuditPage, AuditQuery, AuditRetention};
 
 use crate::api::admin;
-use crate::auth::Principal;
+use crate::api::json::ApiJson;
+use crate::audit::{Action, AuditScope, audited};
+use crate::auth::{ClientInfo, Principal};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -43,6 +45,38 @@ pub async fn list(
         events,
         next_before_id,
     }))
+}
+
+/// `GET /api/audit/retention`: how many days records are kept.
+pub async fn retention(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<AuditRetention>, ApiError> {
+    require_admin(&principal)?;
+    let days = crate::retention::days(state.store()).await?;
+    Ok(Json(AuditRetention { days }))
+}
+
+/// `PUT /api/audit/retention`: changes the retention, recorded, and prunes at once what it no
+/// longer keeps (that pruning is recorded too, under the admin's name).
+pub async fn set_retention(
+    State(state): State<AppState>,
+    principal: Principal,
+    client: ClientInfo,
+    ApiJson(request): ApiJson<AuditRetention>,
+) -> Result<Json<AuditRetention>, ApiError> {
+    require_admin(&principal)?;
+    let days = crate::retention::validate(request.days)?;
+    let before = crate::retention::days(state.store()).await?;
+    let scope = AuditScope::console(&principal, &client);
+    let target = format!("audit retention: {before} to {days} days");
+    let action = Action::console("AuditRetentionSet", "PUT", &target);
+    audited(state.store(), &scope, action, 200, async {
+        crate::retention::set_days(state.store(), days).await
+    })
+    .await?;
+    crate::retention::prune(state.store(), &scope).await?;
+    Ok(Json(AuditRetention { days }))
 }
 
 /// `GET /api/audit/export`: every matching record as JSON lines, streamed page by page so a

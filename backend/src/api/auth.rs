@@ -10,7 +10,10 @@ use berth_shared::api::auth::{
 
 use crate::api::json::ApiJson;
 use crate::audit::{self, Action, AuditScope};
-use crate::auth::{ClientInfo, Credential, LoginOutcome, Principal, cookie, password};
+use crate::auth::{
+    ClientInfo, Credential, LoginError, LoginOutcome, MAX_USERNAME_BYTES, Principal, cookie,
+    password,
+};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{NewUser, User};
@@ -55,32 +58,58 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    refuse_foreign_origin(&headers)?;
+    refuse_foreign_origin(&state, &headers)?;
+    check_login_sizes(&request)?;
     let username = request.username.clone();
     let action = Action::console("Login", "POST", &username);
-    match state.auth().login(request, &client).await {
+    let scope = AuditScope::anonymous(Some(&username), &client);
+    let (outcome, refused_before) = state.auth().login_counted(request, &client).await;
+    // Throttled attempts are only counted: one row each would let a flood fill the log. The
+    // next attempt that is let through says how many were refused.
+    let throttled = (refused_before > 0)
+        .then(|| format!("{refused_before} throttled attempts refused before this one"));
+    match outcome {
         Ok(LoginOutcome::SignedIn { token, session }) => {
-            let scope = AuditScope::anonymous(Some(&username), &client);
-            audit::record(state.store(), &scope, action, 200, None).await?;
+            audit::record(state.store(), &scope, action, 200, throttled).await?;
             Ok(signed_in_response(&state, &token, session))
         }
         Ok(LoginOutcome::SecondFactorRequired) => {
             Ok(Json(LoginResponse::SecondFactorRequired).into_response())
         }
+        Err(error @ LoginError::RateLimited(_)) => Err(error.into()),
         Err(error) => {
             let error = ApiError::from(error);
-            let scope = AuditScope::anonymous(Some(&username), &client);
+            let detail = match throttled {
+                Some(throttled) => format!("{error}; {throttled}"),
+                None => error.to_string(),
+            };
             audit::record(
                 state.store(),
                 &scope,
                 action,
                 error.status().as_u16(),
-                Some(error.to_string()),
+                Some(detail),
             )
             .await?;
             Err(error)
         }
     }
+}
+
+/// Refuses oversized names and passwords before any work is done or anything is recorded.
+fn check_login_sizes(request: &LoginRequest) -> Result<(), ApiError> {
+    if request.username.len() > MAX_USERNAME_BYTES {
+        return Err(ApiError::BadRequest(format!(
+            "username: at most {MAX_USERNAME_BYTES} bytes"
+        )));
+    }
+    if request.password.chars().count() > password::MAX_LENGTH {
+        return Err(ApiError::BadRequest(format!(
+            "password: at most {} characters",
+            password::MAX_LENGTH
+        )));
+    }
+    Ok(())
 }
 
 /// `POST /api/auth/logout`: ends this session.
@@ -91,6 +120,7 @@ pub async fn logout(
 ) -> Result<Response, ApiError> {
     if let Credential::Session { id_hash, .. } = &principal.credential {
         state.store().delete_session(id_hash).await?;
+        state.streams().end_session(id_hash);
     }
     let scope = AuditScope::console(&principal, &client);
     let action = Action::console("Logout", "POST", &principal.username);
@@ -108,6 +138,7 @@ pub async fn logout_everywhere(
         .store()
         .delete_user_sessions(principal.user_id)
         .await?;
+    state.streams().end_user_sessions(principal.user_id);
     let scope = AuditScope::console(&principal, &client);
     let action = Action::console("LogoutEverywhere", "POST", &principal.username);
     audit::record(
@@ -150,7 +181,7 @@ pub async fn setup(
     headers: HeaderMap,
     ApiJson(request): ApiJson<SetupRequest>,
 ) -> Result<Response, ApiError> {
-    refuse_foreign_origin(&headers)?;
+    refuse_foreign_origin(&state, &headers)?;
     if !state.auth().setup_required().await? {
         return Err(ApiError::Conflict(
             "Berth is already set up: sign in instead".into(),
@@ -197,8 +228,8 @@ pub async fn signed_in_user(state: &AppState, user_id: i64) -> Result<User, ApiE
 }
 
 /// Sign-in and set-up forms may only be posted from the console's own pages.
-fn refuse_foreign_origin(headers: &HeaderMap) -> Result<(), ApiError> {
-    match crate::auth::origin::classify(headers) {
+fn refuse_foreign_origin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    match crate::auth::origin::classify(headers, state.auth().public_origin()) {
         crate::auth::origin::Origin::Foreign(origin) => Err(ApiError::Forbidden(format!(
             "cross-origin request from {origin} refused"
         ))),
@@ -212,20 +243,35 @@ pub fn validate_username(username: &str) -> Result<String, ApiError> {
         .map_err(|error| ApiError::BadRequest(error.to_string()))
 }
 
-/// Validates and hashes a password on the blocking pool.
+/// Validates and hashes a password in a hashing slot.
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .map_err(|error| ApiError::Internal(error.to_string()))?
-        .map_err(|error| match error {
-            password::PasswordError::Hashing(_) => ApiError::Internal(error.to_string()),
-            other => ApiError::BadRequest(format!("password: {other}")),
-        })
+    Ok(password::hash_limited(password).await?)
 }
 
-/// Checks a password on the blocking pool.
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || password::verify(&password, &hash))
-        .await
-        .unwrap_or(false)
+/// Checks the password of the signed-in `user` before a sensitive change; `field` names the
+/// form field in the error. A wrong password is a 403, not a 401: the session itself is fine.
+pub async fn confirm_password(
+    state: &AppState,
+    user: &User,
+    password: Option<String>,
+    client: &ClientInfo,
+    field: &str,
+) -> Result<(), ApiError> {
+    let Some(password) = password.filter(|password| !password.is_empty()) else {
+        return Err(ApiError::Forbidden(format!(
+            "{field}: enter your password to confirm"
+        )));
+    };
+    if password.chars().count() > password::MAX_LENGTH {
+        return Err(ApiError::Forbidden(format!(
+            "{field}: it is not the password in use"
+        )));
+    }
+    match state.auth().confirm_password(user, password, client).await {
+        Ok(()) => Ok(()),
+        Err(LoginError::BadCredentials) => Err(ApiError::Forbidden(format!(
+            "{field}: it is not the password in use"
+        ))),
+        Err(error) => Err(error.into()),
+    }
 }

@@ -52,6 +52,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/audit/export", get(audit::export))
         .route(
+            "/audit/retention",
+            get(audit::retention).put(audit::set_retention),
+        )
+        .route(
             "/environments/{env}/volumes/{name}/browse",
             post(volume_browser::start),
         )

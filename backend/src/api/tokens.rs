@@ -7,10 +7,11 @@ use berth_shared::access::Role;
 use berth_shared::api::users::{CreatedToken, NewTokenRequest, TokenView};
 use serde::Deserialize;
 
+use crate::api::auth::{confirm_password, signed_in_user};
 use crate::api::json::ApiJson;
 use crate::audit::{self, Action, AuditScope};
 use crate::auth::secrets::sha256_hex;
-use crate::auth::{ClientInfo, Principal, new_api_token, token_display_prefix};
+use crate::auth::{ClientInfo, Credential, Principal, new_api_token, token_display_prefix};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{TokenSummary, now};
@@ -52,7 +53,8 @@ pub async fn list(
     Ok(Json(tokens.into_iter().map(token_view).collect()))
 }
 
-/// `POST /api/tokens`: a token for the signed-in user, with the user's role.
+/// `POST /api/tokens`: a token for the signed-in user, with the user's role. From a browser
+/// session the password must be given again; refusals are audited too.
 pub async fn create(
     State(state): State<AppState>,
     principal: Principal,
@@ -78,6 +80,10 @@ pub async fn create(
     let scope = AuditScope::console(&principal, &client);
     let action = Action::console("TokenCreate", "POST", &name);
     let record = audit::audited(state.store(), &scope, action, 201, async {
+        if matches!(principal.credential, Credential::Session { .. }) {
+            let user = signed_in_user(&state, principal.user_id).await?;
+            confirm_password(&state, &user, request.password, &client, "password").await?;
+        }
         Ok(state
             .store()
             .create_token(
@@ -110,6 +116,7 @@ pub async fn revoke(
     let action = Action::console("TokenRevoke", "DELETE", &target);
     audit::audited(state.store(), &scope, action, 204, async {
         if state.store().revoke_token(id, owner).await? {
+            state.streams().end_token(id);
             Ok(StatusCode::NO_CONTENT)
         } else {
             Err(ApiError::Missing(format!("no active token {id} of yours")))

@@ -112,6 +112,8 @@ pub async fn update(
             "nothing to change: give role, password or reset_totp".into(),
         ));
     }
+    // A new role or password withdraws what the user's open streams were opened with.
+    let ends_streams = update.role.is_some_and(|role| role != user.role) || password_hash.is_some();
     let scope = AuditScope::console(&principal, &client);
     let target = format!("{}: {}", user.username, changes.join(", "));
     let action = Action::console("UserUpdate", "PATCH", &target);
@@ -128,6 +130,9 @@ pub async fn update(
         Ok(())
     })
     .await?;
+    if ends_streams {
+        state.streams().end_user(id);
+    }
     let updated = stored_user(&state, id).await?;
     Ok(Json(user_view(updated)))
 }
@@ -147,5 +152,6 @@ pub async fn remove(
         Ok(state.store().delete_user(id).await?)
     })
     .await?;
+    state.streams().end_user(id);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -24,7 +24,12 @@ impl FromRequestParts<AppState> for Principal {
             .authenticate(&parts.headers)
             .await?
             .ok_or_else(|| ApiError::from(AuthError::Missing))?;
-        check_request_integrity(&principal, &parts.method, &parts.headers)?;
+        check_request_integrity(
+            &principal,
+            &parts.method,
+            &parts.headers,
+            state.auth().public_origin(),
+        )?;
         Ok(principal)
     }
 }
@@ -62,8 +67,9 @@ pub fn check_request_integrity(
     principal: &Principal,
     method: &Method,
     headers: &HeaderMap,
+    public: Option<&origin::PublicOrigin>,
 ) -> Result<(), ApiError> {
-    let origin = origin::classify(headers);
+    let origin = origin::classify(headers, public);
     if let Origin::Foreign(origin) = &origin {
         return Err(ApiError::Forbidden(format!(
             "cross-origin request from {origin} refused"
@@ -90,6 +96,39 @@ pub fn check_request_integrity(
         }
     }
     Ok(())
+}
+
+/// With `--public-url`, refuses requests without an API token that are addressed to another
+/// host: a browser sends those after DNS rebinding, with Origin and Host both naming the
+/// attacker's domain. Token holders (the docker CLI, scripts) and health probes may use any
+/// name for Berth.
+pub async fn public_host_guard(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    // Health probes (a container's health check, a load balancer) use whatever address
+    // reaches Berth, and the answer carries nothing a rebinding page could use.
+    if let Some(public) = state.auth().public_origin()
+        && !request.headers().contains_key(header::AUTHORIZATION)
+        && request.uri().path() != "/api/health"
+    {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        if !public.accepts_host(host) {
+            return ApiError::Misdirected(format!(
+                "Berth answers browsers only at {} (--public-url); this request was addressed \
+                 to '{host}'",
+                public.origin()
+            ))
+            .into_response();
+        }
+    }
+    next.run(request).await
 }
 
 /// Whether a request asks to become a WebSocket.
@@ -131,13 +170,14 @@ mod tests {
     #[test]
     fn state_changes_need_the_csrf_token() {
         let principal = session_principal();
-        assert!(check_request_integrity(&principal, &Method::GET, &headers(&[])).is_ok());
-        assert!(check_request_integrity(&principal, &Method::POST, &headers(&[])).is_err());
+        assert!(check_request_integrity(&principal, &Method::GET, &headers(&[]), None).is_ok());
+        assert!(check_request_integrity(&principal, &Method::POST, &headers(&[]), None).is_err());
         assert!(
             check_request_integrity(
                 &principal,
                 &Method::POST,
-                &headers(&[("x-csrf-token", "nope")])
+                &headers(&[("x-csrf-token", "nope")]),
+                None
             )
             .is_err()
         );
@@ -145,7 +185,8 @@ mod tests {
             check_request_integrity(
                 &principal,
                 &Method::DELETE,
-                &headers(&[("x-csrf-token", "csrf-secret")])
+                &headers(&[("x-csrf-token", "csrf-secret")]),
+                None
             )
             .is_ok()
         );
@@ -158,19 +199,19 @@ mod tests {
             ("origin", "http://evil.example"),
             ("x-csrf-token", "csrf-secret"),
         ]);
-        assert!(check_request_integrity(&principal, &Method::POST, &foreign).is_err());
+        assert!(check_request_integrity(&principal, &Method::POST, &foreign, None).is_err());
     }
 
     #[test]
     fn browser_websockets_need_an_origin() {
         let principal = session_principal();
         let without = headers(&[("upgrade", "websocket")]);
-        assert!(check_request_integrity(&principal, &Method::GET, &without).is_err());
+        assert!(check_request_integrity(&principal, &Method::GET, &without, None).is_err());
         let same = headers(&[
             ("upgrade", "websocket"),
             ("origin", "http://127.0.0.1:8080"),
         ]);
-        assert!(check_request_integrity(&principal, &Method::GET, &same).is_ok());
+        assert!(check_request_integrity(&principal, &Method::GET, &same, None).is_ok());
     }
 
     #[test]
@@ -179,6 +220,6 @@ mod tests {
             credential: Credential::Token { id: 3 },
             ..session_principal()
         };
-        assert!(check_request_integrity(&principal, &Method::POST, &headers(&[])).is_ok());
+        assert!(check_request_integrity(&principal, &Method::POST, &headers(&[]), None).is_ok());
     }
 }

@@ -23,7 +23,7 @@ use berth_shared::api::auth::{LoginRequest, SessionInfo};
 use crate::policy::Actor;
 use crate::store::{SessionRecord, Store, StoreError, User, now};
 
-use self::rate_limit::LoginLimiter;
+use self::rate_limit::{LoginLimiter, Reservation};
 use self::secrets::{constant_time_eq, random_token, sha256_hex};
 
 /// The prefix of every API token, so leaked tokens are easy to recognise and scan for.
@@ -128,6 +128,9 @@ pub enum LoginError {
     /// Wrong or reused TOTP or recovery code.
     #[error("wrong or already used code")]
     BadSecondFactor,
+    /// Every password-hashing slot is busy.
+    #[error(transparent)]
+    Busy(#[from] password::PasswordError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -182,6 +185,7 @@ pub struct Auth {
     setup_token: Mutex<Option<String>>,
     secure_cookies: bool,
     sessions: SessionPolicy,
+    public_origin: Option<origin::PublicOrigin>,
 }
 
 impl Auth {
@@ -193,7 +197,19 @@ impl Auth {
             setup_token: Mutex::new(None),
             secure_cookies,
             sessions,
+            public_origin: None,
         }
+    }
+
+    /// The same, answering only at `public_origin` (from `--public-url`) when it is given.
+    pub fn with_public_origin(mut self, public_origin: Option<origin::PublicOrigin>) -> Self {
+        self.public_origin = public_origin;
+        self
+    }
+
+    /// The public origin requests must come from, when `--public-url` is set.
+    pub fn public_origin(&self) -> Option<&origin::PublicOrigin> {
+        self.public_origin.as_ref()
     }
 
     /// Whether cookies carry `Secure`.
@@ -315,24 +331,43 @@ impl Auth {
         request: LoginRequest,
         client: &ClientInfo,
     ) -> Result<LoginOutcome, LoginError> {
-        self.limiter
-            .check(&request.username, &client.address)
-            .map_err(LoginError::RateLimited)?;
+        self.login_counted(request, client).await.0
+    }
+
+    /// [`Auth::login`], also returning how many throttled attempts for the account were
+    /// refused since the last one that was let through, for the audit record.
+    pub async fn login_counted(
+        &self,
+        request: LoginRequest,
+        client: &ClientInfo,
+    ) -> (Result<LoginOutcome, LoginError>, u64) {
+        // The attempt is reserved before anything else, so concurrent attempts cannot all pass
+        // the check before the first failure is counted.
+        let reservation = match self.limiter.reserve(&request.username, &client.address) {
+            Ok(reservation) => reservation,
+            Err(wait) => return (Err(LoginError::RateLimited(wait)), 0),
+        };
+        let refused_before = reservation.refused_before;
+        let outcome = self.login_reserved(request, client, reservation).await;
+        (outcome, refused_before)
+    }
+
+    async fn login_reserved(
+        &self,
+        request: LoginRequest,
+        client: &ClientInfo,
+        reservation: Reservation<'_>,
+    ) -> Result<LoginOutcome, LoginError> {
         let user = self.store.user_by_name(&request.username).await?;
         let password = request.password.clone();
-        let hash = user.as_ref().map(|user| user.password_hash.clone());
-        let password_ok = tokio::task::spawn_blocking(move || match hash {
-            Some(hash) => password::verify(&password, &hash),
+        let password_ok = match user.as_ref() {
+            Some(user) => password::verify_limited(password, user.password_hash.clone()).await?,
             None => {
-                password::verify_dummy(&password);
+                password::verify_dummy_limited(password).await?;
                 false
             }
-        })
-        .await
-        .unwrap_or(false);
+        };
         let Some(user) = user.filter(|_| password_ok) else {
-            self.limiter
-                .record_failure(&request.username, &client.address);
             return Err(LoginError::BadCredentials);
         };
         if let Some(secret) = &user.totp_secret {
@@ -345,7 +380,10 @@ impl Auth {
                 .as_deref()
                 .filter(|code| !code.trim().is_empty());
             let accepted = match (code, recovery) {
-                (None, None) => return Ok(LoginOutcome::SecondFactorRequired),
+                (None, None) => {
+                    reservation.release();
+                    return Ok(LoginOutcome::SecondFactorRequired);
+                }
                 (Some(code), _) => match totp::verify(secret, code, now()) {
                     Some(step) => self.store.advance_totp_step(user.id, step).await?,
                     None => false,
@@ -357,14 +395,33 @@ impl Auth {
                 }
             };
             if !accepted {
-                self.limiter
-                    .record_failure(&request.username, &client.address);
                 return Err(LoginError::BadSecondFactor);
             }
         }
-        self.limiter.record_success(&request.username);
+        reservation.succeeded();
         let (token, session) = self.start_session(&user, client).await?;
         Ok(LoginOutcome::SignedIn { token, session })
+    }
+
+    /// Checks the password of a signed-in user who is about to do something sensitive (change
+    /// the password, create a token, set up or turn off two-factor sign-in). It is throttled
+    /// like sign-in, so a stolen session cannot be used to guess the password.
+    pub async fn confirm_password(
+        &self,
+        user: &User,
+        password: String,
+        client: &ClientInfo,
+    ) -> Result<(), LoginError> {
+        let reservation = self
+            .limiter
+            .reserve(&user.username, &client.address)
+            .map_err(LoginError::RateLimited)?;
+        if password::verify_limited(password, user.password_hash.clone()).await? {
+            reservation.succeeded();
+            Ok(())
+        } else {
+            Err(LoginError::BadCredentials)
+        }
     }
 
     /// Starts a session for `user`: returns the cookie's secret and what the UI needs.
@@ -405,6 +462,9 @@ impl Auth {
     }
 }
 
+/// The longest user name, in bytes; longer names are refused before any other work.
+pub const MAX_USERNAME_BYTES: usize = 64;
+
 /// Why a user name cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("username: use 1 to 64 letters, digits, dots, dashes, underscores or @")]
@@ -414,7 +474,7 @@ pub struct BadUsername;
 pub fn validate_username(username: &str) -> Result<String, BadUsername> {
     let trimmed = username.trim();
     let valid = !trimmed.is_empty()
-        && trimmed.len() <= 64
+        && trimmed.len() <= MAX_USERNAME_BYTES
         && trimmed
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));

@@ -1,7 +1,79 @@
 //! Same-origin checks: the defence against cross-site requests and cross-site WebSockets that
-//! ride on the session cookie.
+//! ride on the session cookie, and, with `--public-url`, against DNS rebinding.
+//!
+//! Without a public URL, a request's `Origin` must name the host it was sent to. A page whose
+//! name an attacker re-points at Berth (DNS rebinding) passes that test, since its Origin and
+//! Host agree; with a public URL, `Origin` must be exactly that URL's origin, and requests that
+//! carry no API token must be addressed to its host.
 
 use axum::http::{HeaderMap, header};
+
+/// The console's public origin from `--public-url`: `scheme://host[:port]`, lower-case, with a
+/// default port left out as browsers do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicOrigin {
+    origin: String,
+    authority: String,
+}
+
+/// Why a public URL cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "--public-url {0}: expected the URL people open, such as https://berth.example.com or \
+     http://10.0.0.5:8080, without a path"
+)]
+pub struct BadPublicUrl(pub String);
+
+impl PublicOrigin {
+    /// Parses `http[s]://host[:port][/]`.
+    pub fn parse(url: &str) -> Result<Self, BadPublicUrl> {
+        let bad = || BadPublicUrl(url.to_owned());
+        let (scheme, rest) = url.trim().split_once("://").ok_or_else(bad)?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "http" && scheme != "https" {
+            return Err(bad());
+        }
+        let authority = rest.strip_suffix('/').unwrap_or(rest).to_ascii_lowercase();
+        let forbidden = |c: char| matches!(c, '/' | '?' | '#' | '@') || c.is_whitespace();
+        if authority.is_empty() || authority.contains(forbidden) || authority.starts_with(':') {
+            return Err(bad());
+        }
+        let authority = without_default_port(&scheme, &authority);
+        if let Some((_, port)) = authority
+            .rsplit_once(':')
+            .filter(|_| !authority.ends_with(']'))
+            && port.parse::<u16>().is_err()
+        {
+            return Err(bad());
+        }
+        Ok(Self {
+            origin: format!("{scheme}://{authority}"),
+            authority,
+        })
+    }
+
+    /// `scheme://host[:port]`.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Whether a request addressed to `host` (its `Host` header) is addressed to this origin.
+    pub fn accepts_host(&self, host: &str) -> bool {
+        let scheme = self
+            .origin
+            .split_once("://")
+            .map_or("http", |(scheme, _)| scheme);
+        without_default_port(scheme, &host.to_ascii_lowercase()) == self.authority
+    }
+}
+
+fn without_default_port(scheme: &str, authority: &str) -> String {
+    let default = if scheme == "https" { ":443" } else { ":80" };
+    authority
+        .strip_suffix(default)
+        .unwrap_or(authority)
+        .to_owned()
+}
 
 /// What a request says about where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,8 +86,9 @@ pub enum Origin {
     Foreign(String),
 }
 
-/// Compares the request's `Origin` (and `Sec-Fetch-Site`) with the host it was sent to.
-pub fn classify(headers: &HeaderMap) -> Origin {
+/// Compares the request's `Origin` (and `Sec-Fetch-Site`) with the public origin when there is
+/// one, else with the host it was sent to.
+pub fn classify(headers: &HeaderMap, public: Option<&PublicOrigin>) -> Origin {
     if headers
         .get("sec-fetch-site")
         .and_then(|value| value.to_str().ok())
@@ -33,6 +106,14 @@ pub fn classify(headers: &HeaderMap) -> Origin {
     else {
         return Origin::Absent;
     };
+    if let Some(public) = public {
+        let origin_text = origin.trim_end_matches('/');
+        return if PublicOrigin::parse(origin_text).is_ok_and(|parsed| parsed == *public) {
+            Origin::Same
+        } else {
+            Origin::Foreign(origin.to_owned())
+        };
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|value| value.to_str().ok());
@@ -64,7 +145,7 @@ mod tests {
             ("host", "127.0.0.1:8080"),
             ("origin", "http://127.0.0.1:8080"),
         ]);
-        assert_eq!(classify(&same), Origin::Same);
+        assert_eq!(classify(&same, None), Origin::Same);
     }
 
     #[test]
@@ -72,17 +153,67 @@ mod tests {
         for origin in ["http://evil.example", "http://127.0.0.1:9999", "null"] {
             let mut request = headers(&[("host", "127.0.0.1:8080")]);
             request.insert("origin", HeaderValue::from_str(origin).unwrap());
-            assert!(matches!(classify(&request), Origin::Foreign(_)), "{origin}");
+            assert!(
+                matches!(classify(&request, None), Origin::Foreign(_)),
+                "{origin}"
+            );
         }
     }
 
     #[test]
     fn fetch_metadata_overrides_a_missing_origin() {
         let cross = headers(&[("host", "127.0.0.1:8080"), ("sec-fetch-site", "cross-site")]);
-        assert!(matches!(classify(&cross), Origin::Foreign(_)));
+        assert!(matches!(classify(&cross, None), Origin::Foreign(_)));
         assert_eq!(
-            classify(&headers(&[("host", "127.0.0.1:8080")])),
+            classify(&headers(&[("host", "127.0.0.1:8080")]), None),
             Origin::Absent
+        );
+    }
+
+    #[test]
+    fn a_public_url_must_match_the_origin_exactly() {
+        let public = PublicOrigin::parse("https://Berth.Example:443/").unwrap();
+        assert_eq!(public.origin(), "https://berth.example");
+        let cases = [
+            ("https://berth.example", true),
+            ("https://berth.example:443", true),
+            ("http://berth.example", false),
+            ("https://berth.example:8443", false),
+            ("https://evil.example", false),
+            ("null", false),
+        ];
+        for (origin, same) in cases {
+            // The Host agrees with the Origin, as it does after DNS rebinding.
+            let mut request = HeaderMap::new();
+            let host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+            request.insert("host", HeaderValue::from_str(host).unwrap());
+            request.insert("origin", HeaderValue::from_str(origin).unwrap());
+            assert_eq!(
+                classify(&request, Some(&public)) == Origin::Same,
+                same,
+                "{origin}"
+            );
+        }
+        assert!(public.accepts_host("berth.example"));
+        assert!(public.accepts_host("BERTH.example:443"));
+        assert!(!public.accepts_host("127.0.0.1:8080"));
+    }
+
+    #[test]
+    fn public_urls_are_checked() {
+        for bad in [
+            "berth.example",
+            "ftp://berth.example",
+            "https://",
+            "https://berth.example/console",
+            "https://user@berth.example",
+            "https://berth.example:http",
+        ] {
+            assert!(PublicOrigin::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            PublicOrigin::parse("http://[::1]:8080").unwrap().origin(),
+            "http://[::1]:8080"
         );
     }
 }

@@ -2,6 +2,9 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::LazyLock;
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 use super::secrets::random_bytes;
 
@@ -22,6 +25,48 @@ pub enum PasswordError {
     /// Hashing failed.
     #[error("the password could not be hashed: {0}")]
     Hashing(String),
+    /// Every hashing slot stayed busy for longer than [`QUEUE_TIMEOUT`].
+    #[error("too many passwords are being checked at once; try again in a few seconds")]
+    Busy,
+}
+
+/// How many hashes run at once at most: each takes 19 MiB, so parallel sign-ins cannot
+/// exhaust memory, and they cannot take every core from the requests being served.
+fn parallel_hashes() -> usize {
+    std::thread::available_parallelism().map_or(1, |cores| cores.get().clamp(1, 4))
+}
+
+/// How long a hash may wait for a slot before the request is refused.
+pub const QUEUE_TIMEOUT: Duration = Duration::from_secs(10);
+
+static SLOTS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(parallel_hashes()));
+
+/// Runs slow password work on the blocking pool, once a hashing slot is free.
+async fn limited<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, PasswordError> {
+    let _slot = tokio::time::timeout(QUEUE_TIMEOUT, SLOTS.acquire())
+        .await
+        .map_err(|_| PasswordError::Busy)?
+        .map_err(|_| PasswordError::Busy)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| PasswordError::Hashing(error.to_string()))
+}
+
+/// [`hash`] in a hashing slot.
+pub async fn hash_limited(password: String) -> Result<String, PasswordError> {
+    limited(move || hash(&password)).await?
+}
+
+/// [`verify`] in a hashing slot; `Err` only when no slot became free in time.
+pub async fn verify_limited(password: String, hash: String) -> Result<bool, PasswordError> {
+    limited(move || verify(&password, &hash)).await
+}
+
+/// [`verify_dummy`] in a hashing slot.
+pub async fn verify_dummy_limited(password: String) -> Result<(), PasswordError> {
+    limited(move || verify_dummy(&password)).await
 }
 
 /// argon2id with OWASP's recommended minimum: 19 MiB, two passes, one lane. Cheap enough for a

@@ -123,8 +123,8 @@ fn read_password_hash_from_stdin() -> Result<String, CliError> {
     crate::auth::password::hash(password).map_err(|error| CliError::BadInput(error.to_string()))
 }
 
-/// Formats a Unix time for tables, in UTC.
-fn date(seconds: i64) -> String {
+/// Formats a Unix time for tables and audit details, in UTC.
+pub fn date(seconds: i64) -> String {
     let days = seconds.div_euclid(86_400);
     let time = seconds.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);

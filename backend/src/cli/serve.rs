@@ -78,6 +78,33 @@ pub struct ServeArgs {
     /// Passwords and session cookies cross the network in the clear without one.
     #[arg(long, env = "BERTH_INSECURE_LISTEN")]
     pub insecure_listen: bool,
+
+    /// The URL people open the console at, such as https://berth.example.com. When set,
+    /// browsers' requests and WebSockets must come from exactly this origin and be addressed
+    /// to its host, which defeats DNS rebinding; API-token clients may use any address.
+    #[arg(long, env = "BERTH_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// The most client connections served at once; further clients wait to be accepted.
+    #[arg(
+        long,
+        env = "BERTH_MAX_CONNECTIONS",
+        default_value_t = 1024,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub max_connections: u32,
+
+    /// The most long-lived streams (event and log follows, stats, waits, attach and exec
+    /// sessions, terminals) one user may hold open at once; more are refused with a 429.
+    #[arg(
+        long,
+        env = "BERTH_MAX_STREAMS_PER_USER",
+        default_value_t = 32,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub max_streams_per_user: u32,
 }
 
 /// Validates the settings and serves until a shutdown signal.

@@ -50,12 +50,15 @@ pub fn requested_protocol(operation: &str, headers: &HeaderMap) -> Option<Header
     (asks && !protocol.is_empty()).then(|| protocol.clone())
 }
 
-/// Forwards a request that asks to switch to `protocol` (from [`requested_protocol`]).
+/// Forwards a request that asks to switch to `protocol` (from [`requested_protocol`]). Once
+/// switched, both connections are cut when `ended` resolves (the caller's access was
+/// withdrawn); `ended` is kept until then, so whatever it holds lives as long as the splice.
 pub async fn forward(
     environment: &Environment,
     path: &str,
     request: Request<Body>,
     protocol: &HeaderValue,
+    ended: impl Future<Output = ()> + Send + 'static,
 ) -> Result<Response<Body>, EngineError> {
     let (mut parts, body) = request.into_parts();
     let Some(client_side) = parts.extensions.remove::<OnUpgrade>() else {
@@ -77,7 +80,12 @@ pub async fn forward(
             let mut response = Response::new(Body::empty());
             *response.status_mut() = head.status;
             *response.headers_mut() = head.headers;
-            tokio::spawn(splice(client_side, io));
+            tokio::spawn(async move {
+                tokio::select! {
+                    () = splice(client_side, io) => {}
+                    () = ended => tracing::debug!("upgraded stream cut: its access was withdrawn"),
+                }
+            });
             Ok(response)
         }
         Err(error) => {

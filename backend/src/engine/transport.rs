@@ -6,6 +6,7 @@ use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use http::Uri;
 use hyper_util::client::legacy::connect::{Connected, Connection};
@@ -13,16 +14,27 @@ use hyper_util::rt::TokioIo;
 use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpStream, UnixStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
 use super::endpoint::EngineEndpoint;
+
+/// The most connections open to one engine at once, pooled, streaming or upgraded: each
+/// long-lived stream holds one, so without a bound a few clients could exhaust the engine's
+/// (or Berth's) file descriptors.
+pub const MAX_ENGINE_CONNECTIONS: usize = 512;
+
+/// How long a request waits for a free connection before it fails.
+const CONNECTION_WAIT: Duration = Duration::from_secs(10);
 
 /// Opens connections to one engine, whatever URI hyper asks for: the URI only carries the
 /// request path, the endpoint decides where bytes go.
 #[derive(Debug, Clone)]
 pub(crate) struct EngineConnector {
     endpoint: Arc<EngineEndpoint>,
+    /// One permit per open connection, held by the connection until it closes.
+    slots: Arc<Semaphore>,
     /// For TLS endpoints, the client configuration, or why it could not be built (reported on
     /// every connection attempt, since the files may be fixed while Berth runs).
     tls: Option<Result<Arc<rustls::ClientConfig>, String>>,
@@ -38,6 +50,7 @@ impl EngineConnector {
         };
         Self {
             endpoint: Arc::new(endpoint),
+            slots: Arc::new(Semaphore::new(MAX_ENGINE_CONNECTIONS)),
             tls,
         }
     }
@@ -67,7 +80,18 @@ impl tower::Service<Uri> for EngineConnector {
     fn call(&mut self, _: Uri) -> Self::Future {
         let endpoint = Arc::clone(&self.endpoint);
         let tls = self.tls.clone();
+        let slots = Arc::clone(&self.slots);
         Box::pin(async move {
+            let slot = tokio::time::timeout(CONNECTION_WAIT, slots.acquire_owned())
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .ok_or_else(|| {
+                    io::Error::other(format!(
+                        "all {MAX_ENGINE_CONNECTIONS} connections to the engine are in use by \
+                         open streams"
+                    ))
+                })?;
             let stream = match &*endpoint {
                 EngineEndpoint::Unix(path) => EngineStream::Unix(UnixStream::connect(path).await?),
                 EngineEndpoint::Tcp { host, port } => {
@@ -93,7 +117,10 @@ impl tower::Service<Uri> for EngineConnector {
                     EngineStream::Tls(Box::new(connector.connect(name, tcp).await?))
                 }
             };
-            Ok(EngineIo(TokioIo::new(stream)))
+            Ok(EngineIo {
+                io: TokioIo::new(stream),
+                _slot: slot,
+            })
         })
     }
 }
@@ -170,9 +197,12 @@ impl AsyncWrite for EngineStream {
     }
 }
 
-/// The hyper-facing side of an [`EngineStream`].
+/// The hyper-facing side of an [`EngineStream`], holding its connection slot until it closes.
 #[derive(Debug)]
-pub(crate) struct EngineIo(TokioIo<EngineStream>);
+pub(crate) struct EngineIo {
+    io: TokioIo<EngineStream>,
+    _slot: OwnedSemaphorePermit,
+}
 
 impl Connection for EngineIo {
     fn connected(&self) -> Connected {
@@ -186,7 +216,7 @@ impl hyper::rt::Read for EngineIo {
         cx: &mut Context<'_>,
         buf: hyper::rt::ReadBufCursor<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_read(cx, buf)
+        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
     }
 }
 
@@ -196,15 +226,15 @@ impl hyper::rt::Write for EngineIo {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
+        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_flush(cx)
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
     }
 
     fn poll_write_vectored(
@@ -212,10 +242,10 @@ impl hyper::rt::Write for EngineIo {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().0).poll_write_vectored(cx, bufs)
+        Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
     }
 
     fn is_write_vectored(&self) -> bool {
-        self.0.is_write_vectored()
+        self.io.is_write_vectored()
     }
 }

@@ -51,13 +51,40 @@ impl Store {
         detail: Option<String>,
     ) -> Result<(), StoreError> {
         self.call(move |connection| {
+            // What was recorded when the action began (the fields of its body) stays; the
+            // outcome's detail is added after it.
             connection.execute(
-                "UPDATE audit SET status = ?2, detail = coalesce(?3, detail) WHERE id = ?1",
+                "UPDATE audit SET status = ?2,
+                    detail = CASE WHEN ?3 IS NULL THEN detail
+                                  WHEN detail IS NULL THEN ?3
+                                  ELSE detail || '; ' || ?3 END
+                 WHERE id = ?1",
                 params![id, status, detail],
             )?;
             Ok(())
         })
         .await
+    }
+
+    /// Removes the records older than `before_ms` and returns how many there were. It deletes
+    /// in batches, so that neither the write-ahead log nor the lock grows with the backlog.
+    pub async fn prune_audit(&self, before_ms: i64) -> Result<usize, StoreError> {
+        let mut removed = 0;
+        loop {
+            let batch = self
+                .call(move |connection| {
+                    Ok(connection.execute(
+                        "DELETE FROM audit WHERE id IN
+                            (SELECT id FROM audit WHERE at_ms < ?1 ORDER BY id LIMIT 5000)",
+                        [before_ms],
+                    )?)
+                })
+                .await?;
+            removed += batch;
+            if batch < 5000 {
+                return Ok(removed);
+            }
+        }
     }
 
     /// Records matching `query`, newest first, at most `query.limit` (default 100, max 1000).
@@ -203,5 +230,38 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(page[0].id, first);
+    }
+
+    #[tokio::test]
+    async fn a_begun_detail_is_kept_when_the_outcome_adds_one() {
+        let store = Store::in_memory().unwrap();
+        let id = store
+            .append_audit(AuditEvent {
+                detail: Some("User=\"root\"".into()),
+                ..entry("alice", "ContainerExec")
+            })
+            .await
+            .unwrap();
+        store
+            .complete_audit(id, 404, Some("no such container".into()))
+            .await
+            .unwrap();
+        let records = store.audit(AuditQuery::default()).await.unwrap();
+        assert_eq!(
+            records[0].detail.as_deref(),
+            Some("User=\"root\"; no such container")
+        );
+    }
+
+    #[tokio::test]
+    async fn pruning_removes_only_older_records() {
+        let store = Store::in_memory().unwrap();
+        store
+            .append_audit(entry("alice", "ContainerStop"))
+            .await
+            .unwrap();
+        assert_eq!(store.prune_audit(0).await.unwrap(), 0);
+        assert_eq!(store.prune_audit(now_ms() + 1).await.unwrap(), 1);
+        assert!(store.audit(AuditQuery::default()).await.unwrap().is_empty());
     }
 }

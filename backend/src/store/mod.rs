@@ -138,9 +138,29 @@ pub enum StoreError {
     /// The named object does not exist.
     #[error("{0} does not exist")]
     NotFound(String),
+    /// The disk holding the data directory is full. SQLite rolled the change back, so the
+    /// store is as it was before.
+    #[error(
+        "the disk holding Berth's data directory is full, so nothing was written (the store is \
+         unchanged): free some space or shorten the audit retention"
+    )]
+    DiskFull,
 }
 
 impl StoreError {
+    /// Names a full disk as such: SQLite reports a write that fails for want of space as
+    /// `SQLITE_FULL`.
+    fn disk_full_named(error: StoreError) -> StoreError {
+        match &error {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, _))
+                if failure.code == rusqlite::ErrorCode::DiskFull =>
+            {
+                StoreError::DiskFull
+            }
+            _ => error,
+        }
+    }
+
     /// Maps a unique-constraint violation to [`StoreError::Conflict`] naming `what`.
     fn conflict_as(error: rusqlite::Error, what: impl FnOnce() -> String) -> StoreError {
         match error {
@@ -202,7 +222,7 @@ impl Store {
             let mut connection = connection
                 .lock()
                 .unwrap_or_else(|poison| poison.into_inner());
-            work(&mut connection)
+            work(&mut connection).map_err(StoreError::disk_full_named)
         })
         .await
         .map_err(|error| StoreError::Task(error.to_string()))?

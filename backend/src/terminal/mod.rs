@@ -8,6 +8,9 @@
 //! session is recorded in the audit log before the process starts and completed with its exit
 //! code when it ends.
 //!
+//! A terminal counts against its user's stream limit, and ends with a clear message as soon as
+//! the session or token it was opened with ends or the user's access changes.
+//!
 //! When the browser goes away the engine connection is closed at once. The process then reads
 //! end-of-file on stdin: an interactive shell exits, as with `docker exec -it` when its client
 //! dies. A process that ignores stdin runs on until it ends (the Engine API has no way to kill
@@ -48,7 +51,10 @@ pub async fn handle(
         .environments()
         .get(&environment_id)
         .ok_or_else(|| ApiError::UnknownEnvironment(environment_id.clone()))?;
+    let stream = state.streams().open(&principal, "terminal")?;
     Ok(upgrade
         .max_message_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| session::run(socket, state, environment, principal, client)))
+        .on_upgrade(move |socket| {
+            session::run(socket, state, environment, principal, client, stream)
+        }))
 }

@@ -15,6 +15,7 @@ use crate::audit::{self, Action, AuditScope};
 use crate::auth::{ClientInfo, Principal};
 use crate::engine::Environment;
 use crate::state::AppState;
+use crate::streams::StreamGuard;
 
 /// How long the browser has to say what to run.
 const OPEN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -29,6 +30,7 @@ pub async fn run(
     environment: Arc<Environment>,
     principal: Principal,
     client: ClientInfo,
+    stream: StreamGuard,
 ) {
     let (mut outgoing, mut incoming) = socket.split();
     let result = serve(
@@ -38,6 +40,7 @@ pub async fn run(
         environment,
         &principal,
         &client,
+        &stream,
     )
     .await;
     let last = match result {
@@ -65,12 +68,14 @@ async fn serve<Out, In, E>(
     environment: Arc<Environment>,
     principal: &Principal,
     client: &ClientInfo,
+    stream: &StreamGuard,
 ) -> Result<Option<ServerMessage>, TerminalFailure>
 where
     Out: Sink<Message> + Unpin,
     In: Stream<Item = Result<Message, E>> + Unpin,
 {
-    let Some((container, target, cols, rows)) = opening(incoming).await? else {
+    let Some((container, target, cols, rows)) = until_revoked(stream, opening(incoming)).await?
+    else {
         return Ok(None);
     };
     let container = valid_container(&container)?.to_owned();
@@ -106,7 +111,7 @@ where
                 env: &env,
                 tty,
             };
-            let outcome = async {
+            let outcome = until_revoked(stream, async {
                 let exec_id = calls.create_exec(&container, &spec).await?;
                 let stream = calls.start_exec(&exec_id, tty).await?;
                 let started = ServerMessage::Started {
@@ -129,7 +134,7 @@ where
                 };
                 let code = calls.exec_exit(&exec_id).await?;
                 Ok(Some(exec_ended(&command, code, &head)))
-            }
+            })
             .await;
             finish(state, audit_id, &outcome).await;
             outcome
@@ -144,7 +149,7 @@ where
                 &described,
             )
             .await?;
-            let outcome = async {
+            let outcome = until_revoked(stream, async {
                 let stream = calls.attach(&container, &detach_keys).await?;
                 let started = ServerMessage::Started {
                     exec_id: String::new(),
@@ -168,11 +173,27 @@ where
                     Some(code) => ServerMessage::Exited { code: Some(code) },
                     None => ServerMessage::Detached,
                 }))
-            }
+            })
             .await;
             finish(state, audit_id, &outcome).await;
             outcome
         }
+    }
+}
+
+/// Runs `work` unless the terminal's access is withdrawn first (sign-out, a password or role
+/// change, a revoked token), which ends it with a message that says so.
+async fn until_revoked<T>(
+    stream: &StreamGuard,
+    work: impl Future<Output = Result<T, TerminalFailure>>,
+) -> Result<T, TerminalFailure> {
+    tokio::select! {
+        outcome = work => outcome,
+        () = stream.ended() => Err(TerminalFailure::new(
+            TerminalErrorKind::Forbidden,
+            "The terminal was closed: the session or token it was opened with has ended, or \
+             the user's access changed.",
+        )),
     }
 }
 

@@ -1,10 +1,10 @@
 //! The console's own endpoints under `/api`: health, sign-in, account, users, tokens, audit.
 
 use berth_shared::api::Health;
-use berth_shared::api::audit::{AuditPage, AuditQuery};
+use berth_shared::api::audit::{AuditPage, AuditQuery, AuditRetention};
 use berth_shared::api::auth::{
     LoginRequest, LoginResponse, PasswordChange, RecoveryCodes, SessionState, SessionView,
-    SetupRequest, TotpConfirm, TotpDisable, TotpSetup,
+    SetupRequest, TotpConfirm, TotpDisable, TotpSetup, TotpSetupRequest,
 };
 use berth_shared::api::users::{
     CreatedToken, NewTokenRequest, NewUserRequest, TokenView, UserUpdate, UserView,
@@ -49,14 +49,12 @@ pub async fn change_password(change: &PasswordChange) -> Result<(), ApiError> {
     send_json_ignoring_answer(Method::POST, "/api/account/password", change).await
 }
 
-/// `POST /api/account/totp/setup`.
-pub async fn totp_setup() -> Result<TotpSetup, ApiError> {
-    send_json(
-        Method::POST,
-        "/api/account/totp/setup",
-        &serde_json::json!({}),
-    )
-    .await
+/// `POST /api/account/totp/setup`, confirmed with the user's password.
+pub async fn totp_setup(password: &str) -> Result<TotpSetup, ApiError> {
+    let request = TotpSetupRequest {
+        password: Some(password.to_owned()),
+    };
+    send_json(Method::POST, "/api/account/totp/setup", &request).await
 }
 
 /// `POST /api/account/totp/enable`.
@@ -149,6 +147,21 @@ pub async fn audit(
     signal: Option<&AbortSignal>,
 ) -> Result<AuditPage, ApiError> {
     get_json(&format!("/api/audit?{}", audit_query_string(query)), signal).await
+}
+
+/// `GET /api/audit/retention`.
+pub async fn audit_retention(signal: Option<&AbortSignal>) -> Result<AuditRetention, ApiError> {
+    get_json("/api/audit/retention", signal).await
+}
+
+/// `PUT /api/audit/retention`.
+pub async fn set_audit_retention(days: u32) -> Result<AuditRetention, ApiError> {
+    send_json(
+        Method::PUT,
+        "/api/audit/retention",
+        &AuditRetention { days },
+    )
+    .await
 }
 
 /// The query string of an audit filter, shared by the list and the export link.

@@ -117,18 +117,24 @@ fn TwoFactorSection() -> impl IntoView {
     let code = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let disabling = RwSignal::new(false);
+    let starting = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let enabled = move || session.info().is_some_and(|info| info.totp_enabled);
 
-    let start = move |_| {
+    // Setting up a second factor asks for the password again, so a session left open on
+    // someone else's screen cannot be used to lock its owner out.
+    let start = Callback::new(move |()| {
         error.set(None);
+        let entered = password.get_untracked();
+        starting.set(false);
+        password.set(String::new());
         spawn_local(async move {
-            match console::totp_setup().await {
+            match console::totp_setup(&entered).await {
                 Ok(setup) => enrolment.set(Enrolment::Scanning(setup)),
                 Err(failure) => error.set(Some(failure.to_string())),
             }
         });
-    };
+    });
     let confirm = move |event: web_sys::SubmitEvent| {
         event.prevent_default();
         error.set(None);
@@ -201,26 +207,62 @@ fn TwoFactorSection() -> impl IntoView {
                 .into_any(),
                 Enrolment::Idle => view! {
                     <p><span class="badge badge-neutral">"Off"</span>" Signing in needs only the password."</p>
-                    <button class="btn btn-primary" on:click=start>"Set up two-factor sign-in"</button>
+                    <button class="btn btn-primary" on:click=move |_| starting.set(true)>"Set up two-factor sign-in"</button>
                 }
                 .into_any(),
             }}
             <ErrorAlert message=error/>
-            <ConfirmDialog
+            <PasswordDialog
+                open=starting
+                title="Set up two-factor sign-in"
+                explanation="Confirm it is you: enter your password."
+                confirm_label="Continue"
+                on_confirm=start
+                password=password
+            />
+            <PasswordDialog
                 open=disabling
                 title="Turn two-factor sign-in off?"
+                explanation="Your password alone will sign you in, and your recovery codes stop working."
                 confirm_label="Turn off"
                 on_confirm=disable
-                on_cancel=Callback::new(move |()| disabling.set(false))
-            >
-                <p>"Your password alone will sign you in, and your recovery codes stop working."</p>
-                <label class="field">
-                    <span class="field-label">"Password"</span>
-                    <input type="password" autocomplete="current-password" required
-                        prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
-                </label>
-            </ConfirmDialog>
+                password=password
+            />
         </Section>
+    }
+}
+
+/// A confirmation that asks for the user's password before a change to their sign-in.
+#[component]
+fn PasswordDialog(
+    /// Shown while this holds; cancelling clears it.
+    open: RwSignal<bool>,
+    /// The dialog's title.
+    title: &'static str,
+    /// What confirming does.
+    explanation: &'static str,
+    /// The confirm button's label.
+    confirm_label: &'static str,
+    /// Runs on confirm; it reads and clears `password`.
+    on_confirm: Callback<()>,
+    /// The password field's value.
+    password: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <ConfirmDialog
+            open=open
+            title=title
+            confirm_label=confirm_label
+            on_confirm=on_confirm
+            on_cancel=Callback::new(move |()| open.set(false))
+        >
+            <p>{explanation}</p>
+            <label class="field">
+                <span class="field-label">"Password"</span>
+                <input type="password" autocomplete="current-password" required
+                    prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
+            </label>
+        </ConfirmDialog>
     }
 }
 

@@ -82,6 +82,7 @@ pub fn AuditPage() -> impl IntoView {
                     <p class="page-sub">"Every change, terminal session and sign-in, newest first"</p>
                 </div>
                 <div class="toolbar">
+                    <RetentionControl on_pruned=Callback::new(move |()| load(None))/>
                     <a class="btn" href=export_href download="berth-audit.jsonl">"Export JSON lines"</a>
                 </div>
             </div>
@@ -144,6 +145,54 @@ pub fn AuditPage() -> impl IntoView {
                 })}
             </div>
         </section>
+    }
+}
+
+/// How many days records are kept; saving prunes older ones at once (which is recorded too).
+#[component]
+fn RetentionControl(
+    /// Runs after a saved retention may have removed records, to reload the list.
+    on_pruned: Callback<()>,
+) -> impl IntoView {
+    let days = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    spawn_local(async move {
+        match console::audit_retention(None).await {
+            Ok(retention) => days.set(retention.days.to_string()),
+            Err(failure) => error.set(Some(failure.to_string())),
+        }
+    });
+    let save = move |event: web_sys::SubmitEvent| {
+        event.prevent_default();
+        error.set(None);
+        saved.set(false);
+        let Ok(wanted) = days.get_untracked().trim().parse::<u32>() else {
+            error.set(Some("Enter a whole number of days.".into()));
+            return;
+        };
+        spawn_local(async move {
+            match console::set_audit_retention(wanted).await {
+                Ok(retention) => {
+                    days.set(retention.days.to_string());
+                    saved.set(true);
+                    on_pruned.run(());
+                }
+                Err(failure) => error.set(Some(failure.to_string())),
+            }
+        });
+    };
+    view! {
+        <form class="form form-row" on:submit=save>
+            <label class="field">
+                <span class="field-label">"Keep records (days)"</span>
+                <input type="number" min="1" max="36500" required inputmode="numeric"
+                    prop:value=move || days.get() on:input=move |e| days.set(event_target_value(&e))/>
+            </label>
+            <button type="submit" class="btn">"Save"</button>
+            {move || saved.get().then(|| view! { <span class="muted" role="status">"Saved"</span> })}
+            <ErrorAlert message=error/>
+        </form>
     }
 }
 

@@ -33,6 +33,7 @@ pub fn TokensSection(
     let tokens =
         Remote::new(move |signal| async move { console::tokens(all, Some(&signal)).await });
     let name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
     let lifetime = RwSignal::new(1_usize);
     let created = RwSignal::new(None::<CreatedToken>);
     let error = RwSignal::new(None::<String>);
@@ -44,12 +45,14 @@ pub fn TokensSection(
         let request = NewTokenRequest {
             name: name.get_untracked(),
             expires_in_days: LIFETIMES[lifetime.get_untracked()].1,
+            password: Some(password.get_untracked()),
         };
         spawn_local(async move {
             match console::create_token(&request).await {
                 Ok(token) => {
                     created.set(Some(token));
                     name.set(String::new());
+                    password.set(String::new());
                     tokens.reload();
                 }
                 Err(failure) => error.set(Some(failure.to_string())),
@@ -99,6 +102,11 @@ pub fn TokensSection(
                                 <option value=index.to_string() selected=index == 1>{*label}</option>
                             }).collect_view()}
                         </select>
+                    </label>
+                    <label class="field">
+                        <span class="field-label">"Your password"</span>
+                        <input type="password" required autocomplete="current-password"
+                            prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
                     </label>
                     <button type="submit" class="btn btn-primary">"Create token"</button>
                 </form>

@@ -65,3 +65,10 @@ pub struct AuditPage {
     /// The `before_id` of the next page, when there is one.
     pub next_before_id: Option<i64>,
 }
+
+/// `GET`/`PUT /api/audit/retention`: how long audit records are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRetention {
+    /// Records older than this many days are removed; the removal is itself recorded.
+    pub days: u32,
+}

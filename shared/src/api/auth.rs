@@ -80,6 +80,14 @@ pub struct PasswordChange {
     pub new_password: String,
 }
 
+/// The body of `POST /api/account/totp/setup`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpSetupRequest {
+    /// The user's password: a browser session must confirm it to set up two-factor sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
 /// `POST /api/account/totp/setup`: a new secret to enrol in an authenticator app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TotpSetup {

@@ -71,6 +71,10 @@ pub struct NewTokenRequest {
     /// Days until it stops working; none for a token that never expires.
     #[serde(default)]
     pub expires_in_days: Option<u32>,
+    /// The user's password: a browser session must confirm it to create a token, so a stolen
+    /// session cannot be turned into a lasting credential.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
 }
 
 /// A new token: the only time its secret is shown.
