@@ -3,7 +3,7 @@
 #
 # The app is compiled once; wasm-split-cli then cuts it into a main module (the shell, sign-in,
 # the router and what every page needs), one module per group of pages (the `lazy_pages!` list in
-# frontend/src/routes.rs, and the container page's tabs), and chunks of code that several groups
+# frontend/src/app/routes.rs, and the container page's tabs), and chunks of code that several groups
 # share. wasm-bindgen binds the main module; in release builds wasm-opt shrinks every module and
 # terser the JavaScript. All of it goes into one content-hashed folder, `pkg-<hash>/`, so the
 # files keep the relative names they import each other by and are still cached forever. Last,

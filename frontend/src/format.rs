@@ -132,6 +132,19 @@ pub fn browser_name(user_agent: &str) -> String {
     }
 }
 
+/// A count with thousands separators: `12,345`.
+pub fn thousands(count: usize) -> String {
+    let digits = count.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,5 +222,13 @@ mod tests {
             tcp(Some("::"), 80, Some(8080)),
         ];
         assert_eq!(distinct_ports(&ports).len(), 1);
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! [`Reader`] parses a tar incrementally, chunk by chunk, so a directory listing never holds
 //! file contents in memory (it can keep them when asked, to extract a single downloaded file).
-//! [`write`] builds a ustar archive of files to upload. POSIX (`x`) and GNU (`L`/`K`) long
-//! names are understood.
+//! [`Writer`] builds a ustar archive of files to upload: the file browser's uploads, and the
+//! build context of a folder chosen in the browser (or of a lone Dockerfile). POSIX (`x`) and
+//! GNU (`L`/`K`) long names are understood, and long names are written as PAX records.
 
 const BLOCK: usize = 512;
 
@@ -41,9 +42,12 @@ pub struct Entry {
     pub data: Option<Vec<u8>>,
 }
 
-/// Why an archive could not be read.
+/// Why an archive could not be read or written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TarError {
+    /// A name to write is empty, absolute, or climbs out with `..`.
+    #[error("the path {0:?} is not a relative path inside the folder")]
+    BadPath(String),
     /// A header's checksum did not match.
     #[error("the archive is corrupt (bad header checksum)")]
     Checksum,
@@ -294,34 +298,88 @@ pub struct NewFile {
     pub data: Vec<u8>,
 }
 
-/// A ustar archive of `files`; long names get a PAX header.
-pub fn write(files: &[NewFile]) -> Vec<u8> {
-    let total: usize = files.iter().map(|f| f.data.len() + 3 * BLOCK).sum();
-    let mut out = Vec::with_capacity(total + 2 * BLOCK);
-    for file in files {
-        if file.name.len() > 99 {
-            let record = pax_record("path", &file.name);
-            out.extend(header(
+/// Builds a ustar archive in memory, entry by entry. Names longer than ustar's 100 bytes get a
+/// PAX header, so any length fits.
+#[derive(Debug, Default)]
+pub struct Writer {
+    bytes: Vec<u8>,
+}
+
+impl Writer {
+    /// An empty archive.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a regular file. Its name is normalised (`./a//b` is `a/b`); a name that could land
+    /// outside the folder it is unpacked in (absolute, or with `..`) is refused.
+    pub fn add(&mut self, file: &NewFile) -> Result<(), TarError> {
+        let name = clean_path(&file.name)?;
+        if name.len() > 99 {
+            let record = pax_record("path", &name);
+            self.bytes.extend(header(
                 "././@PaxHeader",
                 0o644,
                 record.len() as u64,
                 file.mtime,
                 b'x',
             ));
-            append_padded(&mut out, record.as_bytes());
+            append_padded(&mut self.bytes, record.as_bytes());
         }
-        let short: String = file.name.chars().take(99).collect();
-        out.extend(header(
+        // The PAX record holds the whole name; the ustar field keeps what fits, on a character
+        // boundary, for readers that ignore PAX.
+        let short: String = name
+            .char_indices()
+            .take_while(|(index, c)| index + c.len_utf8() <= 99)
+            .map(|(_, c)| c)
+            .collect();
+        self.bytes.extend(header(
             &short,
             file.mode,
             file.data.len() as u64,
             file.mtime,
             b'0',
         ));
-        append_padded(&mut out, &file.data);
+        append_padded(&mut self.bytes, &file.data);
+        Ok(())
     }
-    out.resize(out.len() + 2 * BLOCK, 0);
-    out
+
+    /// Ends the archive with its two zero blocks and returns it.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.bytes.resize(self.bytes.len() + 2 * BLOCK, 0);
+        self.bytes
+    }
+}
+
+/// A ustar archive of `files`.
+pub fn write(files: &[NewFile]) -> Result<Vec<u8>, TarError> {
+    let mut writer = Writer {
+        bytes: Vec::with_capacity(files.iter().map(|f| f.data.len() + 3 * BLOCK).sum()),
+    };
+    for file in files {
+        writer.add(file)?;
+    }
+    Ok(writer.finish())
+}
+
+/// Normalises a relative path (`./a//b` is `a/b`) and refuses paths that could escape the
+/// folder: absolute ones and those with `..`.
+fn clean_path(path: &str) -> Result<String, TarError> {
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect();
+    if path.starts_with('/') || parts.is_empty() || parts.contains(&"..") {
+        return Err(TarError::BadPath(path.to_owned()));
+    }
+    Ok(parts.join("/"))
+}
+
+/// Removes the first path segment, which browsers set to the chosen folder's name.
+pub fn without_folder(relative_path: &str) -> &str {
+    relative_path
+        .split_once('/')
+        .map_or(relative_path, |(_, rest)| rest)
 }
 
 fn pax_record(key: &str, value: &str) -> String {
@@ -402,7 +460,7 @@ mod tests {
                 data: Vec::new(),
             },
         ];
-        let bytes = write(&files);
+        let bytes = write(&files).unwrap();
         assert_eq!(bytes.len() % BLOCK, 0);
         for chunk in [1, 7, 512, 100_000] {
             let entries = read_all(&bytes, chunk, true);
@@ -443,7 +501,8 @@ mod tests {
             mode: 0o644,
             mtime: 0,
             data: vec![1; 600],
-        }]);
+        }])
+        .unwrap();
         let mut reader = Reader::new(false);
         reader.push(&bytes[..700], &mut Vec::new()).unwrap();
         assert_eq!(reader.finish(), Err(TarError::Truncated));
@@ -452,6 +511,59 @@ mod tests {
             Reader::new(false).push(&bytes, &mut Vec::new()),
             Err(TarError::Checksum)
         );
+    }
+
+    fn file(name: &str, data: &[u8]) -> NewFile {
+        NewFile {
+            name: name.into(),
+            mode: 0o644,
+            mtime: 0,
+            data: data.to_vec(),
+        }
+    }
+
+    #[test]
+    fn writes_ustar_headers_and_padding() {
+        let bytes = write(&[file("./Dockerfile", b"FROM busybox\n")]).unwrap();
+        assert_eq!(bytes.len(), 512 + 512 + 1024);
+        assert_eq!(text(&bytes[0..100]), "Dockerfile");
+        assert_eq!(text(&bytes[124..135]), "00000000015");
+        assert_eq!(&bytes[257..262], b"ustar");
+        assert_eq!(&bytes[512..525], b"FROM busybox\n");
+        let sum: u32 = bytes[..512]
+            .iter()
+            .enumerate()
+            .map(|(index, byte)| {
+                if (148..156).contains(&index) {
+                    32
+                } else {
+                    u32::from(*byte)
+                }
+            })
+            .sum();
+        assert_eq!(u64::from(sum), octal(&bytes[148..154]));
+    }
+
+    #[test]
+    fn long_multibyte_names_are_cut_on_a_character_boundary() {
+        let long = format!("{}/{}", "é".repeat(60), "f".repeat(50));
+        let bytes = write(&[file(&long, b"x")]).unwrap();
+        let entries = read_all(&bytes, 512, true);
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].path, long);
+    }
+
+    #[test]
+    fn refuses_names_that_escape() {
+        for bad in ["../etc/passwd", "/abs", "a/../../b", "", "./"] {
+            assert_eq!(
+                write(&[file(bad, b"")]),
+                Err(TarError::BadPath(bad.to_owned())),
+                "{bad}"
+            );
+        }
+        assert_eq!(without_folder("ctx/src/main.rs"), "src/main.rs");
+        assert_eq!(without_folder("Dockerfile"), "Dockerfile");
     }
 
     #[test]

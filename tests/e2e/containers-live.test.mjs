@@ -122,7 +122,7 @@ test("groups compose projects and sorts", async () => {
   created.push(web, db);
   const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await row(page, web).waitFor();
-  const heading = page.locator("tr.clist-group", { hasText: "berthshop" });
+  const heading = page.locator("tr.containers-group", { hasText: "berthshop" });
   await heading.waitFor();
   assert.match(await heading.textContent(), /2 of 2 running/);
   await page.getByLabel("Sort by").selectOption("name");

@@ -90,10 +90,7 @@ pub async fn sessions(signal: Option<&AbortSignal>) -> Result<Vec<SessionView>, 
 pub async fn end_session(handle: &str) -> Result<(), ApiError> {
     call(
         Method::DELETE,
-        &format!(
-            "/api/account/sessions/{}",
-            super::engine::percent_encode(handle)
-        ),
+        &format!("/api/account/sessions/{}", super::percent_encode(handle)),
     )
     .await
 }
@@ -169,7 +166,7 @@ pub fn audit_query_string(query: &AuditQuery) -> String {
     let mut pairs: Vec<String> = Vec::new();
     let mut push = |key: &str, value: Option<String>| {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
-            pairs.push(format!("{key}={}", super::engine::percent_encode(&value)));
+            pairs.push(format!("{key}={}", super::percent_encode(&value)));
         }
     };
     push("actor", query.actor.clone());

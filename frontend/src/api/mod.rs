@@ -1,17 +1,15 @@
-//! A typed client for Berth's backend: the console's own `/api` and the engine gateway.
+//! A typed client for Berth's backend: the console's own `/api` ([`console`], [`registries`],
+//! [`volume_browser`]) and the engine gateway ([`engine`], one module per resource as the Engine
+//! API groups them). Streamed answers are read with [`stream`], files sent with progress with
+//! [`upload`]; [`percent_encode`] is the one encoder of path segments and query values.
 //!
 //! Every request can be cancelled through an [`AbortSignal`]; errors are one typed enum, and an
 //! engine that cannot be reached is its own case so pages can say so. State-changing requests
 //! carry the session's CSRF token, and a 401 tells the app the session has ended.
 
 pub mod console;
-pub mod container;
-pub mod containers;
 pub mod engine;
-pub mod events;
 pub mod guardrails;
-pub mod images;
-pub mod infra;
 pub mod registries;
 pub mod stream;
 pub mod upload;
@@ -23,6 +21,7 @@ use std::rc::Rc;
 use berth_shared::ErrorBody;
 use berth_shared::engine::lenient;
 use gloo_net::http::{Method, RequestBuilder, Response};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use web_sys::AbortSignal;
@@ -74,6 +73,19 @@ impl ApiError {
     }
 }
 
+/// What [`percent_encode`] leaves alone: the unreserved characters of RFC 3986.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encodes everything but unreserved characters, so an id can never add a path segment
+/// and a query value can never add a parameter.
+pub fn percent_encode(text: &str) -> String {
+    utf8_percent_encode(text, UNRESERVED).to_string()
+}
+
 thread_local! {
     static CSRF_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
     static ON_SESSION_ENDED: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
@@ -91,7 +103,7 @@ pub fn on_session_ended(hook: impl Fn() + 'static) {
 }
 
 /// Sends a request with an optional JSON body and turns error statuses into [`ApiError`]s.
-async fn send(
+pub(crate) async fn send(
     method: Method,
     url: &str,
     body: Option<String>,
@@ -205,7 +217,7 @@ pub async fn send_json_ignoring_answer<B: Serialize>(
 }
 
 /// Reads a JSON answer leniently: engines send `null` for many empty lists and maps.
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+pub(crate) async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let text = response
         .text()
         .await
@@ -221,4 +233,17 @@ pub async fn get_streaming(url: &str, signal: Option<&AbortSignal>) -> Result<Re
 /// `POST`s without a body and decodes the JSON answer.
 pub async fn post_for_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
     decode(send(Method::POST, url, None, None).await?).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_cannot_escape_their_segment() {
+        assert_eq!(percent_encode("web-1.a_b~"), "web-1.a_b~");
+        assert_eq!(percent_encode("../create"), "..%2Fcreate");
+        assert_eq!(percent_encode("a b?c"), "a%20b%3Fc");
+        assert_eq!(percent_encode("é"), "%C3%A9");
+    }
 }

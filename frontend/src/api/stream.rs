@@ -1,19 +1,15 @@
-//! Streaming bodies: reading an engine's progress stream as it arrives, and uploading a file
-//! with upload progress (which `fetch` cannot report, so that goes through `XMLHttpRequest`).
+//! Streamed answers: a response body as a stream of chunks ([`ByteStream`]), and an engine's
+//! progress stream read as text as it arrives ([`read_text`]).
 
-use gloo_net::http::Response;
+use gloo_net::http::{Method, Response};
 use js_sys::{Reflect, Uint8Array};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    AbortSignal, ProgressEvent, ReadableStreamDefaultReader, TextDecodeOptions, TextDecoder,
-    XmlHttpRequest,
-};
+use web_sys::{AbortSignal, ReadableStreamDefaultReader, TextDecodeOptions, TextDecoder};
 
-use super::{ApiError, csrf_token, failure};
+use super::{ApiError, send};
 
-fn js_error(error: JsValue) -> ApiError {
+pub(crate) fn js_error(error: JsValue) -> ApiError {
     ApiError::Network(
         error
             .as_string()
@@ -67,82 +63,45 @@ pub async fn read_text(
     }
 }
 
-/// An upload in flight, which can be cancelled.
-#[derive(Clone)]
-pub struct Upload {
-    request: XmlHttpRequest,
+/// The chunks of a streamed response body.
+pub struct ByteStream {
+    reader: ReadableStreamDefaultReader,
 }
 
-impl Upload {
-    /// Stops the upload.
-    pub fn abort(&self) {
-        let _ = self.request.abort();
-    }
-}
-
-/// `POST`s `body` to `url` with upload progress (`on_progress(sent, total)`), calling `started`
-/// with a handle to cancel it, and returns the answer's text.
-pub async fn upload(
-    url: &str,
-    content_type: &str,
-    body: &web_sys::Blob,
-    on_progress: impl Fn(f64, f64) + 'static,
-    started: impl FnOnce(Upload),
-) -> Result<String, ApiError> {
-    let request = XmlHttpRequest::new().map_err(js_error)?;
-    request
-        .open_with_async("POST", url, true)
-        .map_err(js_error)?;
-    request
-        .set_request_header("content-type", content_type)
-        .map_err(js_error)?;
-    if let Some(token) = csrf_token() {
-        request
-            .set_request_header("x-csrf-token", &token)
-            .map_err(js_error)?;
-    }
-    let progress = Closure::<dyn Fn(ProgressEvent)>::new(move |event: ProgressEvent| {
-        if event.length_computable() {
-            on_progress(event.loaded(), event.total());
+impl ByteStream {
+    /// The next chunk; `None` at the end of the body.
+    pub async fn next(&mut self, signal: &AbortSignal) -> Option<Result<Vec<u8>, ApiError>> {
+        let result = match JsFuture::from(self.reader.read()).await {
+            Ok(result) => result,
+            Err(error) if signal.aborted() => {
+                drop(error);
+                return Some(Err(ApiError::Aborted));
+            }
+            Err(error) => return Some(Err(js_error(error))),
+        };
+        let done = Reflect::get(&result, &JsValue::from_str("done"))
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            return None;
         }
-    });
-    let upload_target = request.upload().map_err(js_error)?;
-    upload_target.set_onprogress(Some(progress.as_ref().unchecked_ref()));
-    // The request settles a promise: loaded resolves it, failure and abort reject it.
-    let finished = js_sys::Promise::new(&mut |resolve, reject| {
-        request.set_onload(Some(&resolve));
-        request.set_onerror(Some(&reject));
-        request.set_onabort(Some(&reject));
-    });
-    request.send_with_opt_blob(Some(body)).map_err(js_error)?;
-    started(Upload {
-        request: request.clone(),
-    });
-    let outcome = JsFuture::from(finished).await;
-    upload_target.set_onprogress(None);
-    drop(progress);
-    if let Err(event) = outcome {
-        let kind = event
-            .dyn_ref::<web_sys::Event>()
-            .map(web_sys::Event::type_)
-            .unwrap_or_default();
-        return Err(if kind == "abort" {
-            ApiError::Aborted
-        } else {
-            ApiError::Network("the upload failed".into())
-        });
+        let value = Reflect::get(&result, &JsValue::from_str("value")).ok()?;
+        Some(Ok(value.unchecked_into::<Uint8Array>().to_vec()))
     }
-    let status = request.status().map_err(js_error)?;
-    let text = request
-        .response_text()
-        .map_err(js_error)?
-        .unwrap_or_default();
-    if (200..300).contains(&status) {
-        Ok(text)
-    } else {
-        let message = serde_json::from_str::<berth_shared::ErrorBody>(&text)
-            .map(|body| body.message)
-            .unwrap_or_else(|_| format!("{status} {}", text.trim()));
-        Err(failure(status, message, url))
-    }
+}
+
+/// Starts a `GET` and returns its body as a stream of chunks.
+pub(crate) async fn stream(
+    url: &str,
+    signal: &AbortSignal,
+) -> Result<(Response, ByteStream), ApiError> {
+    let response = send(Method::GET, url, None, Some(signal)).await?;
+    let body = response
+        .body()
+        .ok_or_else(|| ApiError::Decode("the answer has no body".into()))?;
+    let reader = body
+        .get_reader()
+        .unchecked_into::<ReadableStreamDefaultReader>();
+    Ok((response, ByteStream { reader }))
 }

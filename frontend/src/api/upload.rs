@@ -1,81 +1,94 @@
 //! Uploads with progress. `fetch` cannot report how much of a request body was sent, so
-//! uploads go through `XMLHttpRequest`, with the same CSRF header and error shape as every other
-//! request.
+//! uploads go through `XMLHttpRequest`, with the same CSRF header, error shape and session
+//! handling as every other request, and they can be cancelled.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use berth_shared::ErrorBody;
-use futures_channel::oneshot;
-use wasm_bindgen::prelude::*;
+use gloo_net::http::Method;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{ProgressEvent, XmlHttpRequest};
 
-use super::{ApiError, CSRF_TOKEN};
+use super::stream::js_error;
+use super::{ApiError, csrf_token, failure};
 
-/// `PUT`s `body` to `url` as `content_type`, calling `progress(sent, total)` as it goes.
-pub async fn put_with_progress(
+/// An upload in flight, which can be cancelled.
+#[derive(Clone)]
+pub struct Upload {
+    request: XmlHttpRequest,
+}
+
+impl Upload {
+    /// Stops the upload.
+    pub fn abort(&self) {
+        let _ = self.request.abort();
+    }
+}
+
+/// Sends `body` to `url` with `method`, reporting upload progress (`on_progress(sent, total)`)
+/// and calling `started` with a handle to cancel it; returns the answer's text. Like every other
+/// request it carries the CSRF token, and a 401 ends the session.
+pub async fn upload(
+    method: Method,
     url: &str,
     content_type: &str,
-    body: &[u8],
-    progress: impl Fn(f64, f64) + 'static,
-) -> Result<(), ApiError> {
-    let network = |error: JsValue| ApiError::Network(format!("{error:?}"));
-    let request = XmlHttpRequest::new().map_err(network)?;
-    request.open("PUT", url).map_err(network)?;
+    body: &web_sys::Blob,
+    on_progress: impl Fn(f64, f64) + 'static,
+    started: impl FnOnce(Upload),
+) -> Result<String, ApiError> {
+    let request = XmlHttpRequest::new().map_err(js_error)?;
+    request
+        .open_with_async(method.as_str(), url, true)
+        .map_err(js_error)?;
     request
         .set_request_header("content-type", content_type)
-        .map_err(network)?;
-    if let Some(token) = CSRF_TOKEN.with(|cell| cell.borrow().clone()) {
+        .map_err(js_error)?;
+    if let Some(token) = csrf_token() {
         request
             .set_request_header("x-csrf-token", &token)
-            .map_err(network)?;
+            .map_err(js_error)?;
     }
-    let on_progress = Closure::<dyn Fn(ProgressEvent)>::new(move |event: ProgressEvent| {
-        progress(event.loaded(), event.total());
-    });
-    request
-        .upload()
-        .map_err(network)?
-        .set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-
-    let (sender, receiver) = oneshot::channel::<bool>();
-    let sender = Rc::new(RefCell::new(Some(sender)));
-    let finished = {
-        let sender = Rc::clone(&sender);
-        Closure::<dyn Fn()>::new(move || {
-            if let Some(sender) = sender.borrow_mut().take() {
-                let _ = sender.send(true);
-            }
-        })
-    };
-    let failed = Closure::<dyn Fn()>::new(move || {
-        if let Some(sender) = sender.borrow_mut().take() {
-            let _ = sender.send(false);
+    let progress = Closure::<dyn Fn(ProgressEvent)>::new(move |event: ProgressEvent| {
+        if event.length_computable() {
+            on_progress(event.loaded(), event.total());
         }
     });
-    request.set_onload(Some(finished.as_ref().unchecked_ref()));
-    request.set_onerror(Some(failed.as_ref().unchecked_ref()));
-    request.set_onabort(Some(failed.as_ref().unchecked_ref()));
-
-    let bytes = js_sys::Uint8Array::from(body);
-    request
-        .send_with_opt_buffer_source(Some(&bytes))
-        .map_err(network)?;
-    let loaded = receiver.await.unwrap_or(false);
-    if !loaded {
-        return Err(ApiError::Network("the upload was interrupted".into()));
+    let upload_target = request.upload().map_err(js_error)?;
+    upload_target.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+    // The request settles a promise: loaded resolves it, failure and abort reject it.
+    let finished = js_sys::Promise::new(&mut |resolve, reject| {
+        request.set_onload(Some(&resolve));
+        request.set_onerror(Some(&reject));
+        request.set_onabort(Some(&reject));
+    });
+    request.send_with_opt_blob(Some(body)).map_err(js_error)?;
+    started(Upload {
+        request: request.clone(),
+    });
+    let outcome = JsFuture::from(finished).await;
+    upload_target.set_onprogress(None);
+    drop(progress);
+    if let Err(event) = outcome {
+        let kind = event
+            .dyn_ref::<web_sys::Event>()
+            .map(web_sys::Event::type_)
+            .unwrap_or_default();
+        return Err(if kind == "abort" {
+            ApiError::Aborted
+        } else {
+            ApiError::Network("the upload failed".into())
+        });
     }
-    let status = request.status().unwrap_or(0);
+    let status = request.status().map_err(js_error)?;
+    let text = request
+        .response_text()
+        .map_err(js_error)?
+        .unwrap_or_default();
     if (200..300).contains(&status) {
-        return Ok(());
-    }
-    let text = request.response_text().ok().flatten().unwrap_or_default();
-    let message = serde_json::from_str::<ErrorBody>(&text)
-        .map(|body| body.message)
-        .unwrap_or_else(|_| format!("{status} {}", request.status_text().unwrap_or_default()));
-    Err(if status == 502 {
-        ApiError::EngineUnreachable(message)
+        Ok(text)
     } else {
-        ApiError::Http { status, message }
-    })
+        let message = serde_json::from_str::<berth_shared::ErrorBody>(&text)
+            .map(|body| body.message)
+            .unwrap_or_else(|_| format!("{status} {}", text.trim()));
+        Err(failure(status, message, url))
+    }
 }

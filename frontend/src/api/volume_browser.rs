@@ -4,7 +4,7 @@
 use berth_shared::engine::archive::VolumeBrowser;
 use gloo_net::http::Method;
 
-use super::engine::percent_encode;
+use super::percent_encode;
 use super::{ApiError, call, send_json};
 
 fn base(environment: &str) -> String {

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::stats_math::{Series, nice_ceiling, polyline};
+use crate::containers::stats_math::{Series, nice_ceiling, polyline};
 
 const WIDTH: f64 = 300.0;
 const HEIGHT: f64 = 80.0;

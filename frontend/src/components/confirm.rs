@@ -1,53 +1,8 @@
-//! A modal confirmation for destructive actions, on the native `<dialog>` element so focus,
-//! Escape and the backdrop behave as the platform does.
+//! A modal confirmation for destructive actions, on the [`NativeDialog`].
 
-use leptos::html::Dialog;
 use leptos::prelude::*;
 
-/// Shows `dialog` as a modal while `open` holds, and closes it when it stops holding.
-pub fn show_modal_while(dialog: NodeRef<Dialog>, open: Signal<bool>) {
-    Effect::new(move |_| {
-        let Some(dialog) = dialog.get() else {
-            return;
-        };
-        if open.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
-        } else if dialog.open() {
-            dialog.close();
-        }
-    });
-}
-
-/// A native modal `<dialog>`, shown while `open` holds; Escape runs `on_cancel` instead of closing
-/// it, so `open` stays the one truth. Attributes given with `attr:` land on the `<dialog>`.
-#[component]
-pub fn NativeDialog(
-    /// Whether the dialog is shown.
-    open: Signal<bool>,
-    /// Its classes, such as `dialog`.
-    class: &'static str,
-    /// Runs when the user presses Escape.
-    on_cancel: Callback<()>,
-    /// The content.
-    children: Children,
-) -> impl IntoView {
-    let dialog = NodeRef::<Dialog>::new();
-    show_modal_while(dialog, open);
-    view! {
-        <dialog
-            node_ref=dialog
-            class=class
-            on:cancel=move |event: web_sys::Event| {
-                event.prevent_default();
-                on_cancel.run(());
-            }
-        >
-            {children()}
-        </dialog>
-    }
-}
+use crate::components::modal::NativeDialog;
 
 /// Asks before something is lost. The body should name exactly what will be lost.
 #[component]

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::engine_status::EngineStatus;
+use crate::app::engine_status::EngineStatus;
 use crate::field_error::FieldError;
 
 /// The error under a field, when the form's error is about it.

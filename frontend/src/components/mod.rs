@@ -2,19 +2,20 @@
 
 pub mod badges;
 pub mod chart;
+pub mod clipboard;
 pub mod confirm;
+pub mod download;
 pub mod facts;
 pub mod fields;
 pub mod file_browser;
 pub mod icons;
-pub mod palette;
+pub mod modal;
 pub mod prune_result;
 pub mod qr;
 pub mod remove_button;
 pub mod section;
 pub mod segmented;
-pub mod shell;
 pub mod states;
 pub mod table;
-pub mod theme_toggle;
 pub mod toast;
+pub mod toolbar;

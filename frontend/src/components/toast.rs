@@ -4,6 +4,13 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::api::ApiError;
+
+/// The message to show for a failed action on `what`.
+pub fn action_failed(verb: &str, what: &str, error: &ApiError) -> String {
+    format!("Could not {verb} {what}: {error}")
+}
+
 /// Whether a notice reports success or failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {

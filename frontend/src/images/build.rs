@@ -8,13 +8,13 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, HtmlInputElement};
 
 use crate::api::ApiError;
-use crate::api::images::{BuildOptions, Credentials};
+use crate::api::engine::images::{BuildOptions, Credentials};
+use crate::app::engine_status::use_engine_status;
 use crate::components::fields::Check;
-use crate::engine_status::use_engine_status;
-use crate::images::modal::Modal;
+use crate::components::modal::Modal;
 use crate::images::progress_view::{JobFooter, StreamJob};
 use crate::images::registry_select::{RegistrySelect, saved_registries};
-use crate::images::tar::{TarWriter, without_folder};
+use crate::tar::{self, NewFile, Writer, without_folder};
 
 /// Where the build context comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +89,7 @@ fn tar_error(error: impl std::fmt::Display) -> ApiError {
 
 /// Packs the chosen files into a tar, keeping their paths below the chosen folder.
 async fn folder_context(files: Vec<File>) -> Result<Blob, ApiError> {
-    let mut tar = TarWriter::new();
+    let mut tar = Writer::new();
     for file in files {
         // `webkitRelativePath` is not in web-sys' stable bindings.
         let relative = js_sys::Reflect::get(&file, &"webkitRelativePath".into())
@@ -101,8 +101,14 @@ async fn folder_context(files: Vec<File>) -> Result<Blob, ApiError> {
         } else {
             without_folder(&relative).to_owned()
         };
-        tar.add_file(&path, &bytes_of(&file).await?)
-            .map_err(tar_error)?;
+        let data = bytes_of(&file).await?;
+        tar.add(&NewFile {
+            name: path,
+            mode: 0o644,
+            mtime: 0,
+            data,
+        })
+        .map_err(tar_error)?;
     }
     blob_of(&tar.finish())
 }
@@ -193,10 +199,13 @@ pub fn BuildDialog(
             move |signal, mut on_chunk| async move {
                 let context = match kind {
                     Source::Dockerfile => {
-                        let mut tar = TarWriter::new();
-                        tar.add_file("Dockerfile", text.as_bytes())
-                            .map_err(tar_error)?;
-                        blob_of(&tar.finish())?
+                        let dockerfile = NewFile {
+                            name: "Dockerfile".to_owned(),
+                            mode: 0o644,
+                            mtime: 0,
+                            data: text.into_bytes(),
+                        };
+                        blob_of(&tar::write(&[dockerfile]).map_err(tar_error)?)?
                     }
                     Source::Tarball => {
                         let file = chosen.first().cloned().ok_or_else(|| {

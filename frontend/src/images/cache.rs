@@ -4,12 +4,12 @@ use berth_shared::engine::image::BuildCacheUsage;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::app::engine_status::use_engine_status;
+use crate::app::remote::{Loadable, Remote};
+use crate::app::session::use_session;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::toast::use_toaster;
-use crate::engine_status::use_engine_status;
 use crate::format;
-use crate::remote::{Loadable, Remote};
-use crate::session::use_session;
 
 /// Totals of the cache records: `(records, bytes, bytes not in use)`.
 pub fn totals(usage: &BuildCacheUsage) -> (usize, u64, u64) {

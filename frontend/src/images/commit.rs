@@ -4,10 +4,10 @@ use berth_shared::engine::container::ContainerSummary;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::app::engine_status::use_engine_status;
 use crate::components::fields::Check;
-use crate::engine_status::use_engine_status;
+use crate::components::modal::Modal;
 use crate::format;
-use crate::images::modal::Modal;
 
 /// The commit dialog, choosing among `containers`.
 #[component]

@@ -8,11 +8,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{File, HtmlInputElement};
 
 use crate::api::ApiError;
-use crate::api::stream::Upload;
+use crate::api::upload::Upload;
+use crate::app::engine_status::use_engine_status;
+use crate::components::modal::Modal;
 use crate::components::segmented::Segmented;
-use crate::engine_status::use_engine_status;
 use crate::format;
-use crate::images::modal::Modal;
 use crate::images::progress_view::ProgressBar;
 
 /// What the upload becomes.

@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::api::images::Credentials;
-use crate::engine_status::use_engine_status;
-use crate::images::modal::Modal;
+use crate::api::engine::images::Credentials;
+use crate::app::engine_status::use_engine_status;
+use crate::components::modal::Modal;
 use crate::images::progress_view::{JobFooter, StreamJob};
 use crate::images::registry_select::{RegistrySelect, saved_registries};
 

@@ -4,9 +4,9 @@
 use berth_shared::api::registries::RegistryView;
 use leptos::prelude::*;
 
-use crate::api::images::Credentials;
+use crate::api::engine::images::Credentials;
 use crate::api::registries::registries;
-use crate::remote::Remote;
+use crate::app::remote::Remote;
 
 /// The saved registries, loaded once per dialog.
 pub fn saved_registries() -> Remote<Vec<RegistryView>> {

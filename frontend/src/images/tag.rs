@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::engine_status::use_engine_status;
-use crate::images::modal::Modal;
+use crate::app::engine_status::use_engine_status;
+use crate::components::modal::Modal;
 
 /// The tag dialog for one image (by id or reference).
 #[component]

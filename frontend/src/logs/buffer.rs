@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 
 use super::ansi;
-use super::frames::{RawLine, Stream};
+use super::lines::{RawLine, Stream};
 
 /// How many lines the viewer keeps by default.
 pub const DEFAULT_CAP: usize = 200_000;

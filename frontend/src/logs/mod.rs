@@ -1,8 +1,10 @@
-//! Container logs without the DOM: demultiplexing the engine's stream into lines
-//! ([`frames`]), ANSI styling ([`ansi`]), finding text ([`search`]) and the bounded store of
-//! lines the viewer draws from ([`buffer`]). All unit-tested natively.
+//! Container logs: the streamed, virtualised viewer ([`viewer`]) and its logic without the DOM:
+//! demultiplexing the engine's stream into lines ([`lines`]), ANSI styling ([`ansi`]), finding
+//! text ([`search`]) and the bounded store of lines the viewer draws from ([`buffer`]), all
+//! unit-tested natively.
 
 pub mod ansi;
 pub mod buffer;
-pub mod frames;
+pub mod lines;
 pub mod search;
+pub mod viewer;

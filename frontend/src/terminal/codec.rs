@@ -77,59 +77,10 @@ pub fn styled_output(stream: StreamTag, data: &[u8]) -> Vec<u8> {
     }
 }
 
-/// Splits a shell-like command line into words: whitespace separates, single and double quotes
-/// group, a backslash escapes the next character.
-pub fn split_command(line: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut quote = None;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (None, c) if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                in_word = true;
-            }
-            (Some(q), c) if c == q => quote = None,
-            (Some('\''), c) => word.push(c),
-            (_, '\\') => {
-                let next = chars.next().ok_or("the command ends with a backslash")?;
-                word.push(next);
-                in_word = true;
-            }
-            (_, c) => {
-                word.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if quote.is_some() {
-        return Err("a quote is not closed".to_owned());
-    }
-    if in_word {
-        words.push(word);
-    }
-    Ok(words)
-}
-
 /// The WebSocket URL of the terminal endpoint, on the page's own origin.
 pub fn socket_url(protocol: &str, host: &str, environment: &str) -> String {
     let scheme = if protocol == "https:" { "wss" } else { "ws" };
-    let mut env = String::new();
-    for byte in environment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.') {
-            env.push(byte as char);
-        } else {
-            env.push_str(&format!("%{byte:02X}"));
-        }
-    }
+    let env = crate::api::percent_encode(environment);
     format!("{scheme}://{host}/api/env/{env}/terminal")
 }
 
@@ -187,16 +138,6 @@ mod tests {
             styled_output(StreamTag::Stderr, b"e"),
             b"\x1b[31me\x1b[39m".to_vec()
         );
-    }
-
-    #[test]
-    fn splits_command_lines_like_a_shell() {
-        assert_eq!(
-            split_command(r#"sh -c 'echo "hi there"' a\ b "" "#).unwrap(),
-            vec!["sh", "-c", r#"echo "hi there""#, "a b", ""]
-        );
-        assert!(split_command("echo 'open").is_err());
-        assert!(split_command("").unwrap().is_empty());
     }
 
     #[test]

@@ -14,11 +14,12 @@ use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, KeyboardEvent, MessageEvent, WebSocket};
 
 use super::codec::{self, Incoming};
-use super::palette::palette;
+use super::colors::palette;
 use super::status::PaneStatus;
 use super::xterm::{self, FitAddon, Terminal};
+use crate::app::theme;
+use crate::components::clipboard;
 use crate::components::toast::use_toaster;
-use crate::theme;
 
 /// The largest stdin message sent at once (a big paste is split).
 const STDIN_CHUNK: usize = 64 * 1024;
@@ -127,7 +128,7 @@ pub fn TerminalPane(
         });
         match text {
             Some(text) => spawn_local(async move {
-                match xterm::copy_text(&text).await {
+                match clipboard::copy_text(&text).await {
                     Ok(()) => toaster.success("Copied the selection".to_owned()),
                     Err(_) => toaster.error("The browser did not allow copying".to_owned()),
                 }
@@ -218,7 +219,7 @@ impl Live {
                 "c" if key_term.has_selection() => {
                     let text = key_term.selection();
                     spawn_local(async move {
-                        let _ = xterm::copy_text(&text).await;
+                        let _ = clipboard::copy_text(&text).await;
                     });
                     event.prevent_default();
                     false
@@ -227,7 +228,7 @@ impl Live {
                     let term = key_term.clone().unchecked_into::<Terminal>();
                     let socket = key_socket.clone();
                     spawn_local(async move {
-                        if let Ok(text) = xterm::read_clipboard().await
+                        if let Ok(text) = clipboard::read_text().await
                             && open_socket(&socket).is_some()
                         {
                             term.paste(&text);
@@ -354,15 +355,15 @@ impl Live {
     fn paste_clipboard(self: &Rc<Self>) {
         let live = self.clone();
         spawn_local(async move {
-            match xterm::read_clipboard().await {
+            match clipboard::read_text().await {
                 Ok(text) if open_socket(&live.socket).is_some() => {
                     live.term.paste(&text);
                     live.term.focus();
                 }
                 Ok(_) => {}
-                Err(message) => live
+                Err(error) => live
                     .term
-                    .write_str(&format!("\r\n\x1b[33m{message}\x1b[39m\r\n")),
+                    .write_str(&format!("\r\n\x1b[33m{error}\x1b[39m\r\n")),
             }
         });
     }

@@ -6,10 +6,11 @@ use berth_shared::terminal::TerminalTarget;
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
-use super::codec::split_command;
 use super::pane::{PaneTarget, TerminalPane};
 use super::status::PaneStatus;
-use crate::components::confirm::{ConfirmDialog, show_modal_while};
+use crate::components::confirm::ConfirmDialog;
+use crate::components::modal::show_modal_while;
+use crate::shell_words;
 
 /// Whether the workspace runs new processes or attaches to the main one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -385,7 +386,7 @@ fn exec_target(
     let words = match shell {
         Shell::Detect => Vec::new(),
         Shell::Custom => {
-            let words = split_command(command)?;
+            let words = shell_words::split(command).map_err(|error| error.to_string())?;
             if words.is_empty() {
                 return Err("Enter a command to run.".to_owned());
             }

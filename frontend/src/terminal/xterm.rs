@@ -106,15 +106,6 @@ extern "C" {
     fn import_modules(xterm: &str, fit: &str) -> Promise;
 }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["navigator", "clipboard"], js_name = writeText)]
-    fn clipboard_write(text: &str) -> Promise;
-
-    #[wasm_bindgen(js_namespace = ["navigator", "clipboard"], js_name = readText)]
-    fn clipboard_read() -> Promise;
-}
-
 impl Terminal {
     /// A terminal with Berth's options and the given theme colours.
     pub fn create(theme: &Object) -> Terminal {
@@ -152,22 +143,6 @@ impl FitAddon {
             .map(JsCast::unchecked_into)
             .map_err(|_| "the terminal's fit add-on could not start".to_owned())
     }
-}
-
-/// Copies text to the clipboard.
-pub async fn copy_text(text: &str) -> Result<(), String> {
-    JsFuture::from(clipboard_write(text))
-        .await
-        .map(drop)
-        .map_err(|error| format!("{error:?}"))
-}
-
-/// Reads text from the clipboard (the browser may ask the user first).
-pub async fn read_clipboard() -> Result<String, String> {
-    JsFuture::from(clipboard_read())
-        .await
-        .map(|value| value.as_string().unwrap_or_default())
-        .map_err(|_| "the browser did not allow reading the clipboard".to_owned())
 }
 
 thread_local! {

@@ -1,0 +1,62 @@
+//! The engine of one environment, through the gateway at `/engine/{environment}/…`: an
+//! [`Engine`] handle whose calls live one module per resource, as the Engine API groups them.
+
+pub mod containers;
+pub mod events;
+pub mod images;
+pub mod networks;
+pub mod system;
+pub mod volumes;
+
+use crate::api::percent_encode;
+
+/// The gateway of one environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Engine {
+    base: String,
+}
+
+impl Engine {
+    /// The engine of environment `id`.
+    pub fn new(id: &str) -> Self {
+        Self {
+            base: format!("/engine/{}", percent_encode(id)),
+        }
+    }
+
+    /// The gateway URL of a container's endpoint: `rest` follows `/containers/{id}`.
+    pub(crate) fn container_url(&self, id: &str, rest: &str) -> String {
+        self.url(&format!("/containers/{}{rest}", percent_encode(id)))
+    }
+
+    /// The gateway URL of an engine path.
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// A `filters` query value: `{"key":["value"]}`, percent-encoded.
+fn filter(key: &str, value: &str) -> String {
+    // Keys and values here are fixed words and names the engine already validated, but quote
+    // them properly anyway.
+    let quote = |text: &str| serde_json::to_string(text).unwrap_or_default();
+    percent_encode(&format!("{{{}:[{}]}}", quote(key), quote(value)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_carry_the_environment() {
+        assert_eq!(Engine::new("local").url("/info"), "/engine/local/info");
+    }
+
+    #[test]
+    fn filters_are_encoded_json() {
+        assert_eq!(
+            filter("dangling", "true"),
+            "%7B%22dangling%22%3A%5B%22true%22%5D%7D"
+        );
+    }
+}

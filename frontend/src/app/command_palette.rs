@@ -1,0 +1,363 @@
+//! The keyboard layer: a command palette (Ctrl-K or ⌘K) to go anywhere and run common actions,
+//! including on a container by name, and a help overlay (`?`) listing the shortcuts. `/` puts
+//! the cursor in the page's search box.
+
+use berth_shared::access::{Access, Role};
+use berth_shared::engine::container::ContainerSummary;
+use leptos::ev;
+use leptos::html::{Dialog, Input};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::engine::containers::ContainerAction;
+use crate::app::engine_status::use_engine_status;
+use crate::app::session::use_session;
+use crate::app::theme;
+use crate::components::toast::use_toaster;
+use crate::containers::lifecycle::{Busy, Operation, run_operation};
+
+/// The shortcuts the help overlay lists.
+const SHORTCUTS: [(&str, &str); 6] = [
+    ("Ctrl K  /  ⌘ K", "Open the command palette"),
+    ("?", "Show this help"),
+    ("/", "Search the current page"),
+    ("↑ ↓", "Move through the palette's results"),
+    ("Enter", "Run the highlighted command"),
+    ("Esc", "Close the palette, a dialog or a menu"),
+];
+
+/// What a palette entry does.
+#[derive(Debug, Clone, PartialEq)]
+enum Command {
+    /// Go to a path.
+    Go(String),
+    /// Run a lifecycle action on a container.
+    Act(Box<ContainerSummary>, ContainerAction),
+    /// Switch between the light and dark theme.
+    ToggleTheme,
+    /// Show the shortcuts.
+    Help,
+}
+
+/// One entry: its label, a hint on the right, and what it does.
+#[derive(Debug, Clone, PartialEq)]
+struct Entry {
+    label: String,
+    hint: &'static str,
+    command: Command,
+}
+
+/// Whether the key event comes from a field the user is typing in.
+fn typing(event: &web_sys::KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.has_attribute("contenteditable")
+        })
+}
+
+/// The palette and the help overlay, with their global shortcuts. Mounted once by the shell.
+#[component]
+pub fn CommandPalette() -> impl IntoView {
+    let open = RwSignal::new(false);
+    let help = RwSignal::new(false);
+    let handle = window_event_listener(ev::keydown, move |event| {
+        let key = event.key();
+        if (event.ctrl_key() || event.meta_key()) && key.eq_ignore_ascii_case("k") {
+            event.prevent_default();
+            help.set(false);
+            open.update(|o| *o = !*o);
+        } else if key == "?" && !typing(&event) {
+            event.prevent_default();
+            open.set(false);
+            help.update(|h| *h = !*h);
+        } else if key == "/"
+            && !typing(&event)
+            && !open.get_untracked()
+            && let Ok(Some(search)) = document().query_selector("main input[type=search]")
+            && let Ok(search) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(search)
+        {
+            event.prevent_default();
+            let _ = search.focus();
+        }
+    });
+    on_cleanup(move || handle.remove());
+    view! {
+        <Show when=move || open.get()>
+            <Palette open=open help=help/>
+        </Show>
+        <HelpOverlay open=help/>
+    }
+}
+
+#[component]
+fn Palette(open: RwSignal<bool>, help: RwSignal<bool>) -> impl IntoView {
+    let status = use_engine_status();
+    let session = use_session();
+    let toaster = use_toaster();
+    let navigate = use_navigate();
+    let query = RwSignal::new(String::new());
+    let highlighted = RwSignal::new(0usize);
+    let containers = RwSignal::new(Vec::<ContainerSummary>::new());
+    let dialog = NodeRef::<Dialog>::new();
+    let input = NodeRef::<Input>::new();
+    let env = untrack(|| status.environment.get());
+    let engine = untrack(|| status.engine());
+    {
+        let engine = engine.clone();
+        spawn_local(async move {
+            if let Ok(list) = engine.containers(None).await {
+                containers.set(list);
+            }
+        });
+    }
+    Effect::new(move |_| {
+        if let Some(dialog) = dialog.get()
+            && !dialog.open()
+        {
+            let _ = dialog.show_modal();
+            if let Some(input) = input.get() {
+                let _ = input.focus();
+            }
+        }
+    });
+    let can_operate = untrack(|| session.can(Access::Operate));
+    let is_admin = untrack(|| session.role() == Some(Role::Admin));
+    let fixed = fixed_entries(&env, can_operate, is_admin);
+    let entries =
+        Memo::new(move |_| {
+            let search = query.get();
+            let mut list: Vec<Entry> = fixed
+                .iter()
+                .filter(|entry| crate::components::toolbar::matches_search(&search, &entry.label))
+                .cloned()
+                .collect();
+            // Containers are many: they appear once the user types.
+            if !search.trim().is_empty() {
+                containers.with(|all| {
+                    for c in all {
+                        let name = c.display_name();
+                        let path = format!(
+                            "/env/{}/containers/{}",
+                            crate::api::percent_encode(&env),
+                            crate::api::percent_encode(&c.id)
+                        );
+                        let mut candidates = vec![Entry {
+                            label: format!("Open container {name}"),
+                            hint: "container",
+                            command: Command::Go(path),
+                        }];
+                        if can_operate {
+                            let actions: &[ContainerAction] = if c.is_running() {
+                                &[ContainerAction::Stop, ContainerAction::Restart]
+                            } else {
+                                &[ContainerAction::Start]
+                            };
+                            candidates.extend(actions.iter().map(|&action| Entry {
+                                label: format!("{} container {name}", action.label()),
+                                hint: "action",
+                                command: Command::Act(Box::new(c.clone()), action),
+                            }));
+                        }
+                        list.extend(candidates.into_iter().filter(|e| {
+                            crate::components::toolbar::matches_search(&search, &e.label)
+                        }));
+                    }
+                });
+            }
+            list.truncate(50);
+            list
+        });
+    let close = move || open.set(false);
+    let run = move |entry: Entry| {
+        close();
+        match entry.command {
+            Command::Go(path) => navigate(&path, Default::default()),
+            Command::Act(container, action) => run_operation(
+                engine.clone(),
+                toaster,
+                Busy::detached(),
+                vec![*container],
+                Operation::Simple(action),
+            ),
+            // Through the sidebar's switch, so it shows the new theme too.
+            Command::ToggleTheme => match document()
+                .query_selector(".theme-toggle")
+                .ok()
+                .flatten()
+                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
+            {
+                Some(switch) => switch.click(),
+                None => theme::apply(theme::current().toggled()),
+            },
+            Command::Help => help.set(true),
+        }
+    };
+    let run = StoredValue::new_local(run);
+    let on_key = move |event: web_sys::KeyboardEvent| {
+        let count = entries.with(Vec::len);
+        match event.key().as_str() {
+            "ArrowDown" if count > 0 => {
+                event.prevent_default();
+                highlighted.update(|h| *h = (*h + 1) % count);
+            }
+            "ArrowUp" if count > 0 => {
+                event.prevent_default();
+                highlighted.update(|h| *h = (*h + count - 1) % count);
+            }
+            "Enter" => {
+                event.prevent_default();
+                let chosen = entries.with(|list| list.get(highlighted.get_untracked()).cloned());
+                if let Some(entry) = chosen {
+                    run.with_value(|run| run(entry));
+                }
+            }
+            _ => {}
+        }
+    };
+    view! {
+        <dialog
+            node_ref=dialog
+            class="dialog palette"
+            aria-label="Command palette"
+            on:cancel=move |event: web_sys::Event| {
+                event.prevent_default();
+                close();
+            }
+            on:click=move |event: web_sys::MouseEvent| {
+                // A click on the backdrop (the dialog itself, outside its content) closes it.
+                let on_backdrop = event.target().zip(dialog.get()).is_some_and(|(target, dialog)| {
+                    let dialog: &wasm_bindgen::JsValue = dialog.as_ref();
+                    let target: &wasm_bindgen::JsValue = target.as_ref();
+                    target == dialog
+                });
+                if on_backdrop {
+                    close();
+                }
+            }
+        >
+            <div class="palette-body">
+                <input
+                    node_ref=input
+                    class="palette-input"
+                    type="text"
+                    role="combobox"
+                    aria-expanded="true"
+                    aria-controls="palette-results"
+                    aria-label="Type a command or a container name"
+                    placeholder="Type a command or a container name…"
+                    prop:value=move || query.get()
+                    on:input=move |e| {
+                        query.set(event_target_value(&e));
+                        highlighted.set(0);
+                    }
+                    on:keydown=on_key
+                />
+                <ul id="palette-results" class="palette-results" role="listbox" aria-label="Commands">
+                    {move || {
+                        let list = entries.get();
+                        if list.is_empty() {
+                            return view! { <li class="palette-empty">"No command matches."</li> }.into_any();
+                        }
+                        list.into_iter()
+                            .enumerate()
+                            .map(|(index, entry)| {
+                                let chosen = entry.clone();
+                                view! {
+                                    <li
+                                        role="option"
+                                        class="palette-entry"
+                                        aria-selected=move || (highlighted.get() == index).to_string()
+                                        on:mouseenter=move |_| highlighted.set(index)
+                                        on:click=move |_| {
+                                            let entry = chosen.clone();
+                                            run.with_value(|run| run(entry));
+                                        }
+                                    >
+                                        <span>{entry.label}</span>
+                                        <span class="palette-hint">{entry.hint}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                            .into_any()
+                    }}
+                </ul>
+            </div>
+        </dialog>
+    }
+}
+
+fn fixed_entries(env: &str, can_operate: bool, is_admin: bool) -> Vec<Entry> {
+    let env = crate::api::percent_encode(env);
+    let go = |label: &str, path: String| Entry {
+        label: label.to_owned(),
+        hint: "go to",
+        command: Command::Go(path),
+    };
+    let mut list = vec![
+        go("Containers", format!("/env/{env}/containers")),
+        go("Images", format!("/env/{env}/images")),
+        go("Networks", format!("/env/{env}/networks")),
+        go("Volumes", format!("/env/{env}/volumes")),
+        go("System", format!("/env/{env}/system")),
+        go("Events", format!("/env/{env}/events")),
+        go("Account", "/account".to_owned()),
+    ];
+    if can_operate {
+        list.insert(
+            1,
+            Entry {
+                label: "New container".into(),
+                hint: "action",
+                command: Command::Go(format!("/env/{env}/containers/new")),
+            },
+        );
+    }
+    if is_admin {
+        list.push(go("Users", "/admin/users".to_owned()));
+        list.push(go("Audit log", "/admin/audit".to_owned()));
+    }
+    list.push(Entry {
+        label: "Toggle dark theme".into(),
+        hint: "action",
+        command: Command::ToggleTheme,
+    });
+    list.push(Entry {
+        label: "Keyboard shortcuts".into(),
+        hint: "help",
+        command: Command::Help,
+    });
+    list
+}
+
+/// The list of shortcuts.
+#[component]
+fn HelpOverlay(open: RwSignal<bool>) -> impl IntoView {
+    let dialog = NodeRef::<Dialog>::new();
+    crate::components::modal::show_modal_while(dialog, open.into());
+    view! {
+        <dialog
+            node_ref=dialog
+            class="dialog"
+            aria-labelledby="help-title"
+            on:close=move |_| open.set(false)
+        >
+            <form method="dialog">
+            <h2 id="help-title" class="dialog-title">"Keyboard shortcuts"</h2>
+            <dl class="facts shortcuts">
+                {SHORTCUTS.iter().map(|(keys, what)| view! {
+                    <dt><kbd>{*keys}</kbd></dt>
+                    <dd>{*what}</dd>
+                }).collect_view()}
+            </dl>
+            <div class="dialog-actions">
+                <button type="submit" class="btn" autofocus>"Close"</button>
+            </div>
+            </form>
+        </dialog>
+    }
+}

@@ -1,0 +1,120 @@
+//! The current environment and how its engine is doing, shared by the shell and every page.
+//!
+//! While the engine (or Berth itself) is unreachable, health is checked every few seconds; when
+//! it comes back, [`EngineStatus::reconnects`] ticks, and pages that read it reload their data
+//! on their own.
+
+use std::time::Duration;
+
+use berth_shared::api::{EnvironmentHealth, Health};
+use berth_shared::engine::system::SystemInfo;
+use leptos::prelude::*;
+
+use crate::api::console;
+use crate::api::engine::Engine;
+use crate::app::remote::{Loadable, Remote};
+
+/// How often health is checked while the engine is unreachable.
+const RETRY_EVERY: Duration = Duration::from_secs(4);
+
+/// The shell's view of the current environment.
+#[derive(Clone, Copy)]
+pub struct EngineStatus {
+    /// The environment id from the route.
+    pub environment: Memo<String>,
+    /// `/api/health`.
+    pub health: Remote<Health>,
+    /// The engine's `/info`, for its host name.
+    pub info: Remote<SystemInfo>,
+    /// Ticks each time the engine becomes reachable again.
+    pub reconnects: RwSignal<u32>,
+}
+
+impl EngineStatus {
+    /// Starts watching the environment `environment`.
+    pub fn new(environment: Memo<String>) -> Self {
+        let health = Remote::new(|signal| async move { console::health(Some(&signal)).await });
+        let info = Remote::new(move |signal| {
+            let engine = Engine::new(&environment.get());
+            async move { engine.info(Some(&signal)).await }
+        });
+        let status = Self {
+            environment,
+            health,
+            info,
+            reconnects: RwSignal::new(0),
+        };
+        // Count reconnections: reachable after having been unreachable (the engine, or Berth
+        // itself when the health check fails).
+        let was_reachable = StoredValue::new(true);
+        Effect::new(move |_| {
+            let Some(reachable) = status.reachable() else {
+                return;
+            };
+            if reachable && !was_reachable.get_value() {
+                status.reconnects.update(|count| *count += 1);
+                status.info.reload();
+            }
+            was_reachable.set_value(reachable);
+        });
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                if status.reachable() == Some(false) {
+                    status.health.reload();
+                }
+            },
+            RETRY_EVERY,
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+        status
+    }
+
+    /// The health of the current environment, once known (tracked).
+    pub fn current(&self) -> Option<EnvironmentHealth> {
+        let environment = self.environment.get();
+        match self.health.get() {
+            Loadable::Ready(health) => health
+                .environments
+                .into_iter()
+                .find(|env| env.id == environment),
+            _ => None,
+        }
+    }
+
+    /// Whether the current environment's engine can be reached through Berth, once known
+    /// (tracked). A failed health check counts as unreachable, so it is retried too.
+    pub fn reachable(&self) -> Option<bool> {
+        match self.health.get() {
+            Loadable::Loading => None,
+            Loadable::Failed(_) => Some(false),
+            Loadable::Ready(_) => Some(self.current().is_some_and(|env| env.reachable)),
+        }
+    }
+
+    /// Called by pages whose request failed because the engine is gone: checks health now, so
+    /// the header and the automatic retry catch up at once.
+    pub fn engine_lost(&self) {
+        self.health.reload();
+    }
+
+    /// The engine client of the current environment (tracked).
+    pub fn engine(&self) -> Engine {
+        Engine::new(&self.environment.get())
+    }
+
+    /// The engine client of the current environment, for event handlers (untracked).
+    pub fn engine_untracked(&self) -> Engine {
+        Engine::new(&self.environment.get_untracked())
+    }
+
+    /// The negotiated API version of the current environment, once known (untracked).
+    pub fn api_version_untracked(&self) -> Option<berth_shared::version::ApiVersion> {
+        untrack(|| self.current().and_then(|env| env.api_version))
+    }
+}
+
+/// The status provided by the shell.
+pub fn use_engine_status() -> EngineStatus {
+    expect_context::<EngineStatus>()
+}

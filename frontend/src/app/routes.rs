@@ -1,0 +1,164 @@
+//! Code splitting: the pages behind the shell are lazy routes. A release build splits each group
+//! of pages below into a WebAssembly module of its own (scripts/build-wasm.sh), which the browser
+//! fetches the first time it shows one of those pages; the first load carries only the shell.
+//! Pages split further the same way (the container page's tabs), through [`load`] and
+//! [`lazy_view`]. Native builds and unsplit builds call the same functions directly.
+//!
+//! A module can fail to load: the network drops, or Berth was upgraded while the tab was open and
+//! the old modules are gone. The load is retried, and if it keeps failing the page says so and
+//! offers a reload instead of the app stopping.
+
+use std::future::Future;
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos_router::LazyRoute;
+use send_wrapper::SendWrapper;
+
+use crate::admin::account::AccountPage;
+use crate::admin::audit::AuditPage;
+use crate::admin::guardrails::GuardrailsPage;
+use crate::admin::registries::RegistriesPage;
+use crate::admin::users::UsersPage;
+use crate::components::icons::IconKind;
+use crate::components::states::{EmptyState, LoadingRows};
+use crate::containers::create::NewContainerPage;
+use crate::containers::detail::ContainerPage;
+use crate::containers::list::ContainersPage;
+use crate::containers::stats_overview::StatsPage;
+use crate::images::detail::ImageDetailPage;
+use crate::images::list::ImagesPage;
+use crate::networks::detail::NetworkDetailPage;
+use crate::networks::list::NetworksPage;
+use crate::system::dashboard::SystemPage;
+use crate::system::events::EventsPage;
+use crate::volumes::detail::VolumeDetailPage;
+use crate::volumes::files::VolumeFilesPage;
+use crate::volumes::list::VolumesPage;
+
+/// How often a failed module load is tried again, and how long to wait before the first retry
+/// (doubled each time).
+const RETRIES: u32 = 3;
+const FIRST_RETRY_MS: u32 = 400;
+
+/// A page's module did not load.
+#[derive(Debug)]
+pub struct PageLoadError;
+
+impl From<SplitLoaderError> for PageLoadError {
+    fn from(_: SplitLoaderError) -> Self {
+        Self
+    }
+}
+
+/// Loads a view through its split function, retrying a failed load with back-off; the view
+/// says so when the module would not load at all.
+pub async fn load<Fut>(split: impl Fn() -> Fut) -> AnyView
+where
+    Fut: Future<Output = Result<AnyView, PageLoadError>>,
+{
+    let mut delay = FIRST_RETRY_MS;
+    for _ in 0..RETRIES {
+        if let Ok(view) = split().await {
+            return view;
+        }
+        TimeoutFuture::new(delay).await;
+        delay *= 2;
+    }
+    split()
+        .await
+        .unwrap_or_else(|PageLoadError| view! { <PageLoadFailed/> }.into_any())
+}
+
+/// Shows the view `view` resolves to (a [`load`]). Until its module has arrived, a placeholder
+/// stands in for `what` ("the tab").
+pub fn lazy_view(
+    what: &'static str,
+    view: impl Future<Output = AnyView> + 'static,
+) -> impl IntoView {
+    // The browser has one thread: nothing is ever sent anywhere.
+    let view = SendWrapper::new(view);
+    view! {
+        <Suspense fallback=move || view! { <LoadingRows what=what/> }>
+            {Suspend::new(view)}
+        </Suspense>
+    }
+}
+
+/// Shown in place of a page whose module would not load.
+#[component]
+fn PageLoadFailed() -> impl IntoView {
+    let reload = move |_| {
+        let _ = window().location().reload();
+    };
+    view! {
+        <div role="alert" data-testid="page-load-failed">
+            <EmptyState icon=IconKind::Alert title="This page could not be loaded">
+                <p>
+                    "The browser could not fetch this part of Berth. The connection may have \
+                     dropped, or Berth was updated since this tab opened."
+                </p>
+                <button type="button" class="btn btn-primary" on:click=reload>"Reload Berth"</button>
+            </EmptyState>
+        </div>
+    }
+}
+
+/// Declares lazy routes: for each page, a split function in the named module (pages that share
+/// a module load together) and a unit type whose view loads it.
+macro_rules! lazy_pages {
+    ($($module:ident { $($route:ident => $page:ident),+ $(,)? })*) => {$($(
+        #[doc = concat!("The lazily loaded route of [`", stringify!($page), "`].")]
+        pub struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            async fn view(_: Self) -> AnyView {
+                // Named after the route: the splitter links split functions by name.
+                #[allow(non_snake_case)]
+                #[wasm_split($module, wasm_split_path = leptos::wasm_split, fallible)]
+                fn $route() -> Result<AnyView, PageLoadError> {
+                    Ok(view! { <$page/> }.into_any())
+                }
+                load($route).await
+            }
+        }
+    )+)*};
+}
+
+lazy_pages! {
+    containers_list {
+        ContainersRoute => ContainersPage,
+    }
+    container_detail {
+        ContainerRoute => ContainerPage,
+    }
+    container_create {
+        NewContainerRoute => NewContainerPage,
+    }
+    images_pages {
+        ImagesRoute => ImagesPage,
+        ImageDetailRoute => ImageDetailPage,
+        RegistriesRoute => RegistriesPage,
+    }
+    infrastructure_pages {
+        StatsRoute => StatsPage,
+        NetworksRoute => NetworksPage,
+        NetworkDetailRoute => NetworkDetailPage,
+        VolumesRoute => VolumesPage,
+        VolumeDetailRoute => VolumeDetailPage,
+        VolumeFilesRoute => VolumeFilesPage,
+        SystemRoute => SystemPage,
+        EventsRoute => EventsPage,
+    }
+    administration_pages {
+        AccountRoute => AccountPage,
+        UsersRoute => UsersPage,
+        AuditRoute => AuditPage,
+        GuardrailsRoute => GuardrailsPage,
+    }
+}

@@ -1,0 +1,92 @@
+//! The Inspect tab: the engine's raw JSON for the container, as a collapsible tree, with a
+//! button that copies all of it.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+
+use crate::api::engine::Engine;
+use crate::app::engine_status::use_engine_status;
+use crate::app::remote::Remote;
+use crate::app::remote::remote_view;
+use crate::components::clipboard;
+use crate::components::toast::use_toaster;
+
+/// The Inspect tab.
+#[component]
+pub fn InspectTab(engine: Engine, id: String) -> impl IntoView {
+    let status = use_engine_status();
+    let toaster = use_toaster();
+    let raw = Remote::new(move |signal| {
+        let (engine, id) = (engine.clone(), id.clone());
+        async move { engine.inspect_container_raw(&id, Some(&signal)).await }
+    });
+    let expanded = RwSignal::new(true);
+    view! {
+        {remote_view(raw, status, "the inspect answer", move |value: Value| {
+            let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+            let copy = move |_| {
+                let text = text.clone();
+                spawn_local(async move {
+                    match clipboard::copy_text(&text).await {
+                        Ok(()) => toaster.success("Copied the JSON"),
+                        Err(_) => toaster.error("The browser refused to copy"),
+                    }
+                });
+            };
+            view! {
+                <div class="toolbar inspect-toolbar">
+                    <button class="btn" on:click=copy data-testid="copy-json">"Copy JSON"</button>
+                    <button class="btn" on:click=move |_| expanded.update(|e| *e = !*e)>
+                        {move || if expanded.get() { "Collapse all" } else { "Expand all" }}
+                    </button>
+                </div>
+                <div class="json-tree card mono" data-testid="inspect-json">
+                    {move || node(None, &value, expanded.get(), 0)}
+                </div>
+            }
+        })}
+    }
+}
+
+fn node(key: Option<&str>, value: &Value, open: bool, depth: usize) -> AnyView {
+    let key_view = key.map(|k| view! { <span class="json-key">{format!("\"{k}\"")}</span>": " });
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            let children = map
+                .iter()
+                .map(|(k, v)| node(Some(k), v, open, depth + 1))
+                .collect_view();
+            view! {
+                <details open=open || depth == 0>
+                    <summary>{key_view}<span class="json-brace">{format!("{{ {} }}", map.len())}</span></summary>
+                    <div class="json-children">{children}</div>
+                </details>
+            }
+            .into_any()
+        }
+        Value::Array(items) if !items.is_empty() => {
+            let children = items
+                .iter()
+                .map(|v| node(None, v, open, depth + 1))
+                .collect_view();
+            view! {
+                <details open=open || depth == 0>
+                    <summary>{key_view}<span class="json-brace">{format!("[ {} ]", items.len())}</span></summary>
+                    <div class="json-children">{children}</div>
+                </details>
+            }
+            .into_any()
+        }
+        leaf => {
+            let class = match leaf {
+                Value::String(_) => "json-string",
+                Value::Number(_) => "json-number",
+                Value::Bool(_) => "json-bool",
+                _ => "json-null",
+            };
+            view! { <div class="json-leaf">{key_view}<span class=class>{leaf.to_string()}</span></div> }
+                .into_any()
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! The containers table: virtualised rows (more are drawn as the end comes near), compose
+//! project groups, the selection and its actions bar.
+
+use std::collections::BTreeSet;
+
+use berth_shared::access::Access;
+use berth_shared::engine::container::ContainerSummary;
+use leptos::prelude::*;
+
+use super::row_menu::{MenuAt, RowActions, row_menu};
+use crate::api::engine::containers::ContainerAction;
+use crate::app::engine_status::use_engine_status;
+use crate::app::session::use_session;
+use crate::components::badges::{HealthBadge, StateBadge};
+use crate::components::icons::{Icon, IconKind};
+use crate::components::toast::use_toaster;
+use crate::containers::lifecycle::{Busy, Operation, Pending, run_operation};
+use crate::containers::list_model::ListItem;
+use crate::format;
+use crate::time::{absolute_time, now_seconds};
+
+/// How many lines the list draws at first, and adds each time the end comes near.
+const PAGE_ROWS: usize = 150;
+
+/// The actions bar of a selection.
+#[component]
+pub(super) fn BulkBar(
+    rows: RwSignal<Vec<ContainerSummary>>,
+    selected: RwSignal<BTreeSet<String>>,
+    busy: Busy,
+    pending: RwSignal<Option<Pending>>,
+) -> impl IntoView {
+    let status = use_engine_status();
+    let toaster = use_toaster();
+    let chosen = move || {
+        let ids = selected.get_untracked();
+        rows.with_untracked(|all| {
+            all.iter()
+                .filter(|c| ids.contains(&c.id))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let run = move |action: ContainerAction| {
+        run_operation(
+            untrack(|| status.engine()),
+            toaster,
+            busy,
+            chosen(),
+            Operation::Simple(action),
+        );
+    };
+    let simple = [
+        (ContainerAction::Start, IconKind::Play),
+        (ContainerAction::Restart, IconKind::Restart),
+        (ContainerAction::Pause, IconKind::Stop),
+        (ContainerAction::Unpause, IconKind::Play),
+    ];
+    view! {
+        <div class="containers-bulk" role="toolbar" aria-label="Selected containers" data-testid="bulk-bar">
+            <span class="containers-bulk-count">{move || format!("{} selected", selected.with(BTreeSet::len))}</span>
+            {simple.into_iter().map(|(action, icon)| view! {
+                <button class="btn btn-small" on:click=move |_| run(action)>
+                    <Icon kind=icon/>{action.label()}
+                </button>
+            }).collect_view()}
+            <button class="btn btn-small" on:click=move |_| pending.set(Some(Pending::Stop(chosen())))>
+                <Icon kind=IconKind::Stop/>"Stop…"
+            </button>
+            <button class="btn btn-small" on:click=move |_| pending.set(Some(Pending::Kill(chosen())))>
+                "Kill…"
+            </button>
+            <button class="btn btn-small btn-danger" on:click=move |_| pending.set(Some(Pending::Remove(chosen())))>
+                <Icon kind=IconKind::Trash/>"Remove…"
+            </button>
+            <button class="btn btn-small btn-ghost" on:click=move |_| selected.set(BTreeSet::new())>
+                "Clear selection"
+            </button>
+        </div>
+    }
+}
+
+/// The table of containers.
+#[component]
+pub(super) fn ContainerTable(
+    /// The lines to show, already filtered, sorted and grouped.
+    items: Memo<Vec<ListItem>>,
+    /// Ids of containers with an action under way.
+    busy: Busy,
+    /// Ids of selected containers.
+    selected: RwSignal<BTreeSet<String>>,
+    /// The dialog to open.
+    pending: RwSignal<Option<Pending>>,
+    /// Whether sizes are shown.
+    sizes: RwSignal<bool>,
+) -> impl IntoView {
+    let status = use_engine_status();
+    let browser_host = window()
+        .location()
+        .hostname()
+        .unwrap_or_else(|_| "localhost".into());
+    let now = now_seconds();
+    // Viewers see no selection or lifecycle buttons: the server would refuse them anyway.
+    let can_operate = use_session().can(Access::Operate);
+    let open_menu = RwSignal::new(None::<MenuAt>);
+    let menu_selector =
+        Selector::new(move || open_menu.with(|m| m.as_ref().map(|m| m.container.id.clone())));
+    // An open menu closes on a click elsewhere, on Escape, and when the page scrolls (it is
+    // fixed to where its button was).
+    let outside = window_event_listener(leptos::ev::click, move |event| {
+        let inside = event
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| {
+                el.closest(".containers-menu-anchor, .containers-menu")
+                    .ok()
+                    .flatten()
+            })
+            .is_some();
+        if !inside && open_menu.with_untracked(Option::is_some) {
+            open_menu.set(None);
+        }
+    });
+    let escape = window_event_listener(leptos::ev::keydown, move |event| {
+        if event.key() == "Escape" && open_menu.with_untracked(Option::is_some) {
+            open_menu.set(None);
+        }
+    });
+    // Scrolling away from a fixed menu closes it; a small shift (such as the browser bringing
+    // the button into view) does not.
+    let opened_at = StoredValue::new(0.0f64);
+    Effect::new(move |_| {
+        if open_menu.with(Option::is_some) {
+            opened_at.set_value(window().scroll_y().unwrap_or_default());
+        }
+    });
+    // Long lists render a page of rows at first and the next page as the end comes near, so
+    // a thousand containers cost the first screen, not a thousand rows.
+    let limit = RwSignal::new(PAGE_ROWS);
+    let shown = Memo::new(move |_| {
+        items.with(|all| all.iter().take(limit.get()).cloned().collect::<Vec<_>>())
+    });
+    let hidden = move || items.with(Vec::len).saturating_sub(limit.get());
+    let scroll = window_event_listener(leptos::ev::scroll, move |_| {
+        let window = window();
+        let y = window.scroll_y().unwrap_or_default();
+        let moved = (y - opened_at.get_value()).abs();
+        if moved > 48.0 && open_menu.with_untracked(Option::is_some) {
+            open_menu.set(None);
+        }
+        let viewport = window
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or_default();
+        let page = document()
+            .document_element()
+            .map(|root| f64::from(root.scroll_height()))
+            .unwrap_or_default();
+        if y + viewport * 3.0 > page && untrack(hidden) > 0 {
+            limit.update(|l| *l += PAGE_ROWS);
+        }
+    });
+    on_cleanup(move || {
+        outside.remove();
+        escape.remove();
+        scroll.remove();
+    });
+    let all_ids = move || {
+        items.with(|items| {
+            items
+                .iter()
+                .filter_map(|item| match item {
+                    ListItem::Row(c) => Some(c.id.clone()),
+                    ListItem::Project { .. } => None,
+                })
+                .collect::<BTreeSet<_>>()
+        })
+    };
+    let columns = if can_operate { 7 } else { 5 };
+    view! {
+        <div class="table-wrap">
+            <table class="table containers-table" data-testid="containers-table">
+                <thead>
+                    <tr>
+                        {can_operate.then(|| view! {
+                            <th scope="col" class="containers-check">
+                                <input
+                                    type="checkbox"
+                                    aria-label="Select all shown containers"
+                                    prop:checked=move || {
+                                        let ids = all_ids();
+                                        !ids.is_empty() && selected.with(|s| ids.is_subset(s))
+                                    }
+                                    on:change=move |e| {
+                                        if event_target_checked(&e) {
+                                            selected.set(all_ids());
+                                        } else {
+                                            selected.set(BTreeSet::new());
+                                        }
+                                    }
+                                />
+                            </th>
+                        })}
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"State"</th>
+                        <th scope="col" class="containers-col-image">"Image"</th>
+                        <th scope="col" class="containers-col-ports">"Ports"</th>
+                        <th scope="col" class="containers-col-created">{move || if sizes.get() { "Size" } else { "Created" }}</th>
+                        {can_operate.then(|| view! { <th scope="col"><span class="sr-only">"Actions"</span></th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || shown.get() key=ListItem::key let:item>
+                        {match item {
+                            ListItem::Project { name, running, total } => view! {
+                                <tr class="containers-group">
+                                    <th scope="rowgroup" colspan=columns>
+                                        {if name.is_empty() { "Not in a compose project".to_owned() } else { name }}
+                                        <span class="muted">{format!(" · {running} of {total} running")}</span>
+                                    </th>
+                                </tr>
+                            }
+                            .into_any(),
+                            ListItem::Row(container) => {
+                                let menu_id = Some(container.id.clone());
+                                let selector = menu_selector.clone();
+                                let menu_open = Signal::derive(move || selector.selected(&menu_id));
+                                view! {
+                                    <ContainerRow
+                                        container=*container
+                                        env=status.environment.get_untracked()
+                                        host=browser_host.clone()
+                                        now=now
+                                        can_operate=can_operate
+                                        busy=busy
+                                        selected=selected
+                                        sizes=sizes
+                                        menu_open=menu_open
+                                        open_menu=open_menu
+                                    />
+                                }
+                                .into_any()
+                            }
+                        }}
+                    </For>
+                </tbody>
+            </table>
+        </div>
+        <Show when=move || { hidden() > 0 }>
+            <div class="containers-more">
+                <span class="muted">{move || format!("{} more not drawn yet", hidden())}</span>
+                <button class="btn btn-small" on:click=move |_| limit.set(usize::MAX)>"Show all"</button>
+            </div>
+        </Show>
+        {move || open_menu.get().map(|at| view! {
+            <div
+                class="menu containers-menu"
+                role="menu"
+                style:position="fixed"
+                style:right=format!("{}px", at.place.right)
+                style:top=at.place.top.map_or_else(|| "auto".to_owned(), |top| format!("{top}px"))
+                style:bottom=at.place.bottom.map_or_else(|| "auto".to_owned(), |bottom| format!("{bottom}px"))
+            >
+                {row_menu(at.container, status.environment.get_untracked(), busy, pending, open_menu)}
+            </div>
+        })}
+    }
+}
+
+/// One container's row.
+#[component]
+fn ContainerRow(
+    container: ContainerSummary,
+    env: String,
+    host: String,
+    now: i64,
+    can_operate: bool,
+    busy: Busy,
+    selected: RwSignal<BTreeSet<String>>,
+    sizes: RwSignal<bool>,
+    menu_open: Signal<bool>,
+    open_menu: RwSignal<Option<MenuAt>>,
+) -> impl IntoView {
+    let id = container.id.clone();
+    let busy_id = id.clone();
+    let is_busy = Signal::derive(move || busy.has(&busy_id));
+    let name = container.display_name().to_owned();
+    let ports = format::distinct_ports(&container.ports);
+    let href = format!(
+        "/env/{}/containers/{}",
+        crate::api::percent_encode(&env),
+        crate::api::percent_encode(&container.id)
+    );
+    let size = match (container.size_rw, container.size_root_fs) {
+        (Some(rw), Some(root)) => format!(
+            "{} ({} virtual)",
+            format::bytes(rw.max(0) as u64),
+            format::bytes(root.max(0) as u64)
+        ),
+        (Some(rw), None) => format::bytes(rw.max(0) as u64),
+        _ => "…".to_owned(),
+    };
+    let created = container.created;
+    let select_id = id.clone();
+    let check_id = id;
+    view! {
+        <tr data-container=name aria-busy=move || is_busy.get().to_string()>
+            {can_operate.then(|| view! {
+                <td class="containers-check">
+                    <input
+                        type="checkbox"
+                        aria-label=format!("Select {name}")
+                        prop:checked=move || selected.with(|s| s.contains(&check_id))
+                        on:change=move |e| {
+                            let on = event_target_checked(&e);
+                            selected.update(|s| {
+                                if on { s.insert(select_id.clone()); } else { s.remove(&select_id); }
+                            });
+                        }
+                    />
+                </td>
+            })}
+            <td>
+                <a class="cell-title containers-name" href=href>{name.clone()}</a>
+                <div class="cell-sub mono">{container.short_id().to_owned()}</div>
+            </td>
+            <td>
+                <div class="cell-badges">
+                    <StateBadge state=container.state.clone()/>
+                    <HealthBadge health=container.health()/>
+                </div>
+                <div class="cell-sub">{container.status.clone()}</div>
+            </td>
+            <td class="cell-image containers-col-image" title=container.image.clone()>{container.image.clone()}</td>
+            <td class="containers-col-ports">
+                <div class="ports">
+                    {ports.iter().map(|port| port_view(port, &host)).collect_view()}
+                </div>
+            </td>
+            <td class="containers-col-created" title=absolute_time(created)>
+                {move || if sizes.get() { size.clone() } else { format::relative_time(now, created) }}
+            </td>
+            {can_operate.then(|| view! {
+                <td class="cell-actions">
+                    <RowActions container=container busy=busy menu_open=menu_open open_menu=open_menu/>
+                </td>
+            })}
+        </tr>
+    }
+}
+
+fn port_view(port: &berth_shared::engine::container::Port, browser_host: &str) -> AnyView {
+    let full = format::port(port);
+    let short = match port.public_port {
+        Some(public) => format!("{public}→{}/{}", port.private_port, port.protocol),
+        None => format!("{}/{}", port.private_port, port.protocol),
+    };
+    match format::port_link(port, browser_host) {
+        Some(href) => view! {
+            <a class="port port-link" href=href target="_blank" rel="noopener noreferrer" title=full>{short}</a>
+        }
+        .into_any(),
+        None => view! { <span class="port" title=full>{short}</span> }.into_any(),
+    }
+}

@@ -1,0 +1,278 @@
+//! `/env/:env/images/:id`: one image's facts, configuration, tags (push, untag), its history
+//! (each layer with the instruction that made it) and the raw inspect document.
+
+use berth_shared::access::Access;
+use berth_shared::engine::image::{HistoryItem, ImageInspect};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::app::engine_status::use_engine_status;
+use crate::app::remote::Remote;
+use crate::app::remote::remote_view;
+use crate::app::session::use_session;
+use crate::components::confirm::ConfirmDialog;
+use crate::components::fields::Check;
+use crate::components::table::{Column, DataTable};
+use crate::components::toast::action_failed;
+use crate::components::toast::use_toaster;
+use crate::format;
+use crate::images::push::PushDialog;
+use crate::images::tag::TagDialog;
+use crate::time::{self, now_seconds};
+
+/// Everything the page shows, loaded together.
+type Detail = (ImageInspect, serde_json::Value, Vec<HistoryItem>);
+
+/// `/env/:env/images/:id`.
+#[component]
+pub fn ImageDetailPage() -> impl IntoView {
+    let status = use_engine_status();
+    let session = use_session();
+    let toaster = use_toaster();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|params| params.get("id").unwrap_or_default()));
+    let detail: Remote<Detail> = Remote::new(move |signal| {
+        status.reconnects.track();
+        let engine = status.engine();
+        let id = id.get();
+        async move {
+            let (image, raw) = engine.image(&id, Some(&signal)).await?;
+            let history = engine.image_history(&id, Some(&signal)).await?;
+            Ok((image, raw, history))
+        }
+    });
+    let tag_target = RwSignal::new(None::<String>);
+    let push_target = RwSignal::new(None::<String>);
+    let untagging = RwSignal::new(None::<String>);
+    let removing = RwSignal::new(false);
+    let force = RwSignal::new(false);
+    let can_operate = move || session.can(Access::Operate);
+    let navigate = use_navigate();
+
+    let untag = Callback::new(move |()| {
+        let Some(tag) = untagging.get_untracked() else {
+            return;
+        };
+        untagging.set(None);
+        let engine = untrack(|| status.engine());
+        spawn_local(async move {
+            match engine.remove_image(&tag, false, false).await {
+                Ok(()) => toaster.success(format!("Removed tag {tag}")),
+                Err(error) => toaster.error(action_failed("remove tag", &tag, &error)),
+            }
+            detail.reload();
+        });
+    });
+    let remove = Callback::new(move |()| {
+        removing.set(false);
+        let engine = untrack(|| status.engine());
+        let image = id.get_untracked();
+        let force_it = force.get_untracked();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match engine.remove_image(&image, force_it, false).await {
+                Ok(()) => {
+                    toaster.success(format!("Removed {}", format::short_id(&image)));
+                    navigate(
+                        &format!("/env/{}/images", status.environment.get_untracked()),
+                        Default::default(),
+                    );
+                }
+                Err(error) => {
+                    toaster.error(action_failed("remove", format::short_id(&image), &error));
+                }
+            }
+        });
+    });
+
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <div class="page-head">
+                <div>
+                    <p class="page-sub">
+                        <a href=move || format!("/env/{}/images", status.environment.get())>"Images"</a>
+                        " / "
+                    </p>
+                    <h1 id="page-title" class="mono">{move || format::short_id(&id.get()).to_owned()}</h1>
+                </div>
+                <div class="toolbar">
+                    <Show when=move || session.can(Access::Download)>
+                        <a class="btn" download="image.tar" data-testid="export-image"
+                            href=move || status.engine().images_export_url(&[id.get()])>"Export"</a>
+                    </Show>
+                    <Show when=can_operate>
+                        <button class="btn" on:click=move |_| tag_target.set(Some(id.get_untracked()))>"Add tag"</button>
+                        <button class="btn btn-danger" on:click=move |_| removing.set(true)>"Remove"</button>
+                    </Show>
+                </div>
+            </div>
+            {remote_view(detail, status, "image", move |(image, raw, history): Detail| {
+                let tags: Vec<String> = image.repo_tags.clone().unwrap_or_default()
+                    .into_iter().filter(|tag| tag != "<none>:<none>").collect();
+                let config = image.config.clone().unwrap_or_default();
+                let layers = image.root_fs.as_ref().map_or(0, |root| root.layers.len());
+                let now = now_seconds();
+                let pretty = serde_json::to_string_pretty(&raw).unwrap_or_default();
+                view! {
+                    <div class="cards image-cards">
+                        <section class="card">
+                            <h2 class="card-title">"Image"</h2>
+                            <dl class="facts">
+                                <dt>"ID"</dt><dd class="mono">{image.id.clone()}</dd>
+                                <dt>"Created"</dt><dd title=image.created.clone()>{time::locale_time(&image.created)}</dd>
+                                <dt>"Size"</dt><dd>{format::bytes(image.size.max(0) as u64)}</dd>
+                                <dt>"Platform"</dt><dd>{format!("{}/{}", image.os, image.architecture)}</dd>
+                                <dt>"Layers"</dt><dd>{layers}</dd>
+                                {(!image.author.is_empty()).then(|| view! { <dt>"Author"</dt><dd>{image.author.clone()}</dd> })}
+                                <dt>"Digests"</dt>
+                                <dd class="mono pre-lines">{image.repo_digests.unwrap_or_default().join("\n")}</dd>
+                            </dl>
+                        </section>
+                        <section class="card">
+                            <h2 class="card-title">"Configuration"</h2>
+                            <dl class="facts">
+                                <dt>"Command"</dt><dd class="mono">{or_dash(config.cmd.clone().unwrap_or_default().join(" "))}</dd>
+                                <dt>"Entrypoint"</dt><dd class="mono">{or_dash(config.entrypoint.clone().unwrap_or_default().join(" "))}</dd>
+                                <dt>"Working dir"</dt><dd class="mono">{or_dash(config.working_dir.clone())}</dd>
+                                <dt>"User"</dt><dd class="mono">{or_dash(config.user.clone())}</dd>
+                                <dt>"Ports"</dt><dd class="mono">{config.exposed_ports.clone().unwrap_or_default().into_keys().collect::<Vec<_>>().join(" ")}</dd>
+                                <dt>"Environment"</dt><dd class="mono pre-lines">{config.env.clone().unwrap_or_default().join("\n")}</dd>
+                                <dt>"Labels"</dt>
+                                <dd class="mono pre-lines">{config.labels.iter().flatten().map(|(key, value)| format!("{key}={value}")).collect::<Vec<_>>().join("\n")}</dd>
+                            </dl>
+                        </section>
+                    </div>
+                    <section class="section" aria-labelledby="tags-title">
+                        <h2 class="section-title" id="tags-title">"Tags"</h2>
+                        {if tags.is_empty() {
+                            view! { <p class="muted">"This image has no tags (it is dangling)."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="tag-list" data-testid="tag-list">
+                                    {tags.into_iter().map(|tag| {
+                                        let (push_tag, untag_tag) = (tag.clone(), tag.clone());
+                                        view! {
+                                            <li>
+                                                <span class="chip">{tag}</span>
+                                                <Show when=can_operate>
+                                                    <button class="btn btn-small btn-ghost" on:click={
+                                                        let tag = push_tag.clone();
+                                                        move |_| push_target.set(Some(tag.clone()))
+                                                    }>"Push"</button>
+                                                    <button class="btn btn-small btn-danger-ghost" on:click={
+                                                        let tag = untag_tag.clone();
+                                                        move |_| untagging.set(Some(tag.clone()))
+                                                    }>"Untag"</button>
+                                                </Show>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </section>
+                    <section class="section" aria-labelledby="history-title">
+                        <h2 class="section-title" id="history-title">"History"</h2>
+                        <DataTable
+                            testid="history-table"
+                            class="history-table"
+                            columns=&[
+                                Column::Text("Instruction"),
+                                Column::Num("Size"),
+                                Column::Text("Created"),
+                            ]
+                        >
+                            {history.into_iter().map(|layer| view! {
+                                <tr>
+                                    <td class="mono history-command" title=layer.created_by.clone()>
+                                        {instruction(&layer.created_by)}
+                                        {(!layer.comment.is_empty()).then(|| view! { <div class="cell-sub">{layer.comment.clone()}</div> })}
+                                    </td>
+                                    <td class="num">{format::bytes(layer.size.max(0) as u64)}</td>
+                                    <td>{format::relative_time(now, layer.created)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </DataTable>
+                    </section>
+                    <details class="section raw-inspect">
+                        <summary>"Inspect (JSON)"</summary>
+                        <pre class="log-output" data-testid="raw-inspect">{pretty}</pre>
+                    </details>
+                }
+                .into_any()
+            })}
+            <TagDialog image=tag_target on_tagged=Callback::new(move |tag: String| {
+                toaster.success(format!("Tagged {tag}"));
+                detail.reload();
+            })/>
+            <PushDialog target=push_target/>
+            <ConfirmDialog
+                open=Signal::derive(move || untagging.get().is_some())
+                title=Signal::derive(move || format!("Remove tag {}?", untagging.get().unwrap_or_default()))
+                confirm_label="Untag"
+                on_confirm=untag
+                on_cancel=Callback::new(move |()| untagging.set(None))
+            >
+                <p>"Only the tag goes; the image is removed with its last tag."</p>
+            </ConfirmDialog>
+            <ConfirmDialog
+                open=removing
+                title=Signal::derive(move || format!("Remove image {}?", format::short_id(&id.get())))
+                confirm_label="Remove"
+                on_confirm=remove
+                on_cancel=Callback::new(move |()| removing.set(false))
+            >
+                <p>"The image and all its tags are removed from this engine."</p>
+                <Check label="Force" name="force" value=force/>
+            </ConfirmDialog>
+        </section>
+    }
+}
+
+/// Text, or a dash for nothing.
+fn or_dash(text: String) -> String {
+    if text.trim().is_empty() {
+        "—".to_owned()
+    } else {
+        text
+    }
+}
+
+/// A history entry's instruction without the shell wrapper the classic builder adds, nor the
+/// `|N KEY=value…` build arguments it records in front of `RUN` steps.
+pub fn instruction(created_by: &str) -> String {
+    let mut text = created_by.trim();
+    if let Some(rest) = text.strip_prefix('|')
+        && let Some((count, mut rest)) = rest.split_once(' ')
+        && let Ok(count) = count.parse::<usize>()
+    {
+        for _ in 0..count {
+            rest = rest.split_once(' ').map_or("", |(_, after)| after);
+        }
+        text = rest;
+    }
+    let text = text.strip_prefix("/bin/sh -c #(nop) ").unwrap_or(text);
+    let text = text
+        .strip_prefix("/bin/sh -c ")
+        .map_or_else(|| text.to_owned(), |run| format!("RUN {run}"));
+    text.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shows_instructions_as_written() {
+        assert_eq!(
+            instruction("/bin/sh -c #(nop)  CMD [\"sh\"]"),
+            "CMD [\"sh\"]"
+        );
+        assert_eq!(instruction("/bin/sh -c echo hi > /f"), "RUN echo hi > /f");
+        assert_eq!(
+            instruction("COPY . /app # buildkit"),
+            "COPY . /app # buildkit"
+        );
+    }
+}

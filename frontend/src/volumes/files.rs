@@ -1,0 +1,126 @@
+//! `/env/:env/volumes/:name/files`: a volume's files, through a short-lived helper container
+//! that Berth creates for the visit, keeps alive while the page is open, and removes when it
+//! is left (or, should the browser vanish, after the idle timeout).
+
+use std::time::Duration;
+
+use berth_shared::engine::archive::VolumeBrowser;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::engine::Engine;
+use crate::api::{ApiError, volume_browser};
+use crate::app::engine_status::use_engine_status;
+use crate::components::file_browser::FileBrowser;
+use crate::components::states::{ErrorState, LoadingRows};
+
+/// The page.
+#[component]
+pub fn VolumeFilesPage() -> impl IntoView {
+    let params = use_params_map();
+    let status = use_engine_status();
+    let volume = params.with_untracked(|p| p.get("name").unwrap_or_default());
+    let environment = status.environment.get_untracked();
+    let session = RwSignal::new(None::<Result<VolumeBrowser, ApiError>>);
+    let attempt = RwSignal::new(0u32);
+
+    // The helper's id, for the clean-up when the page goes away.
+    let helper = StoredValue::new(None::<String>);
+    {
+        let (volume, environment) = (volume.clone(), environment.clone());
+        Effect::new(move |_| {
+            attempt.track();
+            let (volume, environment) = (volume.clone(), environment.clone());
+            spawn_local(async move {
+                let result = volume_browser::start(&environment, &volume).await;
+                if let Ok(browser) = &result {
+                    // The page may already be gone: then remove the helper at once.
+                    if helper
+                        .try_set_value(Some(browser.container.clone()))
+                        .is_some()
+                    {
+                        let _ = volume_browser::stop(&environment, &browser.container).await;
+                        return;
+                    }
+                }
+                session.try_set(Some(result));
+            });
+        });
+    }
+    {
+        let environment = environment.clone();
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                if let Some(Some(id)) = helper.try_get_value() {
+                    let environment = environment.clone();
+                    spawn_local(async move {
+                        let _ = volume_browser::keep_alive(&environment, &id).await;
+                    });
+                }
+            },
+            Duration::from_secs(30),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    {
+        let environment = environment.clone();
+        on_cleanup(move || {
+            if let Some(Some(id)) = helper.try_get_value() {
+                spawn_local(async move {
+                    let _ = volume_browser::stop(&environment, &id).await;
+                });
+            }
+        });
+    }
+
+    let title = volume.clone();
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <nav class="breadcrumbs" aria-label="Breadcrumb">
+                <A href=format!("/env/{environment}/volumes")>"Volumes"</A>
+                <span aria-hidden="true">"/"</span>
+            </nav>
+            <div class="page-head">
+                <div>
+                    <h1 id="page-title" class="detail-title">{title}</h1>
+                    <p class="page-sub">"Files of this volume, through a temporary helper container that is removed when you leave."</p>
+                </div>
+            </div>
+            {move || match session.get() {
+                None => view! { <LoadingRows what="the volume"/> }.into_any(),
+                Some(Err(error)) => view! {
+                    <ErrorState error=error on_retry=Callback::new(move |()| { session.set(None); attempt.update(|a| *a += 1); })/>
+                }
+                .into_any(),
+                Some(Ok(browser)) => view! {
+                    <FileBrowser
+                        engine=Engine::new(&status.environment.get_untracked())
+                        container=browser.container.clone()
+                        start=browser.path.clone()
+                        root=browser.path
+                        label=volume.clone()
+                    />
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The volumes page's Browse action, for roles that may browse (it needs operate and download).
+pub fn browse_link(environment: &str, volume: &str) -> Option<impl IntoView + use<>> {
+    let session = crate::app::session::use_session();
+    let allowed = session.can(berth_shared::access::Access::Operate)
+        && session.can(berth_shared::access::Access::Download);
+    allowed.then(|| {
+        let href = format!(
+            "/env/{}/volumes/{}/files",
+            crate::api::percent_encode(environment),
+            crate::api::percent_encode(volume)
+        );
+        view! { <A href=href attr:class="btn btn-small btn-ghost" attr:aria-label=format!("Browse {volume}")>"Browse"</A> }
+    })
+}
