@@ -181,7 +181,7 @@ fn GuardrailsForm(
             {(!is_admin).then(|| view! {
                 <p class="notice" role="note">"Only admins change these settings."</p>
             })}
-            <fieldset class="cnew-section" disabled=!is_admin>
+            <fieldset class="container-form-section" disabled=!is_admin>
                 <legend>"Allowed to operators"</legend>
                 {SWITCHES.iter().map(|(key, label, hint, (get, set))| {
                     let (get, set) = (*get, *set);
@@ -198,7 +198,7 @@ fn GuardrailsForm(
                     }
                 }).collect_view()}
             </fieldset>
-            <fieldset class="cnew-section" disabled=!is_admin>
+            <fieldset class="container-form-section" disabled=!is_admin>
                 <legend>"Host paths and capabilities"</legend>
                 <label class="field">
                     <span class="field-label">"Host path prefixes"</span>
