@@ -69,6 +69,8 @@ check "build the UI (trunk, release)" trunk build --release
 check "build berth with the UI embedded" cargo build -p berth --locked
 
 cargo_tests "unit tests" cargo test --workspace --lib --bins --locked
+cargo_tests "console API tests (in process)" cargo test -p berth --test api --locked
+cargo_tests "tidy (headers, code map)" cargo test -p berth --test tidy --locked
 
 ENGINE_STARTED=0
 if ! bash scripts/engine.sh status primary; then

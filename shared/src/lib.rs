@@ -7,6 +7,7 @@ pub mod access;
 pub mod api;
 pub mod engine;
 pub mod error;
+pub mod percent;
 pub mod secrets;
 pub mod terminal;
 pub mod version;

@@ -6,7 +6,6 @@
 
 mod support;
 
-mod cdetail;
 mod cli;
 mod gateway;
 mod health;
@@ -16,3 +15,4 @@ mod registries;
 mod security;
 mod terminal;
 mod ui;
+mod volume_browser;

@@ -162,18 +162,6 @@ impl Engine {
         get_json(&self.container_url(id, "/stats?stream=false"), Some(signal)).await
     }
 
-    /// `HEAD /containers/{id}/archive`: what `path` is.
-    pub async fn path_stat(
-        &self,
-        id: &str,
-        path: &str,
-        signal: Option<&AbortSignal>,
-    ) -> Result<PathStat, ApiError> {
-        let url = self.archive_url(id, path);
-        let response = send(Method::HEAD, &url, None, signal).await?;
-        decode_stat(&response)
-    }
-
     /// Streams `GET /containers/{id}/archive`: a tar of `path`.
     pub async fn archive(
         &self,

@@ -26,7 +26,8 @@ pub struct EnvironmentHealth {
     pub api_version: Option<ApiVersion>,
     /// What the engine says about itself, when it is reachable.
     pub engine: Option<EngineSummary>,
-    /// Why the engine could not be reached, when it could not.
+    /// Why the engine could not be reached, or why Berth cannot work with it (an API older
+    /// than [`crate::ApiVersion::MIN_SUPPORTED`]).
     pub error: Option<String>,
 }
 

@@ -8,6 +8,7 @@ pub mod container;
 pub mod event;
 pub mod image;
 pub mod inspect;
+pub mod multiplexed;
 pub mod network;
 pub mod progress;
 pub mod stats;
