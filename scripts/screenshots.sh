@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Takes the README's screenshots of the Containers page, light and dark, against the private
-# engine with a few demo containers, and writes them to docs/.
+# engine with a few demo containers, and writes them to docs/. With `review`, takes instead the
+# review screenshots of every page (light, dark, narrow) into tests/e2e/artifacts/, with the
+# debug binary:
+#
+#   bash scripts/screenshots.sh [review]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ROOT=$(repo_root)
@@ -13,6 +17,16 @@ if ! bash scripts/engine.sh status primary; then
   started=1
 fi
 eval "$(bash scripts/engine.sh env primary)"
+
+if [ "${1:-}" = review ]; then
+  trap 'if [ "$started" = 1 ]; then bash scripts/engine.sh stop primary >/dev/null 2>&1 || true; fi' EXIT
+  for script in container-detail-screenshots infra-screenshots images-screenshots; do
+    BERTH_BIN="$ROOT/target/debug/berth" BERTH_TEST_DOCKER_HOST=$DOCKER_HOST \
+      run_isolated node "tests/e2e/$script.mjs"
+  done
+  echo "wrote the review screenshots to tests/e2e/artifacts/"
+  exit 0
+fi
 
 demo=(berth-demo-web berth-demo-api berth-demo-cache berth-demo-migrate)
 cleanup() {

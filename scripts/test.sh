@@ -71,6 +71,8 @@ check "build berth with the UI embedded" cargo build -p berth --locked
 cargo_tests "unit tests" cargo test --workspace --lib --bins --locked
 # The engine models against real dockerd answers (shared/tests/fixtures), every value nulled in turn.
 cargo_tests "engine model tests" cargo test -p berth-shared --tests --locked
+cargo_tests "console API tests (in process)" cargo test -p berth --test api --locked
+cargo_tests "tidy (headers, code map)" cargo test -p berth --test tidy --locked
 
 ENGINE_STARTED=0
 if ! bash scripts/engine.sh status primary; then

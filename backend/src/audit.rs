@@ -111,6 +111,18 @@ impl AuditScope {
         }
     }
 
+    /// Berth itself, cleaning up on its own initiative (such as removing idle volume helpers):
+    /// no user, no credential.
+    pub fn reaper() -> Self {
+        Self {
+            actor: None,
+            role: None,
+            credential: "none",
+            source: "reaper",
+            remote_addr: "local".to_owned(),
+        }
+    }
+
     /// The same scope, coming in through another door (`console`, `terminal`).
     pub fn through(mut self, source: &'static str) -> Self {
         self.source = source;

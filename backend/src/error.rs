@@ -33,6 +33,14 @@ pub enum ApiError {
         /// What went wrong.
         reason: String,
     },
+    /// The engine answers, but speaks an API older than Berth supports.
+    #[error("the Docker engine of environment '{environment}' is not supported: {reason}")]
+    EngineUnsupported {
+        /// The environment id.
+        environment: String,
+        /// Which version it speaks and what to do.
+        reason: String,
+    },
     /// The request is malformed.
     #[error("{0}")]
     BadRequest(String),
@@ -106,9 +114,9 @@ impl ApiError {
             ApiError::UnknownEnvironment(_) | ApiError::NotFound(_) | ApiError::Missing(_) => {
                 StatusCode::NOT_FOUND
             }
-            ApiError::EngineUnreachable { .. } | ApiError::EngineFailed { .. } => {
-                StatusCode::BAD_GATEWAY
-            }
+            ApiError::EngineUnreachable { .. }
+            | ApiError::EngineFailed { .. }
+            | ApiError::EngineUnsupported { .. } => StatusCode::BAD_GATEWAY,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -135,6 +143,10 @@ impl ApiError {
                 reason: error.to_string(),
             },
             EngineError::Status { .. } | EngineError::Protocol(_) => ApiError::EngineFailed {
+                environment: environment.id().to_owned(),
+                reason: error.to_string(),
+            },
+            EngineError::Unsupported { .. } => ApiError::EngineUnsupported {
                 environment: environment.id().to_owned(),
                 reason: error.to_string(),
             },

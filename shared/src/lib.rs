@@ -8,6 +8,7 @@ pub mod api;
 pub mod engine;
 pub mod error;
 pub mod guardrails;
+pub mod percent;
 pub mod secrets;
 pub mod terminal;
 pub mod version;

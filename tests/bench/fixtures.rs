@@ -136,16 +136,7 @@ async fn start(direct: &Target, api: &str, id: &str) {
 /// The ids of all containers with `label`.
 async fn labelled(direct: &Target, api: &str, label: &str) -> Vec<String> {
     let filter = serde_json::json!({"label": [label]}).to_string();
-    let encoded: String = filter
-        .bytes()
-        .map(|byte| {
-            if byte.is_ascii_alphanumeric() {
-                (byte as char).to_string()
-            } else {
-                format!("%{byte:02X}")
-            }
-        })
-        .collect();
+    let encoded = berth_shared::percent::component(&filter);
     let list = direct
         .json(
             Method::GET,

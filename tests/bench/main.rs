@@ -126,8 +126,13 @@ fn main() {
         }
     });
 
-    let report = report::render(&targets, &results);
+    let mut report = report::render(&targets, &results);
     println!("{report}");
+    // Sections between `<!-- name:start -->` and `<!-- name:end -->` are written by other
+    // steps of `make bench`, or by hand (measured decisions): they are kept.
+    if let Ok(previous) = std::fs::read_to_string(&output) {
+        report::keep_marked_sections(&previous, &mut report);
+    }
     std::fs::write(&output, report).expect("write BENCHMARKS.md");
     berth.stop();
 }

@@ -32,6 +32,32 @@ pub struct Results {
     pub extra: Vec<String>,
 }
 
+/// Appends to `report` every marked section of `previous` (from `<!-- name:start -->` to
+/// `<!-- name:end -->`) that it does not have yet.
+pub fn keep_marked_sections(previous: &str, report: &mut String) {
+    let mut rest = previous;
+    while let Some(start) = rest.find("<!-- ") {
+        let after = &rest[start + 5..];
+        let Some(name) = after
+            .split_once(":start -->")
+            .map(|(name, _)| name)
+            .filter(|name| !name.contains(char::is_whitespace))
+        else {
+            rest = after;
+            continue;
+        };
+        let end_marker = format!("<!-- {name}:end -->");
+        let Some(end) = rest.find(&end_marker) else {
+            break;
+        };
+        let section = &rest[start..end + end_marker.len()];
+        if !report.contains(&format!("<!-- {name}:start -->")) {
+            report.push_str(&format!("\n{section}\n"));
+        }
+        rest = &rest[end + end_marker.len()..];
+    }
+}
+
 /// Renders the report.
 pub fn render(targets: &[Target], results: &Results) -> String {
     let mut out = String::new();

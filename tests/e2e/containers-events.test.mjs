@@ -9,6 +9,16 @@ import { berthFixture } from "./fixture.mjs";
 const fx = berthFixture();
 const created = fx.created;
 
+/** Waits until the engine's clock is in a later second than the RFC 3339 time `at`. */
+async function engineClockPasses(at) {
+  const second = (time) => Math.floor(Date.parse(time) / 1000);
+  const deadline = Date.now() + 20_000;
+  while (second(docker("info", "--format", "{{.SystemTime}}")) <= second(at)) {
+    assert.ok(Date.now() < deadline, `the engine's clock never passed ${at}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 test("the events page shows an engine event as it happens, and filters", async () => {
   const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/events`);
   await page.getByTestId("live-indicator").getByText("Live").waitFor({ timeout: 15_000 });
@@ -41,8 +51,9 @@ test("the events page shows an engine event as it happens, and filters", async (
 test("the events page opens on the last fifteen minutes, events from before it included", async () => {
   const name = runContainer(uniqueName("replay"));
   created.push(name);
-  // The page connects in a later second of the engine's clock than the start.
-  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  // The page must connect in a later second of the engine's clock than the start, so that the
+  // start can only reach it by the replay.
+  await engineClockPasses(docker("inspect", "-f", "{{.State.StartedAt}}", name));
   const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/events`);
   await page.locator(`tr[data-actor="${name}"][data-event-action="start"]`).waitFor({ timeout: 20_000 });
   assert.deepEqual(errors, []);

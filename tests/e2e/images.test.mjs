@@ -1,6 +1,7 @@
 // Images against the real engine and two local registries (scripts/registry.sh): pull with
 // per-layer progress, push with saved credentials, build with streamed output and cancel,
-// export and load, prune, history, roles; screenshots of each in light, dark and narrow.
+// export and load, prune, history, roles. Review screenshots of the page are taken by
+// images-screenshots.mjs.
 
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
@@ -252,21 +253,6 @@ test("viewers see images but none of the actions", async () => {
   assert.equal(await page.getByRole("button", { name: "Build", exact: true }).count(), 0);
   assert.equal(await page.locator("tr[data-tags~='busybox:latest']").getByRole("button").count(), 0);
   await context.close();
-});
-
-test("screenshots: light, dark and narrow", async () => {
-  for (const [name, options] of [
-    ["light", { colorScheme: "light" }],
-    ["dark", { colorScheme: "dark" }],
-    ["narrow", { colorScheme: "light", width: 390, height: 844 }],
-  ]) {
-    const { page, context } = await imagesPage(options);
-    await page.getByTestId("build-cache").locator("dl").waitFor();
-    await page.screenshot({ path: join(artifacts, `images-${name}.png`), fullPage: true });
-    await page.getByRole("button", { name: "Build", exact: true }).click();
-    await page.screenshot({ path: join(artifacts, `images-build-dialog-${name}.png`) });
-    await context.close();
-  }
 });
 
 test("commits a container as a new image", async () => {

@@ -8,7 +8,6 @@ mod support;
 
 mod abuse;
 mod audit_log;
-mod cdetail;
 mod cli;
 mod gateway;
 mod guardrails;
@@ -20,3 +19,4 @@ mod secrets;
 mod security;
 mod terminal;
 mod ui;
+mod volume_browser;

@@ -7,6 +7,8 @@ use std::net::{Shutdown, TcpStream};
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
+use berth_shared::engine::multiplexed::Demuxer;
+
 use crate::support::{Berth, TestContainer, docker, docker_host, unique_name};
 
 /// A response head read off a raw connection.
@@ -177,18 +179,9 @@ fn connect_engine() -> UnixStream {
     stream
 }
 
-/// Splits the engine's multiplexed stdio (8-byte frame headers) into stdout and stderr.
-fn demultiplex(mut bytes: &[u8]) -> (String, String) {
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    while bytes.len() >= 8 {
-        let size = u32::from_be_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
-        let payload = &bytes[8..8 + size];
-        match bytes[0] {
-            2 => stderr.extend_from_slice(payload),
-            _ => stdout.extend_from_slice(payload),
-        }
-        bytes = &bytes[8 + size..];
-    }
+/// Splits the engine's multiplexed stdio into stdout and stderr.
+fn demultiplex(bytes: &[u8]) -> (String, String) {
+    let (stdout, stderr) = Demuxer::split(bytes);
     (
         String::from_utf8_lossy(&stdout).into_owned(),
         String::from_utf8_lossy(&stderr).into_owned(),

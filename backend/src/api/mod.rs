@@ -6,6 +6,7 @@ use axum::routing::{delete, get, post};
 
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::volume_browser::routes as volume_browser;
 
 mod account;
 mod admin;
@@ -17,7 +18,6 @@ pub mod json;
 mod registries;
 mod tokens;
 mod users;
-mod volume_browser;
 
 /// The `/api` routes; anything else under `/api` is a JSON 404, never the UI.
 pub fn router() -> Router<AppState> {
@@ -56,15 +56,15 @@ pub fn router() -> Router<AppState> {
             get(audit::retention).put(audit::set_retention),
         )
         .route(
-            "/environments/{env}/volumes/{name}/browse",
+            "/env/{env}/volumes/{name}/browse",
             post(volume_browser::start),
         )
         .route(
-            "/environments/{env}/volume-browsers/{id}",
+            "/env/{env}/volume-browsers/{id}",
             delete(volume_browser::stop),
         )
         .route(
-            "/environments/{env}/volume-browsers/{id}/keepalive",
+            "/env/{env}/volume-browsers/{id}/keepalive",
             post(volume_browser::keep_alive),
         )
         .route(

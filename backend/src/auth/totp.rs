@@ -18,7 +18,7 @@ pub fn new_secret() -> String {
 
 /// The `otpauth://` URI an authenticator app reads from the QR code.
 pub fn otpauth_uri(secret: &str, username: &str) -> String {
-    let label = percent_encode(&format!("Berth:{username}"));
+    let label = berth_shared::percent::path_segment(&format!("Berth:{username}"));
     format!("otpauth://totp/{label}?secret={secret}&issuer=Berth&algorithm=SHA1&digits=6&period=30")
 }
 
@@ -94,18 +94,6 @@ pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
         }
     }
     Some(out)
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -5,11 +5,12 @@ use std::time::Duration;
 use axum::body::Body;
 use berth_shared::engine::lenient;
 use bytes::Bytes;
-use http::{Request, Response, StatusCode, Uri};
+use http::{Method, Request, Response, StatusCode, Uri};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use berth_shared::api::EngineFailure;
@@ -41,6 +42,18 @@ pub enum EngineError {
     /// The engine's answer could not be understood.
     #[error("unexpected answer from the engine: {0}")]
     Protocol(String),
+    /// The engine speaks only API versions older than Berth supports.
+    #[error(
+        "the engine (Docker {release}) speaks Engine API {api_version}, older than {}, the \
+         oldest Berth supports: upgrade it to Docker 20.10 or newer",
+        berth_shared::ApiVersion::MIN_SUPPORTED
+    )]
+    Unsupported {
+        /// The newest API version the engine speaks.
+        api_version: berth_shared::ApiVersion,
+        /// The engine's release, such as `19.03.15`.
+        release: String,
+    },
 }
 
 /// A pooled connection to one engine. Cheap to clone.
@@ -99,8 +112,7 @@ impl EngineClient {
         &self,
         path_and_query: &str,
     ) -> Result<T, EngineError> {
-        let bytes = read_answer(self.get(path_and_query).await?).await?;
-        lenient::from_slice(&bytes).map_err(|error| EngineError::Protocol(error.to_string()))
+        decode(&read_answer(self.get(path_and_query).await?).await?)
     }
 
     /// Sends a small request and reads its whole answer within `timeout`, turning error
@@ -114,6 +126,42 @@ impl EngineClient {
         tokio::time::timeout(timeout, exchange)
             .await
             .map_err(|_| EngineError::Timeout(timeout))?
+    }
+
+    /// Builds `method path_and_query`, with `body` serialised as its JSON body when given.
+    pub fn request<B: Serialize>(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<&B>,
+    ) -> Result<Request<Body>, EngineError> {
+        let builder = Request::builder()
+            .method(method)
+            .uri(self.uri(path_and_query)?);
+        let built = match body {
+            Some(body) => {
+                let json = serde_json::to_vec(body)
+                    .map_err(|error| EngineError::Protocol(error.to_string()))?;
+                builder
+                    .header(http::header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(json))
+            }
+            None => builder.body(Body::empty()),
+        };
+        built.map_err(|error| EngineError::Protocol(error.to_string()))
+    }
+
+    /// A typed call: sends `method path_and_query` with `body` as JSON (when given) and decodes
+    /// the JSON answer as `T`, all within `timeout`.
+    pub async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<&B>,
+        timeout: Duration,
+    ) -> Result<T, EngineError> {
+        let request = self.request(method, path_and_query, body)?;
+        decode(&self.exchange(request, timeout).await?)
     }
 
     /// `GET`s a path with the control timeout, returning the response with its body unread.
@@ -142,6 +190,11 @@ pub async fn read_answer(response: Response<Incoming>) -> Result<Bytes, EngineEr
     }
 }
 
+/// Decodes a JSON answer of the engine; one that does not fit `T` is a protocol error.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, EngineError> {
+    lenient::from_slice(bytes).map_err(|error| EngineError::Protocol(error.to_string()))
+}
+
 /// Builds a [`EngineError::Status`] from an engine's `{"message": …}` body, or its raw text.
 pub fn status_error(status: StatusCode, body: &[u8]) -> EngineError {
     let message = serde_json::from_slice::<berth_shared::ErrorBody>(body)
@@ -163,6 +216,7 @@ impl EngineError {
             EngineError::Timeout(_) => EngineFailure::Timeout,
             EngineError::Status { .. } => EngineFailure::EngineError,
             EngineError::Protocol(_) => EngineFailure::Protocol,
+            EngineError::Unsupported { .. } => EngineFailure::Unsupported,
         }
     }
 }

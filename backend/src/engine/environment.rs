@@ -51,8 +51,19 @@ impl Environment {
     }
 
     /// The negotiated API version and engine facts, negotiating first if that has not
-    /// succeeded yet.
+    /// succeeded yet. An engine older than [`ApiVersion::MIN_SUPPORTED`] is refused with
+    /// [`EngineError::Unsupported`], so nothing is sent to it that it may misread.
     pub async fn negotiated(&self) -> Result<Negotiated, EngineError> {
+        let negotiated = self.facts().await?;
+        if negotiated.api_version.is_supported() {
+            Ok(negotiated)
+        } else {
+            Err(unsupported(&negotiated))
+        }
+    }
+
+    /// The negotiated facts, whether or not Berth supports the engine.
+    async fn facts(&self) -> Result<Negotiated, EngineError> {
         if let Some(negotiated) = self.cached() {
             return Ok(negotiated);
         }
@@ -78,15 +89,16 @@ impl Environment {
             .ok_or_else(|| {
                 EngineError::Protocol("the engine did not say its API version".into())
             })?;
+        let api_version = ApiVersion::negotiate(engine_api);
         let negotiated = Negotiated {
-            api_version: ApiVersion::negotiate(engine_api),
+            api_version,
             engine: EngineSummary {
                 version: version.version,
                 api_version: engine_api,
                 min_api_version: version.min_api_version.and_then(|v| v.parse().ok()),
                 os: version.os,
                 arch: version.arch,
-                supported: engine_api >= ApiVersion::MIN_SUPPORTED,
+                supported: api_version.is_supported(),
             },
         };
         *self.negotiated.write().expect("negotiation lock") = Some(negotiated.clone());
@@ -107,7 +119,7 @@ impl Environment {
     pub async fn health(&self) -> EnvironmentHealth {
         let endpoint = self.client.endpoint().to_string();
         let result = match self.client.get("/_ping").await {
-            Ok(ping) if ping.status().is_success() => self.negotiated().await,
+            Ok(ping) if ping.status().is_success() => self.facts().await,
             Ok(ping) => Err(EngineError::Status {
                 status: ping.status(),
                 message: "the engine's /_ping failed".into(),
@@ -119,9 +131,9 @@ impl Environment {
                 id: self.id.clone(),
                 endpoint,
                 reachable: true,
+                error: (!negotiated.engine.supported).then(|| unsupported(&negotiated).to_string()),
                 api_version: Some(negotiated.api_version),
                 engine: Some(negotiated.engine),
-                error: None,
                 failure: None,
             },
             Err(error) => {
@@ -137,6 +149,13 @@ impl Environment {
                 }
             }
         }
+    }
+}
+
+fn unsupported(negotiated: &Negotiated) -> EngineError {
+    EngineError::Unsupported {
+        api_version: negotiated.engine.api_version,
+        release: negotiated.engine.version.clone(),
     }
 }
 

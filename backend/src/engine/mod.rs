@@ -13,7 +13,6 @@ pub mod proxy;
 pub mod tls;
 mod transport;
 pub mod upgrade;
-pub mod volume_helper;
 
 pub use client::{EngineClient, EngineError};
 pub use endpoint::EngineEndpoint;

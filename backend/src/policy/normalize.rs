@@ -6,8 +6,6 @@
 //! characters. A leading `/vMAJOR.MINOR` is the API version. The canonical form re-encodes each
 //! segment, and it is this canonical form that is forwarded.
 
-use std::fmt::Write as _;
-
 use berth_shared::ApiVersion;
 
 /// A path that passed normalisation.
@@ -139,13 +137,7 @@ pub fn percent_decode(raw: &str) -> Result<String, PathError> {
 
 /// Percent-encodes a segment, keeping unreserved characters and those image references use.
 fn encode_segment(segment: &str, out: &mut String) {
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~:@+,=".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
+    out.push_str(&berth_shared::percent::path_segment(segment));
 }
 
 #[cfg(test)]

@@ -8,11 +8,12 @@
 use std::future::Future;
 
 use axum::extract::ws::Message;
+use berth_shared::engine::multiplexed::Demuxer;
 use berth_shared::terminal::{ClientMessage, StreamTag};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use super::frames::{Demuxer, Utf8Boundary, output_frame};
+use super::frames::{Utf8Boundary, output_frame};
 
 /// How much is read from the engine at once.
 const READ_BUFFER: usize = 32 * 1024;
@@ -50,22 +51,25 @@ impl Output {
     }
 
     fn frames(&mut self, input: &[u8]) -> Vec<Message> {
-        let chunks = match &mut self.demuxer {
-            Some(demuxer) => demuxer.push(input),
-            None => vec![(StreamTag::Stdout, bytes::Bytes::copy_from_slice(input))],
-        };
-        let mut frames = Vec::with_capacity(chunks.len());
-        for (tag, chunk) in chunks {
-            if self.head.len() < HEAD_KEPT {
-                let take = (HEAD_KEPT - self.head.len()).min(chunk.len());
-                self.head.extend_from_slice(&chunk[..take]);
+        let mut frames = Vec::new();
+        match self.demuxer.take() {
+            Some(mut demuxer) => {
+                demuxer.push(input, |tag, chunk| frames.extend(self.frame(tag, chunk)));
+                self.demuxer = Some(demuxer);
             }
-            let ready = self.boundary(tag).push(&chunk);
-            if !ready.is_empty() {
-                frames.push(Message::Binary(output_frame(tag, &ready)));
-            }
+            None => frames.extend(self.frame(StreamTag::Stdout, input)),
         }
         frames
+    }
+
+    /// The frame for one chunk of one stream, once it ends on a character boundary.
+    fn frame(&mut self, tag: StreamTag, chunk: &[u8]) -> Option<Message> {
+        if self.head.len() < HEAD_KEPT {
+            let take = (HEAD_KEPT - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+        }
+        let ready = self.boundary(tag).push(chunk);
+        (!ready.is_empty()).then(|| Message::Binary(output_frame(tag, &ready)))
     }
 
     fn finish(&mut self) -> Vec<Message> {

@@ -4,6 +4,8 @@
 use std::sync::Arc;
 
 use axum::body::Body;
+use berth_shared::engine::image::IdResponse;
+use berth_shared::percent;
 use berth_shared::terminal::TerminalErrorKind;
 use bytes::Bytes;
 use http::{Method, Request, StatusCode};
@@ -13,7 +15,7 @@ use hyper_util::rt::TokioIo;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::engine::client::{read_answer, status_error};
+use crate::engine::client::{CONTROL_TIMEOUT, status_error};
 use crate::engine::{EngineError, Environment, UpgradeOutcome};
 use crate::policy::{self, Actor, EngineRequest};
 
@@ -90,12 +92,6 @@ struct ContainerConfig {
     tty: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Created {
-    id: String,
-}
-
 /// What the exec to create runs, and how.
 #[derive(Debug, Clone)]
 pub struct ExecSpec<'a> {
@@ -148,36 +144,18 @@ impl EngineCalls {
             target.push('?');
             target.push_str(query);
         }
-        let uri = self
-            .environment
+        self.environment
             .client()
-            .uri(&target)
-            .map_err(TerminalFailure::from_engine)?;
-        let builder = Request::builder().method(method).uri(uri);
-        let built = match body {
-            Some(body) => builder
-                .header(http::header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string())),
-            None => builder.body(Body::empty()),
-        };
-        built.map_err(|error| TerminalFailure::new(TerminalErrorKind::Engine, error.to_string()))
+            .request(method, &target, body.as_ref())
+            .map_err(TerminalFailure::from_engine)
     }
 
     /// Sends a small control request and reads its answer whole, turning error statuses into
     /// failures that carry the engine's message.
     async fn control(&self, request: Request<Body>) -> Result<Bytes, TerminalFailure> {
-        let response = tokio::time::timeout(
-            crate::engine::client::CONTROL_TIMEOUT,
-            self.environment.client().send(request),
-        )
-        .await
-        .map_err(|_| {
-            TerminalFailure::from_engine(EngineError::Timeout(
-                crate::engine::client::CONTROL_TIMEOUT,
-            ))
-        })?
-        .map_err(TerminalFailure::from_engine)?;
-        read_answer(response)
+        self.environment
+            .client()
+            .exchange(request, CONTROL_TIMEOUT)
             .await
             .map_err(TerminalFailure::from_engine)
     }
@@ -188,7 +166,7 @@ impl EngineCalls {
         let request = self.request(
             Method::HEAD,
             &format!("/containers/{container}/archive"),
-            &format!("path={}", encode_query(path)),
+            &format!("path={}", percent::component(path)),
             None,
         )?;
         match self.control(request).await {
@@ -242,7 +220,7 @@ impl EngineCalls {
             "",
             Some(body),
         )?;
-        let created: Created = decode(&self.control(request).await?)?;
+        let created: IdResponse = decode(&self.control(request).await?)?;
         Ok(created.id)
     }
 
@@ -271,7 +249,7 @@ impl EngineCalls {
         let mut query = String::from("stream=1&stdin=1&stdout=1&stderr=1&logs=0");
         if !detach_keys.is_empty() {
             query.push_str("&detachKeys=");
-            query.push_str(&encode_query(detach_keys));
+            query.push_str(&percent::component(detach_keys));
         }
         let request = self.request(
             Method::POST,
@@ -353,25 +331,7 @@ pub fn valid_container(reference: &str) -> Result<&str, TerminalFailure> {
 }
 
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, TerminalFailure> {
-    serde_json::from_slice(bytes).map_err(|error| {
-        TerminalFailure::new(
-            TerminalErrorKind::Engine,
-            format!("unexpected answer from the engine: {error}"),
-        )
-    })
-}
-
-/// Percent-encodes a query value.
-fn encode_query(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    crate::engine::client::decode(bytes).map_err(TerminalFailure::from_engine)
 }
 
 #[cfg(test)]
@@ -389,12 +349,6 @@ mod tests {
                 "{bad}"
             );
         }
-    }
-
-    #[test]
-    fn query_values_are_encoded() {
-        assert_eq!(encode_query("/bin/bash"), "/bin/bash");
-        assert_eq!(encode_query("ctrl-p,ctrl-q"), "ctrl-p%2Cctrl-q");
     }
 
     #[test]

@@ -1,62 +1,11 @@
-//! Turning the engine's output into the terminal protocol's output frames: the engine's
-//! multiplexed stream (8-byte headers, used when there is no TTY) is split into stdout and
-//! stderr, and each stream is cut only at UTF-8 character boundaries.
+//! Turning the engine's output into the terminal protocol's output frames: each stream (split
+//! by [`berth_shared::engine::multiplexed`] when there is no TTY) is cut only at UTF-8
+//! character boundaries, and each chunk is tagged with its stream.
 //!
-//! Pure: no IO, so every edge (headers split across reads, characters split across frames) is
-//! unit-tested.
+//! Pure: no IO, so every edge (characters split across frames) is unit-tested.
 
 use berth_shared::terminal::StreamTag;
 use bytes::{Bytes, BytesMut};
-
-/// The engine's stream header: `[stream, 0, 0, 0, size (u32, big-endian)]`.
-const HEADER_LEN: usize = 8;
-
-/// Splits the engine's multiplexed stdout/stderr stream into tagged chunks, without waiting
-/// for a whole frame: a frame's payload is passed on as it arrives.
-#[derive(Debug, Default)]
-pub struct Demuxer {
-    header: Vec<u8>,
-    current: Option<(StreamTag, usize)>,
-}
-
-impl Demuxer {
-    /// Feeds bytes read from the engine; returns the payload chunks they complete, in order.
-    pub fn push(&mut self, mut input: &[u8]) -> Vec<(StreamTag, Bytes)> {
-        let mut out = Vec::new();
-        while !input.is_empty() {
-            match self.current {
-                Some((tag, remaining)) => {
-                    let take = remaining.min(input.len());
-                    out.push((tag, Bytes::copy_from_slice(&input[..take])));
-                    input = &input[take..];
-                    self.current = (remaining > take).then_some((tag, remaining - take));
-                }
-                None => {
-                    let need = HEADER_LEN - self.header.len();
-                    let take = need.min(input.len());
-                    self.header.extend_from_slice(&input[..take]);
-                    input = &input[take..];
-                    if self.header.len() == HEADER_LEN {
-                        let size = u32::from_be_bytes([
-                            self.header[4],
-                            self.header[5],
-                            self.header[6],
-                            self.header[7],
-                        ]) as usize;
-                        // 0 is stdin (never sent), 3 is the engine's own error stream.
-                        let tag = match self.header[0] {
-                            2 | 3 => StreamTag::Stderr,
-                            _ => StreamTag::Stdout,
-                        };
-                        self.header.clear();
-                        self.current = (size > 0).then_some((tag, size));
-                    }
-                }
-            }
-        }
-        out
-    }
-}
 
 /// Holds back an incomplete UTF-8 character at the end of a chunk until the rest arrives, so
 /// that no frame ends inside a character. Bytes that are not UTF-8 pass through unchanged.
@@ -111,49 +60,6 @@ pub fn output_frame(tag: StreamTag, data: &[u8]) -> Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn header(stream: u8, size: u32) -> Vec<u8> {
-        let mut header = vec![stream, 0, 0, 0];
-        header.extend_from_slice(&size.to_be_bytes());
-        header
-    }
-
-    #[test]
-    fn demuxes_frames_split_anywhere() {
-        let mut stream = header(1, 5);
-        stream.extend_from_slice(b"hello");
-        stream.extend(header(2, 3));
-        stream.extend_from_slice(b"err");
-        stream.extend(header(1, 0));
-        stream.extend(header(1, 1));
-        stream.extend_from_slice(b"!");
-        for split in 0..stream.len() {
-            let mut demuxer = Demuxer::default();
-            let mut chunks = demuxer.push(&stream[..split]);
-            chunks.extend(demuxer.push(&stream[split..]));
-            let mut stdout = Vec::new();
-            let mut stderr = Vec::new();
-            for (tag, bytes) in chunks {
-                match tag {
-                    StreamTag::Stdout => stdout.extend_from_slice(&bytes),
-                    StreamTag::Stderr => stderr.extend_from_slice(&bytes),
-                }
-            }
-            assert_eq!(stdout, b"hello!", "split at {split}");
-            assert_eq!(stderr, b"err", "split at {split}");
-        }
-    }
-
-    #[test]
-    fn the_engine_error_stream_counts_as_stderr() {
-        let mut stream = header(3, 4);
-        stream.extend_from_slice(b"oops");
-        let chunks = Demuxer::default().push(&stream);
-        assert_eq!(
-            chunks,
-            vec![(StreamTag::Stderr, Bytes::from_static(b"oops"))]
-        );
-    }
 
     #[test]
     fn characters_are_never_split_across_frames() {

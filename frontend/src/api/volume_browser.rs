@@ -1,4 +1,4 @@
-//! Volume browsing sessions: `/api/environments/{env}/volumes/{name}/browse` and the helper
+//! Volume browsing sessions: `/api/env/{env}/volumes/{name}/browse` and the helper
 //! container's keep-alive and removal.
 
 use berth_shared::engine::archive::VolumeBrowser;
@@ -8,7 +8,7 @@ use super::percent_encode;
 use super::{ApiError, call, send_json};
 
 fn base(environment: &str) -> String {
-    format!("/api/environments/{}", percent_encode(environment))
+    format!("/api/env/{}", percent_encode(environment))
 }
 
 /// Creates a helper container with `volume` mounted.

@@ -1,9 +1,12 @@
 //! Turns the bytes of `GET /containers/{id}/logs` into lines.
 //!
-//! Without a TTY the engine multiplexes stdout and stderr into frames, each with an 8-byte
-//! header (stream type, three zero bytes, big-endian payload length). With a TTY the output is
-//! raw. Either way a line may be split across chunks and frames, and UTF-8 across chunks, so
-//! bytes are kept per stream until a line ends.
+//! Without a TTY the engine multiplexes stdout and stderr into frames, which
+//! [`berth_shared::engine::multiplexed`] splits. With a TTY the output is raw. Either way a line
+//! may be split across chunks and frames, and UTF-8 across chunks, so bytes are kept per stream
+//! until a line ends.
+
+use berth_shared::engine::multiplexed;
+use berth_shared::terminal::StreamTag;
 
 /// Which output stream a line came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,13 +33,11 @@ pub struct RawLine {
 pub struct Demuxer {
     tty: bool,
     timestamps: bool,
-    /// Bytes not yet parsed into frames (multiplexed mode only).
-    pending: Vec<u8>,
+    /// The frame splitter (multiplexed mode only).
+    frames: multiplexed::Demuxer,
     /// Bytes of the current, unfinished line of stdout and of stderr.
     partial: [Vec<u8>; 2],
 }
-
-const HEADER: usize = 8;
 
 impl Demuxer {
     /// A demuxer for a container with (`tty`) or without a TTY; `timestamps` when the request
@@ -45,7 +46,7 @@ impl Demuxer {
         Self {
             tty,
             timestamps,
-            pending: Vec::new(),
+            frames: multiplexed::Demuxer::default(),
             partial: [Vec::new(), Vec::new()],
         }
     }
@@ -56,25 +57,15 @@ impl Demuxer {
             self.payload(Stream::Stdout, chunk, out);
             return;
         }
-        self.pending.extend_from_slice(chunk);
-        let mut at = 0;
-        while self.pending.len() - at >= HEADER {
-            let header = &self.pending[at..at + HEADER];
-            let length = u32::from_be_bytes([header[4], header[5], header[6], header[7]]) as usize;
-            let stream = if header[0] == 2 {
-                Stream::Stderr
-            } else {
-                Stream::Stdout
+        let mut frames = std::mem::take(&mut self.frames);
+        frames.push(chunk, |tag, payload| {
+            let stream = match tag {
+                StreamTag::Stdout => Stream::Stdout,
+                StreamTag::Stderr => Stream::Stderr,
             };
-            if self.pending.len() - at - HEADER < length {
-                break;
-            }
-            let start = at + HEADER;
-            let payload = self.pending[start..start + length].to_vec();
-            self.payload(stream, &payload, out);
-            at = start + length;
-        }
-        self.pending.drain(..at);
+            self.payload(stream, payload, out);
+        });
+        self.frames = frames;
     }
 
     /// Ends the body: a last line without a line break is still a line.
@@ -140,13 +131,7 @@ fn looks_like_timestamp(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn frame(stream: u8, payload: &[u8]) -> Vec<u8> {
-        let mut bytes = vec![stream, 0, 0, 0];
-        bytes.extend_from_slice(&(payload.len() as u32).to_be_bytes());
-        bytes.extend_from_slice(payload);
-        bytes
-    }
+    use berth_shared::engine::multiplexed::frame;
 
     fn texts(lines: &[RawLine]) -> Vec<(Stream, &str)> {
         lines.iter().map(|l| (l.stream, l.text.as_str())).collect()

@@ -35,10 +35,11 @@ pub struct EnvironmentHealth {
     pub api_version: Option<ApiVersion>,
     /// What the engine says about itself, when it is reachable.
     pub engine: Option<EngineSummary>,
-    /// Why the engine could not be reached, when it could not: the kind of failure in words,
-    /// then what the connection attempt said.
+    /// Why the engine could not be reached (the kind of failure in words, then what the
+    /// connection attempt said), or why Berth cannot work with it (an API older than
+    /// [`crate::ApiVersion::MIN_SUPPORTED`]).
     pub error: Option<String>,
-    /// The kind of failure, when the engine could not be reached.
+    /// The kind of failure, when the engine could not be reached or cannot be used.
     #[serde(default)]
     pub failure: Option<EngineFailure>,
 }
@@ -63,6 +64,8 @@ pub enum EngineFailure {
     Protocol,
     /// Any other network failure.
     Network,
+    /// The engine answered, but speaks only API versions older than Berth supports.
+    Unsupported,
 }
 
 impl EngineFailure {
@@ -77,6 +80,7 @@ impl EngineFailure {
             EngineFailure::EngineError => "the engine answered with an error",
             EngineFailure::Protocol => "the engine's answer could not be understood",
             EngineFailure::Network => "the connection failed",
+            EngineFailure::Unsupported => "the engine's API is older than Berth supports",
         }
     }
 }

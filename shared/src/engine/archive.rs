@@ -37,7 +37,7 @@ impl PathStat {
 }
 
 /// A short-lived helper container through which a volume's files are browsed, from
-/// `POST /api/environments/{env}/volumes/{name}/browse`.
+/// `POST /api/env/{env}/volumes/{name}/browse`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct VolumeBrowser {
     /// The helper container's id: browse it like any container, through the gateway.

@@ -198,11 +198,11 @@ pub struct PruneReport {
     pub space_reclaimed: i64,
 }
 
-/// `POST /commit`'s answer.
+/// The answer of `POST /commit` and of `POST /containers/{id}/exec`: the new object's id.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct IdResponse {
-    /// The new image id.
+    /// The new image's or exec's id.
     #[serde(rename = "Id")]
     pub id: String,
 }

@@ -11,6 +11,7 @@ pub mod event;
 pub mod image;
 pub mod inspect;
 pub mod lenient;
+pub mod multiplexed;
 pub mod network;
 pub mod progress;
 pub mod stats;

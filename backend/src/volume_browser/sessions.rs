@@ -1,7 +1,5 @@
-//! The live volume-browsing sessions: which helper containers Berth created, and until when
-//! each may live. A helper not kept alive by its browser within [`IDLE_TIMEOUT`] is removed by
-//! the reaper, so a closed tab or a crashed browser never leaves one behind; helpers left by a
-//! previous run of Berth are removed the next time a volume is browsed.
+//! The live volume-browsing sessions: which helper containers this Berth created, and until
+//! when each may live.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -24,9 +22,21 @@ struct Key {
 pub struct VolumeBrowsers {
     sessions: Arc<Mutex<HashMap<Key, Instant>>>,
     reaper: Arc<OnceLock<()>>,
+    instance: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl VolumeBrowsers {
+    /// This Berth's instance id, loaded (or made) by `load` the first time it is needed.
+    pub async fn instance<E, Fut>(&self, load: impl FnOnce() -> Fut) -> Result<&str, E>
+    where
+        Fut: Future<Output = Result<String, E>>,
+    {
+        self.instance
+            .get_or_try_init(load)
+            .await
+            .map(String::as_str)
+    }
+
     /// Records a new helper, idle from now.
     pub fn insert(&self, environment: &str, container: &str) {
         self.lock()
@@ -71,22 +81,19 @@ impl VolumeBrowsers {
             .collect()
     }
 
-    /// Starts `reap` every few seconds, once per registry, on the current runtime.
+    /// Calls `reap` with the time every few seconds, once per registry, on the current
+    /// runtime.
     pub fn start_reaper<F, Fut>(&self, reap: F)
     where
-        F: Fn(Vec<(String, String)>) -> Fut + Send + 'static,
+        F: Fn(Instant) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send,
     {
-        let browsers = self.clone();
         self.reaper.get_or_init(|| {
             tokio::spawn(async move {
                 let mut ticks = tokio::time::interval(REAP_EVERY);
                 loop {
                     ticks.tick().await;
-                    let expired = browsers.take_expired(Instant::now());
-                    if !expired.is_empty() {
-                        reap(expired).await;
-                    }
+                    reap(Instant::now()).await;
                 }
             });
         });

@@ -1,22 +1,19 @@
-//! Browsing a volume's files: `POST /api/environments/{env}/volumes/{name}/browse` creates a
-//! helper container with the volume mounted (the UI then uses the archive API on it through the
-//! gateway), `POST …/volume-browsers/{id}/keepalive` keeps it, and `DELETE
-//! …/volume-browsers/{id}` removes it. The policy decides as for the engine operations involved,
-//! every change is audited, and idle helpers are reaped.
+//! The volume browser's endpoints. The policy decides as for the engine operations involved,
+//! and every change is audited.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use berth_shared::engine::archive::VolumeBrowser;
 
+use super::helper::{self, HelperError, MOUNT_POINT};
+use super::{IDLE_TIMEOUT, instance_id, reap, sweep};
 use crate::audit::{self, Action, AuditScope};
 use crate::auth::{ClientInfo, Principal};
-use crate::engine::Environment;
-use crate::engine::volume_helper::{self, MOUNT_POINT};
+use crate::engine::{EngineError, Environment};
 use crate::error::ApiError;
 use crate::policy::{self, EngineRequest};
 use crate::state::AppState;
-use crate::volume_browser::IDLE_TIMEOUT;
 
 /// The image helpers are created from; it must be present on the engine (nothing is pulled).
 pub const HELPER_IMAGE: &str = "busybox:latest";
@@ -49,31 +46,16 @@ fn authorize(principal: &Principal, environment: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Starts the reaper of idle helpers (once) and removes helpers a previous run left behind.
-async fn sweep(state: &AppState, environment: &Environment) {
+/// Starts the reaper of idle helpers, once per process.
+fn start_reaper(state: &AppState) {
     let reaper_state = state.clone();
-    state.volume_browsers().start_reaper(move |expired| {
+    state.volume_browsers().start_reaper(move |now| {
         let state = reaper_state.clone();
-        async move {
-            for (environment, container) in expired {
-                if let Some(env) = state.environments().get(&environment)
-                    && let Err(error) = volume_helper::remove(env.client(), &container).await
-                {
-                    tracing::warn!(%error, %container, "could not remove an idle volume helper");
-                }
-            }
-        }
+        async move { reap(&state, now).await }
     });
-    if let Ok(helpers) = volume_helper::list(environment.client()).await {
-        for id in helpers {
-            if !state.volume_browsers().contains(environment.id(), &id) {
-                let _ = volume_helper::remove(environment.client(), &id).await;
-            }
-        }
-    }
 }
 
-/// `POST /api/environments/{env}/volumes/{name}/browse`.
+/// `POST /api/env/{env}/volumes/{name}/browse`.
 pub async fn start(
     State(state): State<AppState>,
     principal: Principal,
@@ -82,22 +64,27 @@ pub async fn start(
 ) -> Result<(StatusCode, Json<VolumeBrowser>), ApiError> {
     let environment = environment(&state, &env_id)?;
     authorize(&principal, &env_id)?;
-    sweep(&state, &environment).await;
+    start_reaper(&state);
+    if let Err(error) = sweep(&state, &environment).await {
+        tracing::warn!(%error, "could not look for leftover volume helpers");
+    }
+    let instance = instance_id(&state).await?;
     let target = format!("/volumes/{volume}");
     let action = Action::in_environment(&env_id, "VolumeBrowse", "POST", &target);
     let scope = AuditScope::of(&principal, &client);
     let created = audit::audited(state.store(), &scope, action, 201, async {
-        volume_helper::create(environment.client(), &volume, HELPER_IMAGE)
+        helper::create(environment.client(), &volume, HELPER_IMAGE, &instance)
             .await
             .map_err(|error| match error {
-                crate::engine::EngineError::Status { status, message }
+                HelperError::NoSuchVolume(_) => ApiError::Missing(error.to_string()),
+                HelperError::Engine(EngineError::Status { status, message })
                     if status == StatusCode::NOT_FOUND && message.contains("image") =>
                 {
                     ApiError::Conflict(format!(
                         "browsing volumes needs the image {HELPER_IMAGE} on the engine: {message}"
                     ))
                 }
-                error => ApiError::from_engine(&environment, error),
+                HelperError::Engine(error) => ApiError::from_engine(&environment, error),
             })
     })
     .await?;
@@ -112,7 +99,7 @@ pub async fn start(
     ))
 }
 
-/// `POST /api/environments/{env}/volume-browsers/{id}/keepalive`.
+/// `POST /api/env/{env}/volume-browsers/{id}/keepalive`.
 pub async fn keep_alive(
     State(state): State<AppState>,
     principal: Principal,
@@ -126,7 +113,7 @@ pub async fn keep_alive(
     }
 }
 
-/// `DELETE /api/environments/{env}/volume-browsers/{id}`: only Berth's own helpers.
+/// `DELETE /api/env/{env}/volume-browsers/{id}`: only this Berth's own helpers.
 pub async fn stop(
     State(state): State<AppState>,
     principal: Principal,
@@ -142,7 +129,7 @@ pub async fn stop(
     let action = Action::in_environment(&env_id, "VolumeBrowseEnd", "DELETE", &target);
     let scope = AuditScope::of(&principal, &client);
     audit::audited(state.store(), &scope, action, 204, async {
-        volume_helper::remove(environment.client(), &id)
+        helper::remove(environment.client(), &id)
             .await
             .map_err(|error| ApiError::from_engine(&environment, error))
     })
