@@ -120,7 +120,7 @@ async fn cookie_sessions_change_state_only_with_their_csrf_token() {
     let As::Session { cookie, csrf } = admin.clone() else {
         unreachable!("with_admin signs in with a session")
     };
-    let token = serde_json::json!({"name": "ci"});
+    let token = serde_json::json!({"name": "ci", "password": PASSWORD});
     let without = As::Session {
         cookie: cookie.clone(),
         csrf: None,

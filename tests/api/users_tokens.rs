@@ -83,7 +83,7 @@ async fn a_token_carries_its_owner_and_stops_working_when_revoked() {
             "POST",
             "/api/tokens",
             &operator,
-            Some(serde_json::json!({"name": "ci", "expires_in_days": 7})),
+            Some(serde_json::json!({"name": "ci", "expires_in_days": 7, "password": PASSWORD})),
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{created:?}");
