@@ -207,7 +207,19 @@ pub async fn audited<T>(
     success_status: u16,
     change: impl Future<Output = Result<T, ApiError>>,
 ) -> Result<T, ApiError> {
-    let id = begin(store, scope, action).await?;
+    audited_with(store, scope, action, None, success_status, change).await
+}
+
+/// [`audited`], with what the change asks for recorded from the start (as [`begin_with`]).
+pub async fn audited_with<T>(
+    store: &Store,
+    scope: &AuditScope,
+    action: Action<'_>,
+    detail: Option<String>,
+    success_status: u16,
+    change: impl Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    let id = begin_with(store, scope, action, detail).await?;
     let result = change.await;
     match &result {
         Ok(_) => complete(store, id, success_status, None).await,

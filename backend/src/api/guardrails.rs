@@ -52,22 +52,12 @@ pub async fn put(
         .map_err(|error| ApiError::BadRequest(error.to_string()))?;
     let scope = AuditScope::console(&principal, &client);
     let action = Action::in_environment(&environment, "GuardrailsUpdate", "PUT", "guardrails");
-    let id = audit::begin(state.store(), &scope, action).await?;
-    let saved = save(state.store(), &environment, &guardrails).await;
     let detail = serde_json::to_string(&guardrails).ok();
-    match saved {
-        Ok(()) => audit::complete(state.store(), id, 200, detail).await,
-        Err(error) => {
-            let error = ApiError::from(error);
-            audit::complete(
-                state.store(),
-                id,
-                error.status().as_u16(),
-                Some(error.to_string()),
-            )
-            .await;
-            return Err(error);
-        }
-    }
+    audit::audited_with(state.store(), &scope, action, detail, 200, async {
+        save(state.store(), &environment, &guardrails)
+            .await
+            .map_err(ApiError::from)
+    })
+    .await?;
     Ok(Json(view(&state, &environment).await?))
 }
