@@ -145,9 +145,48 @@ pub fn thousands(count: usize) -> String {
     out
 }
 
+/// A count with its noun in the right number: `1 image`, `2 images`, `1,000 images`.
+pub fn count(count: usize, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        thousands(count),
+        if count == 1 { one } else { many }
+    )
+}
+
+/// A name made safe as a downloaded file's name: an image reference such as
+/// `registry:5000/team/app:1` becomes `registry_5000_team_app_1`.
+pub fn file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(count(0, "image", "images"), "0 images");
+        assert_eq!(count(1, "image", "images"), "1 image");
+        assert_eq!(count(1234, "file", "files"), "1,234 files");
+    }
+
+    #[test]
+    fn file_names_keep_only_safe_characters() {
+        assert_eq!(
+            file_name("registry:5000/team/app:1.2"),
+            "registry_5000_team_app_1.2"
+        );
+        assert_eq!(file_name("busybox:latest"), "busybox_latest");
+    }
 
     fn tcp(ip: Option<&str>, private: u16, public: Option<u16>) -> Port {
         Port {

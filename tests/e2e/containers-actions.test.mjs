@@ -51,6 +51,46 @@ test("bulk: stops and then removes a selection, naming what is lost", async () =
   await page.context().close();
 });
 
+test("bulk: the selection and the counts follow the search", async () => {
+  const prefix = uniqueName("sel");
+  const names = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`].map((name) => runContainer(name));
+  created.push(...names);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
+  for (const name of names) await row(page, name).waitFor();
+  for (const name of names) await page.getByRole("checkbox", { name: `Select ${name}` }).check();
+  const bar = page.getByTestId("bulk-bar");
+  assert.match(await bar.textContent(), /3 selected/);
+  const summary = page.getByTestId("container-summary");
+  const search = page.getByRole("searchbox", { name: "Search containers" });
+
+  // Rows the search hides are neither counted nor acted on.
+  await search.fill("zzz-nothing-matches");
+  await bar.waitFor({ state: "hidden" });
+  await page.waitForFunction(() => /· 0 shown/.test(document.querySelector('[data-testid="container-summary"]').textContent));
+  await search.fill(names[0]);
+  await row(page, names[1]).waitFor({ state: "detached" });
+  assert.match(await bar.textContent(), /1 selected/);
+  const shown = await page.locator("tr[data-container]").count();
+  assert.match(await summary.textContent(), new RegExp(`· ${shown} shown`));
+  await bar.getByRole("button", { name: "Stop…" }).click();
+  const dialog = page.getByRole("dialog");
+  assert.equal(await dialog.getByRole("heading").textContent(), `Stop ${names[0]}?`);
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+
+  // Their ticks come back with them.
+  await search.fill(prefix);
+  for (const name of names) await row(page, name).waitFor();
+  assert.match(await bar.textContent(), /3 selected/);
+  // "Select all" ticks exactly the rows shown.
+  await page.getByRole("checkbox", { name: "Select all shown containers" }).uncheck();
+  await bar.waitFor({ state: "hidden" });
+  await page.getByRole("checkbox", { name: "Select all shown containers" }).check();
+  const all = await page.locator("tr[data-container]").count();
+  assert.match(await bar.textContent(), new RegExp(`${all} selected`));
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test("bulk: pause and unpause", async () => {
   const name = runContainer(uniqueName("pause"));
   created.push(name);

@@ -1,10 +1,14 @@
-// Screenshots of the Networks, Volumes and System pages in the light and dark themes and at a
-// phone's width, for review. Not a test (its name does not end in .test.mjs):
+// Screenshots of the pages on the resource-page kit (Networks, Volumes, Images, Registries,
+// Users), the Containers page with a very long name, and the System page, in the light and dark
+// themes and at a phone's width, for review. Not a test (its name does not end in .test.mjs):
 //   BERTH_BIN=target/debug/berth BERTH_TEST_DOCKER_HOST=unix://… node tests/e2e/infra-screenshots.mjs
 
 import { artifacts, docker, launchBrowser, openPage, removeContainers, startBerth } from "./support.mjs";
 
-const demo = { network: "berth-shot-net", volume: "berth-shot-data", spare: "berth-shot-spare", web: "berth-shot-web" };
+const demo = {
+  network: "berth-shot-net", volume: "berth-shot-data", spare: "berth-shot-spare", web: "berth-shot-web",
+  long: `berth-shot-${"x".repeat(240)}`,
+};
 
 function setUp() {
   tearDown();
@@ -13,11 +17,12 @@ function setUp() {
   docker("volume", "create", demo.spare);
   docker("run", "-d", "--name", demo.web, "--network", demo.network, "--ip", "10.232.1.10",
     "--network-alias", "web", "-v", `${demo.volume}:/data`, "busybox:latest", "sleep", "3600");
+  docker("run", "-d", "--name", demo.long, "busybox:latest", "sleep", "3600");
   docker("run", "--rm", "-v", `${demo.spare}:/data`, "busybox:latest", "dd", "if=/dev/zero", "of=/data/blob", "bs=1024", "count=512");
 }
 
 function tearDown() {
-  removeContainers(demo.web);
+  removeContainers(demo.web, demo.long);
   for (const args of [["network", "rm", demo.network], ["volume", "rm", demo.volume], ["volume", "rm", demo.spare]]) {
     try {
       docker(...args);
@@ -38,6 +43,10 @@ try {
     ["volumes", "/env/local/volumes", '[data-testid="volumes-table"] td[data-testid="volume-size"]:not(:has(.skeleton-bar))'],
     ["volume-detail", `/env/local/volumes/${demo.volume}`, '[data-testid="volume-users-table"]'],
     ["system", "/env/local/system", '[data-testid="disk-table"]'],
+    ["containers", "/env/local/containers", `tr[data-container="${demo.long}"]`],
+    ["images", "/env/local/images", '[data-testid="images-table"]'],
+    ["registries", "/admin/registries", '[data-testid="registry-form"]'],
+    ["users", "/admin/users", '[data-testid="users-table"]'],
   ];
   const looks = [["light", 1280], ["dark", 1280], ["narrow", 390]];
   for (const [name, path, ready] of pages) {

@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
 import {
   PASSWORD, addUser, docker, openPage, runContainer, startBerth, uniqueName,
@@ -182,7 +183,7 @@ test("admins manage users and read the audit log", async () => {
   await row.getByRole("button", { name: `Remove ${username}` }).click();
   const dialog = page.getByRole("dialog");
   assert.equal(await dialog.getByRole("heading").textContent(), `Remove user ${username}?`);
-  await dialog.getByRole("button", { name: "Confirm" }).click();
+  await dialog.getByRole("button", { name: "Remove" }).click();
   await row.waitFor({ state: "detached" });
 
   await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Audit log" }).click();
@@ -199,5 +200,75 @@ test("admins manage users and read the audit log", async () => {
   const exported = await page.evaluate(async () => (await fetch("/api/audit/export")).text());
   assert.ok(exported.split("\n").some((line) => line.includes(`"operation":"UserDelete"`)));
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("an admin's own role is fixed, and a refused role change goes back with one message", async () => {
+  const { page, context, errors } = await openPage(fx.browser, `${fx.berth.base}/admin/users`);
+  const mine = page.locator('tr[data-user="admin"]');
+  await mine.waitFor();
+  assert.equal(await mine.getByLabel("Role of admin").count(), 0, "no role picker on one's own row");
+  assert.equal(await mine.locator(".badge", { hasText: "admin" }).getAttribute("title"), "Another admin can change your role");
+  assert.equal(await mine.getByRole("button", { name: "Remove admin" }).count(), 0);
+
+  const username = `gone-${process.pid}`;
+  await page.getByLabel("User name").fill(username);
+  await page.getByLabel("Initial password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Add user" }).click();
+  const row = page.locator(`tr[data-user="${username}"]`);
+  await row.waitFor();
+  // Someone removes the user from the command line while the page is open.
+  execFileSync(process.env.BERTH_BIN, ["user", "remove", "--username", username], {
+    env: { ...process.env, BERTH_DATA_DIR: fx.berth.dataDir },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  await row.getByLabel(`Role of ${username}`).selectOption("viewer");
+  const failure = page.locator(".toast-error", { hasText: `Could not change ${username}'s role` });
+  await failure.waitFor();
+  assert.equal(await row.getByLabel(`Role of ${username}`).inputValue(), "operator", "the picker shows the role the console has");
+  assert.equal(await failure.count(), 1, "one message");
+  assert.deepEqual(errors.filter((e) => !e.includes("404")), []);
+  await context.close();
+});
+
+test("API tokens: created with the password, shown once, listed for admins, revoked after asking", async () => {
+  const { page, context, errors } = await openPage(fx.browser, `${fx.berth.base}/account`);
+  const name = `laptop-${process.pid}`;
+  const form = page.getByTestId("token-form");
+  await form.getByLabel("Token name").fill(name);
+  await form.getByLabel("Your password").fill(PASSWORD);
+  await form.getByRole("button", { name: "Create token" }).click();
+  const secret = (await page.getByTestId("token-secret").textContent()).trim();
+  const table = page.getByTestId("tokens-table");
+  const row = table.locator(`tr[data-token="${name}"]`);
+  await row.waitFor();
+  assert.match(await row.textContent(), /active/);
+  const ping = await context.request.get(`${fx.berth.base}/engine/local/_ping`, { headers: { authorization: `Bearer ${secret}` } });
+  assert.equal(ping.status(), 200, "the token works");
+
+  await page.goto(`${fx.berth.base}/admin/users`);
+  const everyone = page.getByTestId("tokens-table").locator(`tr[data-token="${name}"]`);
+  await everyone.waitFor();
+  assert.match(await everyone.textContent(), /admin/, "admins see whose token it is");
+
+  await everyone.getByRole("button", { name: `Revoke ${name}` }).click();
+  const dialog = page.getByRole("dialog");
+  assert.equal(await dialog.getByRole("heading").textContent(), `Revoke token ${name}?`);
+  assert.match(await dialog.textContent(), /loses access at once/);
+  await dialog.getByRole("button", { name: "Revoke" }).click();
+  await page.locator(".toast-success", { hasText: `Revoked token ${name}` }).waitFor();
+  await everyone.locator(".badge", { hasText: "revoked" }).waitFor();
+  assert.equal(await everyone.getByRole("button", { name: `Revoke ${name}` }).count(), 0);
+  const refused = await context.request.get(`${fx.berth.base}/engine/local/_ping`, { headers: { authorization: `Bearer ${secret}` } });
+  assert.equal(refused.status(), 401, "the revoked token no longer works");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a viewer on an admin page sees the refusal and no forms", async () => {
+  const { page, context } = await openPage(fx.browser, `${fx.berth.base}/admin/users`, { user: "viewer" });
+  await page.getByRole("alert").first().waitFor();
+  assert.equal(await page.getByRole("button", { name: "Add user" }).count(), 0);
+  assert.equal(await page.getByTestId("users-table").count(), 0);
   await context.close();
 });

@@ -8,10 +8,9 @@ use tokio::sync::Semaphore;
 
 use super::secrets::random_bytes;
 
-/// The shortest password accepted.
-pub const MIN_LENGTH: usize = 10;
-/// The longest password accepted, so hashing cannot be made arbitrarily expensive.
-pub const MAX_LENGTH: usize = 1024;
+pub use berth_shared::api::users::{
+    PASSWORD_MAX_LENGTH as MAX_LENGTH, PASSWORD_MIN_LENGTH as MIN_LENGTH,
+};
 
 /// Why a password cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

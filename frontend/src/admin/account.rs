@@ -9,7 +9,7 @@ use crate::api::console;
 use crate::app::remote::{Loadable, Remote};
 use crate::app::session::use_session;
 use crate::components::confirm::ConfirmDialog;
-use crate::components::fields::ErrorAlert;
+use crate::components::fields::{ErrorAlert, PasswordField, PasswordKind};
 use crate::components::qr::QrImage;
 use crate::components::section::Section;
 use crate::components::table::{ACTIONS, Column, DataTable};
@@ -74,21 +74,9 @@ fn PasswordSection() -> impl IntoView {
     view! {
         <Section title="Password" description="Changing it signs you out everywhere, here too.">
             <form class="form form-inline-grid" on:submit=submit>
-                <label class="field">
-                    <span class="field-label">"Current password"</span>
-                    <input type="password" autocomplete="current-password" required
-                        prop:value=move || current.get() on:input=move |e| current.set(event_target_value(&e))/>
-                </label>
-                <label class="field">
-                    <span class="field-label">"New password"</span>
-                    <input type="password" autocomplete="new-password" required minlength="10"
-                        prop:value=move || new_password.get() on:input=move |e| new_password.set(event_target_value(&e))/>
-                </label>
-                <label class="field">
-                    <span class="field-label">"Repeat the new password"</span>
-                    <input type="password" autocomplete="new-password" required
-                        prop:value=move || repeat.get() on:input=move |e| repeat.set(event_target_value(&e))/>
-                </label>
+                <PasswordField label="Current password" value=current kind=PasswordKind::Current/>
+                <PasswordField label="New password" value=new_password kind=PasswordKind::New/>
+                <PasswordField label="Repeat the new password" value=repeat kind=PasswordKind::Other/>
                 <ErrorAlert message=error/>
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary" disabled=move || busy.get()>"Change password"</button>
@@ -257,11 +245,7 @@ fn PasswordDialog(
             on_cancel=Callback::new(move |()| open.set(false))
         >
             <p>{explanation}</p>
-            <label class="field">
-                <span class="field-label">"Password"</span>
-                <input type="password" autocomplete="current-password" required
-                    prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
-            </label>
+            <PasswordField label="Password" value=password kind=PasswordKind::Current/>
         </ConfirmDialog>
     }
 }

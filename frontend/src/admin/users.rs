@@ -1,27 +1,34 @@
-//! `/admin/users`: adding users, changing roles, resetting passwords and two-factor, removing
-//! users, and everyone's API tokens.
+//! `/admin/users`, on the resource-page kit: adding users, changing roles, resetting passwords
+//! and two-factor, removing users, and everyone's API tokens. Only admins see the page's forms;
+//! an admin's own role is changed by another admin, so their own row's role is fixed.
 
 use berth_shared::access::Role;
 use berth_shared::api::users::{NewUserRequest, UserUpdate, UserView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use web_sys::AbortSignal;
 
 use crate::admin::tokens::TokensSection;
+use crate::api::ApiError;
 use crate::api::console;
-use crate::app::remote::{Loadable, Remote};
+use crate::api::engine::Engine;
+use crate::app::engine_status::use_engine_status;
 use crate::app::session::use_session;
 use crate::components::confirm::ConfirmDialog;
-use crate::components::fields::ErrorAlert;
+use crate::components::fields::{ErrorAlert, PasswordField, PasswordKind};
+use crate::components::icons::IconKind;
 use crate::components::section::Section;
-use crate::components::table::{ACTIONS, Column, DataTable};
+use crate::components::table::{ACTIONS, Column};
 use crate::components::toast::use_toaster;
 use crate::format;
+use crate::resource_page::list_page::{ListOptions, ListPage};
+use crate::resource_page::removal::Removable;
+use crate::resource_page::{Edges, Resource, list_remote};
 use crate::time::now_seconds;
 
-/// What an admin is about to do to a user, pending confirmation.
+/// What an admin is about to do to a user besides removing them, pending confirmation.
 #[derive(Debug, Clone, PartialEq)]
 enum Pending {
-    Remove(UserView),
     ResetPassword(UserView),
     ResetTwoFactor(UserView),
 }
@@ -29,37 +36,149 @@ enum Pending {
 impl Pending {
     fn user(&self) -> &UserView {
         match self {
-            Pending::Remove(user)
-            | Pending::ResetPassword(user)
-            | Pending::ResetTwoFactor(user) => user,
+            Pending::ResetPassword(user) | Pending::ResetTwoFactor(user) => user,
         }
+    }
+}
+
+/// Changes a user's role from their row; the row shows the role the console has.
+#[derive(Clone, Copy)]
+struct RoleChange(Callback<(UserView, Role, RwSignal<Role>)>);
+
+/// The name of the signed-in user, to mark their row.
+fn my_name() -> String {
+    use_session()
+        .info()
+        .map(|info| info.username)
+        .unwrap_or_default()
+}
+
+impl Removable for UserView {
+    const NOUN: &'static str = "user";
+    type Choices = ();
+
+    fn name(&self) -> &str {
+        &self.username
+    }
+
+    fn lost(&self) -> String {
+        "Their sessions end and their API tokens stop working at once. The audit log keeps their past actions.".to_owned()
+    }
+
+    async fn remove(self, _: Engine, (): ()) -> Result<(), ApiError> {
+        console::remove_user(self.id).await
+    }
+}
+
+impl Resource for UserView {
+    const PLURAL: &'static str = "users";
+    const TITLE: &'static str = "Users";
+    const ICON: IconKind = IconKind::Users;
+    const COLUMNS: &'static [Column] = &[
+        Column::Text("User"),
+        Column::Text("Role"),
+        Column::Text("Two-factor"),
+        Column::Text("Added"),
+        ACTIONS,
+    ];
+    const TABLE_TESTID: &'static str = "users-table";
+
+    fn key(&self) -> String {
+        format!("{}\n{}\n{}", self.id, self.role, self.totp_enabled)
+    }
+
+    fn search_text(&self) -> String {
+        format!("{} {}", self.username, self.role)
+    }
+
+    /// Everyone but the signed-in admin, who cannot remove themselves.
+    fn removable(&self) -> bool {
+        self.username != my_name()
+    }
+
+    fn row(&self, _: Option<String>, edges: Edges) -> AnyView {
+        let is_me = self.username == my_name();
+        let shown = RwSignal::new(self.role);
+        let change = use_context::<RoleChange>();
+        let user = self.clone();
+        let role = match change.filter(|_| !is_me) {
+            Some(RoleChange(change)) => view! {
+                <RoleSelect value=shown label=format!("Role of {}", self.username)
+                    on_change=Callback::new(move |role| change.run((user.clone(), role, shown)))/>
+            }
+            .into_any(),
+            None => view! {
+                <span class=role_badge(self.role) title=is_me.then_some("Another admin can change your role")>
+                    {self.role.as_str()}
+                </span>
+            }
+            .into_any(),
+        };
+        view! {
+            <tr data-user=self.username.clone()>
+                {edges.select}
+                <td>
+                    <div class="cell-title cell-clip" title=self.username.clone()>{self.username.clone()}</div>
+                    {is_me.then(|| view! { <span class="badge badge-info">"you"</span> })}
+                </td>
+                <td>{role}</td>
+                <td>{if self.totp_enabled { "on" } else { "off" }}</td>
+                <td>{format::relative_time(now_seconds(), self.created_at)}</td>
+                {edges.actions}
+            </tr>
+        }
+        .into_any()
+    }
+
+    async fn list(_: Engine, signal: AbortSignal) -> Result<Vec<Self>, ApiError> {
+        console::users(Some(&signal)).await
+    }
+}
+
+/// The badge class of a role, as in the legend.
+fn role_badge(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "badge badge-danger",
+        Role::Operator => "badge badge-info",
+        Role::Viewer => "badge badge-neutral",
     }
 }
 
 /// `/admin/users`.
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    let status = use_engine_status();
     let toaster = use_toaster();
-    let users = Remote::new(|signal| async move { console::users(Some(&signal)).await });
+    let is_admin = use_session().role() == Some(Role::Admin);
+    let users = list_remote::<UserView>(status);
     let pending = RwSignal::new(None::<Pending>);
     let new_password = RwSignal::new(String::new());
 
-    let change_role = move |user: UserView, role: Role| {
-        spawn_local(async move {
-            let update = UserUpdate {
-                role: Some(role),
-                ..UserUpdate::default()
-            };
-            match console::update_user(user.id, &update).await {
-                Ok(_) => toaster.success(format!("{} is now {role}", user.username)),
-                Err(failure) => toaster.error(format!(
-                    "Could not change {}'s role: {failure}",
-                    user.username
-                )),
-            }
-            users.reload();
-        });
-    };
+    provide_context(RoleChange(Callback::new(
+        move |(user, role, shown): (UserView, Role, RwSignal<Role>)| {
+            let before = user.role;
+            shown.set(role);
+            spawn_local(async move {
+                let update = UserUpdate {
+                    role: Some(role),
+                    ..UserUpdate::default()
+                };
+                match console::update_user(user.id, &update).await {
+                    Ok(_) => {
+                        toaster.success(format!("{} is now {role}", user.username));
+                        users.reload();
+                    }
+                    Err(failure) => {
+                        shown.set(before);
+                        toaster.error(format!(
+                            "Could not change {}'s role: {failure}",
+                            user.username
+                        ));
+                    }
+                }
+            });
+        },
+    )));
     let confirm = Callback::new(move |()| {
         let Some(action) = pending.get_untracked() else {
             return;
@@ -70,9 +189,6 @@ pub fn UsersPage() -> impl IntoView {
         spawn_local(async move {
             let user = action.user().clone();
             let result = match &action {
-                Pending::Remove(_) => console::remove_user(user.id)
-                    .await
-                    .map(|()| format!("Removed {}", user.username)),
                 Pending::ResetPassword(_) => console::update_user(
                     user.id,
                     &UserUpdate {
@@ -106,57 +222,57 @@ pub fn UsersPage() -> impl IntoView {
             users.reload();
         });
     });
+    let row_actions = Callback::new(move |user: UserView| {
+        let (for_password, for_totp) = (user.clone(), user.clone());
+        view! {
+            <button class="btn btn-small" aria-label=format!("New password for {}", user.username)
+                on:click=move |_| pending.set(Some(Pending::ResetPassword(for_password.clone())))>"New password"</button>
+            {user.totp_enabled.then(|| view! {
+                <button class="btn btn-small" aria-label=format!("Reset two-factor of {}", user.username)
+                    on:click=move |_| pending.set(Some(Pending::ResetTwoFactor(for_totp.clone())))>"Reset two-factor"</button>
+            })}
+        }
+        .into_any()
+    });
+    let summary =
+        Signal::derive(|| Some("Who can use this console, and with which role".to_owned()));
 
     view! {
-        <section class="page" aria-labelledby="page-title">
-            <div class="page-head">
-                <div>
-                    <h1 id="page-title">"Users"</h1>
-                    <p class="page-sub">"Who can use this console, and with which role"</p>
-                </div>
-            </div>
+        <ListPage
+            remote=users
+            can_remove=is_admin
+            summary=summary
+            options=ListOptions {
+                row_actions: is_admin.then_some(row_actions),
+                ..ListOptions::default()
+            }
+            after=ToChildren::to_children(move || is_admin.then(|| view! { <TokensSection all=true/> }))
+        >
             <RoleLegend/>
-            <AddUserForm on_added=Callback::new(move |()| users.reload())/>
-            {move || match users.get() {
-                Loadable::Loading => view! { <p class="muted">"Loading users…"</p> }.into_any(),
-                Loadable::Failed(failure) => view! { <div class="alert alert-error">{failure.to_string()}</div> }.into_any(),
-                Loadable::Ready(list) => view! {
-                    <UserTable users=list on_role=Callback::new(move |(user, role)| change_role(user, role)) on_pending=Callback::new(move |action| pending.set(Some(action)))/>
-                }
-                .into_any(),
+            {is_admin.then(|| view! { <AddUserForm on_added=Callback::new(move |()| users.reload())/> })}
+        </ListPage>
+        <ConfirmDialog
+            open=Signal::derive(move || pending.with(Option::is_some))
+            title=Signal::derive(move || pending.with(|p| match p {
+                Some(Pending::ResetPassword(user)) => format!("Set a new password for {}?", user.username),
+                Some(Pending::ResetTwoFactor(user)) => format!("Turn two-factor sign-in off for {}?", user.username),
+                None => String::new(),
+            }))
+            confirm_label="Confirm"
+            on_confirm=confirm
+            on_cancel=Callback::new(move |()| pending.set(None))
+        >
+            {move || match pending.get() {
+                Some(Pending::ResetPassword(_)) => view! {
+                    <p>"Their sessions end. Tell them the new password through a channel you trust."</p>
+                    <PasswordField label="New password" value=new_password kind=PasswordKind::New/>
+                }.into_any(),
+                Some(Pending::ResetTwoFactor(_)) => view! {
+                    <p>"For a user who lost both their device and their recovery codes. They can set it up again after signing in."</p>
+                }.into_any(),
+                None => ().into_any(),
             }}
-            <TokensSection all=true/>
-            <ConfirmDialog
-                open=Signal::derive(move || pending.with(Option::is_some))
-                title=Signal::derive(move || pending.with(|p| match p {
-                    Some(Pending::Remove(user)) => format!("Remove user {}?", user.username),
-                    Some(Pending::ResetPassword(user)) => format!("Set a new password for {}?", user.username),
-                    Some(Pending::ResetTwoFactor(user)) => format!("Turn two-factor sign-in off for {}?", user.username),
-                    None => String::new(),
-                }))
-                confirm_label="Confirm"
-                on_confirm=confirm
-                on_cancel=Callback::new(move |()| pending.set(None))
-            >
-                {move || match pending.get() {
-                    Some(Pending::Remove(_)) => view! {
-                        <p>"Their sessions end and their API tokens stop working at once. The audit log keeps their past actions."</p>
-                    }.into_any(),
-                    Some(Pending::ResetPassword(_)) => view! {
-                        <p>"Their sessions end. Tell them the new password through a channel you trust."</p>
-                        <label class="field">
-                            <span class="field-label">"New password"</span>
-                            <input type="password" autocomplete="new-password" minlength="10"
-                                prop:value=move || new_password.get() on:input=move |e| new_password.set(event_target_value(&e))/>
-                        </label>
-                    }.into_any(),
-                    Some(Pending::ResetTwoFactor(_)) => view! {
-                        <p>"For a user who lost both their device and their recovery codes. They can set it up again after signing in."</p>
-                    }.into_any(),
-                    None => ().into_any(),
-                }}
-            </ConfirmDialog>
-        </section>
+        </ConfirmDialog>
     }
 }
 
@@ -210,13 +326,9 @@ fn AddUserForm(on_added: Callback<()>) -> impl IntoView {
                 </label>
                 <label class="field">
                     <span class="field-label">"Role"</span>
-                    <RoleSelect value=role.get_untracked() on_change=Callback::new(move |r| role.set(r))/>
+                    <RoleSelect value=role on_change=Callback::new(move |r| role.set(r))/>
                 </label>
-                <label class="field field-grow">
-                    <span class="field-label">"Initial password"</span>
-                    <input type="password" required minlength="10" autocomplete="new-password"
-                        prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
-                </label>
+                <PasswordField label="Initial password" value=password kind=PasswordKind::New/>
                 <button type="submit" class="btn btn-primary">"Add user"</button>
             </form>
             <ErrorAlert message=error/>
@@ -224,75 +336,22 @@ fn AddUserForm(on_added: Callback<()>) -> impl IntoView {
     }
 }
 
+/// A role picker that shows `value`, so a refused change goes back to what the console has.
 #[component]
 fn RoleSelect(
-    value: Role,
+    value: RwSignal<Role>,
     on_change: Callback<Role>,
     #[prop(optional)] label: Option<String>,
 ) -> impl IntoView {
     view! {
-        <select aria-label=label on:change=move |e| {
+        <select aria-label=label prop:value=move || value.get().as_str() on:change=move |e| {
             if let Ok(role) = event_target_value(&e).parse::<Role>() {
                 on_change.run(role);
             }
         }>
             {Role::ALL.into_iter().rev().map(|role| view! {
-                <option value=role.as_str() selected=role == value>{role.as_str()}</option>
+                <option value=role.as_str()>{role.as_str()}</option>
             }).collect_view()}
         </select>
-    }
-}
-
-#[component]
-fn UserTable(
-    users: Vec<UserView>,
-    on_role: Callback<(UserView, Role)>,
-    on_pending: Callback<Pending>,
-) -> impl IntoView {
-    let session = use_session();
-    let me = session.info().map(|info| info.username).unwrap_or_default();
-    let now = now_seconds();
-    view! {
-        <DataTable
-            testid="users-table"
-            columns=&[
-                Column::Text("User"),
-                Column::Text("Role"),
-                Column::Text("Two-factor"),
-                Column::Text("Added"),
-                ACTIONS,
-            ]
-        >
-            {users.into_iter().map(|user| {
-                let is_me = user.username == me;
-                let (for_role, for_password, for_totp, for_remove) = (user.clone(), user.clone(), user.clone(), user.clone());
-                view! {
-                    <tr data-user=user.username>
-                        <td>
-                            <div class="cell-title">{user.username.clone()}</div>
-                            {is_me.then(|| view! { <span class="badge badge-info">"you"</span> })}
-                        </td>
-                        <td>
-                            <RoleSelect value=user.role label=format!("Role of {}", user.username)
-                                on_change=Callback::new(move |role| on_role.run((for_role.clone(), role)))/>
-                        </td>
-                        <td>{if user.totp_enabled { "on" } else { "off" }}</td>
-                        <td>{format::relative_time(now, user.created_at)}</td>
-                        <td class="cell-actions">
-                            <div class="row-actions">
-                                <button class="btn btn-small" on:click=move |_| on_pending.run(Pending::ResetPassword(for_password.clone()))>"New password"</button>
-                                {user.totp_enabled.then(|| view! {
-                                    <button class="btn btn-small" on:click=move |_| on_pending.run(Pending::ResetTwoFactor(for_totp.clone()))>"Reset two-factor"</button>
-                                })}
-                                {(!is_me).then(|| view! {
-                                    <button class="btn btn-small btn-danger-ghost" aria-label=format!("Remove {}", for_remove.username)
-                                        on:click=move |_| on_pending.run(Pending::Remove(for_remove.clone()))>"Remove"</button>
-                                })}
-                            </div>
-                        </td>
-                    </tr>
-                }
-            }).collect_view()}
-        </DataTable>
     }
 }

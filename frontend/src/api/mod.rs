@@ -190,6 +190,18 @@ pub async fn get_json<T: DeserializeOwned>(
     decode(response).await
 }
 
+/// `GET` a JSON answer both decoded and as the engine sent it, for pages that show the raw
+/// document beside their facts.
+pub async fn get_json_and_raw<T: DeserializeOwned>(
+    url: &str,
+    signal: Option<&AbortSignal>,
+) -> Result<(T, serde_json::Value), ApiError> {
+    let raw: serde_json::Value = get_json(url, signal).await?;
+    let typed =
+        lenient::from_value(raw.clone()).map_err(|error| ApiError::Decode(error.to_string()))?;
+    Ok((typed, raw))
+}
+
 /// Sends a request without a body and ignores a successful answer's body.
 pub async fn call(method: Method, url: &str) -> Result<(), ApiError> {
     send(method, url, None, None).await.map(drop)

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::console;
 use crate::app::session::use_session;
-use crate::components::fields::ErrorAlert;
+use crate::components::fields::{ErrorAlert, PasswordField, PasswordKind};
 use crate::components::icons::{Icon, IconKind};
 
 /// Where to go after signing in: the `next` page the user was sent from, if it is a page of
@@ -102,17 +102,7 @@ pub fn LoginPage() -> impl IntoView {
                             on:input=move |e| username.set(event_target_value(&e))
                         />
                     </label>
-                    <label class="field">
-                        <span class="field-label">"Password"</span>
-                        <input
-                            type="password"
-                            name="password"
-                            autocomplete="current-password"
-                            required
-                            prop:value=move || password.get()
-                            on:input=move |e| password.set(event_target_value(&e))
-                        />
-                    </label>
+                    <PasswordField label="Password" value=password kind=PasswordKind::Current name="password"/>
                 </Show>
                 <Show when=move || second_factor.get()>
                     <p class="muted">
@@ -208,18 +198,8 @@ pub fn SetupPage() -> impl IntoView {
                     <input name="username" autocomplete="username" required
                         prop:value=move || username.get() on:input=move |e| username.set(event_target_value(&e))/>
                 </label>
-                <div class="field">
-                    <label class="field-label" for="setup-password">"Password"</label>
-                    <input id="setup-password" type="password" name="new-password" autocomplete="new-password" required minlength="10"
-                        aria-describedby="setup-password-hint"
-                        prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
-                    <span class="field-hint" id="setup-password-hint">"At least 10 characters."</span>
-                </div>
-                <label class="field">
-                    <span class="field-label">"Repeat the password"</span>
-                    <input type="password" name="confirm-password" autocomplete="new-password" required
-                        prop:value=move || confirm.get() on:input=move |e| confirm.set(event_target_value(&e))/>
-                </label>
+                <PasswordField label="Password" value=password kind=PasswordKind::New name="new-password"/>
+                <PasswordField label="Repeat the password" value=confirm kind=PasswordKind::Other name="confirm-password"/>
                 <ErrorAlert message=error/>
                 <button type="submit" class="btn btn-primary btn-block" disabled=move || busy.get()>
                     {move || if busy.get() { "Creating…" } else { "Create admin and sign in" }}

@@ -1,6 +1,7 @@
 //! Form fields bound to signals, which show a validation error under themselves when the
 //! form's [`FieldError`] names them; and the state, alert and button every such form shares.
 
+use berth_shared::api::users::{PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH};
 use leptos::prelude::*;
 
 use crate::api::ApiError;
@@ -65,6 +66,61 @@ pub fn TextField(
             />
             {(!hint.is_empty()).then_some(view! { <span class="field-hint">{hint}</span> })}
             {field_message(error, label)}
+        </label>
+    }
+}
+
+/// What a [`PasswordField`] asks for, which tells the browser's password manager what to offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordKind {
+    /// The user's own password, to confirm who they are.
+    Current,
+    /// A new password for a console user, held to the length the server requires.
+    New,
+    /// The same new password again, or a secret for somewhere else (a registry).
+    Other,
+}
+
+/// A password input with its label (and, for a new one, the rule it must meet).
+#[component]
+pub fn PasswordField(
+    /// The label.
+    label: &'static str,
+    /// The password.
+    value: RwSignal<String>,
+    /// What it is.
+    kind: PasswordKind,
+    /// The input's `name`, for forms and tests.
+    #[prop(optional)]
+    name: Option<&'static str>,
+    /// Whether it may be left empty.
+    #[prop(optional)]
+    optional: bool,
+    /// What the empty field says, such as "unchanged".
+    #[prop(optional, into)]
+    placeholder: Signal<String>,
+) -> impl IntoView {
+    let autocomplete = match kind {
+        PasswordKind::Current => "current-password",
+        PasswordKind::New | PasswordKind::Other => "new-password",
+    };
+    let (minlength, hint) = match kind {
+        PasswordKind::New => (
+            Some(PASSWORD_MIN_LENGTH.to_string()),
+            Some(format!("At least {PASSWORD_MIN_LENGTH} characters.")),
+        ),
+        _ => (None, None),
+    };
+    // A registry's token may be long; the console's own passwords have a limit.
+    let maxlength = (kind != PasswordKind::Other).then(|| PASSWORD_MAX_LENGTH.to_string());
+    view! {
+        <label class="field">
+            <span class="field-label">{label}</span>
+            <input type="password" name=name autocomplete=autocomplete required=!optional
+                minlength=minlength maxlength=maxlength
+                placeholder=move || placeholder.get()
+                prop:value=move || value.get() on:input=move |event| value.set(event_target_value(&event))/>
+            {hint.map(|hint| view! { <span class="field-hint">{hint}</span> })}
         </label>
     }
 }

@@ -9,6 +9,9 @@ use crate::components::icons::{Icon, IconKind};
 pub fn RemoveButton(
     /// What the button removes, for screen readers and tests: "Remove web".
     label: String,
+    /// The tooltip: what the button does, such as "Revoke".
+    #[prop(default = "Remove")]
+    title: &'static str,
     /// Runs on click.
     on_click: Callback<()>,
 ) -> impl IntoView {
@@ -16,7 +19,7 @@ pub fn RemoveButton(
         <button
             class="btn btn-icon btn-ghost btn-danger-ghost"
             aria-label=label
-            title="Remove"
+            title=title
             on:click=move |_| on_click.run(())
         >
             <Icon kind=IconKind::Trash/>

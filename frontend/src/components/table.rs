@@ -42,9 +42,13 @@ pub fn DataTable(
     /// Classes added after `table`, such as `table-compact`.
     #[prop(optional)]
     class: &'static str,
+    /// A first heading cell's content before `columns`, such as a "select all" box.
+    #[prop(optional_no_strip)]
+    lead: Option<ViewFn>,
     /// The rows.
     children: Children,
 ) -> impl IntoView {
+    let lead = lead.map(|lead| view! { <th scope="col" class="cell-select">{lead.run()}</th> });
     let class = if class.is_empty() {
         "table".to_owned()
     } else {
@@ -54,7 +58,7 @@ pub fn DataTable(
         <div class="table-wrap">
             <table class=class data-testid=testid>
                 <thead>
-                    <tr>{columns.iter().map(|column| column.heading()).collect_view()}</tr>
+                    <tr>{lead}{columns.iter().map(|column| column.heading()).collect_view()}</tr>
                 </thead>
                 <tbody>{children()}</tbody>
             </table>

@@ -1,24 +1,26 @@
-//! `/env/:env/images/:id`: one image's facts, configuration, tags (push, untag), its history
-//! (each layer with the instruction that made it) and the raw inspect document.
+//! `/env/:env/images/:id`, on the resource-page kit: one image's facts, configuration, tags
+//! (push, untag), its history (each layer with the instruction that made it), export by its
+//! first tag so the archive keeps it, and the raw inspect document.
 
 use berth_shared::access::Access;
-use berth_shared::engine::image::{HistoryItem, ImageInspect};
+use berth_shared::engine::image::{HistoryItem, ImageInspect, ImageSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use crate::app::engine_status::use_engine_status;
 use crate::app::remote::Remote;
 use crate::app::remote::remote_view;
 use crate::app::session::use_session;
 use crate::components::confirm::ConfirmDialog;
-use crate::components::fields::Check;
 use crate::components::table::{Column, DataTable};
-use crate::components::toast::action_failed;
 use crate::components::toast::use_toaster;
 use crate::format;
+use crate::images::list_model::image_rows;
 use crate::images::push::PushDialog;
 use crate::images::tag::TagDialog;
+use crate::resource_page::detail_page::DetailPage;
+use crate::resource_page::removal::report_failure;
 use crate::time::{self, now_seconds};
 
 /// Everything the page shows, loaded together.
@@ -45,75 +47,72 @@ pub fn ImageDetailPage() -> impl IntoView {
     let tag_target = RwSignal::new(None::<String>);
     let push_target = RwSignal::new(None::<String>);
     let untagging = RwSignal::new(None::<String>);
-    let removing = RwSignal::new(false);
-    let force = RwSignal::new(false);
-    let can_operate = move || session.can(Access::Operate);
-    let navigate = use_navigate();
+    let can_operate = session.can(Access::Operate);
+    // The image as the list knows it: what the title, the export and the removal name it by.
+    let row = Signal::derive(move || {
+        detail.value().map(|(image, _, _)| {
+            let summary = ImageSummary {
+                id: image.id,
+                repo_tags: image.repo_tags,
+                ..ImageSummary::default()
+            };
+            image_rows(&[summary], &[]).remove(0)
+        })
+    });
+    let removable = Signal::derive(move || row.get().filter(|_| can_operate));
 
     let untag = Callback::new(move |()| {
         let Some(tag) = untagging.get_untracked() else {
             return;
         };
         untagging.set(None);
-        let engine = untrack(|| status.engine());
+        let engine = status.engine_untracked();
         spawn_local(async move {
             match engine.remove_image(&tag, false, false).await {
                 Ok(()) => toaster.success(format!("Removed tag {tag}")),
-                Err(error) => toaster.error(action_failed("remove tag", &tag, &error)),
+                Err(error) => report_failure(toaster, status, "remove tag", &tag, &error),
             }
             detail.reload();
         });
     });
-    let remove = Callback::new(move |()| {
-        removing.set(false);
-        let engine = untrack(|| status.engine());
-        let image = id.get_untracked();
-        let force_it = force.get_untracked();
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            match engine.remove_image(&image, force_it, false).await {
-                Ok(()) => {
-                    toaster.success(format!("Removed {}", format::short_id(&image)));
-                    navigate(
-                        &format!("/env/{}/images", status.environment.get_untracked()),
-                        Default::default(),
-                    );
-                }
-                Err(error) => {
-                    toaster.error(action_failed("remove", format::short_id(&image), &error));
-                }
+    let actions = move || {
+        let export = session.can(Access::Download).then_some({
+            move || {
+                row.get().map(|row| {
+                    let name = row.export_name();
+                    let href = status.engine().images_export_url(std::slice::from_ref(&name));
+                    view! {
+                        <a class="btn" download=format!("{}.tar", format::file_name(&name)) data-testid="export-image" href=href>"Export"</a>
+                    }
+                })
             }
         });
-    });
+        view! {
+            {export}
+            {can_operate.then(|| view! {
+                <button class="btn" on:click=move |_| tag_target.set(Some(id.get_untracked()))>"Add tag"</button>
+            })}
+        }
+    };
 
     view! {
-        <section class="page" aria-labelledby="page-title">
-            <div class="page-head">
-                <div>
-                    <p class="page-sub">
-                        <a href=move || format!("/env/{}/images", status.environment.get())>"Images"</a>
-                        " / "
-                    </p>
-                    <h1 id="page-title" class="mono">{move || format::short_id(&id.get()).to_owned()}</h1>
-                </div>
-                <div class="toolbar">
-                    <Show when=move || session.can(Access::Download)>
-                        <a class="btn" download="image.tar" data-testid="export-image"
-                            href=move || status.engine().images_export_url(&[id.get()])>"Export"</a>
-                    </Show>
-                    <Show when=can_operate>
-                        <button class="btn" on:click=move |_| tag_target.set(Some(id.get_untracked()))>"Add tag"</button>
-                        <button class="btn btn-danger" on:click=move |_| removing.set(true)>"Remove"</button>
-                    </Show>
-                </div>
-            </div>
-            {remote_view(detail, status, "image", move |(image, raw, history): Detail| {
+        <DetailPage
+            section="images"
+            section_title="Images"
+            title=Signal::derive(move || row.get().map_or_else(|| format::short_id(&id.get()).to_owned(), |row| row.name))
+            subtitle=Signal::derive(move || Some(id.get()))
+            subtitle_class="mono"
+            remote=detail
+            removable=removable
+            raw=Signal::derive(move || detail.value().map(|(_, raw, _)| raw))
+            actions=ToChildren::to_children(actions)
+        >
+            {remote_view(detail, status, "image", move |(image, _, history): Detail| {
                 let tags: Vec<String> = image.repo_tags.clone().unwrap_or_default()
                     .into_iter().filter(|tag| tag != "<none>:<none>").collect();
                 let config = image.config.clone().unwrap_or_default();
                 let layers = image.root_fs.as_ref().map_or(0, |root| root.layers.len());
                 let now = now_seconds();
-                let pretty = serde_json::to_string_pretty(&raw).unwrap_or_default();
                 view! {
                     <div class="cards image-cards">
                         <section class="card">
@@ -155,7 +154,7 @@ pub fn ImageDetailPage() -> impl IntoView {
                                         view! {
                                             <li>
                                                 <span class="chip">{tag}</span>
-                                                <Show when=can_operate>
+                                                <Show when=move || can_operate>
                                                     <button class="btn btn-small btn-ghost" on:click={
                                                         let tag = push_tag.clone();
                                                         move |_| push_target.set(Some(tag.clone()))
@@ -195,10 +194,6 @@ pub fn ImageDetailPage() -> impl IntoView {
                             }).collect_view()}
                         </DataTable>
                     </section>
-                    <details class="section raw-inspect">
-                        <summary>"Inspect (JSON)"</summary>
-                        <pre class="log-output" data-testid="raw-inspect">{pretty}</pre>
-                    </details>
                 }
                 .into_any()
             })}
@@ -216,17 +211,7 @@ pub fn ImageDetailPage() -> impl IntoView {
             >
                 <p>"Only the tag goes; the image is removed with its last tag."</p>
             </ConfirmDialog>
-            <ConfirmDialog
-                open=removing
-                title=Signal::derive(move || format!("Remove image {}?", format::short_id(&id.get())))
-                confirm_label="Remove"
-                on_confirm=remove
-                on_cancel=Callback::new(move |()| removing.set(false))
-            >
-                <p>"The image and all its tags are removed from this engine."</p>
-                <Check label="Force" name="force" value=force/>
-            </ConfirmDialog>
-        </section>
+        </DetailPage>
     }
 }
 

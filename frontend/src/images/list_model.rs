@@ -1,9 +1,8 @@
-//! The images list's logic, without the DOM: container counts, the dangling filter, search.
+//! The images list's logic, without the DOM: container counts, the filters, the search text,
+//! and the names a row is shown and exported by.
 
 use berth_shared::engine::container::ContainerSummary;
-use berth_shared::engine::image::ImageSummary;
-
-use crate::components::toolbar::matches_search;
+use berth_shared::engine::image::{ImageSummary, PruneReport};
 
 /// Which images to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,15 +44,46 @@ pub struct ImageRow {
     pub image: ImageSummary,
     /// How many containers use it.
     pub containers: usize,
+    /// What the user calls it: its first tag, or its short id when it has none.
+    pub name: String,
 }
 
-/// The rows to show, newest first.
-pub fn image_rows(
-    images: &[ImageSummary],
-    containers: &[ContainerSummary],
-    filter: ImageFilter,
-    search: &str,
-) -> Vec<ImageRow> {
+impl ImageFilter {
+    /// Whether `row` passes this filter.
+    pub fn keeps(self, row: &ImageRow) -> bool {
+        match self {
+            ImageFilter::All => true,
+            ImageFilter::Tagged => !row.image.is_dangling(),
+            ImageFilter::Dangling => row.image.is_dangling(),
+            ImageFilter::Unused => row.containers == 0,
+        }
+    }
+}
+
+impl ImageRow {
+    /// What an export names it by, so the archive keeps the tag: the first tag, or the id.
+    pub fn export_name(&self) -> String {
+        self.image
+            .tags()
+            .next()
+            .map_or_else(|| self.image.id.clone(), str::to_owned)
+    }
+
+    /// The text the search box looks in: tags, digests and id.
+    pub fn search_text(&self) -> String {
+        let tags: Vec<&str> = self.image.tags().collect();
+        let digests = self
+            .image
+            .repo_digests
+            .clone()
+            .unwrap_or_default()
+            .join(" ");
+        format!("{} {} {digests}", tags.join(" "), self.image.id)
+    }
+}
+
+/// Every image with the number of containers made from it, newest first.
+pub fn image_rows(images: &[ImageSummary], containers: &[ContainerSummary]) -> Vec<ImageRow> {
     let mut rows: Vec<ImageRow> = images
         .iter()
         .map(|image| ImageRow {
@@ -61,30 +91,34 @@ pub fn image_rows(
                 .iter()
                 .filter(|container| container.image_id == image.id)
                 .count(),
+            name: image
+                .tags()
+                .next()
+                .map_or_else(|| image.short_id().to_owned(), str::to_owned),
             image: image.clone(),
-        })
-        .filter(|row| match filter {
-            ImageFilter::All => true,
-            ImageFilter::Tagged => !row.image.is_dangling(),
-            ImageFilter::Dangling => row.image.is_dangling(),
-            ImageFilter::Unused => row.containers == 0,
-        })
-        .filter(|row| {
-            let tags: Vec<&str> = row.image.tags().collect();
-            let digests = row.image.repo_digests.clone().unwrap_or_default().join(" ");
-            matches_search(
-                search,
-                &format!("{} {} {digests}", tags.join(" "), row.image.id),
-            )
         })
         .collect();
     rows.sort_by_key(|row| std::cmp::Reverse(row.image.created));
     rows
 }
 
+/// How many of the images in `rows` a prune removed. The engine lists each removed image and
+/// each removed layer as `Deleted`, and each dropped reference as `Untagged`, so only the ids
+/// of images the page knew count.
+pub fn pruned_images(report: &PruneReport, rows: &[ImageRow]) -> usize {
+    report
+        .images_deleted
+        .iter()
+        .flatten()
+        .filter_map(|item| item.get("Deleted").and_then(|id| id.as_str()))
+        .filter(|id| rows.iter().any(|row| row.image.id == *id))
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::components::toolbar::matches_search;
 
     fn image(id: &str, tags: &[&str], created: i64) -> ImageSummary {
         ImageSummary {
@@ -93,6 +127,13 @@ mod tests {
             created,
             ..ImageSummary::default()
         }
+    }
+
+    /// The rows `filter` and `search` leave, as the list page filters them.
+    fn shown(rows: &[ImageRow], filter: ImageFilter, search: &str) -> usize {
+        rows.iter()
+            .filter(|row| filter.keeps(row) && matches_search(search, &row.search_text()))
+            .count()
     }
 
     #[test]
@@ -106,7 +147,7 @@ mod tests {
             image_id: "sha256:a".into(),
             ..ContainerSummary::default()
         }];
-        let all = image_rows(&images, &containers, ImageFilter::All, "");
+        let all = image_rows(&images, &containers);
         assert_eq!(
             all.iter()
                 .map(|row| row.image.id.as_str())
@@ -114,19 +155,41 @@ mod tests {
             ["sha256:c", "sha256:b", "sha256:a"]
         );
         assert_eq!(all[2].containers, 1);
-        let dangling = image_rows(&images, &containers, ImageFilter::Dangling, "");
-        assert_eq!(dangling.len(), 1);
-        assert_eq!(
-            image_rows(&images, &containers, ImageFilter::Tagged, "").len(),
-            2
+        assert_eq!(shown(&all, ImageFilter::Dangling, ""), 1);
+        assert_eq!(shown(&all, ImageFilter::Tagged, ""), 2);
+        assert_eq!(shown(&all, ImageFilter::Unused, ""), 2);
+        assert_eq!(shown(&all, ImageFilter::All, "APP:2"), 1);
+        assert_eq!(shown(&all, ImageFilter::All, "sha256:b"), 1);
+    }
+
+    #[test]
+    fn a_prune_counts_images_not_layers_or_tags() {
+        let rows = image_rows(&[image("sha256:a", &["<none>:<none>"], 1)], &[]);
+        let report: PruneReport = serde_json::from_value(serde_json::json!({
+            "ImagesDeleted": [
+                {"Untagged": "app@sha256:d"},
+                {"Deleted": "sha256:a"},
+                {"Deleted": "sha256:layer"}
+            ],
+            "SpaceReclaimed": 1000
+        }))
+        .unwrap();
+        assert_eq!(pruned_images(&report, &rows), 1);
+        assert_eq!(pruned_images(&PruneReport::default(), &rows), 0);
+    }
+
+    #[test]
+    fn rows_are_named_and_exported_by_their_first_tag() {
+        let rows = image_rows(
+            &[
+                image("sha256:0123456789abcdef", &["app:1", "app:2"], 1),
+                image("sha256:fedcba9876543210", &["<none>:<none>"], 2),
+            ],
+            &[],
         );
-        assert_eq!(
-            image_rows(&images, &containers, ImageFilter::Unused, "").len(),
-            2
-        );
-        assert_eq!(
-            image_rows(&images, &containers, ImageFilter::All, "APP:2").len(),
-            1
-        );
+        assert_eq!(rows[1].name, "app:1");
+        assert_eq!(rows[1].export_name(), "app:1");
+        assert_eq!(rows[0].name, "fedcba987654");
+        assert_eq!(rows[0].export_name(), "sha256:fedcba9876543210");
     }
 }

@@ -32,6 +32,8 @@ use crate::resource_page::removal::report_failure;
 struct Inspected {
     network: Network,
     endpoints: BTreeMap<String, ContainerEndpoints>,
+    /// The network's document as the engine sent it.
+    raw: serde_json::Value,
 }
 
 /// One container on the network, as the table shows it.
@@ -99,7 +101,7 @@ pub fn NetworkDetailPage() -> impl IntoView {
         let engine = status.engine();
         let id = id.get();
         async move {
-            let network = engine.network(&id, Some(&signal)).await?;
+            let (network, raw) = engine.network(&id, Some(&signal)).await?;
             let mut endpoints = BTreeMap::new();
             for container in network.containers.iter().flatten().map(|(id, _)| id) {
                 match engine.container_endpoints(container, Some(&signal)).await {
@@ -111,7 +113,11 @@ pub fn NetworkDetailPage() -> impl IntoView {
                     Err(error) => return Err(error),
                 }
             }
-            Ok(Inspected { network, endpoints })
+            Ok(Inspected {
+                network,
+                endpoints,
+                raw,
+            })
         }
     });
     let pending_disconnect = RwSignal::new(None::<Attached>);
@@ -157,6 +163,7 @@ pub fn NetworkDetailPage() -> impl IntoView {
             subtitle_class="mono"
             remote=inspected
             removable=removable
+            raw=Signal::derive(move || inspected.value().map(|found| found.raw))
         >
             {remote_view(inspected, status, "the network", move |found: Inspected| {
                 let network = found.network.clone();

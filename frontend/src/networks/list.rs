@@ -16,10 +16,10 @@ use crate::components::icons::IconKind;
 use crate::components::table::{ACTIONS, Column};
 use crate::components::toast::use_toaster;
 use crate::networks::create::NetworkCreateForm;
-use crate::resource_page::list_page::ListPage;
+use crate::resource_page::list_page::{ListOptions, ListPage};
 use crate::resource_page::prune::PruneButton;
 use crate::resource_page::removal::{Removable, report_failure};
-use crate::resource_page::{Resource, list_remote};
+use crate::resource_page::{Edges, Resource, list_remote};
 use crate::system::disk_usage::prune_summary;
 
 /// `/env/:env/networks`.
@@ -72,10 +72,13 @@ pub fn NetworksPage() -> impl IntoView {
         <ListPage
             remote=networks
             can_remove=can_operate
-            empty=Signal::derive(|| (
-                "No networks".to_owned(),
-                "This engine reports no networks at all, not even the default bridge.".to_owned(),
-            ))
+            options=ListOptions {
+                empty: Some(Signal::derive(|| (
+                    "No networks".to_owned(),
+                    "This engine reports no networks at all, not even the default bridge.".to_owned(),
+                ))),
+                ..ListOptions::default()
+            }
             actions=ToChildren::to_children(actions)
         >
             <Show when=move || creating.get()>
@@ -128,7 +131,7 @@ impl Resource for Network {
         !self.is_predefined()
     }
 
-    fn row(&self, link: Option<String>, actions: AnyView) -> AnyView {
+    fn row(&self, link: Option<String>, edges: Edges) -> AnyView {
         let subnets = self.subnets().join(", ");
         let name = self.name.clone();
         let link_text = name.clone();
@@ -138,8 +141,9 @@ impl Resource for Network {
             .collect_view();
         view! {
             <tr data-network=name>
+                {edges.select}
                 <td>
-                    <A href=link.unwrap_or_default() attr:class="cell-title cell-link">{link_text}</A>
+                    <A href=link.unwrap_or_default() attr:class="cell-title cell-link cell-clip" attr:title=name.clone()>{link_text}</A>
                     <div class="cell-sub mono">{self.short_id().to_owned()}</div>
                 </td>
                 <td>{self.driver.clone()}</td>
@@ -148,7 +152,7 @@ impl Resource for Network {
                 <td>
                     <div class="chips">{chips}</div>
                 </td>
-                {actions}
+                {edges.actions}
             </tr>
         }
         .into_any()
@@ -163,6 +167,7 @@ impl Resource for Network {
 
 impl Removable for Network {
     const NOUN: &'static str = "network";
+    type Choices = ();
     const NOTE: Option<&'static str> =
         Some("The engine refuses while containers are still connected: disconnect them first.");
 
@@ -179,7 +184,7 @@ impl Removable for Network {
         }
     }
 
-    async fn remove(self, engine: Engine) -> Result<(), ApiError> {
+    async fn remove(self, engine: Engine, (): ()) -> Result<(), ApiError> {
         engine.remove_network(&self.id).await
     }
 }

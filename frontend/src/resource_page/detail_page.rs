@@ -1,5 +1,6 @@
-//! One object's page: breadcrumbs back to its list, its name and a line about it, refresh and
-//! remove, and the page's own facts and tables below.
+//! One object's page: breadcrumbs back to its list, its name and a line about it, the page's
+//! own buttons, refresh and remove, the page's facts and tables below, and the engine's raw
+//! document at the end.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -37,6 +38,12 @@ pub fn DetailPage<T: Removable, U: Clone + Send + Sync + 'static>(
     remote: Remote<U>,
     /// The object the remove button removes, once loaded and when the user may remove it.
     removable: Signal<Option<T>>,
+    /// The document the engine sent, shown folded at the end of the page.
+    #[prop(optional)]
+    raw: Option<Signal<Option<serde_json::Value>>>,
+    /// The page's own buttons, before refresh.
+    #[prop(optional)]
+    actions: Option<ChildrenFn>,
     /// The body.
     children: ChildrenFn,
 ) -> impl IntoView {
@@ -61,6 +68,7 @@ pub fn DetailPage<T: Removable, U: Clone + Send + Sync + 'static>(
                     <p class=subtitle_class data-testid=subtitle_testid>{move || subtitle.get()}</p>
                 </div>
                 <div class="toolbar">
+                    {actions.map(|actions| actions())}
                     <RefreshButton remote=remote/>
                     {move || removable.get().map(|object| view! {
                         <button class="btn btn-danger-outline" on:click=move |_| pending_removal.set(Some(object.clone()))>
@@ -71,7 +79,24 @@ pub fn DetailPage<T: Removable, U: Clone + Send + Sync + 'static>(
                 </div>
             </div>
             {children()}
+            {raw.map(|raw| view! { <RawInspect raw=raw/> })}
             <RemovalDialog pending=pending_removal on_removed=removed/>
         </section>
+    }
+}
+
+/// The engine's document for the object, pretty-printed in a folded section.
+#[component]
+fn RawInspect(raw: Signal<Option<serde_json::Value>>) -> impl IntoView {
+    move || {
+        raw.get().map(|raw| {
+            let pretty = serde_json::to_string_pretty(&raw).unwrap_or_default();
+            view! {
+                <details class="section raw-inspect">
+                    <summary>"Inspect (JSON)"</summary>
+                    <pre class="log-output" data-testid="raw-inspect">{pretty}</pre>
+                </details>
+            }
+        })
     }
 }

@@ -10,6 +10,8 @@
 //!   toolbar (the page's own filters, search, refresh, the page's own buttons), the loading,
 //!   error and empty states, the table with a remove button on each row that may go, and the one
 //!   [`RemovalDialog`](removal::RemovalDialog) that asks first.
+//!   With `bulk` actions, rows get tick boxes and a bar of actions for what is ticked and
+//!   shown ([`Selection`](selection::Selection)).
 //! - [`PruneButton`](prune::PruneButton) is the toolbar's prune button with its confirmation.
 //! - [`DetailPage`](detail_page::DetailPage) draws one object's page: breadcrumbs back to the
 //!   list, the title, refresh and remove (going back to the list once it is gone), the loading
@@ -36,6 +38,7 @@ pub mod detail_page;
 pub mod list_page;
 pub mod prune;
 pub mod removal;
+pub mod selection;
 
 use std::future::Future;
 
@@ -70,9 +73,10 @@ pub trait Resource: Removable + PartialEq {
     /// The text the search box looks in.
     fn search_text(&self) -> String;
 
-    /// The row: a `<tr>` with the object's cells, `actions` as its last cell. `link` is the
-    /// object's detail page in the current environment, if it has one.
-    fn row(&self, link: Option<String>, actions: AnyView) -> AnyView;
+    /// The row: a `<tr>` with `edges.select` as its first cell, then the object's cells, and
+    /// `edges.actions` as its last. `link` is the object's detail page in the current
+    /// environment, if it has one.
+    fn row(&self, link: Option<String>, edges: Edges) -> AnyView;
 
     /// The detail page of this object in `environment`, if there is one.
     fn link(&self, _environment: &str) -> Option<String> {
@@ -95,6 +99,15 @@ pub trait Resource: Removable + PartialEq {
         engine: Engine,
         signal: AbortSignal,
     ) -> impl Future<Output = Result<Vec<Self>, ApiError>> + 'static;
+}
+
+/// The cells the kit puts around a row's own: the tick box of a list with bulk actions (none
+/// otherwise), and the row's buttons.
+pub struct Edges {
+    /// The first cell, when rows can be ticked.
+    pub select: Option<AnyView>,
+    /// The last cell.
+    pub actions: AnyView,
 }
 
 /// The list of `T` in the current environment, loaded again when the environment changes or

@@ -30,12 +30,30 @@ pub fn report_failure(
     toaster.error(action_failed(verb, what, error));
 }
 
+/// The words of a removal: most objects are removed, tokens are revoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RemovalAction {
+    /// The button and the dialog's title: "Remove".
+    pub label: &'static str,
+    /// In failures: "could not remove …".
+    pub verb: &'static str,
+    /// In the toast once done: "Removed".
+    pub done: &'static str,
+}
+
+/// Removing, the usual [`RemovalAction`].
+pub const REMOVE: RemovalAction = RemovalAction {
+    label: "Remove",
+    verb: "remove",
+    done: "Removed",
+};
+
 /// Runs a removal of the `noun` called `name` and reports it: a toast either way, and
 /// `on_removed` with the name once it is gone.
 pub fn run_removal(
     status: EngineStatus,
     toaster: Toaster,
-    noun: &'static str,
+    (action, noun): (RemovalAction, &'static str),
     name: String,
     removal: impl Future<Output = Result<(), ApiError>> + 'static,
     on_removed: Callback<String>,
@@ -43,14 +61,33 @@ pub fn run_removal(
     spawn_local(async move {
         match removal.await {
             Ok(()) => {
-                toaster.success(format!("Removed {noun} {name}"));
+                toaster.success(format!("{} {noun} {name}", action.done));
                 on_removed.try_run(name);
             }
             Err(error) => {
-                report_failure(toaster, status, "remove", &format!("{noun} {name}"), &error);
+                report_failure(
+                    toaster,
+                    status,
+                    action.verb,
+                    &format!("{noun} {name}"),
+                    &error,
+                );
             }
         }
     });
+}
+
+/// What a [`RemovalDialog`] asks besides "are you sure", such as whether to force it; `()`
+/// when it asks nothing more.
+pub trait RemovalChoices: Default + Clone + Send + Sync + 'static {
+    /// The dialog's controls for these choices, bound to `choices`.
+    fn view(choices: RwSignal<Self>) -> AnyView;
+}
+
+impl RemovalChoices for () {
+    fn view(_: RwSignal<Self>) -> AnyView {
+        ().into_any()
+    }
 }
 
 /// An object a [`RemovalDialog`] can remove.
@@ -59,12 +96,20 @@ pub trait Removable: Clone + Send + Sync + 'static {
     const NOUN: &'static str;
     /// A second paragraph for the dialog, such as when the engine refuses.
     const NOTE: Option<&'static str> = None;
+    /// The words of removing it; [`REMOVE`] unless it is revoked or the like.
+    const ACTION: RemovalAction = REMOVE;
+    /// What the dialog asks besides (`()` for nothing); they start at their defaults each time.
+    type Choices: RemovalChoices;
     /// Its name, as the user knows it.
     fn name(&self) -> &str;
     /// What removing it loses, in a sentence or two.
     fn lost(&self) -> String;
-    /// Removes it from the engine.
-    fn remove(self, engine: Engine) -> impl Future<Output = Result<(), ApiError>> + 'static;
+    /// Removes it from the engine, as `choices` say.
+    fn remove(
+        self,
+        engine: Engine,
+        choices: Self::Choices,
+    ) -> impl Future<Output = Result<(), ApiError>> + 'static;
 }
 
 /// Asks before removing the object in `pending`, naming what is lost, and removes it; used by
@@ -78,27 +123,41 @@ pub fn RemovalDialog<T: Removable>(
 ) -> impl IntoView {
     let status = use_engine_status();
     let toaster = use_toaster();
+    let choices = RwSignal::new(T::Choices::default());
+    Effect::new(move || {
+        if pending.with(Option::is_some) {
+            choices.set(T::Choices::default());
+        }
+    });
     let confirm = Callback::new(move |()| {
         let Some(object) = pending.get_untracked() else {
             return;
         };
         pending.set(None);
         let name = object.name().to_owned();
-        let removal = object.remove(status.engine_untracked());
-        run_removal(status, toaster, T::NOUN, name, removal, on_removed);
+        let removal = object.remove(status.engine_untracked(), choices.get_untracked());
+        run_removal(
+            status,
+            toaster,
+            (T::ACTION, T::NOUN),
+            name,
+            removal,
+            on_removed,
+        );
     });
     view! {
         <ConfirmDialog
             open=Signal::derive(move || pending.with(Option::is_some))
             title=Signal::derive(move || {
-                pending.with(|o| o.as_ref().map(|o| format!("Remove {} {}?", T::NOUN, o.name()))).unwrap_or_default()
+                pending.with(|o| o.as_ref().map(|o| format!("{} {} {}?", T::ACTION.label, T::NOUN, o.name()))).unwrap_or_default()
             })
-            confirm_label="Remove"
+            confirm_label=T::ACTION.label
             on_confirm=confirm
             on_cancel=Callback::new(move |()| pending.set(None))
         >
             <p>{move || pending.with(|o| o.as_ref().map(T::lost))}</p>
             {T::NOTE.map(|note| view! { <p>{note}</p> })}
+            {T::Choices::view(choices)}
         </ConfirmDialog>
     }
 }

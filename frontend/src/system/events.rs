@@ -178,7 +178,7 @@ fn EventRow(event: EngineEvent) -> impl IntoView {
             <td><span class="badge badge-neutral">{event.kind.clone()}</span></td>
             <td class="mono">{event.action.clone()}</td>
             <td>
-                <div class="cell-title">{event.actor_name().to_owned()}</div>
+                <div class="cell-title cell-clip" title=event.actor_name().to_owned()>{event.actor_name().to_owned()}</div>
                 <div class="cell-sub mono">{crate::format::short_id(&event.actor.id).to_owned()}</div>
             </td>
             <td class="cell-sub events-details">{details}</td>

@@ -23,6 +23,8 @@ use crate::volumes::list::short_time;
 struct Inspected {
     volume: Volume,
     users: Vec<ContainerSummary>,
+    /// The volume's document as the engine sent it.
+    raw: serde_json::Value,
 }
 
 /// `/env/:env/volumes/:name`.
@@ -37,7 +39,7 @@ pub fn VolumeDetailPage() -> impl IntoView {
         let engine = status.engine();
         let name = name.get();
         async move {
-            let mut volume = engine.volume(&name, Some(&signal)).await?;
+            let (mut volume, raw) = engine.volume(&name, Some(&signal)).await?;
             let users = engine.containers_using_volume(&name, Some(&signal)).await?;
             // Volume inspect leaves usage out; `/system/df` has it.
             let usage = engine.disk_usage(Some(&signal)).await?;
@@ -47,7 +49,7 @@ pub fn VolumeDetailPage() -> impl IntoView {
                 .into_iter()
                 .find(|found| found.name == volume.name)
                 .and_then(|found| found.usage_data);
-            Ok(Inspected { volume, users })
+            Ok(Inspected { volume, users, raw })
         }
     });
     let removable = Signal::derive(move || -> Option<Volume> {
@@ -65,6 +67,7 @@ pub fn VolumeDetailPage() -> impl IntoView {
             subtitle_testid="volume-usage"
             remote=inspected
             removable=removable
+            raw=Signal::derive(move || inspected.value().map(|found| found.raw))
         >
             {remote_view(inspected, status, "the volume", move |found: Inspected| {
                 let volume = found.volume.clone();

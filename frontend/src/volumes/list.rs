@@ -21,10 +21,10 @@ use crate::components::segmented::Segmented;
 use crate::components::table::{ACTIONS, Column};
 use crate::components::toast::use_toaster;
 use crate::format;
-use crate::resource_page::Resource;
-use crate::resource_page::list_page::ListPage;
+use crate::resource_page::list_page::{ListOptions, ListPage};
 use crate::resource_page::prune::PruneButton;
 use crate::resource_page::removal::{Removable, report_failure};
+use crate::resource_page::{Edges, Resource};
 use crate::system::disk_usage::{Category, prune_summary};
 use crate::volumes::create::VolumeCreateForm;
 
@@ -157,9 +157,12 @@ pub fn VolumesPage() -> impl IntoView {
             can_remove=can_operate
             summary=summary
             summary_testid="volume-summary"
-            empty=empty
-            fill=fill
-            on_removed=Callback::new(move |_| usage.reload())
+            options=ListOptions {
+                empty: Some(empty),
+                fill: Some(fill),
+                on_removed: Some(Callback::new(move |_| usage.reload())),
+                ..ListOptions::default()
+            }
             filters=ToChildren::to_children(filters)
             actions=ToChildren::to_children(actions)
         >
@@ -269,7 +272,7 @@ impl Resource for Volume {
         crate::volumes::files::browse_link(environment, &self.name).map(|link| link.into_any())
     }
 
-    fn row(&self, link: Option<String>, actions: AnyView) -> AnyView {
+    fn row(&self, link: Option<String>, edges: Edges) -> AnyView {
         // Whether `/system/df` has answered: until then sizes are being measured.
         let usage_known = use_context::<Remote<UsageByName>>()
             .map(|usage| Signal::derive(move || usage.value().is_some()))
@@ -293,8 +296,9 @@ impl Resource for Volume {
         let link_text = name.clone();
         view! {
             <tr data-volume=name>
+                {edges.select}
                 <td>
-                    <A href=link.unwrap_or_default() attr:class="cell-title cell-link cell-break">{link_text}</A>
+                    <A href=link.unwrap_or_default() attr:class="cell-title cell-link cell-clip" attr:title=name.clone()>{link_text}</A>
                 </td>
                 <td>{self.driver.clone()}</td>
                 <td class="num" data-testid="volume-size">{move || match size.clone() {
@@ -304,7 +308,7 @@ impl Resource for Volume {
                 }}</td>
                 <td data-testid="volume-users">{used_by}</td>
                 <td>{self.created_at.as_deref().map(short_time).unwrap_or_default()}</td>
-                {actions}
+                {edges.actions}
             </tr>
         }
         .into_any()
@@ -322,6 +326,7 @@ pub fn short_time(rfc3339: &str) -> String {
 
 impl Removable for Volume {
     const NOUN: &'static str = "volume";
+    type Choices = ();
 
     fn name(&self) -> &str {
         &self.name
@@ -347,7 +352,7 @@ impl Removable for Volume {
         format!("{data}{users}")
     }
 
-    async fn remove(self, engine: Engine) -> Result<(), ApiError> {
+    async fn remove(self, engine: Engine, (): ()) -> Result<(), ApiError> {
         engine.remove_volume(&self.name).await
     }
 }

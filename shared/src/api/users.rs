@@ -4,6 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::Role;
 
+/// The shortest password Berth accepts.
+pub const PASSWORD_MIN_LENGTH: usize = 10;
+/// The longest password Berth accepts, so hashing cannot be made arbitrarily expensive.
+pub const PASSWORD_MAX_LENGTH: usize = 1024;
+
 /// A user, without secrets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserView {

@@ -6,7 +6,6 @@ use berth_shared::engine::image::{
     BuildCacheUsage, DistributionInspect, HistoryItem, IdResponse, ImageInspect, ImageSummary,
     PruneReport, SearchResult,
 };
-use berth_shared::engine::lenient;
 use berth_shared::engine::progress::ProgressState;
 use gloo_net::http::{Method, RequestBuilder};
 use wasm_bindgen::JsValue;
@@ -16,7 +15,7 @@ use super::Engine;
 use crate::api::percent_encode;
 use crate::api::stream::read_text;
 use crate::api::upload::{Upload, upload};
-use crate::api::{ApiError, call, decode, get_json, post_for_json, send_body};
+use crate::api::{ApiError, call, decode, get_json, get_json_and_raw, post_for_json, send_body};
 
 /// `{}` in base64: the "no credentials" value the engine requires on a push.
 const NO_CREDENTIALS: &str = "e30=";
@@ -123,14 +122,11 @@ impl Engine {
         name: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<(ImageInspect, serde_json::Value), ApiError> {
-        let raw: serde_json::Value = get_json(
+        get_json_and_raw(
             &self.url(&format!("/images/{}/json", image_path(name))),
             signal,
         )
-        .await?;
-        let typed = lenient::from_value(raw.clone())
-            .map_err(|error| ApiError::Decode(error.to_string()))?;
-        Ok((typed, raw))
+        .await
     }
 
     /// `GET /images/{name}/history`.

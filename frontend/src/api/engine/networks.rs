@@ -11,7 +11,9 @@ use web_sys::AbortSignal;
 
 use super::Engine;
 use crate::api::percent_encode;
-use crate::api::{ApiError, call, get_json, post_for_json, send_json, send_json_ignoring_answer};
+use crate::api::{
+    ApiError, call, get_json, get_json_and_raw, post_for_json, send_json, send_json_ignoring_answer,
+};
 
 impl Engine {
     /// Every network.
@@ -19,13 +21,13 @@ impl Engine {
         get_json(&self.url("/networks"), signal).await
     }
 
-    /// `GET /networks/{id}`: a network with its connected containers.
+    /// `GET /networks/{id}`: a network with its connected containers, and the document as sent.
     pub async fn network(
         &self,
         id: &str,
         signal: Option<&AbortSignal>,
-    ) -> Result<Network, ApiError> {
-        get_json(
+    ) -> Result<(Network, serde_json::Value), ApiError> {
+        get_json_and_raw(
             &self.url(&format!("/networks/{}", percent_encode(id))),
             signal,
         )

@@ -6,7 +6,7 @@ use web_sys::AbortSignal;
 
 use super::{Engine, filter};
 use crate::api::percent_encode;
-use crate::api::{ApiError, call, get_json, send_json};
+use crate::api::{ApiError, call, get_json, get_json_and_raw, send_json};
 
 impl Engine {
     /// Every volume.
@@ -28,13 +28,13 @@ impl Engine {
         get_json(&url, signal).await
     }
 
-    /// `GET /volumes/{name}`.
+    /// `GET /volumes/{name}`, and the document as sent.
     pub async fn volume(
         &self,
         name: &str,
         signal: Option<&AbortSignal>,
-    ) -> Result<Volume, ApiError> {
-        get_json(
+    ) -> Result<(Volume, serde_json::Value), ApiError> {
+        get_json_and_raw(
             &self.url(&format!("/volumes/{}", percent_encode(name))),
             signal,
         )

@@ -10,8 +10,6 @@ mod live;
 mod row_menu;
 mod table;
 
-use std::collections::BTreeSet;
-
 use berth_shared::access::Access;
 use berth_shared::engine::container::ContainerSummary;
 use leptos::prelude::*;
@@ -30,6 +28,8 @@ use crate::containers::lifecycle::{Busy, ContainerDialogs, Pending};
 use crate::containers::list_model::{
     SortKey, StateFilter, engine_filters, list_items, running_count, visible_rows,
 };
+use crate::format;
+use crate::resource_page::selection::Selection;
 use live::{follow_events, row_fetcher};
 use table::{BulkBar, ContainerTable};
 
@@ -79,12 +79,32 @@ pub fn ContainersPage() -> impl IntoView {
     let live = follow_events(status, fetch_row, containers);
     // An action's outcome shows as soon as it ends, without waiting for its event.
     let busy = Busy::new(move |ids| ids.into_iter().for_each(fetch_row));
-    let selected = RwSignal::new(BTreeSet::<String>::new());
+    let selected = Selection::new();
+    // The rows the filters and the search leave, and the ticked ones among them: a bulk action
+    // acts on exactly what the user sees ticked.
+    let visible = Memo::new(move |_| {
+        rows.with(|all| visible_rows(all, filter.get(), &search.get(), sort.get()))
+    });
+    let ticked = Memo::new(move |_| {
+        visible.with(|shown| {
+            let ids = selected.visible(shown.iter().map(|c| c.id.as_str()));
+            shown
+                .iter()
+                .filter(|c| ids.contains(&c.id))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
     let pending = RwSignal::new(None::<Pending>);
     let can_operate = Signal::derive(move || session.can(Access::Operate));
 
-    let summary =
-        move || rows.with(|all| format!("{} running · {} shown", running_count(all), all.len()));
+    let summary = move || {
+        let running = rows.with(|all| running_count(all));
+        format!(
+            "{running} running · {} shown",
+            format::thousands(visible.with(Vec::len))
+        )
+    };
     let env = status.environment;
 
     view! {
@@ -146,21 +166,17 @@ pub fn ContainersPage() -> impl IntoView {
                 <Check label="Group by project" value=group/>
                 <Check label="Sizes" value=sizes/>
             </div>
-            <Show when=move || can_operate.get() && selected.with(|s| !s.is_empty())>
-                <BulkBar rows=rows selected=selected busy=busy pending=pending/>
+            <Show when=move || can_operate.get() && ticked.with(|t| !t.is_empty())>
+                <BulkBar ticked=ticked selected=selected busy=busy pending=pending/>
             </Show>
             {remote_view(containers, status, "containers", move |_: Vec<ContainerSummary>| {
-                let items = Memo::new(move |_| {
-                    rows.with(|all| {
-                        list_items(visible_rows(all, filter.get(), &search.get(), sort.get()), group.get())
-                    })
-                });
+                let items = Memo::new(move |_| list_items(visible.get(), group.get()));
                 view! {
                     <Show
                         when=move || !items.with(Vec::is_empty)
                         fallback=move || empty_view(rows, search, filter, status_filter, label_filter)
                     >
-                        <ContainerTable items=items busy=busy selected=selected pending=pending sizes=sizes/>
+                        <ContainerTable items=items busy=busy selected=selected visible=visible ticked=ticked pending=pending sizes=sizes/>
                     </Show>
                 }
             })}

@@ -1,7 +1,6 @@
 //! The containers table: virtualised rows (more are drawn as the end comes near), compose
-//! project groups, the selection and its actions bar.
-
-use std::collections::BTreeSet;
+//! project groups, the selection (the kit's [`Selection`]: only ticked rows that are shown
+//! count) and its actions bar.
 
 use berth_shared::access::Access;
 use berth_shared::engine::container::ContainerSummary;
@@ -17,6 +16,7 @@ use crate::components::toast::use_toaster;
 use crate::containers::lifecycle::{Busy, Operation, Pending, run_operation};
 use crate::containers::list_model::ListItem;
 use crate::format;
+use crate::resource_page::selection::{AllTicked, Selection};
 use crate::time::{absolute_time, now_seconds};
 
 /// How many lines the list draws at first, and adds each time the end comes near.
@@ -25,22 +25,15 @@ const PAGE_ROWS: usize = 150;
 /// The actions bar of a selection.
 #[component]
 pub(super) fn BulkBar(
-    rows: RwSignal<Vec<ContainerSummary>>,
-    selected: RwSignal<BTreeSet<String>>,
+    /// The ticked containers the list shows: what the actions act on.
+    ticked: Memo<Vec<ContainerSummary>>,
+    selected: Selection,
     busy: Busy,
     pending: RwSignal<Option<Pending>>,
 ) -> impl IntoView {
     let status = use_engine_status();
     let toaster = use_toaster();
-    let chosen = move || {
-        let ids = selected.get_untracked();
-        rows.with_untracked(|all| {
-            all.iter()
-                .filter(|c| ids.contains(&c.id))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
+    let chosen = move || ticked.get_untracked();
     let run = move |action: ContainerAction| {
         run_operation(
             untrack(|| status.engine()),
@@ -57,8 +50,8 @@ pub(super) fn BulkBar(
         (ContainerAction::Unpause, IconKind::Play),
     ];
     view! {
-        <div class="containers-bulk" role="toolbar" aria-label="Selected containers" data-testid="bulk-bar">
-            <span class="containers-bulk-count">{move || format!("{} selected", selected.with(BTreeSet::len))}</span>
+        <div class="bulk-bar" role="toolbar" aria-label="Selected containers" data-testid="bulk-bar">
+            <span class="bulk-count">{move || format!("{} selected", ticked.with(Vec::len))}</span>
             {simple.into_iter().map(|(action, icon)| view! {
                 <button class="btn btn-small" on:click=move |_| run(action)>
                     <Icon kind=icon/>{action.label()}
@@ -73,7 +66,7 @@ pub(super) fn BulkBar(
             <button class="btn btn-small btn-danger" on:click=move |_| pending.set(Some(Pending::Remove(chosen())))>
                 <Icon kind=IconKind::Trash/>"Remove…"
             </button>
-            <button class="btn btn-small btn-ghost" on:click=move |_| selected.set(BTreeSet::new())>
+            <button class="btn btn-small btn-ghost" on:click=move |_| selected.clear()>
                 "Clear selection"
             </button>
         </div>
@@ -87,8 +80,12 @@ pub(super) fn ContainerTable(
     items: Memo<Vec<ListItem>>,
     /// Ids of containers with an action under way.
     busy: Busy,
-    /// Ids of selected containers.
-    selected: RwSignal<BTreeSet<String>>,
+    /// The ticked containers.
+    selected: Selection,
+    /// The containers the list shows (filtered and searched), which "select all" ticks.
+    visible: Memo<Vec<ContainerSummary>>,
+    /// The ticked ones among them.
+    ticked: Memo<Vec<ContainerSummary>>,
     /// The dialog to open.
     pending: RwSignal<Option<Pending>>,
     /// Whether sizes are shown.
@@ -166,17 +163,7 @@ pub(super) fn ContainerTable(
         escape.remove();
         scroll.remove();
     });
-    let all_ids = move || {
-        items.with(|items| {
-            items
-                .iter()
-                .filter_map(|item| match item {
-                    ListItem::Row(c) => Some(c.id.clone()),
-                    ListItem::Project { .. } => None,
-                })
-                .collect::<BTreeSet<_>>()
-        })
-    };
+    let all_ticked = move || AllTicked::of(ticked.with(Vec::len), visible.with(Vec::len));
     let columns = if can_operate { 7 } else { 5 };
     view! {
         <div class="table-wrap">
@@ -184,20 +171,15 @@ pub(super) fn ContainerTable(
                 <thead>
                     <tr>
                         {can_operate.then(|| view! {
-                            <th scope="col" class="containers-check">
+                            <th scope="col" class="cell-select">
                                 <input
                                     type="checkbox"
                                     aria-label="Select all shown containers"
-                                    prop:checked=move || {
-                                        let ids = all_ids();
-                                        !ids.is_empty() && selected.with(|s| ids.is_subset(s))
-                                    }
+                                    prop:checked=move || all_ticked() == AllTicked::All
+                                    prop:indeterminate=move || all_ticked() == AllTicked::Some
                                     on:change=move |e| {
-                                        if event_target_checked(&e) {
-                                            selected.set(all_ids());
-                                        } else {
-                                            selected.set(BTreeSet::new());
-                                        }
+                                        let on = event_target_checked(&e);
+                                        visible.with_untracked(|rows| selected.set_all(rows.iter().map(|c| c.id.as_str()), on));
                                     }
                                 />
                             </th>
@@ -277,7 +259,7 @@ fn ContainerRow(
     now: i64,
     can_operate: bool,
     busy: Busy,
-    selected: RwSignal<BTreeSet<String>>,
+    selected: Selection,
     sizes: RwSignal<bool>,
     menu_open: Signal<bool>,
     open_menu: RwSignal<Option<MenuAt>>,
@@ -307,22 +289,17 @@ fn ContainerRow(
     view! {
         <tr data-container=name aria-busy=move || is_busy.get().to_string()>
             {can_operate.then(|| view! {
-                <td class="containers-check">
+                <td class="cell-select">
                     <input
                         type="checkbox"
                         aria-label=format!("Select {name}")
-                        prop:checked=move || selected.with(|s| s.contains(&check_id))
-                        on:change=move |e| {
-                            let on = event_target_checked(&e);
-                            selected.update(|s| {
-                                if on { s.insert(select_id.clone()); } else { s.remove(&select_id); }
-                            });
-                        }
+                        prop:checked=move || selected.contains(&check_id)
+                        on:change=move |e| selected.set(&select_id, event_target_checked(&e))
                     />
                 </td>
             })}
             <td>
-                <a class="cell-title containers-name" href=href>{name.clone()}</a>
+                <a class="cell-title cell-clip containers-name" href=href title=name.clone()>{name.clone()}</a>
                 <div class="cell-sub mono">{container.short_id().to_owned()}</div>
             </td>
             <td>
