@@ -1,0 +1,53 @@
+// What a new user trips over first, each against the real engine: attach without a TTY, the
+// container page's actions, sizes of empty layers, rename checks, the logs status line, the
+// create form's restart policy, relative times that tick, the search box's border, failed
+// builds, the volume browser's helper and duplicated ports.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { artifacts, docker, openPage, runContainer, uniqueName } from "./support.mjs";
+import { engineRequest } from "./engine-api.mjs";
+import { berthFixture } from "./fixture.mjs";
+import { join } from "node:path";
+
+const fx = berthFixture({ users: ["admin", "operator"] });
+const { created, volumes } = fx;
+
+/** Runs busybox with a shell script as its command, without a TTY. */
+function runScript(prefix, script, ...extra) {
+  const name = uniqueName(prefix);
+  docker("run", "-d", "--name", name, ...extra, "busybox:latest", "sh", "-c", script);
+  created.push(name);
+  return name;
+}
+
+const containerUrl = (name, tab = "") => `${fx.berth.base}/env/local/containers/${name}${tab ? `/${tab}` : ""}`;
+const state = (name) => docker("inspect", "-f", "{{.State.Status}}", name);
+
+/** Resolves once the engine has removed container `id` (at once if it is already gone). */
+async function removed(id) {
+  try {
+    await engineRequest("POST", `/containers/${id}/wait?condition=removed`);
+  } catch (error) {
+    if (!/: 404 /.test(error.message)) throw error;
+  }
+}
+
+test("attach to a container without a TTY starts every line at the left edge", async () => {
+  const name = runScript("attach-lines", "i=0; while true; do echo tick-$i; i=$((i+1)); sleep 1; done");
+  const { page, errors } = await openPage(fx.browser, containerUrl(name, "attach"), { user: "operator" });
+  await page.getByTestId("terminal-connect").click();
+  await page.getByTestId("terminal-status").filter({ hasText: "Running" }).waitFor({ timeout: 20_000 });
+  await page.waitForFunction(
+    () => (document.querySelector('[data-testid="terminal"] .xterm-rows')?.innerText.match(/tick-\d+/g) ?? []).length >= 3,
+    null,
+    { timeout: 20_000 },
+  );
+  const rows = await page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="terminal"] .xterm-rows > div')].map((row) => row.textContent));
+  const ticks = rows.filter((row) => row.includes("tick-"));
+  assert.ok(ticks.length >= 3, `three lines of output: ${JSON.stringify(rows)}`);
+  for (const row of ticks) assert.match(row, /^tick-\d+\s*$/, `each line starts at the left: ${JSON.stringify(ticks)}`);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
