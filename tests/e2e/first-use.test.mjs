@@ -51,3 +51,33 @@ test("attach to a container without a TTY starts every line at the left edge", a
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("a paused container's page offers Unpause and the list's other actions", async () => {
+  const name = runContainer(uniqueName("page-actions"));
+  created.push(name);
+  docker("pause", name);
+  const { page, errors } = await openPage(fx.browser, containerUrl(name));
+  const lifecycle = page.getByTestId("lifecycle");
+  await lifecycle.getByRole("button", { name: "More actions", exact: false }).click();
+  const items = (await page.getByRole("menuitem").allTextContents()).map((text) => text.trim());
+  for (const wanted of ["Unpause", "Kill…", "Rename…", "Commit to image…", "Export as tar", "Duplicate", "Edit (recreate)"]) {
+    assert.ok(items.includes(wanted), `the page's menu offers ${wanted}: ${JSON.stringify(items)}`);
+  }
+  await page.screenshot({ path: join(artifacts, "first-use-container-menu-light.png") });
+  await page.getByRole("menuitem", { name: "Unpause" }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="state"]')?.textContent === "running",
+    null, { timeout: 20_000 });
+  assert.equal(state(name), "running");
+
+  // Rename from the page: the same dialog, with the same checks.
+  await lifecycle.getByRole("button", { name: "More actions", exact: false }).click();
+  await page.getByRole("menuitem", { name: "Rename…" }).click();
+  const renamed = `${name}-r`;
+  created.push(renamed);
+  await page.getByRole("dialog").getByLabel("New name").fill(renamed);
+  await page.getByRole("dialog").getByRole("button", { name: "Rename" }).click();
+  await page.getByRole("heading", { name: renamed }).waitFor({ timeout: 20_000 });
+  assert.equal(docker("inspect", "-f", "{{.Name}}", renamed), `/${renamed}`);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

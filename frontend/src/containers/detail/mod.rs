@@ -32,7 +32,9 @@ use crate::components::badges::StateBadge;
 use crate::components::file_browser::FileBrowser;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::toast::use_toaster;
-use crate::containers::lifecycle::{Busy, ContainerDialogs, Operation, Pending, run_operation};
+use crate::containers::lifecycle::{
+    Busy, ContainerDialogs, Operation, Pending, action_items, run_operation,
+};
 
 pub use stats::History;
 
@@ -308,9 +310,10 @@ pub fn ContainerPage() -> impl IntoView {
     }
 }
 
-/// The container's name, state and lifecycle buttons. The actions and the removal dialog are
-/// the containers list's own ([`lifecycle`](crate::containers::lifecycle)), so both say and do
-/// the same; after a removal the page goes back to the list.
+/// The container's name, state and lifecycle buttons, and a "More actions" menu with the
+/// list's row menu in it. The actions, the menu and the dialogs are the containers list's own
+/// ([`lifecycle`](crate::containers::lifecycle)), so both offer, say and do the same; after a
+/// removal the page goes back to the list.
 #[component]
 fn Header(container: ContainerInspect, on_changed: Callback<()>) -> impl IntoView {
     let status = use_engine_status();
@@ -326,6 +329,8 @@ fn Header(container: ContainerInspect, on_changed: Callback<()>) -> impl IntoVie
     let pending = RwSignal::new(None::<Pending>);
     let name = container.display_name().to_owned();
     let target = as_summary(&container);
+    let menu_target = target.clone();
+    let menu_label = format!("More actions for {name}");
     let health = container.state.health.as_ref().map(|h| h.status.clone());
     let working = {
         let id = container.id.clone();
@@ -380,9 +385,62 @@ fn Header(container: ContainerInspect, on_changed: Callback<()>) -> impl IntoVie
                         <Icon kind=IconKind::Trash/>
                         "Remove"
                     </button>
+                    <MoreActions container=menu_target label=menu_label busy=busy pending=pending/>
                 </div>
             })}
             <ContainerDialogs pending=pending busy=busy/>
+        </div>
+    }
+}
+
+/// The page's "More actions" button and its menu, which closes on a choice, a click elsewhere
+/// or Escape.
+#[component]
+fn MoreActions(
+    container: ContainerSummary,
+    label: String,
+    busy: Busy,
+    pending: RwSignal<Option<Pending>>,
+) -> impl IntoView {
+    let status = use_engine_status();
+    let open = RwSignal::new(false);
+    let close = Callback::new(move |()| open.set(false));
+    let outside = window_event_listener(leptos::ev::click, move |event| {
+        let inside = event
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.closest(".detail-menu-anchor").ok().flatten())
+            .is_some();
+        if !inside && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    let escape = window_event_listener(leptos::ev::keydown, move |event| {
+        if event.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || {
+        outside.remove();
+        escape.remove();
+    });
+    view! {
+        <div class="containers-menu-anchor detail-menu-anchor">
+            <button
+                class="btn btn-icon"
+                aria-label=label
+                aria-haspopup="menu"
+                aria-expanded=move || open.get().to_string()
+                title="More actions"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                "⋯"
+            </button>
+            <Show when=move || open.get()>
+                <div class="menu containers-menu" role="menu">
+                    {action_items(container.clone(), status.environment.get_untracked(), busy, pending, close)}
+                </div>
+            </Show>
         </div>
     }
 }
