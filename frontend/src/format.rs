@@ -21,6 +21,22 @@ pub fn relative_time(now: i64, then: i64) -> String {
     format!("{amount} {unit}{plural} ago")
 }
 
+/// A container's size as `docker ps -s` prints it: the writable layer, then the whole. The
+/// engine leaves out a writable layer of 0 bytes, so with the whole known a missing one is
+/// `0 B`; `None` while sizes are still being measured.
+pub fn container_size(size_rw: Option<i64>, size_root_fs: Option<i64>) -> Option<String> {
+    let size = |n: i64| bytes(n.max(0) as u64);
+    match (size_rw, size_root_fs) {
+        (rw, Some(root)) => Some(format!(
+            "{} ({} virtual)",
+            size(rw.unwrap_or(0)),
+            size(root)
+        )),
+        (Some(rw), None) => Some(size(rw)),
+        (None, None) => None,
+    }
+}
+
 /// A byte count in SI units, as the docker CLI prints sizes: `1.99 MB`, `532 kB`, `12 B`.
 pub fn bytes(count: u64) -> String {
     const UNITS: [&str; 6] = ["kB", "MB", "GB", "TB", "PB", "EB"];
@@ -168,6 +184,20 @@ mod tests {
         assert_eq!(relative_time(now, now - 2 * 86_400), "2 days ago");
         assert_eq!(relative_time(now, now - 400 * 86_400), "1 year ago");
         assert_eq!(relative_time(now, now + 500), "in the future");
+    }
+
+    #[test]
+    fn a_missing_writable_size_is_zero_once_the_whole_is_known() {
+        assert_eq!(
+            container_size(None, Some(1_990_000)).as_deref(),
+            Some("0 B (1.99 MB virtual)")
+        );
+        assert_eq!(
+            container_size(Some(12), Some(1_990_000)).as_deref(),
+            Some("12 B (1.99 MB virtual)")
+        );
+        assert_eq!(container_size(Some(12), None).as_deref(), Some("12 B"));
+        assert_eq!(container_size(None, None), None);
     }
 
     #[test]

@@ -81,3 +81,15 @@ test("a paused container's page offers Unpause and the list's other actions", as
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("sizes show 0 B for a container whose writable layer is empty", async () => {
+  const name = runContainer(uniqueName("size-zero"));
+  created.push(name);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
+  const row = page.locator(`tr[data-container="${name}"]`);
+  await row.waitFor();
+  await page.getByLabel("Sizes").check();
+  await row.locator(".containers-col-created", { hasText: /^0 B \(.+ virtual\)$/ }).waitFor({ timeout: 20_000 });
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

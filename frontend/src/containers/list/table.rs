@@ -292,15 +292,8 @@ fn ContainerRow(
         crate::api::percent_encode(&env),
         crate::api::percent_encode(&container.id)
     );
-    let size = match (container.size_rw, container.size_root_fs) {
-        (Some(rw), Some(root)) => format!(
-            "{} ({} virtual)",
-            format::bytes(rw.max(0) as u64),
-            format::bytes(root.max(0) as u64)
-        ),
-        (Some(rw), None) => format::bytes(rw.max(0) as u64),
-        _ => "…".to_owned(),
-    };
+    let size = format::container_size(container.size_rw, container.size_root_fs)
+        .unwrap_or_else(|| "…".to_owned());
     let created = container.created;
     let select_id = id.clone();
     let check_id = id;
