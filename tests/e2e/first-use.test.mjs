@@ -93,3 +93,21 @@ test("sizes show 0 B for a container whose writable layer is empty", async () =>
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("rename names the field and sends nothing when the name is not one the engine takes", async () => {
+  const name = runContainer(uniqueName("rename-check"));
+  created.push(name);
+  const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
+  await page.getByRole("button", { name: `More actions for ${name}` }).click();
+  await page.getByRole("menuitem", { name: "Rename…" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("New name").fill("bad name");
+  await dialog.getByRole("button", { name: "Rename" }).click();
+  const alert = dialog.getByRole("alert");
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /^New name: .*“ ”/);
+  assert.ok(await dialog.isVisible(), "the dialog stays open");
+  await page.screenshot({ path: join(artifacts, "first-use-rename-light.png") });
+  assert.equal(docker("inspect", "-f", "{{.Name}}", name), `/${name}`);
+  await page.context().close();
+});
