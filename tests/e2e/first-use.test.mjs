@@ -111,3 +111,25 @@ test("rename names the field and sends nothing when the name is not one the engi
   assert.equal(docker("inspect", "-f", "{{.Name}}", name), `/${name}`);
   await page.context().close();
 });
+
+test("the logs status line counts what is shown, and a cleared search clears its error", async () => {
+  const name = runScript("logs-status", "seq 1 3000; trap 'exit 0' TERM; while true; do sleep 1; done");
+  const { page, errors } = await openPage(fx.browser, containerUrl(name, "logs"));
+  const status = page.getByTestId("logs-status");
+  await status.filter({ hasText: "1,000 lines · following" }).waitFor({ timeout: 20_000 });
+
+  await page.getByLabel("Tail").selectOption("100");
+  await page.getByLabel("Follow").uncheck();
+  await status.filter({ hasText: "100 lines · complete" }).waitFor({ timeout: 20_000 });
+  assert.doesNotMatch(await status.textContent(), /dropped/);
+
+  await page.getByTitle("Regular expression").click();
+  const search = page.getByLabel("Search logs");
+  await search.fill("(");
+  const count = page.getByTestId("match-count");
+  await count.filter({ hasText: "Invalid pattern" }).waitFor();
+  await search.fill("");
+  await page.waitForFunction(() => document.querySelector('[data-testid="match-count"]')?.textContent === "");
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
