@@ -133,3 +133,13 @@ test("the logs status line counts what is shown, and a cleared search clears its
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("the create form's restart policy starts on no", async () => {
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers/new`);
+  const restart = page.locator("#restart");
+  await restart.waitFor();
+  assert.equal(await restart.inputValue(), "no");
+  assert.equal(await restart.evaluate((select) => select.selectedOptions[0]?.textContent), "no");
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
