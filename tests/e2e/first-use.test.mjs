@@ -143,3 +143,24 @@ test("the create form's restart policy starts on no", async () => {
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("relative times tick without any event", async () => {
+  const name = runContainer(uniqueName("ticking"));
+  created.push(name);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
+  const statusCell = page.locator(`tr[data-container="${name}"] .cell-sub`).nth(1);
+  await statusCell.waitFor();
+  const first = await statusCell.textContent();
+  assert.match(first, /^Up /);
+  // Nothing happens to the container meanwhile: only the clock moves the text on.
+  await page.waitForFunction(
+    ({ selector, before }) => {
+      const text = document.querySelectorAll(selector)[1]?.textContent ?? "";
+      return /^Up \d+ seconds$/.test(text) && text !== before;
+    },
+    { selector: `tr[data-container="${name}"] .cell-sub`, before: first },
+    { timeout: 20_000 },
+  );
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
