@@ -164,3 +164,22 @@ test("relative times tick without any event", async () => {
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("the containers search box has one border, in both themes", async () => {
+  for (const colorScheme of ["light", "dark"]) {
+    for (const width of [1280, 390]) {
+      const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`, { colorScheme, width });
+      const input = page.getByLabel("Search containers");
+      await input.waitFor();
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), colorScheme);
+      const [outer, inner] = await input.evaluate((el) => [
+        getComputedStyle(el.closest(".search")).borderTopWidth,
+        getComputedStyle(el).borderTopWidth,
+      ]);
+      assert.equal(outer, "1px");
+      assert.equal(inner, "0px", `the input inside the box draws no border of its own (${colorScheme})`);
+      await page.locator(".containers-filters").screenshot({ path: join(artifacts, `first-use-search-${colorScheme}-${width}.png`) });
+      await page.context().close();
+    }
+  }
+});
