@@ -183,3 +183,26 @@ test("the containers search box has one border, in both themes", async () => {
     }
   }
 });
+
+test("a failed build leaves no container behind and says its error once", async () => {
+  const marker = uniqueName("failed-build");
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/images`);
+  await page.getByTestId("images-table").waitFor();
+  await page.getByRole("button", { name: "Build", exact: true }).click();
+  const dialog = page.getByTestId("build-dialog");
+  await dialog.locator('textarea[name="dockerfile"]').fill(`FROM busybox:latest\nRUN echo ${marker} && exit 3\n`);
+  await dialog.getByRole("button", { name: "Build", exact: true }).click();
+  const alert = dialog.getByRole("alert");
+  await alert.waitFor({ timeout: 120_000 });
+  const message = (await alert.textContent()).trim();
+  assert.match(message, /returned a non-zero code: 3/);
+  const text = await dialog.textContent();
+  assert.equal(text.split(message).length - 1, 1, `the error is shown once: ${text}`);
+  await page.screenshot({ path: join(artifacts, "first-use-build-failed-light.png") });
+  const leftovers = docker("ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Command}}")
+    .split("\n")
+    .filter((line) => line.includes(marker));
+  assert.deepEqual(leftovers, [], "the intermediate container is removed");
+  assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
+  await page.context().close();
+});
