@@ -206,3 +206,37 @@ test("a failed build leaves no container behind and says its error once", async 
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
   await page.context().close();
 });
+
+test("the volume browser's helper ends when the page is left with a full load, and never counts as a user", async () => {
+  const volume = uniqueName("vol-beacon");
+  docker("volume", "create", volume);
+  volumes.push(volume);
+  docker("run", "--rm", "-v", `${volume}:/data`, "busybox:latest", "sh", "-c", "echo hi > /data/hello.txt");
+  const user = runContainer(uniqueName("vol-user"), "-v", `${volume}:/data`);
+  created.push(user);
+  const helpers = () => docker("ps", "-aq", "--no-trunc", "--filter", `label=org.berth.volume-browser=${volume}`)
+    .split("\n").filter(Boolean);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/volumes/${volume}/files`);
+  await page.getByTestId("files-table").locator('tr[data-file="hello.txt"]').waitFor({ timeout: 15_000 });
+  const [helper] = helpers();
+  assert.ok(helper, "a helper runs while the files are shown");
+
+  // Meanwhile the volume's own pages count only the real user.
+  const other = await openPage(fx.browser, `${fx.berth.base}/env/local/volumes/${volume}`);
+  const users = other.page.getByTestId("volume-users-table");
+  await users.waitFor({ timeout: 15_000 });
+  assert.equal(await users.locator("tbody tr").count(), 1);
+  assert.match(await users.textContent(), new RegExp(user));
+  await other.page.goto(`${fx.berth.base}/env/local/volumes`);
+  const cell = other.page.locator(`tr[data-volume="${volume}"] [data-testid="volume-users"]`);
+  await cell.waitFor({ timeout: 15_000 });
+  assert.match(await cell.textContent(), /^1 container$/);
+  await other.page.context().close();
+
+  // A full page load elsewhere: no Leptos clean-up runs, only `pagehide`.
+  await page.goto(`${fx.berth.base}/env/local/containers`);
+  await removed(helper);
+  assert.deepEqual(helpers(), []);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
