@@ -240,3 +240,31 @@ test("the volume browser's helper ends when the page is left with a full load, a
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test("a duplicate publishes on free host ports, so saving it unchanged starts it", async () => {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const tag = uniqueName("dup-ports");
+  const source = runContainer(uniqueName("dup-ports-src"), "-p", `127.0.0.1:${port}:80`, "--label", `berth.e2e.dup=${tag}`);
+  created.push(source);
+  const copies = () => docker("ps", "-a", "--filter", `label=berth.e2e.dup=${tag}`, "--format", "{{.Names}}")
+    .split("\n").filter((n) => n && n !== source);
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
+  await page.getByRole("button", { name: `More actions for ${source}` }).click();
+  await page.getByRole("menuitem", { name: "Duplicate" }).click();
+  await page.getByRole("heading", { name: `New container like ${source}` }).waitFor();
+  await page.waitForFunction(() => document.querySelector("#ports")?.value !== "");
+  assert.equal(await page.locator("#ports").inputValue(), "127.0.0.1::80");
+  assert.match(await page.getByTestId("ports-note").textContent(), new RegExp(`${port}`));
+  await page.screenshot({ path: join(artifacts, "first-use-duplicate-light.png") });
+  await page.getByRole("button", { name: "Create container" }).click();
+  await page.waitForURL(/\/env\/local\/containers$/);
+  const [copy] = copies();
+  assert.ok(copy, "the duplicate exists");
+  created.push(copy);
+  await page.waitForSelector(`tr[data-container="${copy}"] .badge[data-state="running"]`, { timeout: 20_000 });
+  const published = JSON.parse(docker("inspect", "-f", "{{json .NetworkSettings.Ports}}", copy))["80/tcp"];
+  assert.equal(published[0].HostIp, "127.0.0.1");
+  assert.notEqual(published[0].HostPort, String(port));
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

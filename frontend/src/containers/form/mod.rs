@@ -11,6 +11,7 @@ pub mod parse;
 mod recipe;
 
 pub use env_file::parse_env_file;
+pub use recipe::fixed_host_ports;
 
 use berth_shared::engine::container::{
     ContainerConfig, Empty, HealthConfig, HostConfig, PortBinding,
