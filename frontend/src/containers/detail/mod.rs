@@ -251,11 +251,18 @@ pub fn ContainerPage() -> impl IntoView {
     let tab = Memo::new(move |_| {
         params.with(|p| Tab::from_slug(&p.get("tab").unwrap_or_default()).unwrap_or(Tab::Overview))
     });
+    // The container's id once inspected: a page addressed by name reloads by id, so it keeps
+    // showing the container after a rename.
+    let resolved = StoredValue::new(None::<(String, String)>);
     let inspect = Remote::new(move |signal| {
         status.reconnects.track();
         let engine = status.engine();
-        let id = id.get();
-        async move { engine.inspect_container(&id, Some(&signal)).await }
+        let param = id.get();
+        let key = resolved
+            .get_value()
+            .filter(|(addressed, _)| *addressed == param)
+            .map_or(param, |(_, real)| real);
+        async move { engine.inspect_container(&key, Some(&signal)).await }
     });
     let base = move || format!("/env/{}/containers/{}", status.environment.get(), id.get());
     let can_exec = move || session.can(Access::Exec);
@@ -268,10 +275,11 @@ pub fn ContainerPage() -> impl IntoView {
                 <span aria-hidden="true">"/"</span>
             </nav>
             {remote_view(inspect, status, "the container", move |container: ContainerInspect| {
+                resolved.set_value(Some((id.get_untracked(), container.id.clone())));
                 provide_context(Shown {
                     engine: status.engine(),
                     environment: status.environment.get_untracked(),
-                    id: id.get_untracked(),
+                    id: container.id.clone(),
                     container: container.clone(),
                 });
                 view! {
