@@ -21,6 +21,93 @@ pub fn relative_time(now: i64, then: i64) -> String {
     format!("{amount} {unit}{plural} ago")
 }
 
+/// A container's size as `docker ps -s` prints it: the writable layer, then the whole. The
+/// engine leaves out a writable layer of 0 bytes, so with the whole known a missing one is
+/// `0 B`; `None` while sizes are still being measured.
+pub fn container_size(size_rw: Option<i64>, size_root_fs: Option<i64>) -> Option<String> {
+    let size = |n: i64| bytes(n.max(0) as u64);
+    match (size_rw, size_root_fs) {
+        (rw, Some(root)) => Some(format!(
+            "{} ({} virtual)",
+            size(rw.unwrap_or(0)),
+            size(root)
+        )),
+        (Some(rw), None) => Some(size(rw)),
+        (None, None) => None,
+    }
+}
+
+/// A duration as the engine words it in a container's status (Go's `units.HumanDuration`):
+/// "Less than a second", "About a minute", "3 hours".
+pub fn human_duration(seconds: i64) -> String {
+    let minutes = seconds / 60;
+    let hours = (seconds as f64 / 3_600.0 + 0.5) as i64;
+    match seconds {
+        ..1 => "Less than a second".to_owned(),
+        1 => "1 second".to_owned(),
+        2..60 => format!("{seconds} seconds"),
+        _ if minutes == 1 => "About a minute".to_owned(),
+        _ if minutes < 60 => format!("{minutes} minutes"),
+        _ if hours == 1 => "About an hour".to_owned(),
+        _ if hours < 48 => format!("{hours} hours"),
+        _ if hours < 24 * 7 * 2 => format!("{} days", hours / 24),
+        _ if hours < 24 * 30 * 2 => format!("{} weeks", hours / 24 / 7),
+        _ if hours < 24 * 365 * 2 => format!("{} months", hours / 24 / 30),
+        _ => format!("{} years", seconds / 3_600 / 24 / 365),
+    }
+}
+
+/// The least number of seconds `text` (a [`human_duration`]) stands for.
+fn parse_human_duration(text: &str) -> Option<i64> {
+    match text {
+        "Less than a second" => return Some(0),
+        "About a minute" => return Some(60),
+        "About an hour" => return Some(3_600),
+        _ => {}
+    }
+    let (count, unit) = text.split_once(' ')?;
+    let count: i64 = count.parse().ok()?;
+    let unit_seconds = match unit.trim_end_matches('s') {
+        "second" => 1,
+        "minute" => 60,
+        // Hours are rounded: "3 hours" starts at two and a half.
+        "hour" => return Some(count * 3_600 - 1_800),
+        "day" => 86_400,
+        "week" => 7 * 86_400,
+        "month" => 30 * 86_400,
+        "year" => 365 * 86_400,
+        _ => return None,
+    };
+    Some(count * unit_seconds)
+}
+
+/// A container's status as the engine wrote it (`Up 5 seconds (healthy)`, `Exited (0) 2
+/// minutes ago`), `elapsed` seconds later: the duration in it moves on, so the list's statuses
+/// tick without asking the engine again. Other statuses (`Created`) are kept as they are.
+pub fn status_after(status: &str, elapsed: i64) -> String {
+    let advance = |duration: &str| {
+        parse_human_duration(duration).map(|seconds| human_duration(seconds + elapsed.max(0)))
+    };
+    if let Some(rest) = status.strip_prefix("Up ") {
+        let (duration, suffix) = match rest.find(" (") {
+            Some(at) => rest.split_at(at),
+            None => (rest, ""),
+        };
+        if let Some(duration) = advance(duration) {
+            return format!("Up {duration}{suffix}");
+        }
+    }
+    for state in ["Exited (", "Restarting ("] {
+        if let Some(rest) = status.strip_prefix(state)
+            && let Some((code, ago)) = rest.split_once(") ")
+            && let Some(duration) = ago.strip_suffix(" ago").and_then(advance)
+        {
+            return format!("{state}{code}) {duration} ago");
+        }
+    }
+    status.to_owned()
+}
+
 /// A byte count in SI units, as the docker CLI prints sizes: `1.99 MB`, `532 kB`, `12 B`.
 pub fn bytes(count: u64) -> String {
     const UNITS: [&str; 6] = ["kB", "MB", "GB", "TB", "PB", "EB"];
@@ -207,6 +294,75 @@ mod tests {
         assert_eq!(relative_time(now, now - 2 * 86_400), "2 days ago");
         assert_eq!(relative_time(now, now - 400 * 86_400), "1 year ago");
         assert_eq!(relative_time(now, now + 500), "in the future");
+    }
+
+    #[test]
+    fn a_missing_writable_size_is_zero_once_the_whole_is_known() {
+        assert_eq!(
+            container_size(None, Some(1_990_000)).as_deref(),
+            Some("0 B (1.99 MB virtual)")
+        );
+        assert_eq!(
+            container_size(Some(12), Some(1_990_000)).as_deref(),
+            Some("12 B (1.99 MB virtual)")
+        );
+        assert_eq!(container_size(Some(12), None).as_deref(), Some("12 B"));
+        assert_eq!(container_size(None, None), None);
+    }
+
+    #[test]
+    fn durations_are_worded_as_the_engine_words_them() {
+        for (seconds, text) in [
+            (0, "Less than a second"),
+            (1, "1 second"),
+            (59, "59 seconds"),
+            (60, "About a minute"),
+            (119, "About a minute"),
+            (120, "2 minutes"),
+            (3_599, "59 minutes"),
+            (3_600, "About an hour"),
+            (9_000, "3 hours"),
+            (47 * 3_600, "47 hours"),
+            (48 * 3_600, "2 days"),
+            (15 * 86_400, "2 weeks"),
+            (90 * 86_400, "3 months"),
+            (800 * 86_400, "2 years"),
+        ] {
+            assert_eq!(human_duration(seconds), text, "{seconds}");
+            let back = parse_human_duration(text).unwrap();
+            assert_eq!(human_duration(back), text, "{text} reads back");
+            assert!(back <= seconds, "{text} reads as at most {seconds}");
+        }
+    }
+
+    #[test]
+    fn statuses_move_on_with_the_clock() {
+        assert_eq!(status_after("Up Less than a second", 5), "Up 5 seconds");
+        assert_eq!(
+            status_after("Up 59 seconds (healthy)", 2),
+            "Up About a minute (healthy)"
+        );
+        assert_eq!(
+            status_after("Up 2 minutes (Paused)", 0),
+            "Up 2 minutes (Paused)"
+        );
+        assert_eq!(
+            status_after("Exited (137) 3 seconds ago", 10),
+            "Exited (137) 13 seconds ago"
+        );
+        assert_eq!(
+            status_after("Restarting (1) Less than a second ago", 1),
+            "Restarting (1) 1 second ago"
+        );
+        for kept in [
+            "Created",
+            "Removal In Progress",
+            "Dead",
+            "Up soon",
+            "Exited (0)",
+        ] {
+            assert_eq!(status_after(kept, 30), kept);
+        }
     }
 
     #[test]

@@ -1,9 +1,25 @@
-//! Time in the browser: the clock, Unix times in the user's locale, and the values of
+//! Time in the browser: the clock (and a ticking one), Unix times in the user's locale, and the values of
 //! `datetime-local` inputs (which carry no time zone: they mean the browser's own).
 
 /// Seconds since the Unix epoch, from the browser's clock.
 pub fn now_seconds() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// The browser's clock as a signal that moves on once a second, so relative times tick; its
+/// timer stops with the component that asked for it.
+pub fn ticking_now() -> leptos::prelude::ReadSignal<i64> {
+    use leptos::prelude::*;
+    let now = RwSignal::new(now_seconds());
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            now.try_set(now_seconds());
+        },
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    now.read_only()
 }
 
 /// A Unix time in the browser's locale, for tooltips.

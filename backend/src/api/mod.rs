@@ -64,6 +64,10 @@ pub fn router() -> Router<AppState> {
             delete(volume_browser::stop),
         )
         .route(
+            "/env/{env}/volume-browsers/{id}/end",
+            post(volume_browser::end_beacon),
+        )
+        .route(
             "/env/{env}/volume-browsers/{id}/keepalive",
             post(volume_browser::keep_alive),
         )

@@ -1,7 +1,9 @@
 //! Axum extractors for the caller: [`Principal`] authenticates and guards against cross-site
-//! requests; [`ClientInfo`] gives the address and browser for sessions and the audit log.
+//! requests; [`BeaconPrincipal`] does the same for a page's last word (`navigator.sendBeacon`,
+//! which cannot set headers, so its CSRF token comes in a form body); [`ClientInfo`] gives the
+//! address and browser for sessions and the audit log.
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 
@@ -14,6 +16,13 @@ use crate::state::AppState;
 
 /// The header the UI sends its session's CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The form field a beacon carries the session's CSRF token in. The token is URL-safe base64,
+/// which a form encoding leaves as it is.
+pub const CSRF_FIELD: &str = "csrf_token";
+
+/// The largest beacon body read: the form holds one token.
+const BEACON_LIMIT: usize = 1024;
 
 impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
@@ -31,6 +40,100 @@ impl FromRequestParts<AppState> for Principal {
             state.auth().public_origin(),
         )?;
         Ok(principal)
+    }
+}
+
+/// The caller of an endpoint a page calls with `navigator.sendBeacon` as it goes away: a
+/// browser session only, from one of the console's own pages (the `Origin` must be the
+/// console's), with the session's CSRF token in an `application/x-www-form-urlencoded` body
+/// (field [`CSRF_FIELD`]). Nothing secret goes in the URL.
+#[derive(Debug, Clone)]
+pub struct BeaconPrincipal(pub Principal);
+
+impl FromRequest<AppState> for BeaconPrincipal {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (parts, body) = request.into_parts();
+        let form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .is_some_and(|kind| {
+                kind.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            });
+        if !form {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let body = axum::body::to_bytes(body, BEACON_LIMIT)
+            .await
+            .map_err(|_| ApiError::PayloadTooLarge(BEACON_LIMIT))?;
+        let presented = form_field(&body, CSRF_FIELD).unwrap_or_default();
+        let principal = state
+            .auth()
+            .authenticate(&parts.headers)
+            .await?
+            .ok_or_else(|| ApiError::from(AuthError::Missing))?;
+        check_beacon_integrity(
+            &principal,
+            &parts.headers,
+            state.auth().public_origin(),
+            presented,
+        )?;
+        Ok(BeaconPrincipal(principal))
+    }
+}
+
+/// The raw value of `name` in a form body, if it is there once or more (the first wins).
+fn form_field<'a>(body: &'a [u8], name: &str) -> Option<&'a str> {
+    std::str::from_utf8(body)
+        .ok()?
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// A beacon is accepted only from a browser session on one of the console's own pages, with
+/// that session's CSRF token.
+pub fn check_beacon_integrity(
+    principal: &Principal,
+    headers: &HeaderMap,
+    public: Option<&origin::PublicOrigin>,
+    presented: &str,
+) -> Result<(), ApiError> {
+    match origin::classify(headers, public) {
+        Origin::Same => {}
+        Origin::Foreign(origin) => {
+            return Err(ApiError::Forbidden(format!(
+                "cross-origin request from {origin} refused"
+            )));
+        }
+        Origin::Absent => {
+            return Err(ApiError::Forbidden(
+                "this endpoint takes only the console's own pages' requests, which carry an Origin"
+                    .into(),
+            ));
+        }
+    }
+    let Credential::Session { csrf_token, .. } = &principal.credential else {
+        return Err(ApiError::Forbidden(
+            "this endpoint is for browser sessions; use the DELETE endpoint with a token".into(),
+        ));
+    };
+    csrf_matches(csrf_token, presented)
+}
+
+/// Compares the presented CSRF token with the session's, in constant time.
+fn csrf_matches(expected: &str, presented: &str) -> Result<(), ApiError> {
+    if constant_time_eq(presented.as_bytes(), expected.as_bytes()) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "missing or wrong CSRF token: reload the page and try again".into(),
+        ))
     }
 }
 
@@ -89,11 +192,7 @@ pub fn check_request_integrity(
             .get(CSRF_HEADER)
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default();
-        if !constant_time_eq(presented.as_bytes(), csrf_token.as_bytes()) {
-            return Err(ApiError::Forbidden(
-                "missing or wrong CSRF token: reload the page and try again".into(),
-            ));
-        }
+        csrf_matches(csrf_token, presented)?;
     }
     Ok(())
 }
@@ -104,7 +203,7 @@ pub fn check_request_integrity(
 /// name for Berth.
 pub async fn public_host_guard(
     axum::extract::State(state): axum::extract::State<AppState>,
-    request: axum::extract::Request,
+    request: Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
@@ -212,6 +311,34 @@ mod tests {
             ("origin", "http://127.0.0.1:8080"),
         ]);
         assert!(check_request_integrity(&principal, &Method::GET, &same, None).is_ok());
+    }
+
+    #[test]
+    fn beacons_need_the_token_in_the_body_and_the_console_origin() {
+        let principal = session_principal();
+        let same = headers(&[("origin", "http://127.0.0.1:8080")]);
+        assert!(check_beacon_integrity(&principal, &same, None, "csrf-secret").is_ok());
+        assert!(check_beacon_integrity(&principal, &same, None, "").is_err());
+        assert!(check_beacon_integrity(&principal, &same, None, "csrf-secre").is_err());
+        let foreign = headers(&[("origin", "http://evil.example")]);
+        assert!(check_beacon_integrity(&principal, &foreign, None, "csrf-secret").is_err());
+        assert!(check_beacon_integrity(&principal, &headers(&[]), None, "csrf-secret").is_err());
+        let token = Principal {
+            credential: Credential::Token { id: 3 },
+            ..session_principal()
+        };
+        assert!(check_beacon_integrity(&token, &same, None, "").is_err());
+    }
+
+    #[test]
+    fn form_fields_are_found_by_name() {
+        assert_eq!(
+            form_field(b"a=1&csrf_token=abc-_9&b=2", CSRF_FIELD),
+            Some("abc-_9")
+        );
+        assert_eq!(form_field(b"csrf_token=", CSRF_FIELD), Some(""));
+        assert_eq!(form_field(b"csrf=abc", CSRF_FIELD), None);
+        assert_eq!(form_field(&[0xff, b'='], CSRF_FIELD), None);
     }
 
     #[test]

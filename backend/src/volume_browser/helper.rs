@@ -20,7 +20,7 @@ use crate::engine::client::CONTROL_TIMEOUT;
 use crate::engine::{EngineClient, EngineError};
 
 /// The label every helper container carries; its value is the volume's name.
-pub const HELPER_LABEL: &str = "org.berth.volume-browser";
+pub const HELPER_LABEL: &str = berth_shared::engine::archive::VOLUME_BROWSER_LABEL;
 
 /// The label naming the Berth instance that created a helper.
 pub const INSTANCE_LABEL: &str = "org.berth.instance";

@@ -9,6 +9,7 @@ use berth_shared::engine::archive::VolumeBrowser;
 use super::helper::{self, HelperError, MOUNT_POINT};
 use super::{IDLE_TIMEOUT, instance_id, reap, sweep};
 use crate::audit::{self, Action, AuditScope};
+use crate::auth::extract::BeaconPrincipal;
 use crate::auth::{ClientInfo, Principal};
 use crate::engine::{EngineError, Environment};
 use crate::error::ApiError;
@@ -120,16 +121,39 @@ pub async fn stop(
     client: ClientInfo,
     Path((env_id, id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let environment = environment(&state, &env_id)?;
-    authorize(&principal, &env_id)?;
-    if !state.volume_browsers().take(&env_id, &id) {
+    end(&state, &principal, &client, &env_id, &id).await
+}
+
+/// `POST /api/env/{env}/volume-browsers/{id}/end`: the same, sent by the files page with
+/// `navigator.sendBeacon` when it is left with a full page load, which runs no clean-up; the
+/// session's CSRF token comes in the form body ([`BeaconPrincipal`]).
+pub async fn end_beacon(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    Path((env_id, id)): Path<(String, String)>,
+    BeaconPrincipal(principal): BeaconPrincipal,
+) -> Result<StatusCode, ApiError> {
+    end(&state, &principal, &client, &env_id, &id).await
+}
+
+/// Removes helper `id`, if this Berth started it and the caller may browse.
+async fn end(
+    state: &AppState,
+    principal: &Principal,
+    client: &ClientInfo,
+    env_id: &str,
+    id: &str,
+) -> Result<StatusCode, ApiError> {
+    let environment = environment(state, env_id)?;
+    authorize(principal, env_id)?;
+    if !state.volume_browsers().take(env_id, id) {
         return Err(ApiError::Missing(format!("no volume browser {id}")));
     }
     let target = format!("/containers/{id}");
-    let action = Action::in_environment(&env_id, "VolumeBrowseEnd", "DELETE", &target);
-    let scope = AuditScope::of(&principal, &client);
+    let action = Action::in_environment(env_id, "VolumeBrowseEnd", "DELETE", &target);
+    let scope = AuditScope::of(principal, client);
     audit::audited(state.store(), &scope, action, 204, async {
-        helper::remove(environment.client(), &id)
+        helper::remove(environment.client(), id)
             .await
             .map_err(|error| ApiError::from_engine(&environment, error))
     })

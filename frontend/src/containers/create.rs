@@ -18,7 +18,7 @@ use crate::app::session::use_session;
 use crate::components::clipboard;
 use crate::components::toast::use_toaster;
 use crate::containers::form::guardrails::{fenced_fields, host_paths_hint};
-use crate::containers::form::{ContainerForm, parse_env_file};
+use crate::containers::form::{ContainerForm, fixed_host_ports, parse_env_file};
 use crate::field_error::FieldError;
 
 type Getter = fn(&ContainerForm) -> &String;
@@ -55,6 +55,8 @@ pub fn NewContainerPage() -> impl IntoView {
     let mode = RwSignal::new(Mode::Create);
     let working = RwSignal::new(None::<String>);
     let loaded_from = RwSignal::new(None::<String>);
+    // The host ports a duplicate leaves to the engine, since the original holds them.
+    let ports_note = RwSignal::new(None::<String>);
 
     // Duplicate or edit: fill the form from the existing container.
     Effect::new(move |_| {
@@ -68,6 +70,15 @@ pub fn NewContainerPage() -> impl IntoView {
                 Ok(recipe) => {
                     let editing = edit.is_some();
                     form.set(ContainerForm::from_recipe(&recipe, editing));
+                    let fixed = fixed_host_ports(&recipe);
+                    ports_note.set((!editing && !fixed.is_empty()).then(|| {
+                        let noun = if fixed.len() == 1 { "port" } else { "ports" };
+                        format!(
+                            "{} holds host {noun} {}, so this copy publishes on ports the engine picks. Enter a free host port to choose one.",
+                            recipe.display_name(),
+                            fixed.join(", ")
+                        )
+                    }));
                     loaded_from.set(Some(recipe.display_name().to_owned()));
                     mode.set(if editing {
                         Mode::Edit {
@@ -251,7 +262,10 @@ pub fn NewContainerPage() -> impl IntoView {
                     <fieldset class="container-form-section">
                         <legend>"Network, ports and storage"</legend>
                         <div class="container-form-two">
-                            <TextField label="Ports ([address:]host:container[/udp], one a line)" key="ports" form=form errors=errors field=field!(ports) multiline=true placeholder="8080:80"/>
+                            <div>
+                                <TextField label="Ports ([address:]host:container[/udp], one a line)" key="ports" form=form errors=errors field=field!(ports) multiline=true placeholder="8080:80"/>
+                                {move || ports_note.get().map(|note| view! { <p class="field-hint" data-testid="ports-note">{note}</p> })}
+                            </div>
                             <TextField label="Volumes (name:/path or /host:/path[:ro], one a line)" key="volumes" form=form errors=errors field=field!(volumes) multiline=true placeholder="data:/var/lib/data"/>
                         </div>
                         {move || fence().map(|view| view! { <p class="field-hint" data-testid="volumes-fence">{host_paths_hint(&view)}</p> })}

@@ -50,6 +50,8 @@ impl Line {
 pub struct LogBuffer {
     lines: VecDeque<Line>,
     first: u64,
+    /// How many lines the cap pushed out since the last clear.
+    evicted: u64,
     cap: usize,
 }
 
@@ -59,6 +61,7 @@ impl LogBuffer {
         Self {
             lines: VecDeque::new(),
             first: 0,
+            evicted: 0,
             cap: cap.max(1),
         }
     }
@@ -69,15 +72,18 @@ impl LogBuffer {
             if self.lines.len() == self.cap {
                 self.lines.pop_front();
                 self.first += 1;
+                self.evicted += 1;
             }
             self.lines.push_back(Line::new(raw));
         }
     }
 
-    /// Forgets every line (numbers keep counting up).
+    /// Forgets every line (numbers keep counting up), as a new range starts: nothing of it
+    /// was dropped yet.
     pub fn clear(&mut self) {
         self.first += self.lines.len() as u64;
         self.lines.clear();
+        self.evicted = 0;
     }
 
     /// How many lines are stored.
@@ -90,9 +96,10 @@ impl LogBuffer {
         self.lines.is_empty()
     }
 
-    /// How many lines were forgotten because of the cap (or cleared).
+    /// How many lines were forgotten because of the cap since the last clear (the lines of an
+    /// earlier range are not counted: they were replaced, not dropped).
     pub fn dropped(&self) -> u64 {
-        self.first
+        self.evicted
     }
 
     /// The sequence number of the oldest stored line.
@@ -191,6 +198,20 @@ mod tests {
         assert!(buffer.get(1).is_none());
         assert_eq!(&*buffer.get(2).unwrap().text, "line 2");
         assert_eq!(buffer.end_seq(), 5);
+    }
+
+    #[test]
+    fn a_clear_is_not_a_drop() {
+        let mut buffer = LogBuffer::new(3);
+        buffer.extend((0..5).map(|i| raw(&format!("line {i}"))));
+        buffer.clear();
+        assert_eq!(buffer.dropped(), 0);
+        buffer.extend((0..2).map(|i| raw(&format!("again {i}"))));
+        assert_eq!((buffer.len(), buffer.dropped()), (2, 0));
+        // Numbers keep counting up, so old matches never name new lines.
+        assert_eq!(buffer.first_seq(), 5);
+        buffer.extend((0..2).map(|i| raw(&format!("more {i}"))));
+        assert_eq!((buffer.len(), buffer.dropped()), (3, 1));
     }
 
     #[test]

@@ -390,7 +390,9 @@ impl Live {
 /// Shows a control message in the terminal and the status.
 fn show_control(term: &Terminal, status: RwSignal<PaneStatus>, message: ServerMessage) {
     match message {
-        ServerMessage::Started { command, .. } => {
+        ServerMessage::Started { command, tty, .. } => {
+            // Without a TTY, nothing turns the process's `\n` into `\r\n`: the terminal does.
+            term.set_convert_eol(!tty);
             let command = if command.is_empty() {
                 "attached".to_owned()
             } else {

@@ -124,6 +124,13 @@ impl Terminal {
         Terminal::new_with(&options)
     }
 
+    /// Whether a line feed also returns the cursor to the left edge. A process without a TTY
+    /// writes bare `\n`, which only a TTY's line discipline would have turned into `\r\n`;
+    /// `docker attach` shows such output line by line, and so does this.
+    pub fn set_convert_eol(&self, convert: bool) {
+        let _ = Reflect::set(&self.options(), &"convertEol".into(), &convert.into());
+    }
+
     /// Applies theme colours to a running terminal.
     pub fn set_theme(&self, theme: &Object) {
         let _ = Reflect::set(&self.options(), &"theme".into(), theme);

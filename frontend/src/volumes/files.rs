@@ -1,6 +1,7 @@
 //! `/env/:env/volumes/:name/files`: a volume's files, through a short-lived helper container
 //! that Berth creates for the visit, keeps alive while the page is open, and removes when it
-//! is left (or, should the browser vanish, after the idle timeout).
+//! is left: by the app's own navigation, or by a full page load or closed tab (`pagehide`, a
+//! beacon), or, should the browser vanish, after the idle timeout.
 
 use std::time::Duration;
 
@@ -64,6 +65,32 @@ pub fn VolumeFilesPage() -> impl IntoView {
         ) {
             on_cleanup(move || handle.clear());
         }
+    }
+    {
+        // A full page load elsewhere (or a closed tab) runs no clean-up, only `pagehide`. A
+        // page kept in the back-forward cache comes back without its helper: it starts another.
+        let environment = environment.clone();
+        let hide = window_event_listener_untyped("pagehide", move |_| {
+            if let Some(Some(id)) = helper.try_get_value()
+                && volume_browser::end_beacon(&environment, &id)
+            {
+                helper.try_set_value(None);
+            }
+        });
+        let show = window_event_listener_untyped("pageshow", move |event| {
+            let restored = js_sys::Reflect::get(&event, &"persisted".into())
+                .ok()
+                .and_then(|persisted| persisted.as_bool())
+                .unwrap_or(false);
+            if restored && helper.try_get_value().is_some_and(|id| id.is_none()) {
+                session.try_set(None);
+                attempt.try_update(|a| *a += 1);
+            }
+        });
+        on_cleanup(move || {
+            hide.remove();
+            show.remove();
+        });
     }
     {
         let environment = environment.clone();

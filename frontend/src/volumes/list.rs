@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 
 use berth_shared::access::Access;
+use berth_shared::engine::archive::VOLUME_BROWSER_LABEL;
+use berth_shared::engine::container::ContainerSummary;
 use berth_shared::engine::volume::{Volume, VolumeList, VolumeUsage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -31,6 +33,24 @@ use crate::volumes::create::VolumeCreateForm;
 /// Size and reference count of each volume, by name.
 type UsageByName = BTreeMap<String, VolumeUsage>;
 
+/// Each volume's usage, its reference count without Berth's own volume-browsing helpers
+/// among `containers` (each names its volume in its label): they are not users of it.
+fn usage_by_name(volumes: Vec<Volume>, containers: &[ContainerSummary]) -> UsageByName {
+    let mut usage: UsageByName = volumes
+        .into_iter()
+        .filter_map(|volume| Some((volume.name, volume.usage_data?)))
+        .collect();
+    for helper in containers {
+        if let Some(volume) = helper.labels.get(VOLUME_BROWSER_LABEL)
+            && let Some(found) = usage.get_mut(volume)
+            && found.ref_count > 0
+        {
+            found.ref_count -= 1;
+        }
+    }
+    usage
+}
+
 /// `/env/:env/volumes`.
 #[component]
 pub fn VolumesPage() -> impl IntoView {
@@ -51,12 +71,10 @@ pub fn VolumesPage() -> impl IntoView {
         let engine = status.engine();
         async move {
             let usage = engine.disk_usage(Some(&signal)).await?;
-            Ok(usage
-                .volumes
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|volume| Some((volume.name, volume.usage_data?)))
-                .collect::<UsageByName>())
+            Ok(usage_by_name(
+                usage.volumes.unwrap_or_default(),
+                &usage.containers.unwrap_or_default(),
+            ))
         }
     });
     provide_context(usage);
@@ -354,5 +372,40 @@ impl Removable for Volume {
 
     async fn remove(self, engine: Engine, (): ()) -> Result<(), ApiError> {
         engine.remove_volume(&self.name).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers_are_not_users_of_their_volume() {
+        let volume = |name: &str, ref_count: i64| Volume {
+            name: name.to_owned(),
+            usage_data: Some(VolumeUsage {
+                size: 10,
+                ref_count,
+            }),
+            ..Volume::default()
+        };
+        let container = |labels: &[(&str, &str)]| ContainerSummary {
+            labels: labels
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            ..ContainerSummary::default()
+        };
+        let usage = usage_by_name(
+            vec![volume("data", 2), volume("other", 1), volume("idle", 0)],
+            &[
+                container(&[(VOLUME_BROWSER_LABEL, "data")]),
+                container(&[("app", "web")]),
+                container(&[(VOLUME_BROWSER_LABEL, "idle")]),
+            ],
+        );
+        assert_eq!(usage["data"].ref_count, 1);
+        assert_eq!(usage["other"].ref_count, 1);
+        assert_eq!(usage["idle"].ref_count, 0);
     }
 }

@@ -36,6 +36,15 @@ impl PathStat {
     }
 }
 
+/// The label every volume-browsing helper container carries, its value the volume's name.
+/// Such a container is Berth's own, not a user of the volume.
+pub const VOLUME_BROWSER_LABEL: &str = "org.berth.volume-browser";
+
+/// Whether a container with these labels is one of Berth's volume-browsing helpers.
+pub fn is_volume_browser(labels: &std::collections::BTreeMap<String, String>) -> bool {
+    labels.contains_key(VOLUME_BROWSER_LABEL)
+}
+
 /// A short-lived helper container through which a volume's files are browsed, from
 /// `POST /api/env/{env}/volumes/{name}/browse`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

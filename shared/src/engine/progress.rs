@@ -134,7 +134,7 @@ impl ProgressState {
             .filter(|text| !text.is_empty())
             .or(message.error)
         {
-            self.log.push(error.clone());
+            // The error is shown once, as the job's outcome, not also in its output.
             self.error.get_or_insert(error);
             return;
         }
@@ -266,7 +266,7 @@ mod tests {
         state.finish();
         assert_eq!(
             state.log,
-            ["Step 1/2 : FROM busybox", " ---> 6ebe", "boom", "not json"]
+            ["Step 1/2 : FROM busybox", " ---> 6ebe", "not json"]
         );
         assert_eq!(state.image_id.as_deref(), Some("sha256:feed"));
         assert_eq!(state.error.as_deref(), Some("boom"));

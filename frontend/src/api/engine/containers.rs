@@ -2,6 +2,7 @@
 //! prune and export; one container's inspect data, processes and changes; the logs and stats
 //! streams; and the archive API (a tar of a path, and where to upload one).
 
+use berth_shared::engine::archive::is_volume_browser;
 use berth_shared::engine::archive::{PATH_STAT_HEADER, PathStat};
 use berth_shared::engine::container::{
     ContainerConfig, ContainerCreated, ContainerRecipe, ContainerSummary, ContainerUpdate,
@@ -116,7 +117,8 @@ impl Engine {
         get_json(&url, signal).await
     }
 
-    /// Every container, running or not, that mounts the volume `name`.
+    /// Every container, running or not, that mounts the volume `name`, but for Berth's own
+    /// volume-browsing helpers, which are not users of it.
     pub async fn containers_using_volume(
         &self,
         name: &str,
@@ -126,7 +128,9 @@ impl Engine {
             "/containers/json?all=true&filters={}",
             filter("volume", name)
         ));
-        get_json(&url, signal).await
+        let mut users: Vec<ContainerSummary> = get_json(&url, signal).await?;
+        users.retain(|container| !is_volume_browser(&container.labels));
+        Ok(users)
     }
 
     /// Starts, stops or restarts a container.

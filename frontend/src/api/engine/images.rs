@@ -110,7 +110,9 @@ impl BuildOptions {
         if self.pull {
             query.push("pull=1".into());
         }
-        query.push("rm=1".into());
+        // The intermediate containers go whether a step succeeds (`rm`) or fails (`forcerm`):
+        // a failed `RUN` would otherwise leave its exited container behind.
+        query.push("rm=1&forcerm=1".into());
         query.join("&")
     }
 }
@@ -443,7 +445,7 @@ mod tests {
         };
         assert_eq!(
             options.query(),
-            "dockerfile=Dockerfile&t=app%3A1&buildargs=%7B%22A%22%3A%22b%20c%22%7D&target=final&nocache=1&rm=1"
+            "dockerfile=Dockerfile&t=app%3A1&buildargs=%7B%22A%22%3A%22b%20c%22%7D&target=final&nocache=1&rm=1&forcerm=1"
         );
     }
 

@@ -32,7 +32,9 @@ use crate::components::badges::StateBadge;
 use crate::components::file_browser::FileBrowser;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::toast::use_toaster;
-use crate::containers::lifecycle::{Busy, ContainerDialogs, Operation, Pending, run_operation};
+use crate::containers::lifecycle::{
+    Busy, ContainerDialogs, Operation, Pending, action_items, run_operation,
+};
 
 pub use stats::History;
 
@@ -249,11 +251,18 @@ pub fn ContainerPage() -> impl IntoView {
     let tab = Memo::new(move |_| {
         params.with(|p| Tab::from_slug(&p.get("tab").unwrap_or_default()).unwrap_or(Tab::Overview))
     });
+    // The container's id once inspected: a page addressed by name reloads by id, so it keeps
+    // showing the container after a rename.
+    let resolved = StoredValue::new(None::<(String, String)>);
     let inspect = Remote::new(move |signal| {
         status.reconnects.track();
         let engine = status.engine();
-        let id = id.get();
-        async move { engine.inspect_container(&id, Some(&signal)).await }
+        let param = id.get();
+        let key = resolved
+            .get_value()
+            .filter(|(addressed, _)| *addressed == param)
+            .map_or(param, |(_, real)| real);
+        async move { engine.inspect_container(&key, Some(&signal)).await }
     });
     let base = move || format!("/env/{}/containers/{}", status.environment.get(), id.get());
     let can_exec = move || session.can(Access::Exec);
@@ -266,10 +275,11 @@ pub fn ContainerPage() -> impl IntoView {
                 <span aria-hidden="true">"/"</span>
             </nav>
             {remote_view(inspect, status, "the container", move |container: ContainerInspect| {
+                resolved.set_value(Some((id.get_untracked(), container.id.clone())));
                 provide_context(Shown {
                     engine: status.engine(),
                     environment: status.environment.get_untracked(),
-                    id: id.get_untracked(),
+                    id: container.id.clone(),
                     container: container.clone(),
                 });
                 view! {
@@ -308,9 +318,10 @@ pub fn ContainerPage() -> impl IntoView {
     }
 }
 
-/// The container's name, state and lifecycle buttons. The actions and the removal dialog are
-/// the containers list's own ([`lifecycle`](crate::containers::lifecycle)), so both say and do
-/// the same; after a removal the page goes back to the list.
+/// The container's name, state and lifecycle buttons, and a "More actions" menu with the
+/// list's row menu in it. The actions, the menu and the dialogs are the containers list's own
+/// ([`lifecycle`](crate::containers::lifecycle)), so both offer, say and do the same; after a
+/// removal the page goes back to the list.
 #[component]
 fn Header(container: ContainerInspect, on_changed: Callback<()>) -> impl IntoView {
     let status = use_engine_status();
@@ -326,6 +337,8 @@ fn Header(container: ContainerInspect, on_changed: Callback<()>) -> impl IntoVie
     let pending = RwSignal::new(None::<Pending>);
     let name = container.display_name().to_owned();
     let target = as_summary(&container);
+    let menu_target = target.clone();
+    let menu_label = format!("More actions for {name}");
     let health = container.state.health.as_ref().map(|h| h.status.clone());
     let working = {
         let id = container.id.clone();
@@ -380,9 +393,62 @@ fn Header(container: ContainerInspect, on_changed: Callback<()>) -> impl IntoVie
                         <Icon kind=IconKind::Trash/>
                         "Remove"
                     </button>
+                    <MoreActions container=menu_target label=menu_label busy=busy pending=pending/>
                 </div>
             })}
             <ContainerDialogs pending=pending busy=busy/>
+        </div>
+    }
+}
+
+/// The page's "More actions" button and its menu, which closes on a choice, a click elsewhere
+/// or Escape.
+#[component]
+fn MoreActions(
+    container: ContainerSummary,
+    label: String,
+    busy: Busy,
+    pending: RwSignal<Option<Pending>>,
+) -> impl IntoView {
+    let status = use_engine_status();
+    let open = RwSignal::new(false);
+    let close = Callback::new(move |()| open.set(false));
+    let outside = window_event_listener(leptos::ev::click, move |event| {
+        let inside = event
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.closest(".detail-menu-anchor").ok().flatten())
+            .is_some();
+        if !inside && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    let escape = window_event_listener(leptos::ev::keydown, move |event| {
+        if event.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || {
+        outside.remove();
+        escape.remove();
+    });
+    view! {
+        <div class="containers-menu-anchor detail-menu-anchor">
+            <button
+                class="btn btn-icon"
+                aria-label=label
+                aria-haspopup="menu"
+                aria-expanded=move || open.get().to_string()
+                title="More actions"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                "⋯"
+            </button>
+            <Show when=move || open.get()>
+                <div class="menu containers-menu" role="menu">
+                    {action_items(container.clone(), status.environment.get_untracked(), busy, pending, close)}
+                </div>
+            </Show>
         </div>
     }
 }

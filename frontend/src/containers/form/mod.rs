@@ -11,6 +11,7 @@ pub mod parse;
 mod recipe;
 
 pub use env_file::parse_env_file;
+pub use recipe::fixed_host_ports;
 
 use berth_shared::engine::container::{
     ContainerConfig, Empty, HealthConfig, HostConfig, PortBinding,
@@ -94,9 +95,11 @@ pub struct CreateRequest {
 }
 
 impl ContainerForm {
-    /// An empty form that starts the container once created.
+    /// An empty form that starts the container once created, with no restart policy (the
+    /// select's "no", as the engine's default is).
     pub fn new() -> Self {
         Self {
+            restart: "no".into(),
             start: true,
             ..Self::default()
         }
@@ -365,6 +368,20 @@ pub(crate) mod tests {
         assert_eq!(health.interval, 30_000_000_000);
         assert_eq!(health.retries, 3);
         assert_eq!(config.labels["tier"], "front");
+    }
+
+    #[test]
+    fn a_new_form_shows_the_engines_default_restart_policy() {
+        let form = ContainerForm::new();
+        // "no" is one of the select's options; an empty value would match none of them.
+        assert_eq!(form.restart, "no");
+        let request = ContainerForm {
+            image: "busybox".into(),
+            ..form
+        }
+        .build()
+        .unwrap();
+        assert_eq!(request.config.host_config.restart_policy.name, "");
     }
 
     #[test]

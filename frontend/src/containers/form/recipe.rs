@@ -9,7 +9,8 @@ use crate::shell_words;
 
 impl ContainerForm {
     /// The form that recreates `recipe`'s container. `keep_name` is for editing; a duplicate
-    /// gets no name, so the engine picks a free one.
+    /// gets no name and no fixed host ports (the original holds them, so the engine would
+    /// refuse them as already allocated): the engine picks free ones, on the same addresses.
     pub fn from_recipe(recipe: &ContainerRecipe, keep_name: bool) -> Self {
         let config = &recipe.config;
         let host = &recipe.host_config;
@@ -26,13 +27,16 @@ impl ContainerForm {
         for (key, bindings) in &host.port_bindings {
             let port = key.strip_suffix("/tcp").unwrap_or(key);
             for binding in bindings {
-                ports.push(
-                    match (binding.host_ip.as_str(), binding.host_port.as_str()) {
-                        ("", "") => port.to_owned(),
-                        ("", host_port) => format!("{host_port}:{port}"),
-                        (ip, host_port) => format!("{ip}:{host_port}:{port}"),
-                    },
-                );
+                let host_port = if keep_name {
+                    binding.host_port.as_str()
+                } else {
+                    ""
+                };
+                ports.push(match (binding.host_ip.as_str(), host_port) {
+                    ("", "") => port.to_owned(),
+                    ("", host_port) => format!("{host_port}:{port}"),
+                    (ip, host_port) => format!("{ip}:{host_port}:{port}"),
+                });
             }
         }
         let mut volumes = host.binds.clone();
@@ -119,6 +123,22 @@ impl ContainerForm {
     }
 }
 
+/// The host ports `recipe`'s container publishes on by number, which a duplicate leaves to
+/// the engine: "8080", "127.0.0.1:8080".
+pub fn fixed_host_ports(recipe: &ContainerRecipe) -> Vec<String> {
+    recipe
+        .host_config
+        .port_bindings
+        .values()
+        .flatten()
+        .filter(|binding| !binding.host_port.is_empty())
+        .map(|binding| match binding.host_ip.as_str() {
+            "" => binding.host_port.clone(),
+            ip => format!("{ip}:{}", binding.host_port),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +162,9 @@ mod tests {
         assert_eq!(again.build().expect("still valid").config, request.config);
         again = ContainerForm::from_recipe(&recipe, false);
         assert_eq!(again.name, "");
+        // A duplicate leaves the host ports to the engine, on the same addresses.
+        assert_eq!(again.ports, "53/udp\n127.0.0.1::80\n9000");
+        assert!(again.build().is_ok(), "a duplicate's ports are valid");
+        assert_eq!(fixed_host_ports(&recipe), ["5353", "127.0.0.1:8080"]);
     }
 }

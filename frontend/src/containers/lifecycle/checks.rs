@@ -5,6 +5,7 @@ use berth_shared::engine::container::{ContainerUpdate, RestartPolicy};
 
 use crate::containers::form::parse::{parse_cpus, parse_memory};
 use crate::field_error::FieldError;
+use crate::networks::form::check_name;
 
 /// The stop dialog's timeout: empty for the container's own default.
 pub fn stop_timeout(text: &str) -> Result<Option<u32>, FieldError> {
@@ -17,12 +18,21 @@ pub fn stop_timeout(text: &str) -> Result<Option<u32>, FieldError> {
     }
 }
 
-/// The rename dialog's new name.
+/// The rename dialog's new name: what the engine takes, `[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
 pub fn new_name(text: &str) -> Result<String, FieldError> {
-    match text.trim() {
-        "" => Err(FieldError::new("New name", "New name: enter a name.")),
-        name => Ok(name.to_owned()),
+    let name = text.trim();
+    if name.is_empty() {
+        return Err(FieldError::new("New name", "New name: enter a name."));
     }
+    check_name("New name", name)
+        .map_err(|error| FieldError::new("New name", format!("New name: {}.", error.message)))?;
+    if name.chars().count() < 2 {
+        return Err(FieldError::new(
+            "New name",
+            format!("New name: “{name}” is too short; a name has at least two characters."),
+        ));
+    }
+    Ok(name.to_owned())
 }
 
 /// The commit dialog's image reference.
@@ -84,6 +94,17 @@ mod tests {
     fn names_and_references_are_required() {
         assert_eq!(new_name("  web-2 "), Ok("web-2".to_owned()));
         assert_eq!(new_name(" ").map_err(|e| e.field), Err("New name"));
+        for bad in ["bad name", "-web", "web/1", "x", "wéb"] {
+            assert_eq!(new_name(bad).map_err(|e| e.field), Err("New name"), "{bad}");
+        }
+        assert_eq!(
+            new_name("bad name").map_err(|e| e.message),
+            Err(
+                "New name: “bad name” contains “ ”; use letters, digits, “_”, “.” and “-”."
+                    .to_owned()
+            )
+        );
+        assert_eq!(new_name("a.b_c-1"), Ok("a.b_c-1".to_owned()));
         assert_eq!(image_reference("app:snap"), Ok("app:snap".to_owned()));
         assert_eq!(image_reference("").map_err(|e| e.field), Err("Image"));
     }

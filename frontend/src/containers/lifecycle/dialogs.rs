@@ -227,7 +227,8 @@ fn dialog_body(current: Pending, fields: Fields) -> AnyView {
         Pending::Rename(_) => view! {
             <label class="field">
                 <span class="field-label">"New name"</span>
-                <input required pattern="[a-zA-Z0-9][a-zA-Z0-9_.-]*"
+                <input
+                    aria-invalid=move || fields.error.with(|e| e.as_ref().is_some_and(|e| e.field == "New name")).to_string()
                     prop:value=move || fields.name.get()
                     on:input=move |e| fields.name.set(event_target_value(&e))/>
                 <span class="field-hint">"Letters, digits, and _ . - after the first character."</span>

@@ -1,13 +1,15 @@
 //! Lifecycle actions on containers, for one row, a selection or the container page: running
 //! them with a toast per outcome ([`run_operation`]), which containers have one under way
-//! ([`Busy`]), and the dialogs of those that need options or a confirmation ([`dialogs`], what
-//! they take checked in [`checks`]). The list and the container page use the same, so both say
-//! and do the same.
+//! ([`Busy`]), one container's menu of actions ([`menu`]), and the dialogs of those that need
+//! options or a confirmation ([`dialogs`], what they take checked in [`checks`]). The list and
+//! the container page use the same, so both offer, say and do the same.
 
 mod checks;
 mod dialogs;
+mod menu;
 
 pub use dialogs::{ContainerDialogs, Pending};
+pub use menu::action_items;
 
 use std::cell::Cell;
 use std::collections::BTreeSet;

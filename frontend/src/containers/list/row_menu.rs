@@ -1,5 +1,6 @@
-//! A row's actions: start, or stop and restart, at hand; the rest in a menu fixed to the
-//! viewport so the table's scrolling box cannot clip it.
+//! A row's actions: start, or stop and restart, at hand; the rest (the lifecycle's
+//! [`action_items`]) in a menu fixed to the viewport so the table's scrolling box cannot clip
+//! it.
 
 use berth_shared::access::Access;
 use berth_shared::engine::container::ContainerSummary;
@@ -10,7 +11,7 @@ use crate::app::engine_status::use_engine_status;
 use crate::app::session::use_session;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::toast::use_toaster;
-use crate::containers::lifecycle::{Busy, Operation, Pending, run_operation};
+use crate::containers::lifecycle::{Busy, Operation, Pending, action_items, run_operation};
 
 /// The row whose menu is open, and where the menu goes.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,7 +127,7 @@ pub(super) fn RowActions(
     }
 }
 
-/// The menu of one row.
+/// The menu of one row: the actions the container page's menu offers too.
 pub(super) fn row_menu(
     container: ContainerSummary,
     env: String,
@@ -134,71 +135,13 @@ pub(super) fn row_menu(
     pending: RwSignal<Option<Pending>>,
     open_menu: RwSignal<Option<MenuAt>>,
 ) -> impl IntoView {
-    let status = use_engine_status();
-    let toaster = use_toaster();
-    let engine = untrack(|| status.engine());
-    let base = format!("/env/{}/containers/new", crate::api::percent_encode(&env));
-    let id = crate::api::percent_encode(&container.id);
-    let paused = container.state == "paused";
-    let running = container.is_running();
-    let item = move |label: &'static str, open: Pending| {
-        let class = if matches!(open, Pending::Remove(_)) {
-            "menu-item containers-danger"
-        } else {
-            "menu-item"
-        };
-        view! {
-            <button class=class role="menuitem" on:click=move |_| {
-                open_menu.set(None);
-                pending.set(Some(open.clone()));
-            }>{label}</button>
-        }
-    };
-    let pause_action = if paused {
-        ContainerAction::Unpause
-    } else {
-        ContainerAction::Pause
-    };
-    let pause_target = container.clone();
-    let lifecycle: &[ContainerAction] = if running {
-        &[ContainerAction::Restart]
-    } else {
-        &[ContainerAction::Start]
-    };
-    let lifecycle_views = lifecycle
-        .iter()
-        .map(|&action| {
-            let target = container.clone();
-            view! {
-                <button class="menu-item" role="menuitem" on:click=move |_| {
-                    open_menu.set(None);
-                    run_operation(untrack(|| status.engine()), toaster, busy, vec![target.clone()], Operation::Simple(action));
-                }>{action.label()}</button>
-            }
-        })
-        .collect_view();
-    view! {
-        <>
-            {lifecycle_views}
-            {running.then(|| view! {
-                <button class="menu-item" role="menuitem" on:click=move |_| {
-                    open_menu.set(None);
-                    run_operation(untrack(|| status.engine()), toaster, busy, vec![pause_target.clone()], Operation::Simple(pause_action));
-                }>{pause_action.label()}</button>
-            })}
-            {running.then(|| item("Stop with timeout…", Pending::Stop(vec![container.clone()])))}
-            {running.then(|| item("Kill…", Pending::Kill(vec![container.clone()])))}
-            {item("Rename…", Pending::Rename(container.clone()))}
-            {item("Update resources…", Pending::Update(container.clone()))}
-            {item("Commit to image…", Pending::Commit(container.clone()))}
-            <a class="menu-item" role="menuitem" href=engine.container_export_url(&container.id)
-                download=format!("{}.tar", container.display_name())
-                on:click=move |_| open_menu.set(None)>"Export as tar"</a>
-            <a class="menu-item" role="menuitem" href=format!("{base}?from={id}")>"Duplicate"</a>
-            <a class="menu-item" role="menuitem" href=format!("{base}?edit={id}")>"Edit (recreate)"</a>
-            {item("Remove…", Pending::Remove(vec![container.clone()]))}
-        </>
-    }
+    action_items(
+        container,
+        env,
+        busy,
+        pending,
+        Callback::new(move |()| open_menu.set(None)),
+    )
 }
 
 /// Where a row's menu opens: fixed to the viewport under its button (above it when there is

@@ -2,6 +2,8 @@
 //! project groups, the selection (the kit's [`Selection`]: only ticked rows that are shown
 //! count) and its actions bar.
 
+use std::collections::HashMap;
+
 use berth_shared::access::Access;
 use berth_shared::engine::container::ContainerSummary;
 use leptos::prelude::*;
@@ -17,7 +19,7 @@ use crate::containers::lifecycle::{Busy, Operation, Pending, run_operation};
 use crate::containers::list_model::ListItem;
 use crate::format;
 use crate::resource_page::selection::{AllTicked, Selection};
-use crate::time::{absolute_time, now_seconds};
+use crate::time::{absolute_time, now_seconds, ticking_now};
 
 /// How many lines the list draws at first, and adds each time the end comes near.
 const PAGE_ROWS: usize = 150;
@@ -96,7 +98,10 @@ pub(super) fn ContainerTable(
         .location()
         .hostname()
         .unwrap_or_else(|_| "localhost".into());
-    let now = now_seconds();
+    let now = ticking_now();
+    // When each status text was first seen: the engine's "Up 5 seconds" is that old then, and
+    // moves on with the clock (a row drawn again later keeps its first sighting).
+    let seen = StoredValue::new(HashMap::<(String, String), i64>::new());
     // Viewers see no selection or lifecycle buttons: the server would refuse them anyway.
     let can_operate = use_session().can(Access::Operate);
     let open_menu = RwSignal::new(None::<MenuAt>);
@@ -208,12 +213,23 @@ pub(super) fn ContainerTable(
                                 let menu_id = Some(container.id.clone());
                                 let selector = menu_selector.clone();
                                 let menu_open = Signal::derive(move || selector.selected(&menu_id));
+                                let status_seen = seen
+                                    .try_update_value(|seen| {
+                                        if seen.len() > 10_000 {
+                                            seen.clear();
+                                        }
+                                        *seen
+                                            .entry((container.id.clone(), container.status.clone()))
+                                            .or_insert_with(now_seconds)
+                                    })
+                                    .unwrap_or_else(now_seconds);
                                 view! {
                                     <ContainerRow
                                         container=*container
                                         env=status.environment.get_untracked()
                                         host=browser_host.clone()
                                         now=now
+                                        status_seen=status_seen
                                         can_operate=can_operate
                                         busy=busy
                                         selected=selected
@@ -256,7 +272,8 @@ fn ContainerRow(
     container: ContainerSummary,
     env: String,
     host: String,
-    now: i64,
+    now: ReadSignal<i64>,
+    status_seen: i64,
     can_operate: bool,
     busy: Busy,
     selected: Selection,
@@ -274,15 +291,9 @@ fn ContainerRow(
         crate::api::percent_encode(&env),
         crate::api::percent_encode(&container.id)
     );
-    let size = match (container.size_rw, container.size_root_fs) {
-        (Some(rw), Some(root)) => format!(
-            "{} ({} virtual)",
-            format::bytes(rw.max(0) as u64),
-            format::bytes(root.max(0) as u64)
-        ),
-        (Some(rw), None) => format::bytes(rw.max(0) as u64),
-        _ => "…".to_owned(),
-    };
+    let size = format::container_size(container.size_rw, container.size_root_fs)
+        .unwrap_or_else(|| "…".to_owned());
+    let status_text = container.status.clone();
     let created = container.created;
     let select_id = id.clone();
     let check_id = id;
@@ -307,7 +318,7 @@ fn ContainerRow(
                     <StateBadge state=container.state.clone()/>
                     <HealthBadge health=container.health()/>
                 </div>
-                <div class="cell-sub">{container.status.clone()}</div>
+                <div class="cell-sub">{move || format::status_after(&status_text, now.get() - status_seen)}</div>
             </td>
             <td class="cell-image containers-col-image" title=container.image.clone()>{container.image.clone()}</td>
             <td class="containers-col-ports">
@@ -316,7 +327,7 @@ fn ContainerRow(
                 </div>
             </td>
             <td class="containers-col-created" title=absolute_time(created)>
-                {move || if sizes.get() { size.clone() } else { format::relative_time(now, created) }}
+                {move || if sizes.get() { size.clone() } else { format::relative_time(now.get(), created) }}
             </td>
             {can_operate.then(|| view! {
                 <td class="cell-actions">

@@ -84,6 +84,9 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
     let hits = StoredValue::new_local(Vec::<u64>::new());
     let matcher = StoredValue::new_local(Matcher::Nothing);
     let current_hit = RwSignal::new(None::<usize>);
+    // Why the search pattern is not a regular expression, if it is not: a signal, so the
+    // count beside the box follows the matcher.
+    let pattern_error = RwSignal::new(None::<String>);
     let version = RwSignal::new(0u64);
     let render_pending = StoredValue::new(false);
     let total_rows = RwSignal::new(0usize);
@@ -158,7 +161,12 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
         let (q, c, r) = (query.get(), case.get(), regex.get());
         streams.track();
         only_matches.track();
-        matcher.set_value(Matcher::new(&q, c, r));
+        let next = Matcher::new(&q, c, r);
+        pattern_error.set(match &next {
+            Matcher::Invalid(error) => Some(error.clone()),
+            _ => None,
+        });
+        matcher.set_value(next);
         refilter();
     });
 
@@ -413,8 +421,7 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
                 <button class="btn btn-small" aria-label="Next match" on:click=move |_| go_to_hit(true)>"↓"</button>
                 <span class="muted logs-count" data-testid="match-count">
                     {move || {
-                        let invalid = matcher.with_value(|m| match m { Matcher::Invalid(e) => Some(e.clone()), _ => None });
-                        if let Some(error) = invalid {
+                        if let Some(error) = pattern_error.get() {
                             return format!("Invalid pattern: {error}");
                         }
                         if query.with(String::is_empty) {
