@@ -4,7 +4,9 @@
 //!
 //! The client's request goes to the engine with the protocol it asked for. When the engine
 //! switches, the client gets the engine's own `101` head and, once both sides have handed over
-//! their connections, the two are spliced byte for byte until both directions end. Each
+//! their connections, the two are spliced byte for byte until both directions end. The copy
+//! loop reads until the side it reads would block (or its buffer is full) before it writes, so
+//! bursts of small frames leave in large writes while a lone keystroke's echo goes at once. Each
 //! direction ends on its own: a client's half-close (stdin EOF) becomes a half-close towards
 //! the engine while the process's output still drains, and the other way round. When the engine
 //! answers without switching (no such container, not running), the answer is passed through

@@ -5,6 +5,7 @@
 //! reached through [`crate::policy`]-checked callers.
 
 pub mod client;
+mod coalesce;
 pub mod endpoint;
 pub mod environment;
 pub mod hijack;

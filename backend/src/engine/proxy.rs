@@ -2,7 +2,8 @@
 //!
 //! Bodies are never buffered: the request body is handed to hyper as a stream and the engine's
 //! answer is returned as a stream, so logs, events and image transfers flow as they are made and
-//! stop when either side goes away.
+//! stop when either side goes away. The answer's frames that are ready are merged into large
+//! writes ([`Coalesce`]): a log of short lines does not cost one write per line.
 
 use axum::body::Body;
 use berth_shared::ApiVersion;
@@ -11,6 +12,7 @@ use http::{Request, Response};
 use hyper::body::Incoming;
 
 use super::client::EngineError;
+use super::coalesce::Coalesce;
 use super::environment::Environment;
 
 /// Headers that belong to one hop of a connection (RFC 9110 §7.6.1), never forwarded.
@@ -118,11 +120,12 @@ pub(super) async fn prepare(
 }
 
 /// The engine's answer for the client: status, headers (`Api-Version`, `Docker-Experimental`,
-/// `Ostype` among them) and streaming body as sent, less its hop-by-hop headers.
+/// `Ostype` among them) and streaming body as sent, less its hop-by-hop headers; the body's
+/// ready frames merged.
 pub(super) fn answer(response: Response<Incoming>) -> Response<Body> {
     let (mut parts, body) = response.into_parts();
     strip_hop_by_hop(&mut parts.headers);
-    Response::from_parts(parts, Body::new(body))
+    Response::from_parts(parts, Body::new(Coalesce::new(body)))
 }
 
 #[cfg(test)]
