@@ -1,15 +1,10 @@
 //! Streamed answers in large writes: the frames of an engine's answer that are already
 //! available are merged into one frame of up to [`LIMIT`] bytes, so that a log of 100-byte
 //! lines leaves Berth in a few large writes instead of one write (and one TCP packet) per line.
-//! Nothing ever waits for data that has not arrived: as soon as the engine side has nothing
-//! more ready, what was gathered goes out.
-//!
-//! hyper's client hands an answer's body from its connection task to the reader one frame at
-//! a time, so "nothing more ready" is only known once that task has had its turn: the first
-//! time the body is pending with data gathered, [`Coalesce`] wakes itself and yields, which
-//! lets the connection task (woken when the last frame was taken) decode what it has already
-//! read; pending a second time in a row means it had nothing, and the data goes out. A lone
-//! frame goes out as it came, without a copy.
+//! Nothing ever waits for data that has not arrived: as soon as the inner body is pending,
+//! what was gathered goes out. That is only worth it over a body whose pending means the
+//! engine's socket had nothing more ([`super::streamed`]). A lone frame goes out as it came,
+//! without a copy.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -32,8 +27,6 @@ pub struct Coalesce<B: Body> {
     held: Option<Result<Frame<Bytes>, B::Error>>,
     /// The inner body has ended.
     ended: bool,
-    /// This body yielded once since the inner body last gave a frame.
-    yielded: bool,
 }
 
 impl<B: Body> Coalesce<B> {
@@ -44,7 +37,6 @@ impl<B: Body> Coalesce<B> {
             merged: BytesMut::new(),
             held: None,
             ended: false,
-            yielded: false,
         }
     }
 
@@ -104,46 +96,34 @@ where
                 return Poll::Ready(this.take());
             }
             match Pin::new(&mut this.inner).poll_frame(cx) {
-                Poll::Ready(Some(Ok(frame))) => {
-                    this.yielded = false;
-                    match frame.into_data() {
-                        Ok(data) if data.is_empty() => {}
-                        Ok(data) if this.gathered() + data.len() <= LIMIT => {
-                            this.gather(data);
-                            if this.gathered() == LIMIT {
-                                return Poll::Ready(this.take());
-                            }
-                        }
-                        Ok(data) if this.gathered() == 0 => {
-                            return Poll::Ready(Some(Ok(Frame::data(data))));
-                        }
-                        Ok(data) => {
-                            this.held = Some(Ok(Frame::data(data)));
+                Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                    Ok(data) if data.is_empty() => {}
+                    Ok(data) if this.gathered() + data.len() <= LIMIT => {
+                        this.gather(data);
+                        if this.gathered() == LIMIT {
                             return Poll::Ready(this.take());
                         }
-                        Err(frame) => {
-                            this.held = Some(Ok(frame));
-                            return Poll::Ready(this.take().or_else(|| this.held.take()));
-                        }
                     }
-                }
+                    Ok(data) if this.gathered() == 0 => {
+                        return Poll::Ready(Some(Ok(Frame::data(data))));
+                    }
+                    Ok(data) => {
+                        this.held = Some(Ok(Frame::data(data)));
+                        return Poll::Ready(this.take());
+                    }
+                    Err(frame) => {
+                        this.held = Some(Ok(frame));
+                        return Poll::Ready(this.take().or_else(|| this.held.take()));
+                    }
+                },
                 Poll::Ready(Some(Err(error))) => {
                     this.held = Some(Err(error));
                     return Poll::Ready(this.take().or_else(|| this.held.take()));
                 }
                 Poll::Ready(None) => this.ended = true,
                 Poll::Pending if this.gathered() == 0 => return Poll::Pending,
-                Poll::Pending if !this.yielded => {
-                    // Let the connection task decode what it has already read.
-                    this.yielded = true;
-                    cx.waker().wake_by_ref();
-                    return Poll::Pending;
-                }
-                // Pending twice in a row: nothing more is ready, so nothing is held back.
-                Poll::Pending => {
-                    this.yielded = false;
-                    return Poll::Ready(this.take());
-                }
+                // Nothing more is ready: what was gathered goes out, nothing is held back.
+                Poll::Pending => return Poll::Ready(this.take()),
             }
         }
     }
@@ -171,7 +151,9 @@ where
 #[cfg(test)]
 mod tests {
     use std::convert::Infallible;
-    use std::time::Duration;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::task::{Wake, Waker};
 
     use http_body_util::{BodyExt, StreamBody};
 
@@ -251,27 +233,53 @@ mod tests {
         assert!(body.frame().await.is_none());
     }
 
+    /// Counts the wake-ups a body asks for.
+    #[derive(Default)]
+    struct Wakes(AtomicUsize);
+
+    impl Wake for Wakes {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Polls `body` as a runtime would with nothing else arriving: again only when it asked
+    /// to be woken. The frame it gives, or `None` if it waits for more data.
+    fn poll_alone(
+        body: &mut (impl Body<Data = Bytes, Error = Infallible> + Unpin),
+    ) -> Option<Bytes> {
+        let wakes = Arc::new(Wakes::default());
+        let waker = Waker::from(Arc::clone(&wakes));
+        let mut cx = Context::from_waker(&waker);
+        for _ in 0..16 {
+            let before = wakes.0.load(Ordering::SeqCst);
+            match Pin::new(&mut *body).poll_frame(&mut cx) {
+                Poll::Ready(frame) => return frame?.ok()?.into_data().ok(),
+                // Pending with no wake-up asked for: only new data would wake it.
+                Poll::Pending if wakes.0.load(Ordering::SeqCst) == before => return None,
+                Poll::Pending => {}
+            }
+        }
+        None
+    }
+
     /// The interactive case: one keystroke's echo, with the stream still open and nothing
-    /// more coming. The clock is paused, so the timeout can only fire once every task is idle,
-    /// that is if the body were waiting for more data: its length does not matter, and
-    /// nothing here is timed.
-    #[tokio::test(start_paused = true)]
-    async fn a_lone_frame_goes_out_while_the_stream_stays_open() {
+    /// more coming, goes out; then the next.
+    #[test]
+    fn a_lone_frame_goes_out_while_the_stream_stays_open() {
         let (sender, mut body) = channel();
         sender.send(data(b"x")).unwrap();
-        let frame = tokio::time::timeout(Duration::from_secs(3600), body.frame())
-            .await
-            .expect("the frame came without waiting for more")
-            .expect("a frame")
-            .unwrap();
-        assert_eq!(frame.into_data().unwrap(), "x");
+        assert_eq!(
+            poll_alone(&mut body).expect("the frame, not held back"),
+            "x"
+        );
+        assert_eq!(poll_alone(&mut body), None, "nothing more came");
         sender.send(data(b"y")).unwrap();
-        let frame = tokio::time::timeout(Duration::from_secs(3600), body.frame())
-            .await
-            .expect("the next frame too")
-            .expect("a frame")
-            .unwrap();
-        assert_eq!(frame.into_data().unwrap(), "y");
+        assert_eq!(poll_alone(&mut body).expect("the next frame"), "y");
         drop(sender);
     }
 }

@@ -66,7 +66,8 @@ pub async fn forward(
     let Some(client_side) = parts.extensions.remove::<OnUpgrade>() else {
         // The client's connection cannot be taken over (not HTTP/1.1): answer as plain HTTP,
         // which the engine's handlers also speak.
-        return proxy::forward(environment, path, Request::from_parts(parts, body)).await;
+        let request = Request::from_parts(parts, body);
+        return proxy::forward(environment, path, request, false).await;
     };
     proxy::prepare(environment, path, &mut parts).await?;
     let protocol = protocol
