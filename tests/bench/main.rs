@@ -132,8 +132,8 @@ fn main() {
         &targets, &direct, &berth, &api, &fixtures, sizes, rounds,
     ));
     let results = report::Results {
-        engine_version: version.version.clone(),
-        api_version: api.clone(),
+        engine_version: version.version,
+        api_version: api,
         containers: CONTAINERS,
         ..results
     };
