@@ -518,27 +518,12 @@ fn open_sockets(pid: u32) -> usize {
 fn engine_requests_end_when_their_clients_go_away() {
     let container = TestContainer::running("gone");
     let berth = Berth::start();
-    let authorization = bearer(&berth.admin_token);
     // Let start-up negotiation settle, then count.
     assert_eq!(berth.admin().get("/engine/local/_ping").status, 200);
     let before = open_sockets(berth.pid());
     // Ten followers of a container that prints nothing: each holds a request to the engine.
     let followers: Vec<_> = (0..10)
-        .map(|_| {
-            let (raw, head) = Raw::request(
-                connect(&berth),
-                berth_host(&berth),
-                "GET",
-                &format!(
-                    "/engine/local/containers/{}/logs?follow=1&stdout=1",
-                    container.name
-                ),
-                &[("Authorization", &authorization)],
-                b"",
-            );
-            assert_eq!(head.status, 200, "{head:?}");
-            raw
-        })
+        .map(|_| follow_logs(&berth, &container.name))
         .collect();
     assert!(open_sockets(berth.pid()) >= before + 10);
     drop(followers);
@@ -598,18 +583,20 @@ fn a_single_keystroke_is_echoed_while_the_terminal_stays_open() {
 fn a_single_log_line_arrives_while_the_follow_stays_open() {
     let container = shell_container("one-line", &[], "echo the-only-line; exec sleep 3600");
     let berth = Berth::start();
+    follow_logs(&berth, &container.name).read_until(b"the-only-line");
+}
+
+/// Follows `container`'s stdout through the gateway, as the admin.
+fn follow_logs(berth: &Berth, container: &str) -> Raw<TcpStream> {
     let authorization = bearer(&berth.admin_token);
-    let (mut raw, head) = Raw::request(
-        connect(&berth),
-        berth_host(&berth),
+    let (raw, head) = Raw::request(
+        connect(berth),
+        berth_host(berth),
         "GET",
-        &format!(
-            "/engine/local/containers/{}/logs?follow=1&stdout=1",
-            container.name
-        ),
+        &format!("/engine/local/containers/{container}/logs?follow=1&stdout=1"),
         &[("Authorization", &authorization)],
         b"",
     );
     assert_eq!(head.status, 200, "{head:?}");
-    raw.read_until(b"the-only-line");
+    raw
 }
