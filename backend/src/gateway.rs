@@ -15,7 +15,7 @@ use crate::audit::{self, Action, AuditScope};
 use crate::audit_fields;
 use crate::auth::Principal;
 use crate::auth::extract::client_info;
-use crate::engine::{hijack, proxy};
+use crate::engine::{hijack, proxy, streamed};
 use crate::error::ApiError;
 use crate::guardrails;
 use crate::policy::query::check_arguments;
@@ -140,7 +140,10 @@ pub async fn handle(
             let ended = crate::streams::until_ended(stream.take());
             hijack::forward(&environment, &forwarded_path, request, &protocol, ended).await
         }
-        None => proxy::forward(&environment, &forwarded_path, request).await,
+        None => {
+            let streaming = streamed::STREAMING.contains(&operation.id);
+            proxy::forward(&environment, &forwarded_path, request, streaming).await
+        }
     };
     let response = match result {
         Ok(response) => response,

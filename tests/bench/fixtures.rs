@@ -1,8 +1,10 @@
 //! What the benchmarks work on, made once on the engine and reused across runs: the 500
-//! containers to list, a container whose log holds the logs workload, and a running container
-//! to exec in. Everything is labelled `berth.bench`.
+//! containers to list, containers whose logs hold the logs workloads, a running container to
+//! exec in (with the large file `docker cp` copies out), and the image `save` and `load` move.
+//! Everything is labelled `berth.bench` (the image is `berth-bench:save`); what a single run
+//! needs (a writer to follow, a burst of volumes) is removed when that run ends.
 
-use http::Method;
+use http::{Method, StatusCode};
 
 use crate::targets::Target;
 
@@ -23,43 +25,81 @@ pub async fn list_containers(direct: &Target, api: &str, count: usize) {
     }
 }
 
+/// A shell command printing `bytes` bytes in lines of `line` bytes (the newline included).
+fn lines_script(bytes: u64, line: usize) -> String {
+    format!(
+        "yes \"$(head -c {} /dev/zero | tr '\\0' x)\" | head -c {bytes}",
+        line - 1
+    )
+}
+
 /// The id of an exited container whose log holds exactly `bytes` bytes of output, in lines of
-/// 8 KiB; made (which takes a while) only when no such container exists yet.
-pub async fn log_container(direct: &Target, api: &str, bytes: u64) -> String {
-    let label = format!("berth.bench=logs-{bytes}");
-    if let Some(id) = labelled(direct, api, &label).await.first() {
+/// `line` bytes; made (which takes a while) only when no such container exists yet.
+pub async fn log_container(direct: &Target, api: &str, bytes: u64, line: usize) -> String {
+    let label = format!("logs-{line}-{bytes}");
+    let selector = format!("berth.bench={label}");
+    if let Some(id) = labelled(direct, api, &selector).await.first() {
         let state = direct
             .json(Method::GET, &format!("/v{api}/containers/{id}/json"), None)
             .await;
         if state["State"]["Status"] == "exited" && state["State"]["ExitCode"] == 0 {
             return id.clone();
         }
-        direct
-            .json(
-                Method::DELETE,
-                &format!("/v{api}/containers/{id}?force=1"),
-                None,
-            )
-            .await;
+        remove(direct, api, id).await;
     }
-    eprintln!("writing {} MiB of container logs (once)", bytes >> 20);
-    let script = format!("yes \"$(head -c 8191 /dev/zero | tr '\\0' x)\" | head -c {bytes}");
+    eprintln!(
+        "writing {} MiB of container logs in {line}-byte lines (once)",
+        bytes >> 20
+    );
+    let id = create(
+        direct,
+        api,
+        serde_json::json!({
+            "Image": "busybox:latest",
+            "Cmd": ["sh", "-c", lines_script(bytes, line)],
+            "Labels": {"berth.bench": label},
+        }),
+    )
+    .await;
+    start(direct, api, &id).await;
+    wait(direct, api, &id).await;
+    id
+}
+
+/// A running container that prints `bytes` bytes in lines of `line` bytes once it is told
+/// to (a line written to its FIFO, see [`release_writer`]), then exits: what a follower of
+/// a busy container's log reads. Its id; remove it when done.
+pub async fn log_writer(direct: &Target, api: &str, bytes: u64, line: usize) -> String {
+    let script = format!(
+        "mkfifo /tmp/go && read go < /tmp/go && {}",
+        lines_script(bytes, line)
+    );
     let id = create(
         direct,
         api,
         serde_json::json!({
             "Image": "busybox:latest",
             "Cmd": ["sh", "-c", script],
-            "Labels": {"berth.bench": format!("logs-{bytes}")},
+            "Labels": {"berth.bench": "follow"},
         }),
     )
     .await;
     start(direct, api, &id).await;
+    id
+}
+
+/// Lets a [`log_writer`] start printing, once its FIFO is there.
+pub async fn release_writer(direct: &Target, api: &str, id: &str) {
+    let script = "until [ -p /tmp/go ]; do sleep 0.01; done; echo go > /tmp/go";
+    run(direct, api, id, &["sh", "-c", script]).await;
+}
+
+/// Waits for a container to exit with status 0.
+pub async fn wait(direct: &Target, api: &str, id: &str) {
     let waited = direct
         .json(Method::POST, &format!("/v{api}/containers/{id}/wait"), None)
         .await;
-    assert_eq!(waited["StatusCode"], 0, "the log writer failed: {waited}");
-    id
+    assert_eq!(waited["StatusCode"], 0, "the container failed: {waited}");
 }
 
 /// The id of a running container labelled `berth.bench=exec` to run execs in.
@@ -89,13 +129,52 @@ pub async fn exec_container(direct: &Target, api: &str) -> String {
     id
 }
 
-/// Creates an exec of `cmd` with stdout (and stdin when `stdin`) attached; returns its id.
+/// The path of a file of `bytes` random bytes in the exec container, for `docker cp`.
+pub async fn copy_file(direct: &Target, api: &str, container: &str, bytes: u64) -> String {
+    let path = format!("/bench-cp-{bytes}");
+    let script = format!("[ -s {path} ] || head -c {bytes} /dev/urandom > {path}");
+    run(direct, api, container, &["sh", "-c", &script]).await;
+    path
+}
+
+/// The image `berth-bench:save`: busybox with the exec container's copy file (committed
+/// once), to save and load.
+pub async fn saved_image(direct: &Target, api: &str, container: &str) -> String {
+    let reference = "berth-bench:save".to_owned();
+    let inspect = direct.request(
+        Method::GET,
+        &format!("/v{api}/images/{reference}/json"),
+        None,
+    );
+    if direct.status(inspect).await == StatusCode::OK {
+        return reference;
+    }
+    eprintln!("committing {reference} (once)");
+    direct
+        .json(
+            Method::POST,
+            &format!("/v{api}/commit?container={container}&repo=berth-bench&tag=save&pause=0"),
+            None,
+        )
+        .await;
+    reference
+}
+
+/// Runs `cmd` in `container` to its end.
+pub async fn run(direct: &Target, api: &str, container: &str, cmd: &[&str]) {
+    let exec = create_exec(direct, api, container, cmd, false, false).await;
+    direct.exec_output(api, &exec, false).await;
+}
+
+/// Creates an exec of `cmd` with stdout (and stdin when `stdin`) attached, on a TTY when
+/// `tty`; returns its id.
 pub async fn create_exec(
     target: &Target,
     api: &str,
     container: &str,
     cmd: &[&str],
     stdin: bool,
+    tty: bool,
 ) -> String {
     let created = target
         .json(
@@ -105,6 +184,7 @@ pub async fn create_exec(
                 "AttachStdin": stdin,
                 "AttachStdout": true,
                 "AttachStderr": true,
+                "Tty": tty,
                 "Cmd": cmd,
             })),
         )
@@ -128,6 +208,16 @@ async fn start(direct: &Target, api: &str, id: &str) {
     let request = direct.request(
         Method::POST,
         &format!("/v{api}/containers/{id}/start"),
+        None,
+    );
+    direct.send(request).await;
+}
+
+/// Removes a container, running or not.
+pub async fn remove(direct: &Target, api: &str, id: &str) {
+    let request = direct.request(
+        Method::DELETE,
+        &format!("/v{api}/containers/{id}?force=1"),
         None,
     );
     direct.send(request).await;

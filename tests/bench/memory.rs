@@ -47,8 +47,8 @@ pub async fn exec_sessions(berth: &Process, target: &Target, api: &str, containe
     let before = settled_rss(berth).await;
     let mut open = Vec::with_capacity(STREAMS);
     for _ in 0..STREAMS {
-        let exec = create_exec(target, api, container, &["cat"], true).await;
-        let mut io = target.start_exec(api, &exec).await;
+        let exec = create_exec(target, api, container, &["cat"], true, false).await;
+        let mut io = target.start_exec(api, &exec, false).await;
         io.write_all(b"hello\n").await.expect("write to the exec");
         let mut echoed = [0u8; 14];
         tokio::io::AsyncReadExt::read_exact(&mut io, &mut echoed)

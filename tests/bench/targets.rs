@@ -14,6 +14,9 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::io::AsyncReadExt;
 
+/// The name of Berth's target.
+pub const BERTH: &str = "Berth";
+
 /// One way of reaching the engine.
 pub struct Target {
     /// The name in the report.
@@ -76,6 +79,40 @@ impl Target {
         builder.body(body).expect("a request")
     }
 
+    /// Whether requests to this target pass through Berth.
+    pub fn is_berth(&self) -> bool {
+        self.name == BERTH
+    }
+
+    /// A request for the engine path `path` with `body` of `content_type`.
+    pub fn request_body(
+        &self,
+        method: Method,
+        path: &str,
+        body: Body,
+        content_type: &str,
+    ) -> Request<Body> {
+        let mut request = self.request(method, path, None);
+        request.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(content_type).expect("a header value"),
+        );
+        *request.body_mut() = body;
+        request
+    }
+
+    /// Sends a request and returns its status, whatever it is, reading the answer.
+    pub async fn status(&self, request: Request<Body>) -> http::StatusCode {
+        let response = self
+            .client
+            .send(request)
+            .await
+            .expect("the request completes");
+        let status = response.status();
+        count_body(response.into_body()).await;
+        status
+    }
+
     /// Sends a request and insists on a successful answer.
     pub async fn send(&self, request: Request<Body>) -> Response<Incoming> {
         let what = format!("{} {}", request.method(), request.uri());
@@ -116,8 +153,13 @@ impl Target {
     }
 
     /// Starts an exec with its streams hijacked (`Upgrade: tcp`), as `docker exec` does.
-    pub async fn start_exec(&self, api: &str, exec: &str) -> TokioIo<hyper::upgrade::Upgraded> {
-        match self.request_exec(api, exec).await {
+    pub async fn start_exec(
+        &self,
+        api: &str,
+        exec: &str,
+        tty: bool,
+    ) -> TokioIo<hyper::upgrade::Upgraded> {
+        match self.request_exec(api, exec, tty).await {
             UpgradeOutcome::Upgraded { io, .. } => io,
             UpgradeOutcome::Answered(response) => {
                 panic!("{}: exec start answered {}", self.name, response.status())
@@ -125,10 +167,24 @@ impl Target {
         }
     }
 
+    /// Starts an exec with its streams hijacked, or `None` when the target answers without
+    /// switching protocols.
+    pub async fn hijack_exec(
+        &self,
+        api: &str,
+        exec: &str,
+        tty: bool,
+    ) -> Option<TokioIo<hyper::upgrade::Upgraded>> {
+        match self.request_exec(api, exec, tty).await {
+            UpgradeOutcome::Upgraded { io, .. } => Some(io),
+            UpgradeOutcome::Answered(_) => None,
+        }
+    }
+
     /// Runs an exec to its end and counts its output. A proxy that drops `Upgrade` (haproxy
     /// in HTTP mode) gets the engine's fallback, a `200` whose body is the raw stream.
-    pub async fn exec_output(&self, api: &str, exec: &str) -> u64 {
-        match self.request_exec(api, exec).await {
+    pub async fn exec_output(&self, api: &str, exec: &str, tty: bool) -> u64 {
+        match self.request_exec(api, exec, tty).await {
             UpgradeOutcome::Upgraded { io, .. } => read_all(io).await,
             UpgradeOutcome::Answered(response) => {
                 assert!(
@@ -142,11 +198,11 @@ impl Target {
         }
     }
 
-    async fn request_exec(&self, api: &str, exec: &str) -> UpgradeOutcome {
+    async fn request_exec(&self, api: &str, exec: &str, tty: bool) -> UpgradeOutcome {
         let request = self.request(
             Method::POST,
             &format!("/v{api}/exec/{exec}/start"),
-            Some(serde_json::json!({"Detach": false, "Tty": false})),
+            Some(serde_json::json!({"Detach": false, "Tty": tty})),
         );
         self.client
             .upgrade(request, "tcp")
@@ -156,7 +212,7 @@ impl Target {
 }
 
 /// Reads a body to its end, returning how many bytes came.
-async fn count_body(mut body: Incoming) -> u64 {
+pub async fn count_body(mut body: Incoming) -> u64 {
     let mut total = 0u64;
     while let Some(frame) = body.frame().await {
         if let Ok(data) = frame.expect("the body arrives").into_data() {

@@ -1,6 +1,7 @@
 //! Gateway fidelity at the protocol level: hijacked exec and attach with half-close, the
 //! engine's websocket attach, the BuildKit session upgrade, the engine's headers, errors and
-//! API versions, unbuffered streams, and engine-side requests dropped with their clients.
+//! API versions, unbuffered streams (a lone keystroke or log line is never held back), and
+//! engine-side requests dropped with their clients.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -517,27 +518,12 @@ fn open_sockets(pid: u32) -> usize {
 fn engine_requests_end_when_their_clients_go_away() {
     let container = TestContainer::running("gone");
     let berth = Berth::start();
-    let authorization = bearer(&berth.admin_token);
     // Let start-up negotiation settle, then count.
     assert_eq!(berth.admin().get("/engine/local/_ping").status, 200);
     let before = open_sockets(berth.pid());
     // Ten followers of a container that prints nothing: each holds a request to the engine.
     let followers: Vec<_> = (0..10)
-        .map(|_| {
-            let (raw, head) = Raw::request(
-                connect(&berth),
-                berth_host(&berth),
-                "GET",
-                &format!(
-                    "/engine/local/containers/{}/logs?follow=1&stdout=1",
-                    container.name
-                ),
-                &[("Authorization", &authorization)],
-                b"",
-            );
-            assert_eq!(head.status, 200, "{head:?}");
-            raw
-        })
+        .map(|_| follow_logs(&berth, &container.name))
         .collect();
     assert!(open_sockets(berth.pid()) >= before + 10);
     drop(followers);
@@ -573,4 +559,44 @@ fn a_hijacked_terminal_is_resized_through_the_gateway() {
     );
     raw.stream.write_all(b"\n").unwrap();
     raw.read_until(b"33 77");
+}
+
+/// Berth merges what is ready into large writes but never waits for more: a single keystroke
+/// comes back as the terminal's echo while the session stays open, and so does the next. (The
+/// socket's read timeout fails the test if Berth held them back.)
+#[test]
+fn a_single_keystroke_is_echoed_while_the_terminal_stays_open() {
+    let container = TestContainer::running("keystroke");
+    let berth = Berth::start();
+    let exec = create_exec(&berth, &container.name, "cat", true);
+    let (mut raw, head) = start_exec(&berth, &berth.admin_token, &exec, true);
+    assert_eq!(head.status, 101, "{head:?}");
+    raw.stream.write_all(b"q").unwrap();
+    raw.read_until(b"q");
+    raw.stream.write_all(b"w").unwrap();
+    raw.read_until(b"w");
+}
+
+/// The same for a streamed answer: the one line a quiet container printed arrives while its
+/// log's follow stays open.
+#[test]
+fn a_single_log_line_arrives_while_the_follow_stays_open() {
+    let container = shell_container("one-line", &[], "echo the-only-line; exec sleep 3600");
+    let berth = Berth::start();
+    follow_logs(&berth, &container.name).read_until(b"the-only-line");
+}
+
+/// Follows `container`'s stdout through the gateway, as the admin.
+fn follow_logs(berth: &Berth, container: &str) -> Raw<TcpStream> {
+    let authorization = bearer(&berth.admin_token);
+    let (raw, head) = Raw::request(
+        connect(berth),
+        berth_host(berth),
+        "GET",
+        &format!("/engine/local/containers/{container}/logs?follow=1&stdout=1"),
+        &[("Authorization", &authorization)],
+        b"",
+    );
+    assert_eq!(head.status, 200, "{head:?}");
+    raw
 }

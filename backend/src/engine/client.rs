@@ -62,6 +62,8 @@ pub struct EngineClient {
     endpoint: EngineEndpoint,
     authority: String,
     client: Client<EngineConnector, Body>,
+    /// The pool's connector, for answers on a connection of their own (sharing its slots).
+    connector: EngineConnector,
 }
 
 impl EngineClient {
@@ -74,15 +76,22 @@ impl EngineClient {
                 format!("{host}:{port}")
             }
         };
+        let connector = EngineConnector::new(endpoint.clone());
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(60))
             .pool_max_idle_per_host(64)
-            .build(EngineConnector::new(endpoint.clone()));
+            .build(connector.clone());
         Self {
             endpoint,
             authority,
             client,
+            connector,
         }
+    }
+
+    /// Opens connections to this engine, within the same slots as the pool.
+    pub(crate) fn connector(&self) -> &EngineConnector {
+        &self.connector
     }
 
     /// Where this client connects.

@@ -4,7 +4,9 @@
 //!
 //! The client's request goes to the engine with the protocol it asked for. When the engine
 //! switches, the client gets the engine's own `101` head and, once both sides have handed over
-//! their connections, the two are spliced byte for byte until both directions end. Each
+//! their connections, the two are spliced byte for byte until both directions end. The copy
+//! loop reads until the side it reads would block (or its buffer is full) before it writes, so
+//! bursts of small frames leave in large writes while a lone keystroke's echo goes at once. Each
 //! direction ends on its own: a client's half-close (stdin EOF) becomes a half-close towards
 //! the engine while the process's output still drains, and the other way round. When the engine
 //! answers without switching (no such container, not running), the answer is passed through
@@ -64,7 +66,8 @@ pub async fn forward(
     let Some(client_side) = parts.extensions.remove::<OnUpgrade>() else {
         // The client's connection cannot be taken over (not HTTP/1.1): answer as plain HTTP,
         // which the engine's handlers also speak.
-        return proxy::forward(environment, path, Request::from_parts(parts, body)).await;
+        let request = Request::from_parts(parts, body);
+        return proxy::forward(environment, path, request, false).await;
     };
     proxy::prepare(environment, path, &mut parts).await?;
     let protocol = protocol

@@ -5,11 +5,13 @@
 //! reached through [`crate::policy`]-checked callers.
 
 pub mod client;
+mod coalesce;
 pub mod endpoint;
 pub mod environment;
 pub mod hijack;
 pub mod login;
 pub mod proxy;
+pub mod streamed;
 pub mod tls;
 mod transport;
 pub mod upgrade;

@@ -2,7 +2,9 @@
 //!
 //! Bodies are never buffered: the request body is handed to hyper as a stream and the engine's
 //! answer is returned as a stream, so logs, events and image transfers flow as they are made and
-//! stop when either side goes away.
+//! stop when either side goes away. Answers that stream (logs, stats, events, archives) come
+//! on a connection of their own whose ready frames are merged into large writes
+//! ([`super::streamed`]): a log of short lines does not cost one write per line.
 
 use axum::body::Body;
 use berth_shared::ApiVersion;
@@ -72,20 +74,28 @@ fn strip_hop_by_hop(headers: &mut HeaderMap) {
 }
 
 /// Sends `request` (whose path is `path`, relative to the environment's root) to the engine and
-/// returns its answer as a stream.
+/// returns its answer as a stream; an answer of a `streaming` operation (one of
+/// [`super::streamed::STREAMING`]) on a connection of its own.
 pub async fn forward(
     environment: &Environment,
     path: &str,
     request: Request<Body>,
+    streaming: bool,
 ) -> Result<Response<Body>, EngineError> {
     let (mut parts, body) = request.into_parts();
     prepare(environment, path, &mut parts).await?;
-    let result = environment
-        .client()
-        .send(Request::from_parts(parts, body))
-        .await;
+    let request = Request::from_parts(parts, body);
+    let client = environment.client();
+    let result = if streaming {
+        super::streamed::send(client.connector(), request).await
+    } else {
+        client
+            .send(request)
+            .await
+            .map(|response| response.map(Body::new))
+    };
     match result {
-        Ok(response) => Ok(answer(response)),
+        Ok(response) => Ok(strip_answer(response)),
         Err(error) => {
             environment.forget_negotiation();
             Err(error)
@@ -120,9 +130,12 @@ pub(super) async fn prepare(
 /// The engine's answer for the client: status, headers (`Api-Version`, `Docker-Experimental`,
 /// `Ostype` among them) and streaming body as sent, less its hop-by-hop headers.
 pub(super) fn answer(response: Response<Incoming>) -> Response<Body> {
-    let (mut parts, body) = response.into_parts();
-    strip_hop_by_hop(&mut parts.headers);
-    Response::from_parts(parts, Body::new(body))
+    strip_answer(response.map(Body::new))
+}
+
+fn strip_answer(mut response: Response<Body>) -> Response<Body> {
+    strip_hop_by_hop(response.headers_mut());
+    response
 }
 
 #[cfg(test)]
