@@ -229,7 +229,8 @@ test("the volume browser's helper ends when the page is left with a full load, a
   assert.match(await users.textContent(), new RegExp(user));
   await other.page.goto(`${fx.berth.base}/env/local/volumes`);
   const cell = other.page.locator(`tr[data-volume="${volume}"] [data-testid="volume-users"]`);
-  await cell.waitFor({ timeout: 15_000 });
+  // Usage comes from `/system/df`, after the list: wait until the cell says something.
+  await cell.filter({ hasText: /container|unused/ }).waitFor({ timeout: 15_000 });
   assert.match(await cell.textContent(), /^1 container$/);
   await other.page.context().close();
 

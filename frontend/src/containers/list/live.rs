@@ -28,6 +28,7 @@ pub(super) fn row_fetcher(
     status: EngineStatus,
     rows: RwSignal<Vec<ContainerSummary>>,
     filters: Memo<String>,
+    sizes: RwSignal<bool>,
 ) -> impl Fn(String) + Copy + Send + Sync + 'static {
     let dirty = StoredValue::new(BTreeSet::<String>::new());
     let scheduled = StoredValue::new(false);
@@ -36,6 +37,7 @@ pub(super) fn row_fetcher(
         status: EngineStatus,
         rows: RwSignal<Vec<ContainerSummary>>,
         filters: Memo<String>,
+        sizes: RwSignal<bool>,
         dirty: StoredValue<BTreeSet<String>>,
         scheduled: StoredValue<bool>,
         in_flight: StoredValue<bool>,
@@ -59,9 +61,11 @@ pub(super) fn row_fetcher(
         in_flight.set_value(true);
         let engine = untrack(|| status.engine());
         let query = filters_for_ids(&current, &ids);
+        // A row fetched again keeps its sizes while the list shows them.
+        let with_sizes = sizes.try_get_untracked().unwrap_or(false);
         spawn_local(async move {
             // On failure the next full load (on reconnect or refresh) catches up.
-            if let Ok(fresh) = engine.containers_filtered(&query, false, None).await {
+            if let Ok(fresh) = engine.containers_filtered(&query, with_sizes, None).await {
                 rows.update(|list| {
                     for id in &ids {
                         let found = fresh.iter().find(|c| &c.id == id).cloned();
@@ -70,7 +74,7 @@ pub(super) fn row_fetcher(
                 });
             }
             in_flight.set_value(false);
-            flush(status, rows, filters, dirty, scheduled, in_flight);
+            flush(status, rows, filters, sizes, dirty, scheduled, in_flight);
         });
     }
     move |id: String| {
@@ -80,7 +84,7 @@ pub(super) fn row_fetcher(
         if scheduled.try_get_value() == Some(false) {
             scheduled.set_value(true);
             set_timeout(
-                move || flush(status, rows, filters, dirty, scheduled, in_flight),
+                move || flush(status, rows, filters, sizes, dirty, scheduled, in_flight),
                 std::time::Duration::from_millis(COALESCE_MS.into()),
             );
         }

@@ -75,7 +75,7 @@ pub fn ContainersPage() -> impl IntoView {
             rows.set(all);
         }
     });
-    let fetch_row = row_fetcher(status, rows, filters);
+    let fetch_row = row_fetcher(status, rows, filters, sizes);
     let live = follow_events(status, fetch_row, containers);
     // An action's outcome shows as soon as it ends, without waiting for its event.
     let busy = Busy::new(move |ids| ids.into_iter().for_each(fetch_row));
