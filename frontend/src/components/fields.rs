@@ -1,6 +1,8 @@
 //! Form fields bound to signals, which show a validation error under themselves when the
 //! form's [`FieldError`] names them; and the state, alert and button every such form shares.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use berth_shared::api::users::{PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH};
 use leptos::prelude::*;
 
@@ -81,6 +83,9 @@ pub enum PasswordKind {
     Other,
 }
 
+/// Numbers the password fields, so each label names its input.
+static NEXT_PASSWORD_FIELD: AtomicUsize = AtomicUsize::new(0);
+
 /// A password input with its label (and, for a new one, the rule it must meet).
 #[component]
 pub fn PasswordField(
@@ -113,15 +118,21 @@ pub fn PasswordField(
     };
     // A registry's token may be long; the console's own passwords have a limit.
     let maxlength = (kind != PasswordKind::Other).then(|| PASSWORD_MAX_LENGTH.to_string());
+    // The hint sits outside the label, so the field's name is the label alone.
+    let id = format!(
+        "password-{}",
+        NEXT_PASSWORD_FIELD.fetch_add(1, Ordering::Relaxed)
+    );
+    let hint_id = hint.as_ref().map(|_| format!("{id}-hint"));
     view! {
-        <label class="field">
-            <span class="field-label">{label}</span>
-            <input type="password" name=name autocomplete=autocomplete required=!optional
-                minlength=minlength maxlength=maxlength
+        <div class="field">
+            <label class="field-label" for=id.clone()>{label}</label>
+            <input id=id type="password" name=name autocomplete=autocomplete required=!optional
+                minlength=minlength maxlength=maxlength aria-describedby=hint_id.clone()
                 placeholder=move || placeholder.get()
                 prop:value=move || value.get() on:input=move |event| value.set(event_target_value(&event))/>
-            {hint.map(|hint| view! { <span class="field-hint">{hint}</span> })}
-        </label>
+            {hint.map(|hint| view! { <span class="field-hint" id=hint_id>{hint}</span> })}
+        </div>
     }
 }
 

@@ -171,8 +171,8 @@ impl ListItem {
                 total,
             } => format!("project\u{0}{name}\u{0}{running}\u{0}{total}"),
             ListItem::Row(c) => format!(
-                "{}\u{0}{}\u{0}{}\u{0}{:?}\u{0}{:?}\u{0}{}",
-                c.id, c.state, c.status, c.size_rw, c.names, c.image
+                "{}\u{0}{}\u{0}{}\u{0}{:?}\u{0}{:?}\u{0}{:?}\u{0}{}",
+                c.id, c.state, c.status, c.size_rw, c.size_root_fs, c.names, c.image
             ),
         }
     }
