@@ -13,13 +13,7 @@ import { berthFixture } from "./fixture.mjs";
 const fx = berthFixture({ users: ["admin", "operator", "viewer"] });
 const { created, volumes } = fx;
 
-/** Runs busybox with a shell script as its command. */
-function runScript(prefix, script, ...extra) {
-  const name = uniqueName(prefix);
-  docker("run", "-d", "--name", name, ...extra, "busybox:latest", "sh", "-c", script);
-  created.push(name);
-  return name;
-}
+const { runScript } = fx;
 
 function detailUrl(name, tab = "") {
   return `${fx.berth.base}/env/local/containers/${name}${tab ? `/${tab}` : ""}`;

@@ -13,13 +13,7 @@ import { join } from "node:path";
 const fx = berthFixture({ users: ["admin", "operator"] });
 const { created, volumes } = fx;
 
-/** Runs busybox with a shell script as its command, without a TTY. */
-function runScript(prefix, script, ...extra) {
-  const name = uniqueName(prefix);
-  docker("run", "-d", "--name", name, ...extra, "busybox:latest", "sh", "-c", script);
-  created.push(name);
-  return name;
-}
+const { runScript } = fx;
 
 const containerUrl = (name, tab = "") => `${fx.berth.base}/env/local/containers/${name}${tab ? `/${tab}` : ""}`;
 const state = (name) => docker("inspect", "-f", "{{.State.Status}}", name);

@@ -2,7 +2,7 @@
 // made on the engine (containers, volumes, networks, images), removed at the end whatever happened.
 
 import { before, after } from "node:test";
-import { docker, launchBrowser, removeContainers, startBerth } from "./support.mjs";
+import { docker, launchBrowser, removeContainers, startBerth, uniqueName } from "./support.mjs";
 
 /** Runs a docker removal, ignoring what is already gone. */
 function removeQuietly(...args) {
@@ -15,10 +15,17 @@ function removeQuietly(...args) {
 
 /**
  * Registers the file's set-up and clean-up. Returns the live fixture: `berth` and `browser`
- * once started, and the lists to push what a test creates onto.
+ * once started, the lists to push what a test creates onto, and `runScript`.
  */
 export function berthFixture({ users = ["admin"] } = {}) {
   const fixture = { berth: null, browser: null, created: [], volumes: [], networks: [], images: [] };
+  /** Runs busybox with a shell script as its command, without a TTY; removed at the end. */
+  fixture.runScript = (prefix, script, ...extra) => {
+    const name = uniqueName(prefix);
+    docker("run", "-d", "--name", name, ...extra, "busybox:latest", "sh", "-c", script);
+    fixture.created.push(name);
+    return name;
+  };
   let chromium;
   before(async () => {
     fixture.berth = await startBerth({ users });
