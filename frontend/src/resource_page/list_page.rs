@@ -182,13 +182,7 @@ pub fn ResourceList<T: Resource>(
                 }
             });
             let ticked = Memo::new(move |_| {
-                rows.with(|rows| {
-                    let names = selection.visible(rows.iter().map(T::name));
-                    rows.iter()
-                        .filter(|row| names.iter().any(|name| name == row.name()))
-                        .cloned()
-                        .collect::<Vec<T>>()
-                })
+                rows.with(|rows| selection.ticked(rows, T::name))
             });
             let select_all = bulk.map(|_| ViewFn::from(move || {
                 let state = move || AllTicked::of(ticked.with(Vec::len), rows.with(Vec::len));

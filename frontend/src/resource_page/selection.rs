@@ -61,9 +61,9 @@ impl Selection {
         self.keys.set(BTreeSet::new());
     }
 
-    /// The ticked keys among `shown`, in `shown`'s order (tracked).
-    pub fn visible<'a>(&self, shown: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-        self.keys.with(|keys| visible(keys, shown))
+    /// The ticked rows among `shown`, in `shown`'s order (tracked); `key` names a row.
+    pub fn ticked<T: Clone>(&self, shown: &[T], key: impl Fn(&T) -> &str) -> Vec<T> {
+        self.keys.with(|keys| ticked_rows(keys, shown, key))
     }
 
     /// Forgets keys that are no longer in the list at all, such as removed objects.
@@ -74,15 +74,16 @@ impl Selection {
     }
 }
 
-/// The keys of `ticked` that are in `shown`, in `shown`'s order.
-pub fn visible<'a>(
+/// The rows of `shown` whose key is in `ticked`, in `shown`'s order.
+pub fn ticked_rows<T: Clone>(
     ticked: &BTreeSet<String>,
-    shown: impl IntoIterator<Item = &'a str>,
-) -> Vec<String> {
+    shown: &[T],
+    key: impl Fn(&T) -> &str,
+) -> Vec<T> {
     shown
-        .into_iter()
-        .filter(|key| ticked.contains(*key))
-        .map(str::to_owned)
+        .iter()
+        .filter(|row| ticked.contains(key(row)))
+        .cloned()
         .collect()
 }
 
@@ -119,9 +120,13 @@ mod tests {
     #[test]
     fn only_ticked_rows_that_are_shown_count() {
         let ticked = ticked(&["a", "b", "c"]);
-        assert_eq!(visible(&ticked, ["c", "x", "a"]), vec!["c", "a"]);
-        assert!(visible(&ticked, ["zzz"]).is_empty());
-        assert!(visible(&ticked, []).is_empty());
+        let rows = |keys: &[&str]| keys.iter().map(|key| (*key).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            ticked_rows(&ticked, &rows(&["c", "x", "a"]), String::as_str),
+            rows(&["c", "a"])
+        );
+        assert!(ticked_rows(&ticked, &rows(&["zzz"]), String::as_str).is_empty());
+        assert!(ticked_rows(&ticked, &[], String::as_str).is_empty());
     }
 
     #[test]

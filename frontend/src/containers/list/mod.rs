@@ -86,14 +86,7 @@ pub fn ContainersPage() -> impl IntoView {
         rows.with(|all| visible_rows(all, filter.get(), &search.get(), sort.get()))
     });
     let ticked = Memo::new(move |_| {
-        visible.with(|shown| {
-            let ids = selected.visible(shown.iter().map(|c| c.id.as_str()));
-            shown
-                .iter()
-                .filter(|c| ids.contains(&c.id))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+        visible.with(|shown| selected.ticked(shown, |c: &ContainerSummary| c.id.as_str()))
     });
     let pending = RwSignal::new(None::<Pending>);
     let can_operate = Signal::derive(move || session.can(Access::Operate));
