@@ -49,7 +49,7 @@ pub fn ImageDetailPage() -> impl IntoView {
     let untagging = RwSignal::new(None::<String>);
     let can_operate = session.can(Access::Operate);
     // The image as the list knows it: what the title, the export and the removal name it by.
-    let row = Signal::derive(move || {
+    let row = Memo::new(move |_| {
         detail.value().map(|(image, _, _)| {
             let summary = ImageSummary {
                 id: image.id,
