@@ -14,6 +14,8 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::io::AsyncReadExt;
 
+use crate::memory;
+
 /// The name of Berth's target.
 pub const BERTH: &str = "Berth";
 
@@ -259,6 +261,9 @@ impl Process {
         let token = provision(data_dir);
         let mut child = berth_command(data_dir)
             .args(["serve", "--listen", "127.0.0.1:0"])
+            // The memory workload holds more streams open at once than one user may by
+            // default.
+            .args(["--max-streams-per-user", &(2 * memory::STREAMS).to_string()])
             .env("DOCKER_HOST", docker_host)
             .stdout(Stdio::piped())
             .spawn()
