@@ -159,6 +159,8 @@ test("builds from a Dockerfile with live output, then shows its history", async 
 
   await dialog.getByRole("button", { name: "Close" }).click();
   await page.locator(`tr[data-tags~="${tag}"] td.mono a`).click();
+  // The history is the image page's own tab.
+  await page.getByRole("tab", { name: "History" }).click();
   const history = page.getByTestId("history-table");
   await history.waitFor();
   assert.match(await history.textContent(), /RUN .*built-by-berth/);

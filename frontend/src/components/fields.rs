@@ -1,5 +1,9 @@
 //! Form fields bound to signals, which show a validation error under themselves when the
 //! form's [`FieldError`] names them; and the state, alert and button every such form shares.
+//!
+//! A field is [`Bound`] to what it edits: a signal of its own (most dialogs), or one field of
+//! a form model in a signal, through a lens (the create-container form). Its error comes from
+//! [`FormErrors`]: a form's one error, or all its errors at once.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -10,31 +14,133 @@ use crate::api::ApiError;
 use crate::app::engine_status::EngineStatus;
 use crate::field_error::FieldError;
 
-/// The error under a field, when the form's error is about it.
-fn field_message(error: RwSignal<Option<FieldError>>, label: &'static str) -> impl IntoView {
-    move || {
-        error.with(|error| {
-            error
-                .as_ref()
-                .filter(|error| error.field == label)
-                .map(|error| view! { <span class="field-error" role="alert">{error.message.clone()}</span> })
+/// What a field reads and writes.
+pub struct Bound<T: Send + Sync + 'static> {
+    get: Signal<T>,
+    set: Callback<T>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Bound<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Bound<T> {}
+
+impl<T: Clone + Send + Sync + 'static> Bound<T> {
+    /// A value read from `get` and written by `set`, for a field whose edits do more than
+    /// store the text.
+    pub fn new(get: Signal<T>, set: Callback<T>) -> Self {
+        Self { get, set }
+    }
+
+    /// One field of the form `model`: `read` finds it, `write` finds it to change it.
+    pub fn lens<M: Send + Sync + 'static>(
+        model: RwSignal<M>,
+        read: fn(&M) -> &T,
+        write: fn(&mut M) -> &mut T,
+    ) -> Self {
+        Self {
+            get: Signal::derive(move || model.with(|model| read(model).clone())),
+            set: Callback::new(move |value| model.update(|model| *write(model) = value)),
+        }
+    }
+
+    fn get(&self) -> T {
+        self.get.get()
+    }
+
+    fn set(&self, value: T) {
+        self.set.run(value);
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> From<RwSignal<T>> for Bound<T> {
+    fn from(signal: RwSignal<T>) -> Self {
+        Self {
+            get: signal.into(),
+            set: Callback::new(move |value| signal.set(value)),
+        }
+    }
+}
+
+/// The errors a form shows under its fields, each naming its field.
+#[derive(Clone, Copy)]
+pub struct FormErrors(Signal<Vec<FieldError>>);
+
+impl FormErrors {
+    fn message(self, field: &str) -> Option<String> {
+        self.0.with(|errors| {
+            errors
+                .iter()
+                .find(|error| error.field == field)
+                .map(|error| error.message.clone())
         })
     }
 }
 
-fn is_invalid(error: RwSignal<Option<FieldError>>, label: &'static str) -> bool {
-    error.with(|error| error.as_ref().is_some_and(|error| error.field == label))
+impl From<RwSignal<Option<FieldError>>> for FormErrors {
+    fn from(error: RwSignal<Option<FieldError>>) -> Self {
+        Self(Signal::derive(move || error.get().into_iter().collect()))
+    }
 }
 
-/// A one-line text input with its label, hint and error.
+impl From<RwSignal<Vec<FieldError>>> for FormErrors {
+    fn from(errors: RwSignal<Vec<FieldError>>) -> Self {
+        Self(errors.into())
+    }
+}
+
+/// The error under a field, when one of the form's errors names it (for a control of a
+/// form's own, such as a `<select>`; the fields here show theirs).
+#[component]
+pub fn FieldMessage(
+    /// The form's errors.
+    #[prop(into)]
+    error: FormErrors,
+    /// The name the errors know the field by.
+    field: &'static str,
+    /// The field's input, whose `aria-describedby` names the message as `{id}-error`.
+    #[prop(optional)]
+    id: Option<&'static str>,
+) -> impl IntoView {
+    field_message(error, field, id)
+}
+
+fn field_message(
+    error: FormErrors,
+    field: &'static str,
+    id: Option<&'static str>,
+) -> impl IntoView {
+    move || {
+        error.message(field).map(|message| {
+            view! { <span class="field-error" id=id.map(|id| format!("{id}-error")) role="alert">{message}</span> }
+        })
+    }
+}
+
+fn is_invalid(errors: FormErrors, field: &'static str) -> bool {
+    errors.message(field).is_some()
+}
+
+/// A text input (one line, or a text area) with its label, hint and error.
 #[component]
 pub fn TextField(
-    /// The label, which is also the name validation errors use.
+    /// The label; also the name validation errors use, unless the field has an `id`.
     label: &'static str,
     /// The text.
-    value: RwSignal<String>,
-    /// The form's current error.
-    error: RwSignal<Option<FieldError>>,
+    #[prop(into)]
+    value: Bound<String>,
+    /// The form's errors.
+    #[prop(into)]
+    error: FormErrors,
+    /// The input's id, which is then the name validation errors use (for long labels).
+    #[prop(optional)]
+    id: Option<&'static str>,
+    /// The input's `name`, for forms and tests.
+    #[prop(optional)]
+    name: Option<&'static str>,
     /// Example input.
     #[prop(optional)]
     placeholder: &'static str,
@@ -44,30 +150,49 @@ pub fn TextField(
     /// Whether the field may be left empty.
     #[prop(optional)]
     required: bool,
+    /// Leaves out the "(optional)" mark, on a form that says once what is optional.
+    #[prop(optional)]
+    unmarked: bool,
     /// Whether the field holds code-like text (addresses, names).
     #[prop(optional)]
     mono: bool,
-    /// Options the browser offers while typing, such as known drivers.
+    /// A text area of several lines instead of one line.
+    #[prop(optional)]
+    multiline: bool,
+    /// How many lines the text area shows (4 unless said).
+    #[prop(optional)]
+    rows: Option<u32>,
+    /// The id of a `<datalist>` of options the browser offers while typing.
     #[prop(optional)]
     suggestions: Option<&'static str>,
 ) -> impl IntoView {
+    let known_as = id.unwrap_or(label);
+    let invalid = move || is_invalid(error, known_as).to_string();
+    let described = id.map(|id| format!("{id}-error"));
+    let input = move |event: web_sys::Event| value.set(event_target_value(&event));
+    let control = if multiline {
+        view! {
+            <textarea id=id name=name rows=rows.unwrap_or(4) class:mono=mono placeholder=placeholder spellcheck="false"
+                required=required aria-invalid=invalid aria-describedby=described
+                prop:value=move || value.get() on:input=input></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id name=name type="text" class:mono=mono placeholder=placeholder list=suggestions
+                autocomplete="off" spellcheck="false" required=required aria-invalid=invalid
+                aria-describedby=described prop:value=move || value.get() on:input=input/>
+        }
+        .into_any()
+    };
+    let optional_mark = (!required && !unmarked)
+        .then_some(view! { <span class="field-optional">" (optional)"</span> });
     view! {
         <label class="field">
-            <span class="field-label">{label}{(!required).then_some(view! { <span class="field-optional">" (optional)"</span> })}</span>
-            <input
-                type="text"
-                class:mono=mono
-                placeholder=placeholder
-                list=suggestions
-                autocomplete="off"
-                spellcheck="false"
-                required=required
-                aria-invalid=move || is_invalid(error, label).to_string()
-                prop:value=move || value.get()
-                on:input=move |event| value.set(event_target_value(&event))
-            />
+            <span class="field-label">{label}{optional_mark}</span>
+            {control}
             {(!hint.is_empty()).then_some(view! { <span class="field-hint">{hint}</span> })}
-            {field_message(error, label)}
+            {field_message(error, known_as, id)}
         </label>
     }
 }
@@ -142,28 +267,18 @@ pub fn KeyValueField(
     /// The label, which is also the name validation errors use.
     label: &'static str,
     /// The text.
-    value: RwSignal<String>,
-    /// The form's current error.
-    error: RwSignal<Option<FieldError>>,
+    #[prop(into)]
+    value: Bound<String>,
+    /// The form's errors.
+    #[prop(into)]
+    error: FormErrors,
     /// Example input.
     #[prop(optional)]
     placeholder: &'static str,
 ) -> impl IntoView {
     view! {
-        <label class="field">
-            <span class="field-label">{label}<span class="field-optional">" (optional)"</span></span>
-            <textarea
-                class="mono"
-                rows="3"
-                placeholder=placeholder
-                spellcheck="false"
-                aria-invalid=move || is_invalid(error, label).to_string()
-                prop:value=move || value.get()
-                on:input=move |event| value.set(event_target_value(&event))
-            ></textarea>
-            <span class="field-hint">"One key=value a line"</span>
-            {field_message(error, label)}
-        </label>
+        <TextField label=label value=value error=error placeholder=placeholder multiline=true rows=3 mono=true
+            hint="One key=value a line"/>
     }
 }
 
@@ -173,7 +288,8 @@ pub fn CheckField(
     /// The label.
     label: &'static str,
     /// Whether it is checked.
-    value: RwSignal<bool>,
+    #[prop(into)]
+    value: Bound<bool>,
     /// What it does.
     #[prop(optional)]
     hint: &'static str,
@@ -199,15 +315,20 @@ pub fn Check(
     /// The label.
     label: &'static str,
     /// Whether it is checked.
-    value: RwSignal<bool>,
+    #[prop(into)]
+    value: Bound<bool>,
     /// The input's `name`, for forms and tests.
     #[prop(optional)]
     name: Option<&'static str>,
+    /// The input's id.
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
     view! {
         <label class="check">
             <input
                 type="checkbox"
+                id=id
                 name=name
                 prop:checked=move || value.get()
                 on:change=move |event| value.set(event_target_checked(&event))

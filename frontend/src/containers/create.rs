@@ -16,24 +16,11 @@ use crate::api::guardrails::guardrails;
 use crate::app::engine_status::use_engine_status;
 use crate::app::session::use_session;
 use crate::components::clipboard;
+use crate::components::fields::{Bound, Check, FieldMessage, TextField};
 use crate::components::toast::use_toaster;
 use crate::containers::form::guardrails::{fenced_fields, host_paths_hint};
 use crate::containers::form::{ContainerForm, fixed_host_ports, parse_env_file};
 use crate::field_error::FieldError;
-
-type Getter = fn(&ContainerForm) -> &String;
-type Setter = fn(&mut ContainerForm) -> &mut String;
-type SwitchGetter = fn(&ContainerForm) -> bool;
-type SwitchSetter = fn(&mut ContainerForm, bool);
-
-macro_rules! field {
-    ($name:ident) => {
-        (
-            (|f: &ContainerForm| &f.$name) as Getter,
-            (|f: &mut ContainerForm| &mut f.$name) as Setter,
-        )
-    };
-}
 
 /// Whether the form creates a container or recreates one.
 #[derive(Debug, Clone, PartialEq)]
@@ -236,11 +223,11 @@ pub fn NewContainerPage() -> impl IntoView {
                     <fieldset class="container-form-section">
                         <legend>"Image and command"</legend>
                         <div class="form-inline-grid">
-                            <TextField label="Image" key="image" form=form errors=errors field=field!(image)
-                                placeholder="busybox:latest" list="container-form-images"/>
-                            <TextField label="Name" key="name" form=form errors=errors field=field!(name) placeholder="(the engine picks one)"/>
-                            <TextField label="Command" key="command" form=form errors=errors field=field!(command) placeholder="(the image's)"/>
-                            <TextField label="Entrypoint" key="entrypoint" form=form errors=errors field=field!(entrypoint) placeholder="(the image's)"/>
+                            <TextField label="Image" id="image" value=Bound::lens(form, |f| &f.image, |f| &mut f.image) error=errors unmarked=true
+                                placeholder="busybox:latest" suggestions="container-form-images"/>
+                            <TextField label="Name" id="name" value=Bound::lens(form, |f| &f.name, |f| &mut f.name) error=errors unmarked=true placeholder="(the engine picks one)"/>
+                            <TextField label="Command" id="command" value=Bound::lens(form, |f| &f.command, |f| &mut f.command) error=errors unmarked=true placeholder="(the image's)"/>
+                            <TextField label="Entrypoint" id="entrypoint" value=Bound::lens(form, |f| &f.entrypoint, |f| &mut f.entrypoint) error=errors unmarked=true placeholder="(the image's)"/>
                         </div>
                         <datalist id="container-form-images">
                             {move || image_tags().into_iter().map(|tag| view! { <option value=tag/> }).collect_view()}
@@ -254,8 +241,8 @@ pub fn NewContainerPage() -> impl IntoView {
                     <fieldset class="container-form-section">
                         <legend>"Environment and labels"</legend>
                         <div class="container-form-two">
-                            <TextField label="Environment (NAME=value, one a line)" key="env" form=form errors=errors field=field!(env) multiline=true/>
-                            <TextField label="Labels (key=value, one a line)" key="labels" form=form errors=errors field=field!(labels) multiline=true/>
+                            <TextField label="Environment (NAME=value, one a line)" id="env" value=Bound::lens(form, |f| &f.env, |f| &mut f.env) error=errors unmarked=true multiline=true/>
+                            <TextField label="Labels (key=value, one a line)" id="labels" value=Bound::lens(form, |f| &f.labels, |f| &mut f.labels) error=errors unmarked=true multiline=true/>
                         </div>
                         <EnvFilePaste form=form/>
                     </fieldset>
@@ -263,10 +250,10 @@ pub fn NewContainerPage() -> impl IntoView {
                         <legend>"Network, ports and storage"</legend>
                         <div class="container-form-two">
                             <div>
-                                <TextField label="Ports ([address:]host:container[/udp], one a line)" key="ports" form=form errors=errors field=field!(ports) multiline=true placeholder="8080:80"/>
+                                <TextField label="Ports ([address:]host:container[/udp], one a line)" id="ports" value=Bound::lens(form, |f| &f.ports, |f| &mut f.ports) error=errors unmarked=true multiline=true placeholder="8080:80"/>
                                 {move || ports_note.get().map(|note| view! { <p class="field-hint" data-testid="ports-note">{note}</p> })}
                             </div>
-                            <TextField label="Volumes (name:/path or /host:/path[:ro], one a line)" key="volumes" form=form errors=errors field=field!(volumes) multiline=true placeholder="data:/var/lib/data"/>
+                            <TextField label="Volumes (name:/path or /host:/path[:ro], one a line)" id="volumes" value=Bound::lens(form, |f| &f.volumes, |f| &mut f.volumes) error=errors unmarked=true multiline=true placeholder="data:/var/lib/data"/>
                         </div>
                         {move || fence().map(|view| view! { <p class="field-hint" data-testid="volumes-fence">{host_paths_hint(&view)}</p> })}
                         <div class="form-inline-grid">
@@ -282,7 +269,7 @@ pub fn NewContainerPage() -> impl IntoView {
                                         .collect_view()}
                                 </select>
                             </label>
-                            <TextField label="Host name" key="hostname" form=form errors=errors field=field!(hostname)/>
+                            <TextField label="Host name" id="hostname" value=Bound::lens(form, |f| &f.hostname, |f| &mut f.hostname) error=errors unmarked=true/>
                         </div>
                     </fieldset>
                     <fieldset class="container-form-section">
@@ -297,28 +284,26 @@ pub fn NewContainerPage() -> impl IntoView {
                                     <option value="unless-stopped">"unless-stopped"</option>
                                     <option value="on-failure">"on-failure"</option>
                                 </select>
-                                <FieldMessage key="restart" errors=errors/>
+                                <FieldMessage error=errors field="restart" id="restart"/>
                             </label>
-                            <TextField label="Most retries (on-failure)" key="restart_max" form=form errors=errors field=field!(restart_max)/>
-                            <TextField label="CPUs" key="cpus" form=form errors=errors field=field!(cpus) placeholder="e.g. 0.5"/>
-                            <TextField label="Memory" key="memory" form=form errors=errors field=field!(memory) placeholder="e.g. 256m"/>
-                            <TextField label="PIDs limit" key="pids" form=form errors=errors field=field!(pids)/>
+                            <TextField label="Most retries (on-failure)" id="restart_max" value=Bound::lens(form, |f| &f.restart_max, |f| &mut f.restart_max) error=errors unmarked=true/>
+                            <TextField label="CPUs" id="cpus" value=Bound::lens(form, |f| &f.cpus, |f| &mut f.cpus) error=errors unmarked=true placeholder="e.g. 0.5"/>
+                            <TextField label="Memory" id="memory" value=Bound::lens(form, |f| &f.memory, |f| &mut f.memory) error=errors unmarked=true placeholder="e.g. 256m"/>
+                            <TextField label="PIDs limit" id="pids" value=Bound::lens(form, |f| &f.pids, |f| &mut f.pids) error=errors unmarked=true/>
                         </div>
                     </fieldset>
                     <fieldset class="container-form-section">
                         <legend>"Process"</legend>
                         <div class="form-inline-grid">
-                            <TextField label="User" key="user" form=form errors=errors field=field!(user) placeholder="(the image's)"/>
-                            <TextField label="Working directory" key="working_dir" form=form errors=errors field=field!(working_dir) placeholder="(the image's)"/>
-                            <TextField label="Add capabilities" key="cap_add" form=form errors=errors field=field!(cap_add) placeholder="NET_ADMIN"/>
-                            <TextField label="Drop capabilities" key="cap_drop" form=form errors=errors field=field!(cap_drop) placeholder="ALL"/>
+                            <TextField label="User" id="user" value=Bound::lens(form, |f| &f.user, |f| &mut f.user) error=errors unmarked=true placeholder="(the image's)"/>
+                            <TextField label="Working directory" id="working_dir" value=Bound::lens(form, |f| &f.working_dir, |f| &mut f.working_dir) error=errors unmarked=true placeholder="(the image's)"/>
+                            <TextField label="Add capabilities" id="cap_add" value=Bound::lens(form, |f| &f.cap_add, |f| &mut f.cap_add) error=errors unmarked=true placeholder="NET_ADMIN"/>
+                            <TextField label="Drop capabilities" id="cap_drop" value=Bound::lens(form, |f| &f.cap_drop, |f| &mut f.cap_drop) error=errors unmarked=true placeholder="ALL"/>
                         </div>
-                        <CheckField label="Keep stdin open and allocate a TTY (-it)" key="interactive" form=form
-                            field=(|f| f.interactive, |f, on| f.interactive = on)/>
+                        <Check label="Keep stdin open and allocate a TTY (-it)" id="interactive" value=Bound::lens(form, |f| &f.interactive, |f| &mut f.interactive)/>
                         <Show when=move || fence().is_none_or(|view| view.guardrails.privileged)
                             fallback=|| view! { <p class="field-hint" data-testid="privileged-fence">"Privileged: an admin has not allowed privileged containers here."</p> }>
-                            <CheckField label="Privileged" key="privileged" form=form
-                                field=(|f| f.privileged, |f, on| f.privileged = on)/>
+                            <Check label="Privileged" id="privileged" value=Bound::lens(form, |f| &f.privileged, |f| &mut f.privileged)/>
                         </Show>
                         <Show when=move || form.with(|f| f.privileged)>
                             <p class="notice notice-warn" role="alert">
@@ -330,15 +315,14 @@ pub fn NewContainerPage() -> impl IntoView {
                     <fieldset class="container-form-section">
                         <legend>"Healthcheck"</legend>
                         <div class="form-inline-grid">
-                            <TextField label="Command (run by the shell)" key="health_cmd" form=form errors=errors field=field!(health_cmd) placeholder="wget -q -O- localhost || exit 1"/>
-                            <TextField label="Interval" key="health_interval" form=form errors=errors field=field!(health_interval) placeholder="30s"/>
-                            <TextField label="Timeout" key="health_timeout" form=form errors=errors field=field!(health_timeout) placeholder="30s"/>
-                            <TextField label="Retries" key="health_retries" form=form errors=errors field=field!(health_retries) placeholder="3"/>
-                            <TextField label="Start period" key="health_start_period" form=form errors=errors field=field!(health_start_period) placeholder="0s"/>
+                            <TextField label="Command (run by the shell)" id="health_cmd" value=Bound::lens(form, |f| &f.health_cmd, |f| &mut f.health_cmd) error=errors unmarked=true placeholder="wget -q -O- localhost || exit 1"/>
+                            <TextField label="Interval" id="health_interval" value=Bound::lens(form, |f| &f.health_interval, |f| &mut f.health_interval) error=errors unmarked=true placeholder="30s"/>
+                            <TextField label="Timeout" id="health_timeout" value=Bound::lens(form, |f| &f.health_timeout, |f| &mut f.health_timeout) error=errors unmarked=true placeholder="30s"/>
+                            <TextField label="Retries" id="health_retries" value=Bound::lens(form, |f| &f.health_retries, |f| &mut f.health_retries) error=errors unmarked=true placeholder="3"/>
+                            <TextField label="Start period" id="health_start_period" value=Bound::lens(form, |f| &f.health_start_period, |f| &mut f.health_start_period) error=errors unmarked=true placeholder="0s"/>
                         </div>
                     </fieldset>
-                    <CheckField label="Start it at once" key="start" form=form
-                        field=(|f| f.start, |f, on| f.start = on)/>
+                    <Check label="Start it at once" id="start" value=Bound::lens(form, |f| &f.start, |f| &mut f.start)/>
                     <details class="container-form-run">
                         <summary>"Copy as docker run"</summary>
                         <pre class="mono" data-testid="docker-run">{move || form.with(ContainerForm::docker_run)}</pre>
@@ -452,96 +436,6 @@ fn focus_field(key: &str) {
         && let Ok(element) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element)
     {
         let _ = element.focus();
-    }
-}
-
-/// A labelled text input (or text area) bound to one field of the form, showing its error.
-#[component]
-fn TextField(
-    /// The label.
-    label: &'static str,
-    /// The field's key, also the input's id.
-    key: &'static str,
-    /// The form.
-    form: RwSignal<ContainerForm>,
-    /// The form's errors.
-    errors: RwSignal<Vec<FieldError>>,
-    /// Reads and writes the field.
-    field: (Getter, Setter),
-    /// A text area instead of a one-line input.
-    #[prop(optional)]
-    multiline: bool,
-    /// The placeholder.
-    #[prop(optional)]
-    placeholder: &'static str,
-    /// The id of a `<datalist>` of suggestions.
-    #[prop(optional)]
-    list: Option<&'static str>,
-) -> impl IntoView {
-    let (get, set) = field;
-    let value = move || form.with(|f| get(f).clone());
-    let invalid = move || {
-        errors
-            .with(|list| list.iter().any(|e| e.field == key))
-            .to_string()
-    };
-    let input = move |e: web_sys::Event| {
-        let text = event_target_value(&e);
-        form.update(|f| *set(f) = text);
-    };
-    let control = if multiline {
-        view! {
-            <textarea id=key rows="4" placeholder=placeholder aria-invalid=invalid
-                aria-describedby=format!("{key}-error") prop:value=value on:input=input></textarea>
-        }
-        .into_any()
-    } else {
-        view! {
-            <input id=key type="text" placeholder=placeholder list=list aria-invalid=invalid
-                aria-describedby=format!("{key}-error") prop:value=value on:input=input/>
-        }
-        .into_any()
-    };
-    view! {
-        <label class="field">
-            <span class="field-label">{label}</span>
-            {control}
-            <FieldMessage key=key errors=errors/>
-        </label>
-    }
-}
-
-/// A labelled checkbox bound to one switch of the form.
-#[component]
-fn CheckField(
-    /// The label.
-    label: &'static str,
-    /// The input's id.
-    key: &'static str,
-    /// The form.
-    form: RwSignal<ContainerForm>,
-    /// Reads and writes the switch.
-    field: (SwitchGetter, SwitchSetter),
-) -> impl IntoView {
-    let (get, set) = field;
-    view! {
-        <label class="check">
-            <input type="checkbox" id=key prop:checked=move || form.with(get)
-                on:change=move |e| form.update(|f| set(f, event_target_checked(&e)))/>
-            {label}
-        </label>
-    }
-}
-
-/// The error of one field, if it has one.
-#[component]
-fn FieldMessage(key: &'static str, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    view! {
-        <span class="container-form-error" id=format!("{key}-error") role="alert">
-            {move || errors.with(|list| {
-                list.iter().find(|e| e.field == key).map(|e| e.message.clone()).unwrap_or_default()
-            })}
-        </span>
     }
 }
 

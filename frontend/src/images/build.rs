@@ -10,7 +10,7 @@ use web_sys::{Blob, File, HtmlInputElement};
 use crate::api::ApiError;
 use crate::api::engine::images::{BuildOptions, Credentials};
 use crate::app::engine_status::use_engine_status;
-use crate::components::fields::Check;
+use crate::components::fields::{Check, TextField};
 use crate::components::modal::Modal;
 use crate::images::progress_view::{JobFooter, StreamJob};
 use crate::images::registry_select::{RegistrySelect, saved_registries};
@@ -242,24 +242,8 @@ pub fn BuildDialog(
         job.reset();
         open.set(false);
     });
-    let text_field = move |label: &'static str,
-                           name: &'static str,
-                           value: RwSignal<String>,
-                           hint: &'static str| {
-        view! {
-            <label class="field">
-                <span class="field-label">{label}</span>
-                <textarea
-                    name=name
-                    rows="2"
-                    spellcheck="false"
-                    prop:value=move || value.get()
-                    on:input=move |event| value.set(event_target_value(&event))
-                ></textarea>
-                <span class="field-hint">{hint}</span>
-            </label>
-        }
-    };
+    // The dialog checks nothing itself: the engine says what is wrong with a build.
+    let no_error = RwSignal::new(None::<crate::field_error::FieldError>);
     view! {
         <Modal open=open title="Build an image" on_close=close testid="build-dialog">
             <form class="form" on:submit=submit>
@@ -311,27 +295,17 @@ pub fn BuildDialog(
                     }.into_any(),
                 }}
                 <div class="form-inline-grid">
-                    <label class="field">
-                        <span class="field-label">"Tags"</span>
-                        <input name="tags" placeholder="app:1.0 app:latest" autocomplete="off" spellcheck="false"
-                            prop:value=move || tags.get() on:input=move |event| tags.set(event_target_value(&event))/>
-                    </label>
+                    <TextField label="Tags" name="tags" value=tags error=no_error unmarked=true placeholder="app:1.0 app:latest"/>
                     <Show when=move || source.get() != Source::Dockerfile>
-                        <label class="field">
-                            <span class="field-label">"Dockerfile path"</span>
-                            <input name="dockerfile-path" autocomplete="off" spellcheck="false"
-                                prop:value=move || dockerfile_path.get() on:input=move |event| dockerfile_path.set(event_target_value(&event))/>
-                        </label>
+                        <TextField label="Dockerfile path" name="dockerfile-path" value=dockerfile_path error=no_error unmarked=true/>
                     </Show>
-                    <label class="field">
-                        <span class="field-label">"Target stage"</span>
-                        <input name="target" autocomplete="off" spellcheck="false"
-                            prop:value=move || target.get() on:input=move |event| target.set(event_target_value(&event))/>
-                    </label>
+                    <TextField label="Target stage" name="target" value=target error=no_error unmarked=true/>
                 </div>
                 <div class="form-inline-grid">
-                    {text_field("Build arguments", "build-args", build_args, "One KEY=value per line.")}
-                    {text_field("Labels", "labels", labels, "One KEY=value per line.")}
+                    <TextField label="Build arguments" name="build-args" value=build_args error=no_error unmarked=true
+                        multiline=true rows=2 hint="One KEY=value per line."/>
+                    <TextField label="Labels" name="labels" value=labels error=no_error unmarked=true
+                        multiline=true rows=2 hint="One KEY=value per line."/>
                 </div>
                 <div class="form-row form">
                     <Check label="No cache" name="no-cache" value=no_cache/>

@@ -5,9 +5,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::engine_status::use_engine_status;
-use crate::components::fields::Check;
-use crate::components::modal::Modal;
+use crate::components::fields::{Check, FieldMessage, FormState, TextField};
+use crate::components::form_frame::FormDialog;
+use crate::field_error::FieldError;
 use crate::format;
+
+/// The label of the container field, which its error names.
+const CONTAINER: &str = "Container";
 
 /// The commit dialog, choosing among `containers`.
 #[component]
@@ -25,71 +29,58 @@ pub fn CommitDialog(
     let reference = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
     let pause = RwSignal::new(true);
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let form = FormState::new();
     let close = Callback::new(move |()| {
-        error.set(None);
+        form.engine_error.set(None);
+        form.error.set(None);
         open.set(false);
     });
-    let submit = move |event: web_sys::SubmitEvent| {
-        event.prevent_default();
+    let submit = Callback::new(move |()| {
         let (source, target) = (
             container.get_untracked(),
             reference.get_untracked().trim().to_owned(),
         );
-        if source.is_empty() {
-            error.set(Some("Choose a container.".into()));
+        let chosen = if source.is_empty() {
+            Err(FieldError::new(CONTAINER, "choose a container"))
+        } else {
+            Ok(())
+        };
+        let Some(()) = form.begin(chosen) else {
             return;
-        }
-        let engine = untrack(|| status.engine());
+        };
+        let engine = status.engine_untracked();
         let (note, pause_it) = (comment.get_untracked(), pause.get_untracked());
-        busy.set(true);
         spawn_local(async move {
-            match engine.commit(&source, &target, &note, pause_it).await {
-                Ok(created) => {
-                    on_committed.try_run(if target.is_empty() {
-                        format::short_id(&created.id).to_owned()
-                    } else {
-                        target
-                    });
-                    close.try_run(());
-                }
-                Err(failure) => error.set(Some(failure.to_string())),
+            let result = engine.commit(&source, &target, &note, pause_it).await;
+            if let Some(created) = form.finish(status, result) {
+                on_committed.try_run(if target.is_empty() {
+                    format::short_id(&created.id).to_owned()
+                } else {
+                    target
+                });
+                close.try_run(());
             }
-            busy.set(false);
         });
-    };
+    });
     view! {
-        <Modal open=open title="Commit a container" on_close=close testid="commit-dialog">
-            <form class="form" on:submit=submit>
-                <label class="field">
-                    <span class="field-label">"Container"</span>
-                    <select name="container" required prop:value=move || container.get()
-                        on:change=move |event| container.set(event_target_value(&event))>
-                        <option value="">"Choose…"</option>
-                        {move || containers.get().into_iter().map(|row| {
-                            let name = row.display_name().to_owned();
-                            view! { <option value=row.id>{format!("{name} ({}, {})", row.image, row.state)}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
-                <label class="field">
-                    <span class="field-label">"New image"</span>
-                    <input name="commit-reference" autocomplete="off" spellcheck="false" placeholder="app:snapshot (optional)"
-                        prop:value=move || reference.get() on:input=move |event| reference.set(event_target_value(&event))/>
-                </label>
-                <label class="field">
-                    <span class="field-label">"Comment"</span>
-                    <input name="comment" autocomplete="off"
-                        prop:value=move || comment.get() on:input=move |event| comment.set(event_target_value(&event))/>
-                </label>
-                <Check label="Pause the container while committing" name="pause" value=pause/>
-                {move || error.get().map(|message| view! { <p class="alert alert-error" role="alert">{message}</p> })}
-                <div class="dialog-actions">
-                    <button type="button" class="btn" on:click=move |_| close.run(())>"Cancel"</button>
-                    <button type="submit" class="btn btn-primary" disabled=move || busy.get()>"Commit"</button>
-                </div>
-            </form>
-        </Modal>
+        <FormDialog open=open title="Commit a container" testid="commit-dialog" form=form
+            submit_label="Commit" busy_label="Committing…" on_submit=submit on_close=close>
+            <label class="field">
+                <span class="field-label">{CONTAINER}</span>
+                <select name="container" required prop:value=move || container.get()
+                    aria-invalid=move || form.error.with(Option::is_some).to_string()
+                    on:change=move |event| container.set(event_target_value(&event))>
+                    <option value="">"Choose…"</option>
+                    {move || containers.get().into_iter().map(|row| {
+                        let name = row.display_name().to_owned();
+                        view! { <option value=row.id>{format!("{name} ({}, {})", row.image, row.state)}</option> }
+                    }).collect_view()}
+                </select>
+                <FieldMessage error=form.error field=CONTAINER/>
+            </label>
+            <TextField label="New image" name="commit-reference" value=reference error=form.error placeholder="app:snapshot"/>
+            <TextField label="Comment" name="comment" value=comment error=form.error/>
+            <Check label="Pause the container while committing" name="pause" value=pause/>
+        </FormDialog>
     }
 }

@@ -1,6 +1,6 @@
 //! `/env/:env/images/:id`, on the resource-page kit: one image's facts, configuration, tags
-//! (push, untag), its history (each layer with the instruction that made it), export by its
-//! first tag so the archive keeps it, and the raw inspect document.
+//! (push, untag), export by its first tag so the archive keeps it; a History tab (each layer
+//! with the instruction that made it) and the raw inspect document.
 
 use berth_shared::access::Access;
 use berth_shared::engine::image::{HistoryItem, ImageInspect, ImageSummary};
@@ -19,7 +19,7 @@ use crate::format;
 use crate::images::list_model::image_rows;
 use crate::images::push::PushDialog;
 use crate::images::tag::TagDialog;
-use crate::resource_page::detail_page::DetailPage;
+use crate::resource_page::detail_page::{DetailPage, DetailTab};
 use crate::resource_page::removal::report_failure;
 use crate::time::{self, now_seconds};
 
@@ -95,6 +95,31 @@ pub fn ImageDetailPage() -> impl IntoView {
         }
     };
 
+    let dialogs = move || {
+        view! {
+                    <TagDialog image=tag_target on_tagged=Callback::new(move |tag: String| {
+                        toaster.success(format!("Tagged {tag}"));
+                        detail.reload();
+                    })/>
+                    <PushDialog target=push_target/>
+                    <ConfirmDialog
+                        open=Signal::derive(move || untagging.get().is_some())
+                        title=Signal::derive(move || format!("Remove tag {}?", untagging.get().unwrap_or_default()))
+                        confirm_label="Untag"
+                        on_confirm=untag
+                        on_cancel=Callback::new(move |()| untagging.set(None))
+                    >
+                        <p>"Only the tag goes; the image is removed with its last tag."</p>
+                    </ConfirmDialog>
+        }
+    };
+    let history = DetailTab::new("history", "History", move || {
+        remote_view(detail, status, "image", |(_, _, history): Detail| {
+            view! { <HistoryTable history=history/> }.into_any()
+        })
+        .into_any()
+    });
+
     view! {
         <DetailPage
             section="images"
@@ -106,13 +131,14 @@ pub fn ImageDetailPage() -> impl IntoView {
             removable=removable
             raw=Signal::derive(move || detail.value().map(|(_, raw, _)| raw))
             actions=ToChildren::to_children(actions)
+            tabs=vec![history]
+            dialogs=ToChildren::to_children(dialogs)
         >
-            {remote_view(detail, status, "image", move |(image, _, history): Detail| {
+            {remote_view(detail, status, "image", move |(image, _, _): Detail| {
                 let tags: Vec<String> = image.repo_tags.clone().unwrap_or_default()
                     .into_iter().filter(|tag| tag != "<none>:<none>").collect();
                 let config = image.config.clone().unwrap_or_default();
                 let layers = image.root_fs.as_ref().map_or(0, |root| root.layers.len());
-                let now = now_seconds();
                 view! {
                     <div class="cards image-cards">
                         <section class="card">
@@ -171,47 +197,34 @@ pub fn ImageDetailPage() -> impl IntoView {
                             }.into_any()
                         }}
                     </section>
-                    <section class="section" aria-labelledby="history-title">
-                        <h2 class="section-title" id="history-title">"History"</h2>
-                        <DataTable
-                            testid="history-table"
-                            class="history-table"
-                            columns=&[
-                                Column::Text("Instruction"),
-                                Column::Num("Size"),
-                                Column::Text("Created"),
-                            ]
-                        >
-                            {history.into_iter().map(|layer| view! {
-                                <tr>
-                                    <td class="mono history-command" title=layer.created_by.clone()>
-                                        {instruction(&layer.created_by)}
-                                        {(!layer.comment.is_empty()).then(|| view! { <div class="cell-sub">{layer.comment.clone()}</div> })}
-                                    </td>
-                                    <td class="num">{format::bytes(layer.size.max(0) as u64)}</td>
-                                    <td>{format::relative_time(now, layer.created)}</td>
-                                </tr>
-                            }).collect_view()}
-                        </DataTable>
-                    </section>
                 }
                 .into_any()
             })}
-            <TagDialog image=tag_target on_tagged=Callback::new(move |tag: String| {
-                toaster.success(format!("Tagged {tag}"));
-                detail.reload();
-            })/>
-            <PushDialog target=push_target/>
-            <ConfirmDialog
-                open=Signal::derive(move || untagging.get().is_some())
-                title=Signal::derive(move || format!("Remove tag {}?", untagging.get().unwrap_or_default()))
-                confirm_label="Untag"
-                on_confirm=untag
-                on_cancel=Callback::new(move |()| untagging.set(None))
-            >
-                <p>"Only the tag goes; the image is removed with its last tag."</p>
-            </ConfirmDialog>
         </DetailPage>
+    }
+}
+
+/// The image's layers, newest first, each with the instruction that made it.
+#[component]
+fn HistoryTable(history: Vec<HistoryItem>) -> impl IntoView {
+    let now = now_seconds();
+    view! {
+        <DataTable
+            testid="history-table"
+            class="history-table"
+            columns=&[Column::Text("Instruction"), Column::Num("Size"), Column::Text("Created")]
+        >
+            {history.into_iter().map(|layer| view! {
+                <tr>
+                    <td class="mono history-command" title=layer.created_by.clone()>
+                        {instruction(&layer.created_by)}
+                        {(!layer.comment.is_empty()).then(|| view! { <div class="cell-sub">{layer.comment.clone()}</div> })}
+                    </td>
+                    <td class="num">{format::bytes(layer.size.max(0) as u64)}</td>
+                    <td>{format::relative_time(now, layer.created)}</td>
+                </tr>
+            }).collect_view()}
+        </DataTable>
     }
 }
 

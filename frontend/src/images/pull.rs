@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::api::engine::images::Credentials;
 use crate::app::engine_status::use_engine_status;
+use crate::components::fields::{Bound, TextField};
 use crate::components::modal::Modal;
 use crate::images::progress_view::{JobFooter, StreamJob};
 use crate::images::registry_select::{RegistrySelect, saved_registries};
@@ -59,6 +60,15 @@ pub fn PullDialog(
             move |_| on_pulled.run(()),
         );
     };
+    // A new reference makes the registry's answer about the old one stale.
+    let typed = Bound::new(
+        reference.into(),
+        Callback::new(move |text| {
+            reference.set(text);
+            distribution.set(None);
+        }),
+    );
+    let no_error = RwSignal::new(None::<crate::field_error::FieldError>);
     let close = Callback::new(move |()| {
         job.cancel();
         job.reset();
@@ -68,21 +78,8 @@ pub fn PullDialog(
     view! {
         <Modal open=open title="Pull an image" on_close=close testid="pull-dialog">
             <form class="form" on:submit=pull>
-                <label class="field">
-                    <span class="field-label">"Image"</span>
-                    <input
-                        name="reference"
-                        required
-                        autocomplete="off"
-                        spellcheck="false"
-                        placeholder="busybox:latest or registry.example.com/team/app:1"
-                        prop:value=move || reference.get()
-                        on:input=move |event| {
-                            reference.set(event_target_value(&event));
-                            distribution.set(None);
-                        }
-                    />
-                </label>
+                <TextField label="Image" name="reference" value=typed error=no_error required=true
+                    placeholder="busybox:latest or registry.example.com/team/app:1"/>
                 <RegistrySelect registries=registries reference=reference chosen=credentials/>
                 {move || distribution.get().map(|result| match result {
                     Ok(found) => view! {

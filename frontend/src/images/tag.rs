@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::engine_status::use_engine_status;
-use crate::components::modal::Modal;
+use crate::components::fields::{FormState, TextField};
+use crate::components::form_frame::FormDialog;
 
 /// The tag dialog for one image (by id or reference).
 #[component]
@@ -16,61 +17,44 @@ pub fn TagDialog(
 ) -> impl IntoView {
     let status = use_engine_status();
     let name = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let form = FormState::new();
     let close = Callback::new(move |()| {
         image.set(None);
         name.set(String::new());
-        error.set(None);
+        form.engine_error.set(None);
     });
-    let submit = move |event: web_sys::SubmitEvent| {
-        event.prevent_default();
+    let submit = Callback::new(move |()| {
         let (Some(source), target) = (
             image.get_untracked(),
             name.get_untracked().trim().to_owned(),
         ) else {
             return;
         };
-        let engine = untrack(|| status.engine());
-        busy.set(true);
+        let Some(()) = form.begin(Ok(())) else {
+            return;
+        };
+        let engine = status.engine_untracked();
         spawn_local(async move {
-            match engine.tag_image(&source, &target).await {
-                Ok(()) => {
-                    on_tagged.try_run(target);
-                    close.try_run(());
-                }
-                Err(failure) => error.set(Some(failure.to_string())),
+            let result = engine.tag_image(&source, &target).await;
+            if form.finish(status, result).is_some() {
+                on_tagged.try_run(target);
+                close.try_run(());
             }
-            busy.set(false);
         });
-    };
+    });
     view! {
-        <Modal
+        <FormDialog
             open=Signal::derive(move || image.get().is_some())
             title="Add a tag"
-            on_close=close
             testid="tag-dialog"
+            form=form
+            submit_label="Add tag"
+            busy_label="Adding…"
+            on_submit=submit
+            on_close=close
         >
-            <form class="form" on:submit=submit>
-                <label class="field">
-                    <span class="field-label">"New tag"</span>
-                    <input
-                        name="tag"
-                        required
-                        autocomplete="off"
-                        spellcheck="false"
-                        placeholder="registry.example.com/team/app:1.0"
-                        prop:value=move || name.get()
-                        on:input=move |event| name.set(event_target_value(&event))
-                    />
-                    <span class="field-hint">"Without “:tag”, “latest” is used."</span>
-                </label>
-                {move || error.get().map(|message| view! { <p class="alert alert-error" role="alert">{message}</p> })}
-                <div class="dialog-actions">
-                    <button type="button" class="btn" on:click=move |_| close.run(())>"Cancel"</button>
-                    <button type="submit" class="btn btn-primary" disabled=move || busy.get()>"Add tag"</button>
-                </div>
-            </form>
-        </Modal>
+            <TextField label="New tag" name="tag" value=name error=form.error required=true
+                placeholder="registry.example.com/team/app:1.0" hint="Without “:tag”, “latest” is used."/>
+        </FormDialog>
     }
 }

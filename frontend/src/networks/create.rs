@@ -5,9 +5,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::engine_status::use_engine_status;
-use crate::components::fields::{
-    CheckField, FormAlert, FormState, KeyValueField, SubmitButton, TextField,
-};
+use crate::components::fields::{CheckField, FormState, KeyValueField, TextField};
+use crate::components::form_frame::FormCard;
 use crate::networks::form::{NetworkDraft, field};
 
 /// The create form, shown in a card above the list.
@@ -33,8 +32,7 @@ pub fn NetworkCreateForm(
     let form = FormState::new();
     let error = form.error;
 
-    let submit = move |event: web_sys::SubmitEvent| {
-        event.prevent_default();
+    let submit = Callback::new(move |()| {
         let draft = NetworkDraft {
             name: name.get_untracked(),
             driver: driver.get_untracked(),
@@ -58,11 +56,11 @@ pub fn NetworkCreateForm(
                 on_created.try_run(request.name);
             }
         });
-    };
+    });
 
     view! {
-        <form class="card form create-panel" on:submit=submit novalidate aria-labelledby="create-network-title" data-testid="network-create-form">
-            <h2 id="create-network-title" class="card-title">"New network"</h2>
+        <FormCard title="New network" title_id="create-network-title" testid="network-create-form" form=form
+            submit_label="Create network" busy_label="Creating…" on_submit=submit on_cancel=on_cancel>
             <div class="form-inline-grid">
                 <TextField label=field::NAME value=name error=error required=true placeholder="app-net" mono=true/>
                 <TextField label=field::DRIVER value=driver error=error required=true suggestions="network-drivers"
@@ -98,11 +96,6 @@ pub fn NetworkCreateForm(
                 <KeyValueField label=field::LABELS value=labels error=error placeholder="team=infra"/>
                 <KeyValueField label=field::OPTIONS value=options error=error placeholder="com.docker.network.bridge.name=br-app"/>
             </div>
-            <FormAlert form=form/>
-            <div class="form-actions">
-                <SubmitButton form=form idle="Create network" busy="Creating…"/>
-                <button type="button" class="btn" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-            </div>
-        </form>
+        </FormCard>
     }
 }

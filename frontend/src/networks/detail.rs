@@ -18,7 +18,7 @@ use crate::app::remote::remote_view;
 use crate::app::session::use_session;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::facts::{FactsCard, map_rows};
-use crate::components::fields::{FormAlert, FormState, SubmitButton, TextField};
+use crate::components::fields::{FieldMessage, FormAlert, FormState, SubmitButton, TextField};
 use crate::components::table::{ACTIONS, Column, TableSection};
 use crate::components::toast::use_toaster;
 use crate::networks::cidr::strip_prefix;
@@ -154,6 +154,25 @@ pub fn NetworkDetailPage() -> impl IntoView {
         (can_operate && !network.is_predefined()).then_some(network)
     });
 
+    let dialogs = move || {
+        view! {
+                    <ConfirmDialog
+                        open=Signal::derive(move || pending_disconnect.with(Option::is_some))
+                        title=Signal::derive(move || {
+                            pending_disconnect.with(|c| c.as_ref().map(|c| format!("Disconnect {}?", c.name))).unwrap_or_default()
+                        })
+                        confirm_label="Disconnect"
+                        on_confirm=disconnect
+                        on_cancel=Callback::new(move |()| pending_disconnect.set(None))
+                    >
+                        <p>{move || pending_disconnect.with(|c| c.as_ref().map(|c| {
+                            let address = if c.ipv4.is_empty() { String::new() } else { format!(" its address {} and", c.ipv4) };
+                            format!("{} loses{address} its aliases on this network; other containers here can no longer reach it by name.", c.name)
+                        }))}</p>
+                    </ConfirmDialog>
+        }
+    };
+
     view! {
         <DetailPage
             section="networks"
@@ -164,6 +183,7 @@ pub fn NetworkDetailPage() -> impl IntoView {
             remote=inspected
             removable=removable
             raw=Signal::derive(move || inspected.value().map(|found| found.raw))
+            dialogs=ToChildren::to_children(dialogs)
         >
             {remote_view(inspected, status, "the network", move |found: Inspected| {
                 let network = found.network.clone();
@@ -204,20 +224,6 @@ pub fn NetworkDetailPage() -> impl IntoView {
                 }
                 .into_any()
             })}
-            <ConfirmDialog
-                open=Signal::derive(move || pending_disconnect.with(Option::is_some))
-                title=Signal::derive(move || {
-                    pending_disconnect.with(|c| c.as_ref().map(|c| format!("Disconnect {}?", c.name))).unwrap_or_default()
-                })
-                confirm_label="Disconnect"
-                on_confirm=disconnect
-                on_cancel=Callback::new(move |()| pending_disconnect.set(None))
-            >
-                <p>{move || pending_disconnect.with(|c| c.as_ref().map(|c| {
-                    let address = if c.ipv4.is_empty() { String::new() } else { format!(" its address {} and", c.ipv4) };
-                    format!("{} loses{address} its aliases on this network; other containers here can no longer reach it by name.", c.name)
-                }))}</p>
-            </ConfirmDialog>
         </DetailPage>
     }
 }
@@ -376,9 +382,7 @@ fn ConnectForm(
                             view! { <option value=c.display_name().to_owned()>{label}</option> }
                         }).collect_view()}
                     </select>
-                    {move || error.with(|e| e.as_ref().filter(|e| e.field == field::CONTAINER).map(|e| view! {
-                        <span class="field-error" role="alert">{e.message.clone()}</span>
-                    }))}
+                    <FieldMessage error=error field=field::CONTAINER/>
                 </label>
                 <TextField label=field::ALIASES value=aliases error=error placeholder="db, primary" mono=true
                     hint="Other names it answers to here, separated by commas"/>

@@ -1,6 +1,7 @@
 //! One object's page: breadcrumbs back to its list, its name and a line about it, the page's
-//! own buttons, refresh and remove, the page's facts and tables below, and the engine's raw
-//! document at the end.
+//! own buttons, refresh and remove, then the [`Tabs`]: Overview (the page's facts and tables),
+//! the page's own tabs, and Inspect (the engine's raw document). The chosen tab is in the
+//! query, `?tab=inspect`.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -10,11 +11,44 @@ use super::removal::{RemovalDialog, back_to_list};
 use crate::app::engine_status::use_engine_status;
 use crate::app::remote::Remote;
 use crate::components::icons::{Icon, IconKind};
+use crate::components::tabs::{TabSpec, Tabs, query_tab, query_tab_href};
 use crate::components::toolbar::RefreshButton;
 
-/// The frame of a detail page. The children are the body, usually a
-/// [`remote_view`](crate::app::remote::remote_view) of `remote` with facts cards and tables,
-/// and any dialogs of the page's own. Removing the object asks first through the one
+/// A tab of a detail page besides Overview and Inspect, such as an image's history.
+#[derive(Clone)]
+pub struct DetailTab {
+    /// The tab.
+    pub spec: TabSpec,
+    /// Its content.
+    pub view: ViewFn,
+}
+
+impl DetailTab {
+    /// A tab named `label`, at `?tab=slug`, showing `view`.
+    pub fn new(
+        slug: &'static str,
+        label: &'static str,
+        view: impl Fn() -> AnyView + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            spec: TabSpec { slug, label },
+            view: ViewFn::from(view),
+        }
+    }
+}
+
+const OVERVIEW: TabSpec = TabSpec {
+    slug: "",
+    label: "Overview",
+};
+const INSPECT: TabSpec = TabSpec {
+    slug: "inspect",
+    label: "Inspect",
+};
+
+/// The frame of a detail page. The children are the Overview tab, usually a
+/// [`remote_view`](crate::app::remote::remote_view) of `remote` with facts cards and tables.
+/// Removing the object asks first through the one
 /// [`RemovalDialog`], then goes back to the list.
 #[component]
 pub fn DetailPage<T: Removable, U: Clone + Send + Sync + 'static>(
@@ -38,13 +72,19 @@ pub fn DetailPage<T: Removable, U: Clone + Send + Sync + 'static>(
     remote: Remote<U>,
     /// The object the remove button removes, once loaded and when the user may remove it.
     removable: Signal<Option<T>>,
-    /// The document the engine sent, shown folded at the end of the page.
+    /// The document the engine sent, shown by the last tab, Inspect.
     #[prop(optional)]
     raw: Option<Signal<Option<serde_json::Value>>>,
+    /// The page's own tabs, between Overview and Inspect.
+    #[prop(optional)]
+    tabs: Vec<DetailTab>,
     /// The page's own buttons, before refresh.
     #[prop(optional)]
     actions: Option<ChildrenFn>,
-    /// The body.
+    /// The page's own dialogs, which stay whichever tab is shown.
+    #[prop(optional)]
+    dialogs: Option<ChildrenFn>,
+    /// The Overview tab.
     children: ChildrenFn,
 ) -> impl IntoView {
     let status = use_engine_status();
@@ -55,6 +95,22 @@ pub fn DetailPage<T: Removable, U: Clone + Send + Sync + 'static>(
         "page-sub".to_owned()
     } else {
         format!("page-sub {subtitle_class}")
+    };
+    let specs: Vec<TabSpec> = std::iter::once(OVERVIEW)
+        .chain(tabs.iter().map(|tab| tab.spec))
+        .chain(raw.is_some().then_some(INSPECT))
+        .collect();
+    let specs = Signal::stored(specs);
+    let selected = query_tab(specs);
+    let panel = move || match selected.get() {
+        "" => children().into_any(),
+        "inspect" => raw
+            .map(|raw| view! { <RawInspect raw=raw/> }.into_any())
+            .unwrap_or_else(|| ().into_any()),
+        slug => tabs
+            .iter()
+            .find(|tab| tab.spec.slug == slug)
+            .map_or_else(|| ().into_any(), |tab| tab.view.run()),
     };
     view! {
         <section class="page" aria-labelledby="page-title">
@@ -78,25 +134,22 @@ pub fn DetailPage<T: Removable, U: Clone + Send + Sync + 'static>(
                     })}
                 </div>
             </div>
-            {children()}
-            {raw.map(|raw| view! { <RawInspect raw=raw/> })}
+            <Tabs label="Views" tabs=specs selected=selected href=query_tab_href()>
+                {panel.clone()}
+            </Tabs>
+            {dialogs.map(|dialogs| dialogs())}
             <RemovalDialog pending=pending_removal on_removed=removed/>
         </section>
     }
 }
 
-/// The engine's document for the object, pretty-printed in a folded section.
+/// The engine's document for the object, pretty-printed.
 #[component]
 fn RawInspect(raw: Signal<Option<serde_json::Value>>) -> impl IntoView {
     move || {
         raw.get().map(|raw| {
             let pretty = serde_json::to_string_pretty(&raw).unwrap_or_default();
-            view! {
-                <details class="section raw-inspect">
-                    <summary>"Inspect (JSON)"</summary>
-                    <pre class="log-output" data-testid="raw-inspect">{pretty}</pre>
-                </details>
-            }
+            view! { <pre class="log-output raw-inspect" data-testid="raw-inspect">{pretty}</pre> }
         })
     }
 }

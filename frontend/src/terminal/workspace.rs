@@ -10,6 +10,7 @@ use super::pane::{PaneTarget, TerminalPane};
 use super::status::PaneStatus;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::modal::show_modal_while;
+use crate::components::tabs::next_tab;
 use crate::shell_words;
 
 /// Whether the workspace runs new processes or attaches to the main one.
@@ -138,11 +139,7 @@ pub fn TerminalWorkspace(
         let Some(at) = ids.iter().position(|id| *id == active.get_untracked()) else {
             return;
         };
-        let next = match event.key().as_str() {
-            "ArrowRight" => ids.get((at + 1) % ids.len()),
-            "ArrowLeft" => ids.get((at + ids.len() - 1) % ids.len()),
-            _ => return,
-        };
+        let next = next_tab(&event.key(), at, ids.len()).and_then(|next| ids.get(next));
         if let Some(next) = next {
             event.prevent_default();
             active.set(*next);

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::engine_status::use_engine_status;
-use crate::components::fields::{FormAlert, FormState, KeyValueField, SubmitButton, TextField};
+use crate::components::fields::{FormState, KeyValueField, TextField};
+use crate::components::form_frame::FormCard;
 use crate::field_error::FieldError;
 use crate::key_values;
 use crate::networks::form::check_name;
@@ -54,8 +55,7 @@ pub fn VolumeCreateForm(
     let form = FormState::new();
     let error = form.error;
 
-    let submit = move |event: web_sys::SubmitEvent| {
-        event.prevent_default();
+    let submit = Callback::new(move |()| {
         let checked = volume_request(
             &name.get_untracked(),
             &driver.get_untracked(),
@@ -72,11 +72,11 @@ pub fn VolumeCreateForm(
                 on_created.try_run(volume.name);
             }
         });
-    };
+    });
 
     view! {
-        <form class="card form create-panel" on:submit=submit novalidate aria-labelledby="create-volume-title" data-testid="volume-create-form">
-            <h2 id="create-volume-title" class="card-title">"New volume"</h2>
+        <FormCard title="New volume" title_id="create-volume-title" testid="volume-create-form" form=form
+            submit_label="Create volume" busy_label="Creating…" on_submit=submit on_cancel=on_cancel>
             <div class="form-inline-grid">
                 <TextField label=NAME value=name error=error placeholder="app-data" mono=true
                     hint="Leave empty for a random name"/>
@@ -87,12 +87,7 @@ pub fn VolumeCreateForm(
                 <KeyValueField label=OPTIONS value=options error=error placeholder="type=tmpfs\ndevice=tmpfs\no=size=64m"/>
                 <KeyValueField label=LABELS value=labels error=error placeholder="team=infra"/>
             </div>
-            <FormAlert form=form/>
-            <div class="form-actions">
-                <SubmitButton form=form idle="Create volume" busy="Creating…"/>
-                <button type="button" class="btn" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-            </div>
-        </form>
+        </FormCard>
     }
 }
 

@@ -15,7 +15,8 @@ use crate::components::badges::StateBadge;
 use crate::components::facts::{FactsCard, map_rows};
 use crate::components::table::{Column, TableSection};
 use crate::format;
-use crate::resource_page::detail_page::DetailPage;
+use crate::resource_page::detail_page::{DetailPage, DetailTab};
+use crate::volumes::files::{VolumeFiles, may_browse};
 use crate::volumes::list::short_time;
 
 /// A volume with its usage and the containers that mount it.
@@ -57,6 +58,14 @@ pub fn VolumeDetailPage() -> impl IntoView {
             .then(|| inspected.value().map(|found| found.volume))
             .flatten()
     });
+    let files = may_browse()
+        .then(|| {
+            DetailTab::new("files", "Files", move || {
+                view! { <VolumeFiles volume=name.get_untracked()/> }.into_any()
+            })
+        })
+        .into_iter()
+        .collect::<Vec<_>>();
 
     view! {
         <DetailPage
@@ -68,6 +77,7 @@ pub fn VolumeDetailPage() -> impl IntoView {
             remote=inspected
             removable=removable
             raw=Signal::derive(move || inspected.value().map(|found| found.raw))
+            tabs=files
         >
             {remote_view(inspected, status, "the volume", move |found: Inspected| {
                 let volume = found.volume.clone();

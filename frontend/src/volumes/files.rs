@@ -1,7 +1,9 @@
-//! `/env/:env/volumes/:name/files`: a volume's files, through a short-lived helper container
-//! that Berth creates for the visit, keeps alive while the page is open, and removes when it
-//! is left: by the app's own navigation, or by a full page load or closed tab (`pagehide`, a
-//! beacon), or, should the browser vanish, after the idle timeout.
+//! A volume's files, through a short-lived helper container that Berth creates for the visit,
+//! keeps alive while they are shown, and removes when they are left: by the app's own
+//! navigation (or another tab of the volume's page), or by a full page load or closed tab
+//! (`pagehide`, a beacon), or, should the browser vanish, after the idle timeout.
+//! [`VolumeFiles`] is the volume page's Files tab; [`VolumeFilesPage`] is the same on a page of
+//! its own, `/env/:env/volumes/:name/files`, where the list's Browse button leads.
 
 use std::time::Duration;
 
@@ -17,12 +19,37 @@ use crate::app::engine_status::use_engine_status;
 use crate::components::file_browser::FileBrowser;
 use crate::components::states::{ErrorState, LoadingRows};
 
-/// The page.
+/// `/env/:env/volumes/:name/files`.
 #[component]
 pub fn VolumeFilesPage() -> impl IntoView {
     let params = use_params_map();
     let status = use_engine_status();
     let volume = params.with_untracked(|p| p.get("name").unwrap_or_default());
+    let environment = status.environment.get_untracked();
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <nav class="breadcrumbs" aria-label="Breadcrumb">
+                <A href=format!("/env/{environment}/volumes")>"Volumes"</A>
+                <span aria-hidden="true">"/"</span>
+            </nav>
+            <div class="page-head">
+                <div>
+                    <h1 id="page-title" class="detail-title">{volume.clone()}</h1>
+                    <p class="page-sub">"Files of this volume, through a temporary helper container that is removed when you leave."</p>
+                </div>
+            </div>
+            <VolumeFiles volume=volume/>
+        </section>
+    }
+}
+
+/// The files of `volume`, while shown.
+#[component]
+pub fn VolumeFiles(
+    /// The volume's name.
+    volume: String,
+) -> impl IntoView {
+    let status = use_engine_status();
     let environment = status.environment.get_untracked();
     let session = RwSignal::new(None::<Result<VolumeBrowser, ApiError>>);
     let attempt = RwSignal::new(0u32);
@@ -92,31 +119,16 @@ pub fn VolumeFilesPage() -> impl IntoView {
             show.remove();
         });
     }
-    {
-        let environment = environment.clone();
-        on_cleanup(move || {
-            if let Some(Some(id)) = helper.try_get_value() {
-                spawn_local(async move {
-                    let _ = volume_browser::stop(&environment, &id).await;
-                });
-            }
-        });
-    }
+    on_cleanup(move || {
+        if let Some(Some(id)) = helper.try_get_value() {
+            spawn_local(async move {
+                let _ = volume_browser::stop(&environment, &id).await;
+            });
+        }
+    });
 
-    let title = volume.clone();
-    view! {
-        <section class="page" aria-labelledby="page-title">
-            <nav class="breadcrumbs" aria-label="Breadcrumb">
-                <A href=format!("/env/{environment}/volumes")>"Volumes"</A>
-                <span aria-hidden="true">"/"</span>
-            </nav>
-            <div class="page-head">
-                <div>
-                    <h1 id="page-title" class="detail-title">{title}</h1>
-                    <p class="page-sub">"Files of this volume, through a temporary helper container that is removed when you leave."</p>
-                </div>
-            </div>
-            {move || match session.get() {
+    move || {
+        match session.get() {
                 None => view! { <LoadingRows what="the volume"/> }.into_any(),
                 Some(Err(error)) => view! {
                     <ErrorState error=error on_retry=Callback::new(move |()| { session.set(None); attempt.update(|a| *a += 1); })/>
@@ -132,17 +144,20 @@ pub fn VolumeFilesPage() -> impl IntoView {
                     />
                 }
                 .into_any(),
-            }}
-        </section>
+            }
     }
 }
 
-/// The volumes page's Browse action, for roles that may browse (it needs operate and download).
-pub fn browse_link(environment: &str, volume: &str) -> Option<impl IntoView + use<>> {
+/// Whether the signed-in role may browse volumes (it needs operate and download).
+pub fn may_browse() -> bool {
     let session = crate::app::session::use_session();
-    let allowed = session.can(berth_shared::access::Access::Operate)
-        && session.can(berth_shared::access::Access::Download);
-    allowed.then(|| {
+    session.can(berth_shared::access::Access::Operate)
+        && session.can(berth_shared::access::Access::Download)
+}
+
+/// The volumes page's Browse action, for roles that may browse.
+pub fn browse_link(environment: &str, volume: &str) -> Option<impl IntoView + use<>> {
+    may_browse().then(|| {
         let href = format!(
             "/env/{}/volumes/{}/files",
             crate::api::percent_encode(environment),

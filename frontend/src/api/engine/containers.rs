@@ -96,7 +96,7 @@ impl Engine {
         &self,
         signal: Option<&AbortSignal>,
     ) -> Result<Vec<ContainerSummary>, ApiError> {
-        get_json(&self.url("/containers/json?all=true"), signal).await
+        self.get("/containers/json?all=true", signal).await
     }
 
     /// The containers matching the engine's `filters` (a JSON object), with sizes when `size`.

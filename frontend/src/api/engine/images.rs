@@ -15,7 +15,7 @@ use super::Engine;
 use crate::api::percent_encode;
 use crate::api::stream::read_text;
 use crate::api::upload::{Upload, upload};
-use crate::api::{ApiError, call, decode, get_json, get_json_and_raw, post_for_json, send_body};
+use crate::api::{ApiError, call, decode, post_for_json, send_body};
 
 /// `{}` in base64: the "no credentials" value the engine requires on a push.
 const NO_CREDENTIALS: &str = "e30=";
@@ -124,11 +124,8 @@ impl Engine {
         name: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<(ImageInspect, serde_json::Value), ApiError> {
-        get_json_and_raw(
-            &self.url(&format!("/images/{}/json", image_path(name))),
-            signal,
-        )
-        .await
+        self.get_with_raw(&format!("/images/{}/json", image_path(name)), signal)
+            .await
     }
 
     /// `GET /images/{name}/history`.
@@ -137,11 +134,8 @@ impl Engine {
         name: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<Vec<HistoryItem>, ApiError> {
-        get_json(
-            &self.url(&format!("/images/{}/history", image_path(name))),
-            signal,
-        )
-        .await
+        self.get(&format!("/images/{}/history", image_path(name)), signal)
+            .await
     }
 
     /// `GET /distribution/{name}/json`: the registry's digest and platforms for a reference.
@@ -163,11 +157,8 @@ impl Engine {
         term: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<Vec<SearchResult>, ApiError> {
-        get_json(
-            &self.url(&format!(
-                "/images/search?term={}&limit=25",
-                percent_encode(term)
-            )),
+        self.get(
+            &format!("/images/search?term={}&limit=25", percent_encode(term)),
             signal,
         )
         .await
@@ -214,7 +205,7 @@ impl Engine {
         &self,
         signal: Option<&AbortSignal>,
     ) -> Result<BuildCacheUsage, ApiError> {
-        get_json(&self.url("/system/df"), signal).await
+        self.get("/system/df", signal).await
     }
 
     /// `POST /build/prune`: unused cache, or all of it when `all`.
@@ -371,7 +362,7 @@ impl Engine {
         &self,
         signal: Option<&AbortSignal>,
     ) -> Result<Vec<ImageSummary>, ApiError> {
-        get_json(&self.url("/images/json"), signal).await
+        self.get("/images/json", signal).await
     }
 
     /// Pulls `image` anonymously and fails with the engine's message if the pull reports an

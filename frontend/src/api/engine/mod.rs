@@ -8,7 +8,10 @@ pub mod networks;
 pub mod system;
 pub mod volumes;
 
-use crate::api::percent_encode;
+use serde::de::DeserializeOwned;
+use web_sys::AbortSignal;
+
+use crate::api::{ApiError, get_json, get_json_and_raw, percent_encode};
 
 /// The gateway of one environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +35,25 @@ impl Engine {
     /// The gateway URL of an engine path.
     pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// `GET` of an engine path, decoded: the one shape of the resource modules' reads.
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        signal: Option<&AbortSignal>,
+    ) -> Result<T, ApiError> {
+        get_json(&self.url(path), signal).await
+    }
+
+    /// `GET` of an engine path, decoded and as the engine sent it, for a detail page's Inspect
+    /// tab.
+    async fn get_with_raw<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        signal: Option<&AbortSignal>,
+    ) -> Result<(T, serde_json::Value), ApiError> {
+        get_json_and_raw(&self.url(path), signal).await
     }
 }
 

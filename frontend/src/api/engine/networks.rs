@@ -11,14 +11,12 @@ use web_sys::AbortSignal;
 
 use super::Engine;
 use crate::api::percent_encode;
-use crate::api::{
-    ApiError, call, get_json, get_json_and_raw, post_for_json, send_json, send_json_ignoring_answer,
-};
+use crate::api::{ApiError, call, post_for_json, send_json, send_json_ignoring_answer};
 
 impl Engine {
     /// Every network.
     pub async fn networks(&self, signal: Option<&AbortSignal>) -> Result<Vec<Network>, ApiError> {
-        get_json(&self.url("/networks"), signal).await
+        self.get("/networks", signal).await
     }
 
     /// `GET /networks/{id}`: a network with its connected containers, and the document as sent.
@@ -27,11 +25,8 @@ impl Engine {
         id: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<(Network, serde_json::Value), ApiError> {
-        get_json_and_raw(
-            &self.url(&format!("/networks/{}", percent_encode(id))),
-            signal,
-        )
-        .await
+        self.get_with_raw(&format!("/networks/{}", percent_encode(id)), signal)
+            .await
     }
 
     /// `POST /networks/create`.
@@ -82,10 +77,7 @@ impl Engine {
         id: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<ContainerEndpoints, ApiError> {
-        get_json(
-            &self.url(&format!("/containers/{}/json", percent_encode(id))),
-            signal,
-        )
-        .await
+        self.get(&format!("/containers/{}/json", percent_encode(id)), signal)
+            .await
     }
 }

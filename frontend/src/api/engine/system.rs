@@ -6,7 +6,7 @@ use berth_shared::version::ApiVersion;
 use web_sys::AbortSignal;
 
 use super::{Engine, filter};
-use crate::api::{ApiError, get_json, post_for_json};
+use crate::api::{ApiError, post_for_json};
 use crate::system::disk_usage::Category;
 
 /// The first API version whose volume prune spares named volumes unless told `all`.
@@ -15,17 +15,17 @@ const PRUNE_ALL_VOLUMES_SINCE: ApiVersion = ApiVersion::new(1, 42);
 impl Engine {
     /// `GET /info`.
     pub async fn info(&self, signal: Option<&AbortSignal>) -> Result<SystemInfo, ApiError> {
-        get_json(&self.url("/info"), signal).await
+        self.get("/info", signal).await
     }
 
     /// `GET /version`.
     pub async fn version(&self, signal: Option<&AbortSignal>) -> Result<SystemVersion, ApiError> {
-        get_json(&self.url("/version"), signal).await
+        self.get("/version", signal).await
     }
 
     /// `GET /system/df`.
     pub async fn disk_usage(&self, signal: Option<&AbortSignal>) -> Result<DiskUsage, ApiError> {
-        get_json(&self.url("/system/df"), signal).await
+        self.get("/system/df", signal).await
     }
 
     /// Prunes one category of disk usage the way its size was counted: unused images (not only

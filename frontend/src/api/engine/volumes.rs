@@ -6,12 +6,12 @@ use web_sys::AbortSignal;
 
 use super::{Engine, filter};
 use crate::api::percent_encode;
-use crate::api::{ApiError, call, get_json, get_json_and_raw, send_json};
+use crate::api::{ApiError, call, get_json, send_json};
 
 impl Engine {
     /// Every volume.
     pub async fn volumes(&self, signal: Option<&AbortSignal>) -> Result<VolumeList, ApiError> {
-        get_json(&self.url("/volumes"), signal).await
+        self.get("/volumes", signal).await
     }
 
     /// Volumes, all of them or only those no container uses.
@@ -34,11 +34,8 @@ impl Engine {
         name: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<(Volume, serde_json::Value), ApiError> {
-        get_json_and_raw(
-            &self.url(&format!("/volumes/{}", percent_encode(name))),
-            signal,
-        )
-        .await
+        self.get_with_raw(&format!("/volumes/{}", percent_encode(name)), signal)
+            .await
     }
 
     /// `POST /volumes/create`.

@@ -31,6 +31,7 @@ use crate::app::session::use_session;
 use crate::components::badges::StateBadge;
 use crate::components::file_browser::FileBrowser;
 use crate::components::icons::{Icon, IconKind};
+use crate::components::tabs::{TabSpec, Tabs};
 use crate::components::toast::use_toaster;
 use crate::containers::lifecycle::{
     Busy, ContainerDialogs, Operation, Pending, action_items, run_operation,
@@ -90,6 +91,13 @@ impl Tab {
             Tab::Files => "Files",
             Tab::Terminal => "Terminal",
             Tab::Attach => "Attach",
+        }
+    }
+
+    fn spec(self) -> TabSpec {
+        TabSpec {
+            slug: self.slug(),
+            label: self.label(),
         }
     }
 
@@ -264,8 +272,23 @@ pub fn ContainerPage() -> impl IntoView {
             .map_or(param, |(_, real)| real);
         async move { engine.inspect_container(&key, Some(&signal)).await }
     });
-    let base = move || format!("/env/{}/containers/{}", status.environment.get(), id.get());
-    let can_exec = move || session.can(Access::Exec);
+    let tabs = Signal::derive(move || {
+        let can_exec = session.can(Access::Exec);
+        Tab::ALL
+            .into_iter()
+            .filter(|tab| can_exec || !tab.needs_exec())
+            .map(Tab::spec)
+            .collect::<Vec<_>>()
+    });
+    let selected = Signal::derive(move || tab.get().slug());
+    let href = Callback::new(move |slug: &'static str| {
+        let base = format!("/env/{}/containers/{}", status.environment.get(), id.get());
+        if slug.is_empty() {
+            base
+        } else {
+            format!("{base}/{slug}")
+        }
+    });
     tab.get_untracked().preload();
 
     view! {
@@ -284,34 +307,9 @@ pub fn ContainerPage() -> impl IntoView {
                 });
                 view! {
                     <Header container=container on_changed=Callback::new(move |()| inspect.reload())/>
-                    <nav class="tabs" role="tablist" aria-label="Container views">
-                        {Tab::ALL
-                            .into_iter()
-                            .map(|t| {
-                                let href = move || {
-                                    let slug = t.slug();
-                                    if slug.is_empty() { base() } else { format!("{}/{slug}", base()) }
-                                };
-                                let visible = move || !t.needs_exec() || can_exec();
-                                view! {
-                                    <Show when=visible>
-                                        <A
-                                            href=href
-                                            attr:class="tab"
-                                            attr:role="tab"
-                                            attr:data-tab=t.label()
-                                            attr:aria-selected=move || (tab.get() == t).to_string()
-                                        >
-                                            {t.label()}
-                                        </A>
-                                    </Show>
-                                }
-                            })
-                            .collect_view()}
-                    </nav>
-                    <div class="tab-panel" role="tabpanel">
+                    <Tabs label="Container views" tabs=tabs selected=selected href=href>
                         {move || lazy_view("the tab", tab.get().view())}
-                    </div>
+                    </Tabs>
                 }
             })}
         </section>
