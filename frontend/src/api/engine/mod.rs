@@ -8,7 +8,11 @@ pub mod networks;
 pub mod system;
 pub mod volumes;
 
-use crate::api::percent_encode;
+use serde::de::DeserializeOwned;
+use web_sys::AbortSignal;
+
+use crate::api::{ApiError, get_list, percent_encode};
+use crate::app::undecodable::{self, Kind};
 
 /// The gateway of one environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +37,33 @@ impl Engine {
     pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+}
+
+/// A whole list of `kind` (the list under `field` of an object answer), decoded element by
+/// element; what cannot be read replaces `kind`'s error rows.
+async fn whole_list<T: DeserializeOwned>(
+    url: &str,
+    field: Option<&str>,
+    kind: Kind,
+    signal: Option<&AbortSignal>,
+) -> Result<Vec<T>, ApiError> {
+    let listing = get_list(url, field, signal).await?;
+    undecodable::replace(kind, listing.failures);
+    Ok(listing.items)
+}
+
+/// A part of a list of `kind` (the objects a filter names), decoded element by element: the
+/// error rows of the objects read again are updated.
+async fn part_of_list<T: DeserializeOwned>(
+    url: &str,
+    kind: Kind,
+    id: impl Fn(&T) -> String,
+    signal: Option<&AbortSignal>,
+) -> Result<Vec<T>, ApiError> {
+    let listing = get_list(url, None, signal).await?;
+    let read: Vec<String> = listing.items.iter().map(id).collect();
+    undecodable::merge(kind, &read, listing.failures);
+    Ok(listing.items)
 }
 
 /// A `filters` query value: `{"key":["value"]}`, percent-encoded.
