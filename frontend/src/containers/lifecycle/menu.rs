@@ -81,7 +81,7 @@ pub fn container_commands(
         });
         list.push(command(
             "Stop with timeout…",
-            "Stop {} with a timeout…",
+            "Stop with a timeout: {}…",
             Step::Ask(Box::new(Pending::Stop(one()))),
         ));
         list.push(command(
