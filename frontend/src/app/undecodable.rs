@@ -26,11 +26,13 @@ pub enum Kind {
 const EVENTS_KEPT: usize = 50;
 
 thread_local! {
-    static FAILURES: RwSignal<BTreeMap<Kind, Vec<RowFailure>>> = RwSignal::new(BTreeMap::new());
+    // Reference-counted, not owned by whichever page first reads it: an arena signal would
+    // be disposed with that page, and every later read would panic.
+    static FAILURES: ArcRwSignal<BTreeMap<Kind, Vec<RowFailure>>> = ArcRwSignal::new(BTreeMap::new());
 }
 
-fn store() -> RwSignal<BTreeMap<Kind, Vec<RowFailure>>> {
-    FAILURES.with(|store| *store)
+fn store() -> ArcRwSignal<BTreeMap<Kind, Vec<RowFailure>>> {
+    FAILURES.with(ArcRwSignal::clone)
 }
 
 /// A whole list of `kind` was read: its failures replace the ones kept.
@@ -79,7 +81,8 @@ pub fn UndecodableRows(
     /// How many columns the table has.
     columns: usize,
 ) -> impl IntoView {
-    let failures = move || store().with(|all| all.get(&kind).cloned().unwrap_or_default());
+    let store = store();
+    let failures = move || store.with(|all| all.get(&kind).cloned().unwrap_or_default());
     view! {
         <For each=failures key=|failure: &RowFailure| (failure.id.clone(), failure.reason.clone()) let:failure>
             <tr class="row-undecodable" data-testid="undecodable-row">
