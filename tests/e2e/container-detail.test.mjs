@@ -32,6 +32,8 @@ test("the overview shows state, command and configuration, with secret values ma
   assert.doesNotMatch(await secret.textContent(), /hunter2/);
   assert.match(await page.locator('tr[data-env="MODE"]').textContent(), /prod/);
   await secret.getByRole("button", { name: "Reveal DB_PASSWORD" }).click();
+  // The value comes from the audited reveal.
+  await secret.filter({ hasText: "hunter2" }).waitFor({ timeout: 15_000 });
   assert.match(await secret.textContent(), /hunter2/);
   assert.match(await page.getByTestId("overview").textContent(), /team/);
   assert.match(await page.getByTestId("overview").textContent(), /67\.1 MB|64/);

@@ -189,7 +189,7 @@ pub async fn setup(
     }
     if !state.auth().setup_token_matches(&request.setup_token) {
         return Err(ApiError::Forbidden(
-            "wrong set-up token: use the one `berth serve` printed when it started".into(),
+            "wrong set-up token: use the one that berth serve printed in its terminal when it started".into(),
         ));
     }
     let username = validate_username(&request.username)?;

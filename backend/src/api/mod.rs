@@ -16,6 +16,7 @@ mod guardrails;
 mod health;
 pub mod json;
 mod registries;
+mod reveal;
 mod tokens;
 mod users;
 
@@ -75,6 +76,7 @@ pub fn router() -> Router<AppState> {
             "/env/{env}/guardrails",
             get(guardrails::get).put(guardrails::put),
         )
+        .route("/env/{env}/containers/{id}/reveal", post(reveal::reveal))
         .route("/env/{env}/terminal", get(crate::terminal::handle))
         .fallback(|OriginalUri(uri): OriginalUri| async move {
             ApiError::NotFound(uri.path().to_owned())

@@ -69,7 +69,7 @@ async fn check(state: &AppState, environment: &str, auth: &RegistryAuth) -> Resu
     match check_registry_login(&environment, auth).await {
         Ok(_) => Ok(()),
         Err(crate::engine::EngineError::Status { message, .. }) => Err(ApiError::BadRequest(
-            format!("the registry refused these credentials: {message}"),
+            crate::engine::login::login_failure(&message),
         )),
         Err(error) => Err(ApiError::from_engine(&environment, error)),
     }

@@ -9,6 +9,7 @@ use crate::api::console;
 use crate::app::remote::{Loadable, Remote};
 use crate::app::session::use_session;
 use crate::components::confirm::ConfirmDialog;
+use crate::components::copy_button::CopyButton;
 use crate::components::fields::{ErrorAlert, PasswordField, PasswordKind};
 use crate::components::qr::QrImage;
 use crate::components::section::Section;
@@ -158,21 +159,30 @@ fn TwoFactorSection() -> impl IntoView {
     view! {
         <Section title="Two-factor sign-in" description="A code from an authenticator app, on top of the password.">
             {move || match enrolment.get() {
-                Enrolment::Saved(codes) => view! {
+                Enrolment::Saved(codes) => {
+                    let all = codes.codes.join("\n");
+                    view! {
                     <div class="alert alert-success" role="status">"Two-factor sign-in is on."</div>
                     <p>"Save these recovery codes somewhere safe. Each signs you in once if you lose your device; they are not shown again."</p>
                     <ul class="recovery-codes mono" data-testid="recovery-codes">
                         {codes.codes.into_iter().map(|code| view! { <li>{code}</li> }).collect_view()}
                     </ul>
-                    <button class="btn" on:click=move |_| enrolment.set(Enrolment::Idle)>"I have saved them"</button>
+                    <div class="form-actions">
+                        <CopyButton text=all what="the recovery codes" testid="copy-recovery-codes"/>
+                        <button class="btn" on:click=move |_| enrolment.set(Enrolment::Idle)>"I have saved them"</button>
+                    </div>
                 }
-                .into_any(),
+                .into_any()
+                }
                 Enrolment::Scanning(setup) => view! {
                     <div class="totp-setup">
                         <QrImage code=setup.qr.clone() label="QR code for your authenticator app"/>
                         <div>
                             <p>"Scan the code with an authenticator app, or type this key into it:"</p>
-                            <p class="mono secret-key" data-testid="totp-secret">{setup.secret}</p>
+                            <div class="copyable">
+                                <p class="mono secret-key" data-testid="totp-secret">{setup.secret.clone()}</p>
+                                <CopyButton text=setup.secret what="the key" testid="copy-totp-secret"/>
+                            </div>
                             <form class="form" on:submit=confirm>
                                 <label class="field">
                                     <span class="field-label">"Code from the app"</span>

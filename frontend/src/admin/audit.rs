@@ -5,7 +5,11 @@ use berth_shared::api::audit::{AuditEvent, AuditQuery};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::audit_names::{Known, with_names};
 use crate::api::console;
+use crate::api::engine::Engine;
+use crate::app::engine_status::use_engine_status;
+use crate::components::debounce::{TYPING_PAUSE, debounced};
 use crate::components::fields::{Check, ErrorAlert};
 use crate::components::icons::IconKind;
 use crate::components::states::EmptyState;
@@ -29,9 +33,16 @@ pub fn AuditPage() -> impl IntoView {
     let loading = RwSignal::new(true);
     let error = RwSignal::new(None::<String>);
 
+    // The text filters apply as the user types, once typing pauses.
+    let actor_typed = debounced(actor.into(), TYPING_PAUSE);
+    let operation_typed = debounced(operation.into(), TYPING_PAUSE);
+    let status = use_engine_status();
+    let environment = StoredValue::new(status.environment.get_untracked());
+    let known = RwSignal::new(Vec::<Known>::new());
+    spawn_local(known_objects(status.engine(), known));
     let query = Memo::new(move |_| AuditQuery {
-        actor: Some(actor.get()),
-        operation: Some(operation.get()),
+        actor: Some(actor_typed.get()),
+        operation: Some(operation_typed.get()),
         source: Some(source.get()),
         failed: Some(failed.get()),
         since_ms: time::local_input_millis(&since.get()),
@@ -90,11 +101,11 @@ pub fn AuditPage() -> impl IntoView {
             <form class="filters" on:submit=|e| e.prevent_default()>
                 <label class="field">
                     <span class="field-label">"User"</span>
-                    <input type="search" prop:value=move || actor.get() on:change=move |e| actor.set(event_target_value(&e))/>
+                    <input type="search" prop:value=move || actor.get() on:input=move |e| actor.set(event_target_value(&e))/>
                 </label>
                 <label class="field">
                     <span class="field-label">"Operation"</span>
-                    <input type="search" placeholder="ContainerDelete" prop:value=move || operation.get() on:change=move |e| operation.set(event_target_value(&e))/>
+                    <input type="search" placeholder="ContainerDelete" prop:value=move || operation.get() on:input=move |e| operation.set(event_target_value(&e))/>
                 </label>
                 <label class="field">
                     <span class="field-label">"Source"</span>
@@ -136,7 +147,7 @@ pub fn AuditPage() -> impl IntoView {
                     ]
                 >
                     <For each=move || events.get() key=|event| event.id let:event>
-                        <AuditRow event=event/>
+                        <AuditRow event=event known=known environment=environment.get_value()/>
                     </For>
                 </DataTable>
             </Show>
@@ -197,8 +208,51 @@ fn RetentionControl(
     }
 }
 
+/// The containers, images and networks of `engine`, whose ids records name; an engine that
+/// cannot be read leaves the ids as they are.
+async fn known_objects(engine: Engine, known: RwSignal<Vec<Known>>) {
+    let mut found = Vec::new();
+    if let Ok(containers) = engine.containers(None).await {
+        found.extend(containers.iter().map(|c| Known {
+            id: c.id.clone(),
+            name: c.display_name().to_owned(),
+        }));
+    }
+    if let Ok(images) = engine.images(None).await {
+        found.extend(images.iter().map(|image| Known {
+            id: image.id.trim_start_matches("sha256:").to_owned(),
+            name: image.tags().next().unwrap_or_default().to_owned(),
+        }));
+    }
+    if let Ok(networks) = engine.networks(None).await {
+        found.extend(networks.into_iter().map(|n| Known {
+            id: n.id,
+            name: n.name,
+        }));
+    }
+    known.try_set(found);
+}
+
 #[component]
-fn AuditRow(event: AuditEvent) -> impl IntoView {
+fn AuditRow(
+    event: AuditEvent,
+    /// The objects whose names go beside their ids.
+    known: RwSignal<Vec<Known>>,
+    /// The environment those objects are in.
+    environment: String,
+) -> impl IntoView {
+    let target = event.target.clone();
+    let here = event
+        .environment
+        .as_deref()
+        .is_none_or(|env| env == environment);
+    let target = move || {
+        if here {
+            known.with(|known| with_names(&target, known))
+        } else {
+            target.clone()
+        }
+    };
     let (status_text, tone) = match event.status {
         None => ("running".to_owned(), "badge-info"),
         Some(status) if status < 400 => (status.to_string(), "badge-ok"),
@@ -218,7 +272,7 @@ fn AuditRow(event: AuditEvent) -> impl IntoView {
                 <div class="mono">{event.operation.clone()}</div>
                 <div class="cell-sub">{source_label(&event.source, event.environment.as_deref())}</div>
             </td>
-            <td class="mono cell-break">{event.target.clone()}</td>
+            <td class="mono cell-break">{target}</td>
             <td>
                 <span class=format!("badge {tone}")>{status_text}</span>
                 {event.detail.clone().map(|detail| view! { <div class="cell-sub">{detail}</div> })}

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod audit_names;
 pub mod guardrails;
 pub mod registries;
 pub mod tokens;

@@ -11,6 +11,7 @@ use crate::api::ApiError;
 use crate::api::console;
 use crate::api::engine::Engine;
 use crate::app::remote::Remote;
+use crate::components::copy_button::CopyButton;
 use crate::components::fields::{ErrorAlert, PasswordField, PasswordKind};
 use crate::components::icons::IconKind;
 use crate::components::section::Section;
@@ -274,7 +275,10 @@ fn NewTokenNotice(token: CreatedToken) -> impl IntoView {
     view! {
         <div class="alert alert-success new-token" role="status">
             <p><strong>{format!("Token “{}” created.", token.token.name)}</strong>" Copy it now: it is not shown again."</p>
-            <pre class="mono token-secret" data-testid="token-secret">{token.secret}</pre>
+            <div class="copyable">
+                <pre class="mono token-secret" data-testid="token-secret">{token.secret.clone()}</pre>
+                <CopyButton text=token.secret what="the token" testid="copy-token"/>
+            </div>
             <p>"For the docker CLI, put this in " <code>"config.json"</code> " of a " <code>"DOCKER_CONFIG"</code> " directory:"</p>
             <pre class="mono">{config}</pre>
             <pre class="mono">{format!("DOCKER_HOST=tcp://{host}/engine/local docker ps")}</pre>

@@ -1,4 +1,5 @@
-//! The console's own endpoints under `/api`: health, sign-in, account, users, tokens, audit.
+//! The console's own endpoints under `/api`: health, sign-in, account, users, tokens, audit,
+//! and a container's environment in clear (audited).
 
 use berth_shared::api::Health;
 use berth_shared::api::audit::{AuditPage, AuditQuery, AuditRetention};
@@ -6,13 +7,27 @@ use berth_shared::api::auth::{
     LoginRequest, LoginResponse, PasswordChange, RecoveryCodes, SessionState, SessionView,
     SetupRequest, TotpConfirm, TotpDisable, TotpSetup, TotpSetupRequest,
 };
+use berth_shared::api::reveal::RevealedEnv;
 use berth_shared::api::users::{
     CreatedToken, NewTokenRequest, NewUserRequest, TokenView, UserUpdate, UserView,
 };
 use gloo_net::http::Method;
 use web_sys::AbortSignal;
 
-use super::{ApiError, call, get_json, send_json, send_json_ignoring_answer};
+use super::{
+    ApiError, call, get_json, percent_encode, post_for_json, send_json, send_json_ignoring_answer,
+};
+
+/// `POST /api/env/{env}/containers/{id}/reveal`: the container's environment in clear; the
+/// server records the reveal in the audit log first.
+pub async fn reveal_env(environment: &str, container: &str) -> Result<RevealedEnv, ApiError> {
+    post_for_json(&format!(
+        "/api/env/{}/containers/{}/reveal",
+        percent_encode(environment),
+        percent_encode(container)
+    ))
+    .await
+}
 
 /// `GET /api/health`.
 pub async fn health(signal: Option<&AbortSignal>) -> Result<Health, ApiError> {
@@ -90,7 +105,7 @@ pub async fn sessions(signal: Option<&AbortSignal>) -> Result<Vec<SessionView>, 
 pub async fn end_session(handle: &str) -> Result<(), ApiError> {
     call(
         Method::DELETE,
-        &format!("/api/account/sessions/{}", super::percent_encode(handle)),
+        &format!("/api/account/sessions/{}", percent_encode(handle)),
     )
     .await
 }
@@ -166,7 +181,7 @@ pub fn audit_query_string(query: &AuditQuery) -> String {
     let mut pairs: Vec<String> = Vec::new();
     let mut push = |key: &str, value: Option<String>| {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
-            pairs.push(format!("{key}={}", super::percent_encode(&value)));
+            pairs.push(format!("{key}={}", percent_encode(&value)));
         }
     };
     push("actor", query.actor.clone());

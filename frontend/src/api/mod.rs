@@ -20,6 +20,7 @@ use std::rc::Rc;
 
 use berth_shared::ErrorBody;
 use berth_shared::engine::lenient;
+use berth_shared::engine::listing::{self, Listing};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
@@ -188,6 +189,26 @@ pub async fn get_json<T: DeserializeOwned>(
 ) -> Result<T, ApiError> {
     let response = send(Method::GET, url, None, signal).await?;
     decode(response).await
+}
+
+/// `GET`s a list and decodes it element by element: what cannot be read is a failure beside
+/// the objects that can ([`listing`]); `field` names the list inside an object answer (the
+/// `Volumes` of `GET /volumes`).
+pub async fn get_list<T: DeserializeOwned>(
+    url: &str,
+    field: Option<&str>,
+    signal: Option<&AbortSignal>,
+) -> Result<Listing<T>, ApiError> {
+    let response = send(Method::GET, url, None, signal).await?;
+    let text = response
+        .text()
+        .await
+        .map_err(|error| ApiError::Decode(error.to_string()))?;
+    match field {
+        None => listing::from_str(&text),
+        Some(field) => listing::from_field(&text, field),
+    }
+    .map_err(|error| ApiError::Decode(error.to_string()))
 }
 
 /// `GET` a JSON answer both decoded and as the engine sent it, for pages that show the raw

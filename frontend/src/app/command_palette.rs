@@ -1,6 +1,8 @@
-//! The keyboard layer: a command palette (Ctrl-K or ⌘K) to go anywhere and run common actions,
-//! including on a container by name, and a help overlay (`?`) listing the shortcuts. `/` puts
-//! the cursor in the page's search box.
+//! The keyboard layer: a command palette (Ctrl-K or ⌘K) to go to every page of the navigation
+//! and run every action on a container by name (the one list of
+//! [`container_commands`](crate::containers::lifecycle::container_commands), whose dialogs the
+//! palette opens itself), and a help overlay (`?`) listing the shortcuts. `/` puts the cursor in
+//! the page's search box.
 
 use berth_shared::access::{Access, Role};
 use berth_shared::engine::container::ContainerSummary;
@@ -10,12 +12,18 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::engine::containers::ContainerAction;
+use leptos::wasm_split::wasm_split;
+
 use crate::app::engine_status::use_engine_status;
+use crate::app::routes::{PageLoadError, lazy_view, load};
 use crate::app::session::use_session;
+use crate::app::shell::{ADMIN_SECTIONS, SECTIONS};
 use crate::app::theme;
+use crate::components::download;
 use crate::components::toast::use_toaster;
-use crate::containers::lifecycle::{Busy, Operation, run_operation};
+use crate::containers::lifecycle::{
+    Busy, ContainerDialogs, Pending, Step, container_commands, run_operation,
+};
 
 /// The shortcuts the help overlay lists.
 const SHORTCUTS: [(&str, &str); 6] = [
@@ -32,8 +40,8 @@ const SHORTCUTS: [(&str, &str); 6] = [
 enum Command {
     /// Go to a path.
     Go(String),
-    /// Run a lifecycle action on a container.
-    Act(Box<ContainerSummary>, ContainerAction),
+    /// One of a container's actions.
+    Act(Box<ContainerSummary>, Step),
     /// Switch between the light and dark theme.
     ToggleTheme,
     /// Show the shortcuts.
@@ -85,16 +93,51 @@ pub fn CommandPalette() -> impl IntoView {
         }
     });
     on_cleanup(move || handle.remove());
+    // A container's action that asks first opens its dialog here, where it outlives the
+    // palette; the dialogs' code is loaded with the containers list's the first time.
+    // `pending` is the dialog wanted, handed to the dialogs once they are in the page.
+    let pending = RwSignal::new(None::<Pending>);
+    let asked = RwSignal::new(false);
+    provide_context(PaletteDialog(pending));
     view! {
         <Show when=move || open.get()>
-            <Palette open=open help=help/>
+            <Palette open=open help=help pending=pending asked=asked/>
         </Show>
         <HelpOverlay open=help/>
+        <Show when=move || asked.get()>
+            {lazy_view("the dialog", load(palette_dialogs))}
+        </Show>
     }
 }
 
+/// The dialog a container's action from the palette wants opened.
+#[derive(Clone, Copy)]
+struct PaletteDialog(RwSignal<Option<Pending>>);
+
+#[wasm_split(containers_list, wasm_split_path = leptos::wasm_split, fallible)]
+fn palette_dialogs() -> Result<AnyView, PageLoadError> {
+    let PaletteDialog(wanted) = expect_context();
+    let pending = RwSignal::new(None::<Pending>);
+    // A modal can only open once it is in the document, which the dialogs are not yet when
+    // they first load: the wanted dialog is handed over on the next frame.
+    Effect::new(move |_| {
+        if let Some(next) = wanted.get() {
+            wanted.set(None);
+            request_animation_frame(move || {
+                pending.try_set(Some(next));
+            });
+        }
+    });
+    Ok(view! { <ContainerDialogs pending=pending busy=Busy::detached()/> }.into_any())
+}
+
 #[component]
-fn Palette(open: RwSignal<bool>, help: RwSignal<bool>) -> impl IntoView {
+fn Palette(
+    open: RwSignal<bool>,
+    help: RwSignal<bool>,
+    pending: RwSignal<Option<Pending>>,
+    asked: RwSignal<bool>,
+) -> impl IntoView {
     let status = use_engine_status();
     let session = use_session();
     let toaster = use_toaster();
@@ -127,6 +170,7 @@ fn Palette(open: RwSignal<bool>, help: RwSignal<bool>) -> impl IntoView {
     let can_operate = untrack(|| session.can(Access::Operate));
     let is_admin = untrack(|| session.role() == Some(Role::Admin));
     let fixed = fixed_entries(&env, can_operate, is_admin);
+    let engine_for_list = engine.clone();
     let entries =
         Memo::new(move |_| {
             let search = query.get();
@@ -151,16 +195,15 @@ fn Palette(open: RwSignal<bool>, help: RwSignal<bool>) -> impl IntoView {
                             command: Command::Go(path),
                         }];
                         if can_operate {
-                            let actions: &[ContainerAction] = if c.is_running() {
-                                &[ContainerAction::Stop, ContainerAction::Restart]
-                            } else {
-                                &[ContainerAction::Start]
-                            };
-                            candidates.extend(actions.iter().map(|&action| Entry {
-                                label: format!("{} container {name}", action.label()),
-                                hint: "action",
-                                command: Command::Act(Box::new(c.clone()), action),
-                            }));
+                            candidates.extend(
+                                container_commands(c, &env, &engine_for_list, true)
+                                    .into_iter()
+                                    .map(|command| Entry {
+                                        label: command.phrase_for(name),
+                                        hint: "action",
+                                        command: Command::Act(Box::new(c.clone()), command.step),
+                                    }),
+                            );
                         }
                         list.extend(candidates.into_iter().filter(|e| {
                             crate::components::toolbar::matches_search(&search, &e.label)
@@ -176,13 +219,21 @@ fn Palette(open: RwSignal<bool>, help: RwSignal<bool>) -> impl IntoView {
         close();
         match entry.command {
             Command::Go(path) => navigate(&path, Default::default()),
-            Command::Act(container, action) => run_operation(
-                engine.clone(),
-                toaster,
-                Busy::detached(),
-                vec![*container],
-                Operation::Simple(action),
-            ),
+            Command::Act(container, step) => match step {
+                Step::Run(operation) => run_operation(
+                    engine.clone(),
+                    toaster,
+                    Busy::detached(),
+                    vec![*container],
+                    operation,
+                ),
+                Step::Ask(dialog) => {
+                    pending.set(Some(*dialog));
+                    asked.set(true);
+                }
+                Step::Go(path) => navigate(&path, Default::default()),
+                Step::Download { href, file } => download::follow(&href, &file),
+            },
             // Through the sidebar's switch, so it shows the new theme too.
             Command::ToggleTheme => match document()
                 .query_selector(".theme-toggle")
@@ -298,15 +349,12 @@ fn fixed_entries(env: &str, can_operate: bool, is_admin: bool) -> Vec<Entry> {
         hint: "go to",
         command: Command::Go(path),
     };
-    let mut list = vec![
-        go("Containers", format!("/env/{env}/containers")),
-        go("Images", format!("/env/{env}/images")),
-        go("Networks", format!("/env/{env}/networks")),
-        go("Volumes", format!("/env/{env}/volumes")),
-        go("System", format!("/env/{env}/system")),
-        go("Events", format!("/env/{env}/events")),
-        go("Account", "/account".to_owned()),
-    ];
+    // Every page of the navigation, from its one list.
+    let mut list: Vec<Entry> = SECTIONS
+        .iter()
+        .map(|(path, label, _)| go(label, format!("/env/{env}/{path}")))
+        .collect();
+    list.push(go("Account", "/account".to_owned()));
     if can_operate {
         list.insert(
             1,
@@ -318,8 +366,11 @@ fn fixed_entries(env: &str, can_operate: bool, is_admin: bool) -> Vec<Entry> {
         );
     }
     if is_admin {
-        list.push(go("Users", "/admin/users".to_owned()));
-        list.push(go("Audit log", "/admin/audit".to_owned()));
+        list.extend(
+            ADMIN_SECTIONS
+                .iter()
+                .map(|(path, label, _)| go(label, path.replace("{env}", &env))),
+        );
     }
     list.push(Entry {
         label: "Toggle dark theme".into(),

@@ -16,6 +16,7 @@ pub mod shell;
 pub mod sign_in;
 pub mod theme;
 pub mod theme_toggle;
+pub mod undecodable;
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};

@@ -17,8 +17,8 @@ use crate::app::session::use_session;
 use crate::app::theme_toggle::ThemeToggle;
 use crate::components::icons::{Icon, IconKind};
 
-/// The pages of one environment, in navigation order.
-const SECTIONS: [(&str, &str, IconKind); 7] = [
+/// The pages of one environment, in navigation order (the command palette offers them too).
+pub(crate) const SECTIONS: [(&str, &str, IconKind); 7] = [
     ("containers", "Containers", IconKind::Container),
     ("stats", "Stats", IconKind::Chart),
     ("images", "Images", IconKind::Image),
@@ -26,6 +26,15 @@ const SECTIONS: [(&str, &str, IconKind); 7] = [
     ("volumes", "Volumes", IconKind::Volume),
     ("system", "System", IconKind::System),
     ("events", "Events", IconKind::Activity),
+];
+
+/// The administration pages, for admins: the path (`{env}` stands for the environment) and the
+/// label; the command palette offers them too.
+pub(crate) const ADMIN_SECTIONS: [(&str, &str, IconKind); 4] = [
+    ("/admin/users", "Users", IconKind::Users),
+    ("/admin/audit", "Audit log", IconKind::Audit),
+    ("/admin/registries", "Registries", IconKind::Registry),
+    ("/env/{env}/guardrails", "Guardrails", IconKind::Shield),
 ];
 
 /// Whether the app may show its pages yet.
@@ -109,10 +118,15 @@ fn Layout() -> impl IntoView {
                 <Show when=is_admin>
                     <nav class="nav nav-secondary" aria-label="Administration">
                         <span class="nav-heading">"Administration"</span>
-                        <A href="/admin/users"><Icon kind=IconKind::Users/><span class="nav-label">"Users"</span></A>
-                        <A href="/admin/audit"><Icon kind=IconKind::Audit/><span class="nav-label">"Audit log"</span></A>
-                        <A href="/admin/registries"><Icon kind=IconKind::Registry/><span class="nav-label">"Registries"</span></A>
-                        <A href=move || format!("/env/{}/guardrails", environment.get())><Icon kind=IconKind::Shield/><span class="nav-label">"Guardrails"</span></A>
+                        {ADMIN_SECTIONS
+                            .into_iter()
+                            .map(|(path, label, icon)| view! {
+                                <A href=move || path.replace("{env}", &environment.get())>
+                                    <Icon kind=icon/>
+                                    <span class="nav-label">{label}</span>
+                                </A>
+                            })
+                            .collect_view()}
                     </nav>
                 </Show>
                 <div class="sidebar-foot">

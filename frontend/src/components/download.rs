@@ -1,7 +1,21 @@
-//! Saving data the page already holds as a file: a `Blob` and a temporary `<a download>`.
+//! Saving data as a file: a `Blob` the page already holds, or a URL to follow, through a
+//! temporary `<a download>`.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
+
+/// Follows `href` as a download named `name`, as a click on `<a href download>` would.
+pub fn follow(href: &str, name: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Ok(anchor) = document.create_element("a") {
+        let anchor: HtmlAnchorElement = anchor.unchecked_into();
+        anchor.set_href(href);
+        anchor.set_download(name);
+        anchor.click();
+    }
+}
 
 /// Offers `blob` to the user as a file named `name`.
 pub fn save_blob(name: &str, blob: &Blob) {

@@ -4,6 +4,8 @@ pub mod badges;
 pub mod chart;
 pub mod clipboard;
 pub mod confirm;
+pub mod copy_button;
+pub mod debounce;
 pub mod download;
 pub mod facts;
 pub mod fields;

@@ -1,6 +1,7 @@
 //! `/env/:env/containers/new`: the create-container form. With `?from=<id>` it starts from an
 //! existing container (duplicate); with `?edit=<id>` it recreates that container with the
-//! changes. The form's logic (validation, the request, `docker run`) is in
+//! changes; with `?image=<reference>` it starts with that image (an image's "Run a container").
+//! The form's logic (validation, the request, `docker run`) is in
 //! [`crate::containers::form`].
 
 use berth_shared::access::{Access, Role};
@@ -47,8 +48,12 @@ pub fn NewContainerPage() -> impl IntoView {
 
     // Duplicate or edit: fill the form from the existing container.
     Effect::new(move |_| {
-        let (from, edit) = query.with(|q| (q.get("from"), q.get("edit")));
+        let (from, edit, image) = query.with(|q| (q.get("from"), q.get("edit"), q.get("image")));
         let Some(id) = edit.clone().or(from) else {
+            // "Run a container" from an image: only the image is filled in.
+            if let Some(image) = image {
+                form.update(|f| f.image = image);
+            }
             return;
         };
         let engine = status.engine();

@@ -12,6 +12,7 @@ use crate::api::engine::images::{BuildOptions, Credentials};
 use crate::app::engine_status::use_engine_status;
 use crate::components::fields::{Check, TextField};
 use crate::components::modal::Modal;
+use crate::format;
 use crate::images::progress_view::{JobFooter, StreamJob};
 use crate::images::registry_select::{RegistrySelect, saved_registries};
 use crate::tar::{self, NewFile, Writer, without_folder};
@@ -218,8 +219,8 @@ pub fn BuildDialog(
                             return Err(ApiError::Decode("choose a folder first".into()));
                         }
                         on_chunk(&format!(
-                            "{{\"status\":\"Packing {} files…\"}}\n",
-                            chosen.len()
+                            "{{\"status\":\"Packing {}…\"}}\n",
+                            format::count(chosen.len(), "file", "files")
                         ));
                         folder_context(chosen).await?
                     }
@@ -290,7 +291,7 @@ pub fn BuildDialog(
                         <label class="field">
                             <span class="field-label">"Context folder"</span>
                             <input type="file" name="folder" multiple node_ref=folder_input on:change=choose/>
-                            <span class="field-hint">{move || format!("{} files chosen; they are packed into a tar here in the browser.", chosen_count.get())}</span>
+                            <span class="field-hint">{move || format!("{} chosen; they are packed into a tar here in the browser.", format::count(chosen_count.get(), "file", "files"))}</span>
                         </label>
                     }.into_any(),
                 }}

@@ -18,6 +18,7 @@ use crate::components::toast::use_toaster;
 use crate::format;
 use crate::images::list_model::image_rows;
 use crate::images::push::PushDialog;
+use crate::images::run::RunLink;
 use crate::images::tag::TagDialog;
 use crate::resource_page::detail_page::{DetailPage, DetailTab};
 use crate::resource_page::removal::report_failure;
@@ -87,7 +88,13 @@ pub fn ImageDetailPage() -> impl IntoView {
                 })
             }
         });
+        let run = move || {
+            row.get()
+                .filter(|_| can_operate)
+                .map(|row| view! { <RunLink reference=row.export_name() class="btn" text="Run a container"/> })
+        };
         view! {
+            {run}
             {export}
             {can_operate.then(|| view! {
                 <button class="btn" on:click=move |_| tag_target.set(Some(id.get_untracked()))>"Add tag"</button>

@@ -14,6 +14,7 @@ use crate::api::ApiError;
 use crate::api::engine::Engine;
 use crate::app::engine_status::use_engine_status;
 use crate::app::session::use_session;
+use crate::app::undecodable::Kind;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::fields::Check;
 use crate::components::icons::IconKind;
@@ -29,6 +30,7 @@ use crate::images::list_model::{ImageFilter, ImageRow, image_rows, pruned_images
 use crate::images::load::LoadDialog;
 use crate::images::pull::PullDialog;
 use crate::images::push::PushDialog;
+use crate::images::run::RunLink;
 use crate::images::tag::TagDialog;
 use crate::resource_page::list_page::{ListOptions, ListPage};
 use crate::resource_page::removal::{Removable, RemovalChoices, report_failure};
@@ -94,6 +96,7 @@ impl Resource for ImageRow {
         ACTIONS,
     ];
     const TABLE_TESTID: &'static str = "images-table";
+    const UNDECODABLE: Option<Kind> = Some(Kind::Images);
 
     fn key(&self) -> String {
         format!(
@@ -221,6 +224,7 @@ pub fn ImagesPage() -> impl IntoView {
         let id = row.image.id.clone();
         let first_tag = row.image.tags().next().map(str::to_owned);
         view! {
+            <RunLink reference=row.export_name() class="btn btn-small btn-ghost" text="Run"/>
             <button class="btn btn-small btn-ghost" aria-label=format!("Tag {}", row.name)
                 on:click=move |_| tag_target.set(Some(id.clone()))>"Tag"</button>
             {first_tag.map(|tag| view! {

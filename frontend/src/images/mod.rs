@@ -14,4 +14,5 @@ pub mod progress_view;
 pub mod pull;
 pub mod push;
 pub mod registry_select;
+pub mod run;
 pub mod tag;

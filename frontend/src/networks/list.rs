@@ -12,6 +12,7 @@ use crate::api::ApiError;
 use crate::api::engine::Engine;
 use crate::app::engine_status::use_engine_status;
 use crate::app::session::use_session;
+use crate::app::undecodable::Kind;
 use crate::components::icons::IconKind;
 use crate::components::table::{ACTIONS, Column};
 use crate::components::toast::use_toaster;
@@ -108,6 +109,7 @@ impl Resource for Network {
         ACTIONS,
     ];
     const TABLE_TESTID: &'static str = "networks-table";
+    const UNDECODABLE: Option<Kind> = Some(Kind::Networks);
 
     fn key(&self) -> String {
         self.id.clone()

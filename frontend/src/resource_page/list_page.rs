@@ -9,10 +9,12 @@ use super::selection::{AllTicked, Selection};
 use super::{Edges, Resource};
 use crate::app::engine_status::use_engine_status;
 use crate::app::remote::{Remote, remote_view};
+use crate::app::undecodable::UndecodableRows;
 use crate::components::remove_button::RemoveButton;
 use crate::components::states::{EmptyState, SearchResults};
 use crate::components::table::{Column, DataTable};
 use crate::components::toolbar::{RefreshButton, SearchBox, matches_search};
+use crate::format;
 
 /// How a [`ResourceList`] draws its rows, beyond what the [`Resource`] says; every part is
 /// optional.
@@ -95,7 +97,7 @@ pub fn ListPage<T: Resource>(
         Signal::derive(move || {
             remote
                 .value()
-                .map(|all| format!("{} {}", all.len(), T::PLURAL))
+                .map(|all| format::count(all.len(), T::NOUN, T::PLURAL))
         })
     });
     view! {
@@ -223,6 +225,7 @@ pub fn ResourceList<T: Resource>(
                 let actions = view! { <td class="cell-actions">{actions}</td> }.into_any();
                 object.row(link, Edges { select, actions })
             };
+            let width = columns.unwrap_or(T::COLUMNS).len() + usize::from(bulk.is_some());
             let select_all = StoredValue::new(select_all);
             // With nothing left and no search, the page's filters hid everything: say so as
             // the page's empty state, which knows its filters.
@@ -241,6 +244,7 @@ pub fn ResourceList<T: Resource>(
                     <SearchResults what=T::PLURAL search=search empty=Signal::derive(move || rows.with(Vec::is_empty))>
                         <DataTable testid=T::TABLE_TESTID columns=columns.unwrap_or(T::COLUMNS) lead=select_all.get_value()>
                             <For each=move || rows.get() key=T::key children=row/>
+                            {T::UNDECODABLE.map(|kind| view! { <UndecodableRows kind=kind columns=width/> })}
                         </DataTable>
                     </SearchResults>
                 </Show>

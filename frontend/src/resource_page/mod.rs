@@ -49,6 +49,7 @@ use crate::api::ApiError;
 use crate::api::engine::Engine;
 use crate::app::engine_status::EngineStatus;
 use crate::app::remote::Remote;
+use crate::app::undecodable::Kind;
 use crate::components::icons::IconKind;
 use crate::components::table::Column;
 pub use removal::Removable;
@@ -66,6 +67,8 @@ pub trait Resource: Removable + PartialEq {
     const COLUMNS: &'static [Column];
     /// The table's `data-testid`, which tests find it by.
     const TABLE_TESTID: &'static str;
+    /// Whose error rows (objects the engine listed that could not be decoded) the table shows.
+    const UNDECODABLE: Option<Kind> = None;
 
     /// What tells rows apart, such as the engine's id.
     fn key(&self) -> String;

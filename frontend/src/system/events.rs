@@ -10,9 +10,11 @@ use leptos::prelude::*;
 use crate::api::engine::events::EventQuery;
 use crate::app::engine_status::use_engine_status;
 use crate::app::live_events::{LiveIndicator, use_event_stream};
+use crate::app::undecodable::{Kind, UndecodableRows};
 use crate::components::icons::IconKind;
 use crate::components::states::EmptyState;
 use crate::components::table::{Column, DataTable};
+use crate::format;
 use crate::time::{self, absolute_time};
 
 /// The most events kept on screen; older ones fall off the end.
@@ -100,7 +102,7 @@ pub fn EventsPage() -> impl IntoView {
                 <div>
                     <h1 id="page-title">"Events"</h1>
                     <p class="page-sub">
-                        {move || format!("{} events", shown.with(Vec::len))}
+                        {move || format::count(shown.with(Vec::len), "event", "events")}
                         <LiveIndicator status=live/>
                     </p>
                 </div>
@@ -153,6 +155,7 @@ pub fn EventsPage() -> impl IntoView {
                     <For each=move || shown.get() key=|(id, _)| *id let:item>
                         <EventRow event=item.1/>
                     </For>
+                    <UndecodableRows kind=Kind::Events columns=5/>
                 </DataTable>
             </Show>
         </section>
@@ -179,7 +182,7 @@ fn EventRow(event: EngineEvent) -> impl IntoView {
             <td class="mono">{event.action.clone()}</td>
             <td>
                 <div class="cell-title cell-clip" title=event.actor_name().to_owned()>{event.actor_name().to_owned()}</div>
-                <div class="cell-sub mono">{crate::format::short_id(&event.actor.id).to_owned()}</div>
+                <div class="cell-sub mono">{format::short_id(&event.actor.id).to_owned()}</div>
             </td>
             <td class="cell-sub events-details">{details}</td>
         </tr>

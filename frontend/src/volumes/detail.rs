@@ -110,8 +110,7 @@ pub fn VolumeDetailPage() -> impl IntoView {
 fn usage_line(found: &Inspected) -> String {
     let users = match found.users.len() {
         0 => "not used by any container".to_owned(),
-        1 => "used by 1 container".to_owned(),
-        n => format!("used by {n} containers"),
+        n => format!("used by {}", format::count(n, "container", "containers")),
     };
     match found
         .volume

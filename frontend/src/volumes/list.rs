@@ -17,6 +17,7 @@ use crate::api::engine::Engine;
 use crate::app::engine_status::use_engine_status;
 use crate::app::remote::Remote;
 use crate::app::session::use_session;
+use crate::app::undecodable::Kind;
 use crate::components::icons::IconKind;
 use crate::components::prune_result::{PruneOutcome, PruneResult};
 use crate::components::segmented::Segmented;
@@ -268,6 +269,7 @@ impl Resource for Volume {
         ACTIONS,
     ];
     const TABLE_TESTID: &'static str = "volumes-table";
+    const UNDECODABLE: Option<Kind> = Some(Kind::Volumes);
 
     /// The name with what is known of its usage, so a row is drawn again once sizes arrive.
     fn key(&self) -> String {
@@ -307,8 +309,8 @@ impl Resource for Volume {
         let used_by = usage.as_ref().map(|u| match u.ref_count {
             n if n < 0 => view! { <span class="muted">"unknown"</span> }.into_any(),
             0 => view! { <span class="badge badge-neutral">"unused"</span> }.into_any(),
-            1 => view! { <span>"1 container"</span> }.into_any(),
-            n => view! { <span>{format!("{n} containers")}</span> }.into_any(),
+            n => view! { <span>{format::count(n as usize, "container", "containers")}</span> }
+                .into_any(),
         });
         let name = self.name.clone();
         let link_text = name.clone();

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod health;
 pub mod registries;
+pub mod reveal;
 pub mod users;
 
 pub use health::{EngineFailure, EngineSummary, EnvironmentHealth, Health};

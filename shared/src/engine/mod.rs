@@ -8,9 +8,11 @@
 pub mod archive;
 pub mod container;
 pub mod event;
+pub mod exec;
 pub mod image;
 pub mod inspect;
 pub mod lenient;
+pub mod listing;
 pub mod multiplexed;
 pub mod network;
 pub mod progress;

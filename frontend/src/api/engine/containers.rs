@@ -8,15 +8,19 @@ use berth_shared::engine::container::{
     ContainerConfig, ContainerCreated, ContainerRecipe, ContainerSummary, ContainerUpdate,
     ContainerUpdated, ContainersPruned,
 };
+use berth_shared::engine::exec::{ExecCreateRequest, ExecStartRequest};
+use berth_shared::engine::image::IdResponse;
 use berth_shared::engine::inspect::{ContainerInspect, FilesystemChange, ProcessList};
 use berth_shared::engine::lenient;
+use berth_shared::engine::multiplexed::Demuxer;
 use gloo_net::http::{Method, Response};
 use web_sys::AbortSignal;
 
-use super::{Engine, filter};
+use super::{Engine, filter, part_of_list, whole_list};
 use crate::api::percent_encode;
 use crate::api::stream::{ByteStream, stream};
-use crate::api::{ApiError, call, get_json, post_for_json, send_json};
+use crate::api::{ApiError, call, get_json, post_for_json, send, send_json};
+use crate::app::undecodable::Kind;
 
 /// A lifecycle action on one container.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +100,13 @@ impl Engine {
         &self,
         signal: Option<&AbortSignal>,
     ) -> Result<Vec<ContainerSummary>, ApiError> {
-        self.get("/containers/json?all=true", signal).await
+        whole_list(
+            &self.url("/containers/json?all=true"),
+            None,
+            Kind::Containers,
+            signal,
+        )
+        .await
     }
 
     /// The containers matching the engine's `filters` (a JSON object), with sizes when `size`.
@@ -114,7 +124,30 @@ impl Engine {
             url.push_str("&filters=");
             url.push_str(&percent_encode(filters));
         }
-        get_json(&url, signal).await
+        whole_list(&url, None, Kind::Containers, signal).await
+    }
+
+    /// The containers of the list's `filters` that a live update names (an `id` filter among
+    /// them): only their error rows change.
+    pub async fn containers_named(
+        &self,
+        filters: &str,
+        size: bool,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Vec<ContainerSummary>, ApiError> {
+        let mut url = self.url("/containers/json?all=true");
+        if size {
+            url.push_str("&size=true");
+        }
+        url.push_str("&filters=");
+        url.push_str(&percent_encode(filters));
+        part_of_list(
+            &url,
+            Kind::Containers,
+            |c: &ContainerSummary| c.id.clone(),
+            signal,
+        )
+        .await
     }
 
     /// Every container, running or not, that mounts the volume `name`, but for Berth's own
@@ -304,6 +337,50 @@ impl Engine {
     ) -> Result<(PathStat, ByteStream), ApiError> {
         let (response, body) = stream(&self.archive_url(id, path), signal).await?;
         Ok((decode_stat(&response)?, body))
+    }
+
+    /// Deletes `path` (a file, or a folder with all it holds) in running container `id`, with
+    /// the container's own `rm` run to its end (the archive API cannot delete). Done when the
+    /// path is gone; otherwise the error says what `rm` printed.
+    pub async fn delete_path(&self, id: &str, path: &str) -> Result<(), ApiError> {
+        let created: IdResponse = send_json(
+            Method::POST,
+            &self.container_url(id, "/exec"),
+            &ExecCreateRequest {
+                attach_stdout: true,
+                attach_stderr: true,
+                cmd: vec!["rm".into(), "-rf".into(), "--".into(), path.to_owned()],
+            },
+        )
+        .await?;
+        let start = serde_json::to_string(&ExecStartRequest::default())
+            .map_err(|error| ApiError::Decode(error.to_string()))?;
+        let url = self.url(&format!("/exec/{}/start", percent_encode(&created.id)));
+        // The answer streams the command's output until it ends.
+        let output = send(Method::POST, &url, Some(start), None)
+            .await?
+            .binary()
+            .await
+            .map_err(|error| ApiError::Network(error.to_string()))?;
+        match send(Method::HEAD, &self.archive_url(id, path), None, None).await {
+            Err(ApiError::Http { status: 404, .. }) => Ok(()),
+            Err(error) => Err(error),
+            Ok(_) => {
+                let (stdout, stderr) = Demuxer::split(&output);
+                let said =
+                    String::from_utf8_lossy(if stderr.is_empty() { &stdout } else { &stderr })
+                        .trim()
+                        .to_owned();
+                Err(ApiError::Http {
+                    status: 409,
+                    message: if said.is_empty() {
+                        format!("{path} is still there")
+                    } else {
+                        format!("{path} is still there: {said}")
+                    },
+                })
+            }
+        }
     }
 
     /// The URL of the archive API for `path` in container `id`.

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use berth_shared::engine::event::EngineEvent;
-use berth_shared::engine::lenient;
+use berth_shared::engine::listing;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, ReadableStreamDefaultReader};
@@ -19,6 +19,7 @@ use web_sys::{AbortController, ReadableStreamDefaultReader};
 use super::Engine;
 use crate::api::percent_encode;
 use crate::api::{ApiError, get_streaming};
+use crate::app::undecodable::{self, Kind};
 
 /// What to ask the engine for.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -285,10 +286,10 @@ impl EventStream {
             };
             let bytes = js_sys::Uint8Array::new(&value).to_vec();
             for line in lines.push(&bytes) {
-                if let Ok(event) = lenient::from_str::<EngineEvent>(&line)
-                    && resume.accept(&event)
-                {
-                    on_event(event);
+                match listing::one_from_str::<EngineEvent>(&line) {
+                    Ok(event) if resume.accept(&event) => on_event(event),
+                    Ok(_) => {}
+                    Err(failure) => undecodable::append(Kind::Events, failure),
                 }
             }
         }

@@ -11,11 +11,12 @@ use gloo_net::http::{Method, RequestBuilder};
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
-use super::Engine;
+use super::{Engine, whole_list};
 use crate::api::percent_encode;
 use crate::api::stream::read_text;
 use crate::api::upload::{Upload, upload};
 use crate::api::{ApiError, call, decode, post_for_json, send_body};
+use crate::app::undecodable::Kind;
 
 /// `{}` in base64: the "no credentials" value the engine requires on a push.
 const NO_CREDENTIALS: &str = "e30=";
@@ -362,7 +363,7 @@ impl Engine {
         &self,
         signal: Option<&AbortSignal>,
     ) -> Result<Vec<ImageSummary>, ApiError> {
-        self.get("/images/json", signal).await
+        whole_list(&self.url("/images/json"), None, Kind::Images, signal).await
     }
 
     /// Pulls `image` anonymously and fails with the engine's message if the pull reports an

@@ -11,7 +11,8 @@ pub mod volumes;
 use serde::de::DeserializeOwned;
 use web_sys::AbortSignal;
 
-use crate::api::{ApiError, get_json, get_json_and_raw, percent_encode};
+use crate::api::{ApiError, get_json, get_json_and_raw, get_list, percent_encode};
+use crate::app::undecodable::{self, Kind};
 
 /// The gateway of one environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +56,33 @@ impl Engine {
     ) -> Result<(T, serde_json::Value), ApiError> {
         get_json_and_raw(&self.url(path), signal).await
     }
+}
+
+/// A whole list of `kind` (the list under `field` of an object answer), decoded element by
+/// element; what cannot be read replaces `kind`'s error rows.
+async fn whole_list<T: DeserializeOwned>(
+    url: &str,
+    field: Option<&str>,
+    kind: Kind,
+    signal: Option<&AbortSignal>,
+) -> Result<Vec<T>, ApiError> {
+    let listing = get_list(url, field, signal).await?;
+    undecodable::replace(kind, listing.failures);
+    Ok(listing.items)
+}
+
+/// A part of a list of `kind` (the objects a filter names), decoded element by element: the
+/// error rows of the objects read again are updated.
+async fn part_of_list<T: DeserializeOwned>(
+    url: &str,
+    kind: Kind,
+    id: impl Fn(&T) -> String,
+    signal: Option<&AbortSignal>,
+) -> Result<Vec<T>, ApiError> {
+    let listing = get_list(url, None, signal).await?;
+    let read: Vec<String> = listing.items.iter().map(id).collect();
+    undecodable::merge(kind, &read, listing.failures);
+    Ok(listing.items)
 }
 
 /// A `filters` query value: `{"key":["value"]}`, percent-encoded.

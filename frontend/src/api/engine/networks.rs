@@ -9,14 +9,15 @@ use berth_shared::engine::system::PruneReport;
 use gloo_net::http::Method;
 use web_sys::AbortSignal;
 
-use super::Engine;
+use super::{Engine, whole_list};
 use crate::api::percent_encode;
 use crate::api::{ApiError, call, post_for_json, send_json, send_json_ignoring_answer};
+use crate::app::undecodable::Kind;
 
 impl Engine {
     /// Every network.
     pub async fn networks(&self, signal: Option<&AbortSignal>) -> Result<Vec<Network>, ApiError> {
-        self.get("/networks", signal).await
+        whole_list(&self.url("/networks"), None, Kind::Networks, signal).await
     }
 
     /// `GET /networks/{id}`: a network with its connected containers, and the document as sent.

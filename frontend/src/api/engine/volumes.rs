@@ -4,14 +4,15 @@ use berth_shared::engine::volume::{Volume, VolumeCreateRequest, VolumeList};
 use gloo_net::http::Method;
 use web_sys::AbortSignal;
 
-use super::{Engine, filter};
+use super::{Engine, filter, whole_list};
 use crate::api::percent_encode;
 use crate::api::{ApiError, call, get_json, send_json};
+use crate::app::undecodable::Kind;
 
 impl Engine {
     /// Every volume.
     pub async fn volumes(&self, signal: Option<&AbortSignal>) -> Result<VolumeList, ApiError> {
-        self.get("/volumes", signal).await
+        self.volume_list(&self.url("/volumes"), signal).await
     }
 
     /// Volumes, all of them or only those no container uses.
@@ -25,7 +26,20 @@ impl Engine {
         } else {
             self.url("/volumes")
         };
-        get_json(&url, signal).await
+        self.volume_list(&url, signal).await
+    }
+
+    /// The volumes of `url`, decoded one by one; the drivers' warnings are not read.
+    async fn volume_list(
+        &self,
+        url: &str,
+        signal: Option<&AbortSignal>,
+    ) -> Result<VolumeList, ApiError> {
+        let volumes = whole_list(url, Some("Volumes"), Kind::Volumes, signal).await?;
+        Ok(VolumeList {
+            volumes: Some(volumes),
+            warnings: None,
+        })
     }
 
     /// `GET /volumes/{name}`, and the document as sent.

@@ -1,23 +1,29 @@
 //! A file browser over the engine's archive API, for any container, running or not, with or
-//! without a shell (it never uses exec): list a directory (the tar of it is streamed and only
-//! its headers are read), download a file or a folder as tar, and upload files with progress.
-//! Volumes are browsed through a helper container with the same component. The logic without
-//! DOM is in [`listing`].
+//! without a shell: list a directory (the tar of it is streamed and only its headers are
+//! read), view a small text file ([`preview`]), download a file or a folder as tar, and upload
+//! files with progress. Deleting is the one thing the archive API cannot do: in a running
+//! container it runs the container's own `rm` (an exec), after asking. The folder shown is in
+//! the URL (`?path=`), so reloading or going back keeps it. Volumes are browsed through a
+//! helper container with the same component. The logic without DOM is in [`listing`].
 
 pub mod listing;
+pub mod preview;
 
 use berth_shared::access::Access;
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, HtmlInputElement};
 
-use crate::api::ApiError;
 use crate::api::engine::Engine;
 use crate::api::upload::{Upload, upload};
+use crate::api::{ApiError, percent_encode};
 use crate::app::session::use_session;
+use crate::components::confirm::ConfirmDialog;
 use crate::components::download;
 use crate::components::icons::{Icon, IconKind};
 use crate::components::states::{EmptyState, ErrorState, LoadingRows};
@@ -26,6 +32,7 @@ use crate::components::toast::use_toaster;
 use crate::format;
 use crate::tar::{self, Kind, NewFile};
 use listing::{Listing, child_path, parent_path, permissions};
+use preview::{FileViewer, Viewed};
 
 /// How a listing is going.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,13 +56,67 @@ pub fn FileBrowser(
     /// The directory above which the user may not go (a volume's mount point); `/` by default.
     #[prop(optional)]
     root: Option<String>,
+    /// Whether files may be deleted: the container runs (deleting runs its `rm`).
+    #[prop(optional)]
+    can_delete: bool,
 ) -> impl IntoView {
     let session = use_session();
     let toaster = use_toaster();
     let root = root.unwrap_or_else(|| "/".to_owned());
     let can_read = session.can(Access::Download);
     let can_upload = session.can(Access::Operate);
-    let path = RwSignal::new(start);
+    let can_delete = can_delete && session.can(Access::Exec);
+    let query = use_query_map();
+    let in_root = {
+        let root = root.clone();
+        move |wanted: &str| {
+            let top = root.trim_end_matches('/');
+            wanted.starts_with('/') && (wanted == root || wanted.starts_with(&format!("{top}/")))
+        }
+    };
+    let from_url = query
+        .with_untracked(|q| q.get("path"))
+        .filter(|p| in_root(p));
+    let path = RwSignal::new(from_url.unwrap_or_else(|| start.clone()));
+    // The folder follows the URL (back and forward), and the URL the folder.
+    {
+        let start = start.clone();
+        Effect::new(move |_| {
+            let wanted = query
+                .with(|q| q.get("path"))
+                .filter(|p| in_root(p))
+                .unwrap_or_else(|| start.clone());
+            if path.get_untracked() != wanted {
+                path.set(wanted);
+            }
+        });
+    }
+    {
+        let navigate = use_navigate();
+        let location = use_location();
+        Effect::new(move |_| {
+            let current = path.get();
+            let in_url = query.with_untracked(|q| q.get("path"));
+            if in_url.as_deref() == Some(current.as_str()) || (in_url.is_none() && current == start)
+            {
+                return;
+            }
+            let url = format!(
+                "{}?path={}",
+                location.pathname.get_untracked(),
+                percent_encode(&current)
+            );
+            navigate(
+                &url,
+                NavigateOptions {
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        });
+    }
+    let viewed = RwSignal::new(None::<Viewed>);
+    let deleting = RwSignal::new(None::<(String, bool)>);
     let load = RwSignal::new(Load::Reading(0));
     let reload = RwSignal::new(0u32);
     let upload_progress = RwSignal::new(None::<(f64, f64)>);
@@ -127,6 +188,26 @@ pub fn FileBrowser(
         }
     };
 
+    let delete = {
+        let (engine, container) = (engine.clone(), container.clone());
+        Callback::new(move |()| {
+            let Some((target, _)) = deleting.get_untracked() else {
+                return;
+            };
+            deleting.set(None);
+            let (engine, container) = (engine.clone(), container.clone());
+            spawn_local(async move {
+                match engine.delete_path(&container, &target).await {
+                    Ok(()) => toaster.success(format!("Deleted {target}")),
+                    Err(error) => toaster.error(format!("Could not delete {target}: {error}")),
+                }
+                reload.try_update(|r| *r += 1);
+            });
+        })
+    };
+    let viewer =
+        view! { <FileViewer engine=engine.clone() container=container.clone() viewed=viewed/> };
+
     let start_upload = {
         move |_| {
             let Some(input) = file_input.get_untracked() else {
@@ -158,7 +239,10 @@ pub fn FileBrowser(
                 upload_progress.try_set(None);
                 upload_handle.try_set_value(None);
                 match result {
-                    Ok(count) => toaster.success(format!("Uploaded {count} file(s) to {dir}")),
+                    Ok(count) => toaster.success(format!(
+                        "Uploaded {} to {dir}",
+                        format::count(count, "file", "files")
+                    )),
                     Err(ApiError::Aborted) => {}
                     Err(error) => toaster.error(format!("Could not upload to {dir}: {error}")),
                 }
@@ -285,6 +369,9 @@ pub fn FileBrowser(
                                 let fetch_target = target.clone();
                                 let name = entry.name.clone();
                                 let key = entry.name.clone();
+                                let shown_file = Viewed { path: target.clone(), name: entry.name.clone(), size: entry.size };
+                                let delete_target = (target.clone(), is_dir);
+                                let delete_label = format!("Delete {}", entry.name);
                                 view! {
                                     <tr data-file=key>
                                         <td class="mono cell-break">
@@ -293,6 +380,9 @@ pub fn FileBrowser(
                                                 Kind::Symlink => view! {
                                                     <button class="link-button" title="Open the link's target" on:click=move |_| path.set(open_target.clone())>{name}</button>
                                                     <span class="muted">{format!(" → {}", entry.link)}</span>
+                                                }.into_any(),
+                                                Kind::File => view! {
+                                                    <button class="link-button" title="View the file" on:click=move |_| viewed.set(Some(shown_file.clone()))>{name}</button>
                                                 }.into_any(),
                                                 _ => view! { <span>{name}</span> }.into_any(),
                                             }}
@@ -304,6 +394,9 @@ pub fn FileBrowser(
                                             {matches!(entry.kind, Kind::File | Kind::Directory).then(|| view! {
                                                 <button class="btn btn-small btn-ghost" aria-label=format!("Download {}", entry.name) on:click=move |_| download(fetch_target.clone(), is_dir)>"Download"</button>
                                             })}
+                                            {can_delete.then(|| view! {
+                                                <button class="btn btn-small btn-danger-ghost" aria-label=delete_label on:click=move |_| deleting.set(Some(delete_target.clone()))>"Delete"</button>
+                                            })}
                                         </td>
                                     </tr>
                                 }
@@ -314,6 +407,24 @@ pub fn FileBrowser(
                     .into_any()
                 }
             }}
+            {viewer}
+            <ConfirmDialog
+                open=Signal::derive(move || deleting.with(Option::is_some))
+                title=Signal::derive(move || deleting.with(|d| match d {
+                    Some((target, true)) => format!("Delete the folder {target}?"),
+                    Some((target, false)) => format!("Delete {target}?"),
+                    None => String::new(),
+                }))
+                confirm_label="Delete"
+                on_confirm=delete
+                on_cancel=Callback::new(move |()| deleting.set(None))
+            >
+                <p>{move || if deleting.with(|d| d.as_ref().is_some_and(|(_, dir)| *dir)) {
+                    "The folder and everything in it are deleted from the container for good."
+                } else {
+                    "The file is deleted from the container for good."
+                }}</p>
+            </ConfirmDialog>
         </div>
     }
     .into_any()

@@ -11,6 +11,7 @@ use crate::components::icons::IconKind;
 use crate::components::states::EmptyState;
 use crate::components::table::{Column, DataTable};
 use crate::components::toolbar::{RefreshButton, SearchBox, matches_search};
+use crate::format;
 
 /// The Changes tab.
 #[component]
@@ -23,7 +24,7 @@ pub fn ChangesTab(engine: Engine, id: String) -> impl IntoView {
     let search = RwSignal::new(String::new());
     view! {
         <div class="toolbar tab-toolbar">
-            <span class="muted">{move || changes.value().map(|c| format!("{} changes", c.len()))}</span>
+            <span class="muted">{move || changes.value().map(|c| format::count(c.len(), "change", "changes"))}</span>
             <SearchBox text=search what="paths"/>
             <RefreshButton remote=changes/>
         </div>

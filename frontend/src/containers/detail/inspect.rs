@@ -1,10 +1,12 @@
 //! The Inspect tab: the engine's raw JSON for the container, as a collapsible tree, with a
-//! button that copies all of it.
+//! button that copies what it shows. Secret-looking environment values are masked as on the
+//! Overview until revealed through the one audited [`Reveal`].
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 
+use super::reveal::{Reveal, has_secrets, mask_env, with_env};
 use crate::api::engine::Engine;
 use crate::app::engine_status::use_engine_status;
 use crate::app::remote::Remote;
@@ -17,16 +19,29 @@ use crate::components::toast::use_toaster;
 pub fn InspectTab(engine: Engine, id: String) -> impl IntoView {
     let status = use_engine_status();
     let toaster = use_toaster();
+    let reveal = Reveal::new(status.environment.get_untracked(), id.clone());
     let raw = Remote::new(move |signal| {
         let (engine, id) = (engine.clone(), id.clone());
         async move { engine.inspect_container_raw(&id, Some(&signal)).await }
     });
     let expanded = RwSignal::new(true);
     view! {
-        {remote_view(raw, status, "the inspect answer", move |value: Value| {
-            let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        {remote_view(raw, status, "the inspect answer", move |raw: Value| {
+            let env: Vec<String> = raw
+                .pointer("/Config/Env")
+                .and_then(|env| serde_json::from_value(env.clone()).ok())
+                .unwrap_or_default();
+            let secrets = has_secrets(&env);
+            let value = Memo::new(move |_| {
+                let mut shown = raw.clone();
+                match reveal.revealed() {
+                    Some(env) => with_env(&mut shown, &env),
+                    None => mask_env(&mut shown),
+                }
+                shown
+            });
             let copy = move |_| {
-                let text = text.clone();
+                let text = value.with_untracked(|value| serde_json::to_string_pretty(value).unwrap_or_default());
                 spawn_local(async move {
                     match clipboard::copy_text(&text).await {
                         Ok(()) => toaster.success("Copied the JSON"),
@@ -37,12 +52,17 @@ pub fn InspectTab(engine: Engine, id: String) -> impl IntoView {
             view! {
                 <div class="toolbar inspect-toolbar">
                     <button class="btn" on:click=copy data-testid="copy-json">"Copy JSON"</button>
+                    {(secrets && reveal.allowed).then(|| view! {
+                        <button class="btn" data-testid="reveal-secrets"
+                            disabled=move || reveal.asking() || reveal.revealed().is_some()
+                            on:click=move |_| reveal.ask(toaster)>"Reveal secrets"</button>
+                    })}
                     <button class="btn" on:click=move |_| expanded.update(|e| *e = !*e)>
                         {move || if expanded.get() { "Collapse all" } else { "Expand all" }}
                     </button>
                 </div>
                 <div class="json-tree card mono" data-testid="inspect-json">
-                    {move || node(None, &value, expanded.get(), 0)}
+                    {move || value.with(|value| node(None, value, expanded.get(), 0))}
                 </div>
             }
         })}

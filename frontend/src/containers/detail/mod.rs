@@ -9,6 +9,7 @@ mod changes;
 mod inspect;
 mod overview;
 mod processes;
+mod reveal;
 mod stats;
 mod terminal_slot;
 
@@ -222,7 +223,7 @@ fn files_view() -> Result<AnyView, PageLoadError> {
     } = expect_context();
     let label = container.display_name().to_owned();
     Ok(
-        view! { <FileBrowser engine=engine container=id start="/".to_owned() label=label/> }
+        view! { <FileBrowser engine=engine container=id start="/".to_owned() label=label can_delete=container.state.running/> }
             .into_any(),
     )
 }

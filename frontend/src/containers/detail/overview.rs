@@ -1,11 +1,15 @@
 //! The Overview tab: state and health with its last checks, restart count, image, command,
-//! environment (secret-looking values masked until revealed), mounts, networks, ports, labels
+//! environment (secret-looking values masked until revealed, through the one audited
+//! [`Reveal`]), mounts, networks, ports, labels
 //! and resource limits.
 
 use berth_shared::engine::inspect::{ContainerInspect, ports_of};
 use berth_shared::secrets::{looks_secret, split_env};
 use leptos::prelude::*;
 
+use super::reveal::{MASK, Reveal};
+use crate::app::engine_status::use_engine_status;
+use crate::components::toast::use_toaster;
 use crate::format;
 
 /// The Overview tab.
@@ -30,6 +34,10 @@ pub fn Overview(container: ContainerInspect) -> impl IntoView {
         .filter(|name| !name.is_empty())
         .unwrap_or_else(|| "no".into());
     let env = container.config.env.clone().unwrap_or_default();
+    let reveal = Reveal::new(
+        use_engine_status().environment.get_untracked(),
+        container.id.clone(),
+    );
     let labels = container.config.labels.clone().unwrap_or_default();
     let ports = ports_of(&container.network_settings);
     let networks = container
@@ -102,7 +110,7 @@ pub fn Overview(container: ContainerInspect) -> impl IntoView {
                             <tbody>
                                 {env.iter().map(|entry| {
                                     let (name, value) = split_env(entry);
-                                    view! { <EnvRow name=name.to_owned() value=value.to_owned()/> }
+                                    view! { <EnvRow name=name.to_owned() value=value.to_owned() reveal=reveal/> }
                                 }).collect_view()}
                             </tbody>
                         </table>
@@ -181,24 +189,40 @@ pub fn Overview(container: ContainerInspect) -> impl IntoView {
     }
 }
 
-/// One environment variable; a secret-looking value stays masked until revealed.
+/// One environment variable; a secret-looking value stays masked until revealed, and its value
+/// then comes from the audited reveal.
 #[component]
-fn EnvRow(name: String, value: String) -> impl IntoView {
+fn EnvRow(name: String, value: String, reveal: Reveal) -> impl IntoView {
+    let toaster = use_toaster();
     let secret = looks_secret(&name, &value);
     let shown = RwSignal::new(!secret);
     let label = format!("Reveal {name}");
     let key = name.clone();
+    let text = {
+        let name = name.clone();
+        move || match (secret, shown.get()) {
+            (false, _) => value.clone(),
+            (true, true) => reveal.value_of(&name).unwrap_or_else(|| MASK.to_owned()),
+            (true, false) => MASK.to_owned(),
+        }
+    };
     view! {
         <tr data-env=key>
             <td class="mono env-name">{name}</td>
             <td class="mono cell-break env-value">
-                {move || if shown.get() { value.clone() } else { "••••••••".to_owned() }}
-                {secret.then(|| view! {
+                {text}
+                {(secret && reveal.allowed).then(|| view! {
                     <button
                         class="btn btn-small btn-ghost env-reveal"
                         aria-label=label
                         aria-pressed=move || shown.get().to_string()
-                        on:click=move |_| shown.update(|s| *s = !*s)
+                        disabled=move || reveal.asking()
+                        on:click=move |_| {
+                            shown.update(|s| *s = !*s);
+                            if shown.get_untracked() {
+                                reveal.ask(toaster);
+                            }
+                        }
                     >
                         {move || if shown.get() { "Hide" } else { "Reveal" }}
                     </button>

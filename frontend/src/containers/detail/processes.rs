@@ -10,6 +10,7 @@ use crate::app::remote::remote_view;
 use crate::components::icons::IconKind;
 use crate::components::states::EmptyState;
 use crate::components::toolbar::RefreshButton;
+use crate::format;
 
 /// The Processes tab.
 #[component]
@@ -29,7 +30,7 @@ pub fn ProcessesTab(engine: Engine, id: String, running: bool) -> impl IntoView 
     });
     view! {
         <div class="toolbar tab-toolbar">
-            <span class="muted">{move || top.value().map(|t| format!("{} processes", t.processes.len()))}</span>
+            <span class="muted">{move || top.value().map(|t| format::count(t.processes.len(), "process", "processes"))}</span>
             <RefreshButton remote=top/>
         </div>
         {remote_view(top, status, "processes", |list: ProcessList| view! {

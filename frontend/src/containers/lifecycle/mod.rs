@@ -9,7 +9,7 @@ mod dialogs;
 mod menu;
 
 pub use dialogs::{ContainerDialogs, Pending};
-pub use menu::action_items;
+pub use menu::{ContainerCommand, Step, action_items, container_commands};
 
 use std::cell::Cell;
 use std::collections::BTreeSet;
@@ -23,6 +23,7 @@ use crate::api::ApiError;
 use crate::api::engine::Engine;
 use crate::api::engine::containers::ContainerAction;
 use crate::components::toast::{Toaster, action_failed};
+use crate::format;
 
 /// One operation on a container.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,7 +174,7 @@ pub fn run_operation(
             if finished.get() == total && succeeded.get() > 0 {
                 let what = match &single_name {
                     Some(name) => name.clone(),
-                    None => format!("{} containers", succeeded.get()),
+                    None => format::count(succeeded.get(), "container", "containers"),
                 };
                 toaster.success(format!("{} {what}", operation.past()));
             }

@@ -65,7 +65,7 @@ pub(super) fn row_fetcher(
         let with_sizes = sizes.try_get_untracked().unwrap_or(false);
         spawn_local(async move {
             // On failure the next full load (on reconnect or refresh) catches up.
-            if let Ok(fresh) = engine.containers_filtered(&query, with_sizes, None).await {
+            if let Ok(fresh) = engine.containers_named(&query, with_sizes, None).await {
                 rows.update(|list| {
                     for id in &ids {
                         let found = fresh.iter().find(|c| &c.id == id).cloned();

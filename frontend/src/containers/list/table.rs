@@ -12,6 +12,7 @@ use super::row_menu::{MenuAt, RowActions, row_menu};
 use crate::api::engine::containers::ContainerAction;
 use crate::app::engine_status::use_engine_status;
 use crate::app::session::use_session;
+use crate::app::undecodable::{Kind, UndecodableRows};
 use crate::components::badges::{HealthBadge, StateBadge};
 use crate::components::icons::{Icon, IconKind};
 use crate::components::toast::use_toaster;
@@ -242,6 +243,7 @@ pub(super) fn ContainerTable(
                             }
                         }}
                     </For>
+                    <UndecodableRows kind=Kind::Containers columns=columns/>
                 </tbody>
             </table>
         </div>

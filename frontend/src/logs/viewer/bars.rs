@@ -72,9 +72,9 @@ pub(super) fn StatusLine(
                     Feed::Ended => "complete".to_owned(),
                     Feed::Failed(error) => format!("stopped: {error}"),
                 };
-                let mut text = format!("{} lines · {state}", format::thousands(stored));
+                let mut text = format!("{} · {state}", format::count(stored, "line", "lines"));
                 if gone > 0 {
-                    text.push_str(&format!(" · oldest {} lines dropped (keeps {})", format::thousands(gone as usize), format::thousands(DEFAULT_CAP)));
+                    text.push_str(&format!(" · oldest {} dropped (keeps {})", format::count(gone as usize, "line", "lines"), format::thousands(DEFAULT_CAP)));
                 }
                 text
             }}

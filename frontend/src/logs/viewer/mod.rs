@@ -28,6 +28,7 @@ use crate::api::engine::containers::LogRange;
 use crate::components::download;
 use crate::components::fields::Check;
 use crate::components::toast::use_toaster;
+use crate::format;
 use crate::logs::buffer::{DEFAULT_CAP, Line, LogBuffer, Selection, to_text};
 use crate::logs::lines::{Demuxer, Stream};
 use crate::time;
@@ -429,8 +430,8 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
                         }
                         let count = hit_count.get();
                         match current_hit.get() {
-                            Some(i) => format!("{} of {count} matching lines", i + 1),
-                            None => format!("{count} matching lines"),
+                            Some(i) => format!("{} of {}", i + 1, format::count(count, "matching line", "matching lines")),
+                            None => format::count(count, "matching line", "matching lines"),
                         }
                     }}
                 </span>
