@@ -6,7 +6,7 @@ use web_sys::AbortSignal;
 
 use super::{Engine, filter, whole_list};
 use crate::api::percent_encode;
-use crate::api::{ApiError, call, get_json, send_json};
+use crate::api::{ApiError, call, send_json};
 use crate::app::undecodable::Kind;
 
 impl Engine {
