@@ -16,7 +16,7 @@ use crate::api::engine::containers::ContainerAction;
 use crate::api::guardrails::guardrails;
 use crate::app::engine_status::use_engine_status;
 use crate::app::session::use_session;
-use crate::components::clipboard;
+use crate::components::copy_button::copy_and_say;
 use crate::components::fields::{Bound, Check, FieldMessage, TextField};
 use crate::components::toast::use_toaster;
 use crate::containers::form::guardrails::{fenced_fields, host_paths_hint};
@@ -332,13 +332,7 @@ pub fn NewContainerPage() -> impl IntoView {
                         <summary>"Copy as docker run"</summary>
                         <pre class="mono" data-testid="docker-run">{move || form.with(ContainerForm::docker_run)}</pre>
                         <button type="button" class="btn btn-small" on:click=move |_| {
-                            let command = form.with_untracked(ContainerForm::docker_run);
-                            spawn_local(async move {
-                                match clipboard::copy_text(&command).await {
-                                    Ok(()) => toaster.success("Copied the command"),
-                                    Err(_) => toaster.error("The browser refused to copy"),
-                                }
-                            });
+                            copy_and_say(toaster, form.with_untracked(ContainerForm::docker_run), "the command");
                         }>"Copy"</button>
                     </details>
                     <div class="form-actions">

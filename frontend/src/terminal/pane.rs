@@ -19,6 +19,7 @@ use super::status::PaneStatus;
 use super::xterm::{self, FitAddon, Terminal};
 use crate::app::theme;
 use crate::components::clipboard;
+use crate::components::copy_button::copy_and_say;
 use crate::components::toast::use_toaster;
 
 /// The largest stdin message sent at once (a big paste is split).
@@ -127,12 +128,7 @@ pub fn TerminalPane(
                 .map(|live| live.term.selection())
         });
         match text {
-            Some(text) => spawn_local(async move {
-                match clipboard::copy_text(&text).await {
-                    Ok(()) => toaster.success("Copied the selection".to_owned()),
-                    Err(_) => toaster.error("The browser did not allow copying".to_owned()),
-                }
-            }),
+            Some(text) => copy_and_say(toaster, text, "the selection"),
             None => toaster.error("Select text in the terminal to copy it".to_owned()),
         }
     };

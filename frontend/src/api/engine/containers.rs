@@ -116,14 +116,7 @@ impl Engine {
         size: bool,
         signal: Option<&AbortSignal>,
     ) -> Result<Vec<ContainerSummary>, ApiError> {
-        let mut url = self.url("/containers/json?all=true");
-        if size {
-            url.push_str("&size=true");
-        }
-        if filters != "{}" && !filters.is_empty() {
-            url.push_str("&filters=");
-            url.push_str(&percent_encode(filters));
-        }
+        let url = self.containers_url(filters, size);
         whole_list(&url, None, Kind::Containers, signal).await
     }
 
@@ -135,12 +128,7 @@ impl Engine {
         size: bool,
         signal: Option<&AbortSignal>,
     ) -> Result<Vec<ContainerSummary>, ApiError> {
-        let mut url = self.url("/containers/json?all=true");
-        if size {
-            url.push_str("&size=true");
-        }
-        url.push_str("&filters=");
-        url.push_str(&percent_encode(filters));
+        let url = self.containers_url(filters, size);
         part_of_list(
             &url,
             Kind::Containers,
@@ -148,6 +136,20 @@ impl Engine {
             signal,
         )
         .await
+    }
+
+    /// `GET /containers/json` of every container matching `filters` (a JSON object; empty or
+    /// `{}` for all), with sizes when `size`.
+    fn containers_url(&self, filters: &str, size: bool) -> String {
+        let mut url = self.url("/containers/json?all=true");
+        if size {
+            url.push_str("&size=true");
+        }
+        if filters != "{}" && !filters.is_empty() {
+            url.push_str("&filters=");
+            url.push_str(&percent_encode(filters));
+        }
+        url
     }
 
     /// Every container, running or not, that mounts the volume `name`, but for Berth's own

@@ -3,7 +3,6 @@
 //! Overview until revealed through the one audited [`Reveal`].
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use serde_json::Value;
 
 use super::reveal::{Reveal, has_secrets, mask_env, with_env};
@@ -11,7 +10,7 @@ use crate::api::engine::Engine;
 use crate::app::engine_status::use_engine_status;
 use crate::app::remote::Remote;
 use crate::app::remote::remote_view;
-use crate::components::clipboard;
+use crate::components::copy_button::copy_and_say;
 use crate::components::toast::use_toaster;
 
 /// The Inspect tab.
@@ -42,12 +41,7 @@ pub fn InspectTab(engine: Engine, id: String) -> impl IntoView {
             });
             let copy = move |_| {
                 let text = value.with_untracked(|value| serde_json::to_string_pretty(value).unwrap_or_default());
-                spawn_local(async move {
-                    match clipboard::copy_text(&text).await {
-                        Ok(()) => toaster.success("Copied the JSON"),
-                        Err(_) => toaster.error("The browser refused to copy"),
-                    }
-                });
+                copy_and_say(toaster, text, "the JSON");
             };
             view! {
                 <div class="toolbar inspect-toolbar">
