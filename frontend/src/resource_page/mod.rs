@@ -19,7 +19,7 @@
 //!
 //! A minimal list page:
 //!
-//! ```ignore
+//! ```text
 //! impl Removable for Plugin { const NOUN: &'static str = "plugin"; /* name, lost, remove */ }
 //! impl Resource for Plugin { const PLURAL: &'static str = "plugins"; /* columns, row, list */ }
 //!
