@@ -13,6 +13,7 @@ mod fixtures;
 mod latency;
 mod live;
 mod memory;
+mod raw;
 mod report;
 mod targets;
 mod throughput;
@@ -180,6 +181,7 @@ async fn run(
     }
     use report::Workload as W;
     let mut workloads = Vec::new();
+    throughput::check_raw_client(direct, api, &fixtures.short_log).await;
     eprintln!("logs");
     let measured = measure(targets, berth, rounds, async |target: &Target| {
         throughput::logs(target, api, &fixtures.long_log).await

@@ -15,6 +15,7 @@ use hyper_util::rt::TokioIo;
 use tokio::io::AsyncReadExt;
 
 use crate::memory;
+use crate::raw;
 
 /// The name of Berth's target.
 pub const BERTH: &str = "Berth";
@@ -28,6 +29,8 @@ pub struct Target {
     prefix: String,
     /// The bearer token Berth needs.
     authorization: Option<HeaderValue>,
+    /// Where the raw client connects.
+    address: raw::Address,
 }
 
 impl Target {
@@ -38,6 +41,7 @@ impl Target {
             client: EngineClient::new(EngineEndpoint::Unix(socket.to_owned())),
             prefix: String::new(),
             authorization: None,
+            address: raw::Address::Unix(socket.to_owned()),
         }
     }
 
@@ -53,6 +57,7 @@ impl Target {
             authorization: token.map(|token| {
                 HeaderValue::from_str(&format!("Bearer {token}")).expect("a header value")
             }),
+            address: raw::Address::Tcp(port),
         }
     }
 
@@ -149,6 +154,16 @@ impl Target {
         serde_json::from_slice(&bytes).expect("JSON")
     }
 
+    /// Sends `GET path` through the raw client (see `raw`), returning once the answer's head
+    /// is in.
+    pub async fn get_raw(&self, path: &str) -> raw::Answer {
+        let authorization = self
+            .authorization
+            .as_ref()
+            .map(|value| value.to_str().expect("an ASCII token"));
+        raw::get(&self.address, &format!("{}{path}", self.prefix), authorization).await
+    }
+
     /// Streams an answer's body to its end, returning how many bytes came.
     pub async fn drain(&self, request: Request<Body>) -> u64 {
         count_body(self.send(request).await.into_body()).await
@@ -214,7 +229,7 @@ impl Target {
 }
 
 /// Reads a body to its end, returning how many bytes came.
-pub async fn count_body(mut body: Incoming) -> u64 {
+async fn count_body(mut body: Incoming) -> u64 {
     let mut total = 0u64;
     while let Some(frame) = body.frame().await {
         if let Ok(data) = frame.expect("the body arrives").into_data() {
