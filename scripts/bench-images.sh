@@ -7,9 +7,7 @@
 # means the peak does not grow with the image: bodies are streamed, never buffered.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-ROOT=$(repo_root)
-cd "$ROOT"
-use_project_path
+enter_repo
 
 OUTPUT=${BERTH_BENCH_OUTPUT:-$ROOT/BENCHMARKS.md}
 BIN=${BERTH_BIN:-$ROOT/target/release/berth}

@@ -4,17 +4,11 @@
 # sections of BENCHMARKS.md.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-ROOT=$(repo_root)
-cd "$ROOT"
-use_project_path
+enter_repo
 
 engine=${BERTH_BENCH_ENGINE:-primary}
-started=0
-if ! bash scripts/engine.sh status "$engine" >/dev/null 2>&1; then
-  bash scripts/engine.sh start "$engine"
-  started=1
-fi
-trap '[ "$started" = 1 ] && bash scripts/engine.sh stop "$engine" >/dev/null 2>&1 || true' EXIT
+ensure_engine "$engine"
+trap stop_started_engines EXIT
 eval "$(bash scripts/engine.sh env "$engine")"
 
 export BERTH_TEST_DOCKER_HOST=$DOCKER_HOST BERTH_BIN="${BERTH_BIN:-$ROOT/target/release/berth}"

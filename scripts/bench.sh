@@ -2,16 +2,10 @@
 # `make bench`: runs the benchmarks against the private engine and writes BENCHMARKS.md.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-ROOT=$(repo_root)
-cd "$ROOT"
-use_project_path
+enter_repo
 
-started=0
-if ! bash scripts/engine.sh status primary; then
-  bash scripts/engine.sh start primary
-  started=1
-fi
-trap '[ "$started" = 1 ] && bash scripts/engine.sh stop primary >/dev/null 2>&1 || true' EXIT
+ensure_engine primary
+trap stop_started_engines EXIT
 eval "$(bash scripts/engine.sh env primary)"
 
 BERTH_BENCH_DOCKER_HOST=$DOCKER_HOST BERTH_BENCH_OUTPUT="$ROOT/BENCHMARKS.md" \

@@ -10,9 +10,7 @@
 # the loader is added to index.html.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-ROOT=$(repo_root)
-cd "$ROOT"
-use_project_path
+enter_repo
 
 STAGING=${TRUNK_STAGING_DIR:?run through trunk build, which sets TRUNK_STAGING_DIR}
 NAME=berth-frontend

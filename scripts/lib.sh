@@ -39,3 +39,33 @@ run_isolated() {
     "$@"
   fi
 }
+
+# Moves to the repository's root, sets ROOT to it, and puts the project's tools first on PATH:
+# the opening of every script that builds or runs Berth.
+enter_repo() {
+  ROOT=$(repo_root)
+  cd "$ROOT" || return
+  use_project_path
+}
+
+# The private engines this script started, which stop_started_engines stops again.
+STARTED_ENGINES=()
+
+# Starts private engine NAME (scripts/engine.sh start NAME [FLAGS...]) unless it already answers,
+# and remembers that this script started it. An engine someone else started is shared, and left
+# running. Fails when the engine does not start.
+ensure_engine() {
+  local name=$1
+  if ! bash scripts/engine.sh status "$name" >/dev/null 2>&1; then
+    bash scripts/engine.sh start "$@" || return
+    STARTED_ENGINES+=("$name")
+  fi
+}
+
+# Stops the engines ensure_engine started, for an EXIT trap.
+stop_started_engines() {
+  local name
+  for name in "${STARTED_ENGINES[@]}"; do
+    bash scripts/engine.sh stop "$name" >/dev/null 2>&1 || true
+  done
+}

@@ -7,19 +7,13 @@
 #   bash scripts/screenshots.sh [review]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-ROOT=$(repo_root)
-cd "$ROOT"
-use_project_path
+enter_repo
 
-started=0
-if ! bash scripts/engine.sh status primary; then
-  bash scripts/engine.sh start primary
-  started=1
-fi
+ensure_engine primary
 eval "$(bash scripts/engine.sh env primary)"
 
 if [ "${1:-}" = review ]; then
-  trap 'if [ "$started" = 1 ]; then bash scripts/engine.sh stop primary >/dev/null 2>&1 || true; fi' EXIT
+  trap stop_started_engines EXIT
   for script in container-detail-screenshots infra-screenshots images-screenshots; do
     BERTH_BIN="$ROOT/target/debug/berth" BERTH_TEST_DOCKER_HOST=$DOCKER_HOST \
       run_isolated node "tests/e2e/$script.mjs"
@@ -31,7 +25,7 @@ fi
 demo=(berth-demo-web berth-demo-api berth-demo-cache berth-demo-migrate)
 cleanup() {
   docker rm -f "${demo[@]}" >/dev/null 2>&1 || true
-  if [ "$started" = 1 ]; then bash scripts/engine.sh stop primary >/dev/null 2>&1 || true; fi
+  stop_started_engines
 }
 trap cleanup EXIT
 docker rm -f "${demo[@]}" >/dev/null 2>&1 || true

@@ -4,9 +4,7 @@
 # even when an earlier one fails, and the last line sums up passed and failed tests.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
-ROOT=$(repo_root)
-cd "$ROOT"
-use_project_path
+enter_repo
 
 LOG_DIR=${BERTH_TEST_LOG_DIR:-$ROOT/target/test-logs}
 mkdir -p "$LOG_DIR"
@@ -26,16 +24,17 @@ check() {
   fi
 }
 
-# Runs cargo tests, adding up the counts of every "test result:" line.
-cargo_tests() {
-  local name=$1; shift
+# Runs a test step with its output in its log, and adds up the passed and failed counts that
+# RUNNER (cargo_count or node_count) reads from the log.
+tested() {
+  local name=$1 runner=$2; shift 2
   local log="$LOG_DIR/${name// /-}.log"
   say "$name"
   "$@" 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
   local p f
-  p=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')
-  f=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
+  p=$("$runner" passed "$log")
+  f=$("$runner" failed "$log")
   passed=$((passed + p))
   failed=$((failed + f))
   if [ "$status" != 0 ] && [ "$f" = 0 ]; then
@@ -45,20 +44,28 @@ cargo_tests() {
   if [ "$status" != 0 ]; then failed_steps+=("$name"); fi
 }
 
+# The sum of cargo's "N passed" (or "N failed", as $1 says) over every "test result:" line in $2.
+cargo_count() {
+  grep -Eo "[0-9]+ $1" "$2" | awk '{s+=$1} END {print s+0}'
+}
+
+# The sum of node's test runner's "# pass N" (or "# fail N") lines in $2.
+node_count() {
+  local word=pass
+  if [ "$1" = failed ]; then word=fail; fi
+  grep -E "^# $word [0-9]+" "$2" | awk '{s+=$3} END {print s+0}'
+}
+
+# Runs cargo tests, adding up the counts of every "test result:" line.
+cargo_tests() {
+  local name=$1; shift
+  tested "$name" cargo_count "$@"
+}
+
 # Runs node's test runner, adding up its pass and fail counts.
 node_tests() {
   local name=$1; shift
-  local log="$LOG_DIR/${name// /-}.log"
-  say "$name"
-  "$@" 2>&1 | tee "$log"
-  local status=${PIPESTATUS[0]}
-  local p f
-  p=$(grep -E '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
-  f=$(grep -E '^# fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
-  passed=$((passed + p))
-  failed=$((failed + f))
-  if [ "$status" != 0 ] && [ "$f" = 0 ]; then failed=$((failed + 1)); fi
-  if [ "$status" != 0 ]; then failed_steps+=("$name"); fi
+  tested "$name" node_count "$@"
 }
 
 check "setup" bash scripts/setup.sh
@@ -74,30 +81,22 @@ cargo_tests "engine model tests" cargo test -p berth-shared --tests --locked
 cargo_tests "console API tests (in process)" cargo test -p berth --test api --locked
 cargo_tests "tidy (headers, code map)" cargo test -p berth --test tidy --locked
 
-ENGINE_STARTED=0
-if ! bash scripts/engine.sh status primary; then
-  if bash scripts/engine.sh start primary; then
-    ENGINE_STARTED=1
-  else
+# Counts a step that is not a test but must not fail unseen, such as starting an engine.
+must() {
+  local name=$1; shift
+  if ! "$@"; then
     failed=$((failed + 1))
-    failed_steps+=("start the private engine")
+    failed_steps+=("$name")
   fi
-fi
+}
+
+must "start the private engine" ensure_engine primary
 # A second engine on TCP+TLS with client certificates, for the docker CLI suite through Berth.
-TLS_ENGINE_STARTED=0
-if ! bash scripts/engine.sh status tls; then
-  if bash scripts/engine.sh start tls --tls; then
-    TLS_ENGINE_STARTED=1
-  else
-    failed=$((failed + 1))
-    failed_steps+=("start the TLS engine")
-  fi
-fi
+must "start the TLS engine" ensure_engine tls --tls
 stop_engine() {
   # The image tests start local registries next to the engine (scripts/registry.sh).
   bash scripts/registry.sh stop primary >/dev/null 2>&1 || true
-  if [ "$ENGINE_STARTED" = 1 ]; then bash scripts/engine.sh stop primary >/dev/null 2>&1 || true; fi
-  if [ "$TLS_ENGINE_STARTED" = 1 ]; then bash scripts/engine.sh stop tls >/dev/null 2>&1 || true; fi
+  stop_started_engines
 }
 trap stop_engine EXIT
 eval "$(bash scripts/engine.sh env tls)"

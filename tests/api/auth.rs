@@ -13,35 +13,24 @@ async fn set_up_needs_the_printed_token_and_happens_once() {
     assert_eq!(session.json["state"], "signed_out");
     assert_eq!(session.json["setup_required"], true);
 
-    let setup = |token: &str| serde_json::json!({"setup_token": token, "username": "admin", "password": PASSWORD});
-    let wrong = app
-        .call("POST", "/api/auth/setup", &As::Nobody, Some(setup("guess")))
-        .await;
+    let set_up = async |token: &str| {
+        let body =
+            serde_json::json!({"setup_token": token, "username": "admin", "password": PASSWORD});
+        app.call("POST", "/api/auth/setup", &As::Nobody, Some(body))
+            .await
+    };
+    let wrong = set_up("guess").await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN, "{wrong:?}");
     assert!(wrong.message().contains("set-up token"), "{wrong:?}");
 
-    let done = app
-        .call(
-            "POST",
-            "/api/auth/setup",
-            &As::Nobody,
-            Some(setup(&app.setup_token)),
-        )
-        .await;
+    let done = set_up(&app.setup_token).await;
     assert_eq!(done.status, StatusCode::OK, "{done:?}");
     assert_eq!(done.json["session"]["role"], "admin");
     let admin = As::Session {
         cookie: done.session_cookie(),
         csrf: None,
     };
-    let again = app
-        .call(
-            "POST",
-            "/api/auth/setup",
-            &As::Nobody,
-            Some(setup(&app.setup_token)),
-        )
-        .await;
+    let again = set_up(&app.setup_token).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{again:?}");
 
     let session = app.call("GET", "/api/auth/session", &admin, None).await;

@@ -9,6 +9,8 @@
 //! `BERTH_BENCH_TTY_MIB` (128), `BERTH_BENCH_COPY_MIB` (256, the `docker cp` file, which is also
 //! what the saved image holds).
 
+#[path = "../common/berth_cli.rs"]
+mod berth_cli;
 mod fixtures;
 mod latency;
 mod live;

@@ -54,7 +54,10 @@ pub async fn get(address: &Address, path: &str, authorization: Option<&str>) -> 
     let mut buffer = vec![0; READ];
     let end = loop {
         let read = connection.read(&mut buffer).await.expect("read the head");
-        assert!(read > 0, "GET {path}: the connection closed before an answer");
+        assert!(
+            read > 0,
+            "GET {path}: the connection closed before an answer"
+        );
         head.extend_from_slice(&buffer[..read]);
         if let Some(end) = head.windows(4).position(|window| window == b"\r\n\r\n") {
             break end + 4;
@@ -89,7 +92,11 @@ impl Answer {
         let mut buffer = vec![0; READ];
         let mut total = self.early;
         loop {
-            let read = self.connection.read(&mut buffer).await.expect("read the body");
+            let read = self
+                .connection
+                .read(&mut buffer)
+                .await
+                .expect("read the body");
             if read == 0 {
                 return total;
             }

@@ -253,6 +253,12 @@ fn throughput_verdict(berth: f64, haproxy: f64) -> String {
     if berth < haproxy {
         misses.push(format!("{:.3} below haproxy", haproxy - berth));
     }
+    verdict(misses)
+}
+
+/// "met" when nothing missed its target, else "**not met**" and what missed, by how much.
+fn verdict(misses: impl IntoIterator<Item = String>) -> String {
+    let misses: Vec<String> = misses.into_iter().collect();
     if misses.is_empty() {
         "met".to_owned()
     } else {
@@ -292,11 +298,7 @@ fn summary(out: &mut String, targets: &[Target], results: &Results) {
         ("p99", 0.99, LATENCY_TARGET.1),
     ] {
         let ours = ratio(berth, fraction);
-        let verdict = if ours <= target {
-            "met".to_owned()
-        } else {
-            format!("**not met**: {:.3} over", ours - target)
-        };
+        let verdict = verdict((ours > target).then(|| format!("{:.3} over", ours - target)));
         let _ = writeln!(
             out,
             "| `GET /containers/json`, {} containers, {name} | ≤ {target:.2}× | {ours:.3}× | {:.3}× | {verdict} |",
@@ -313,11 +315,7 @@ fn summary(out: &mut String, targets: &[Target], results: &Results) {
         };
         let cpu = workload.measured.cpu_per_gib();
         let target = baseline / 2.0;
-        let verdict = if cpu <= target {
-            "met".to_owned()
-        } else {
-            format!("**not met**: {:.2} s over", cpu - target)
-        };
+        let verdict = verdict((cpu > target).then(|| format!("{:.2} s over", cpu - target)));
         let _ = writeln!(
             out,
             "| Berth's CPU per GiB, {} | ≤ {target:.2} s (half of {baseline:.2} s) | {cpu:.2} s | | {verdict} |",

@@ -1,7 +1,7 @@
 //! The things benchmarked side by side: the engine's socket used directly, Berth, socat and
 //! haproxy, each reached through the same client, and the processes behind them.
 
-use std::io::{BufRead, BufReader, Write as _};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -14,6 +14,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::io::AsyncReadExt;
 
+use crate::berth_cli::{add_user, berth_command, create_token};
 use crate::memory;
 use crate::raw;
 
@@ -161,7 +162,12 @@ impl Target {
             .authorization
             .as_ref()
             .map(|value| value.to_str().expect("an ASCII token"));
-        raw::get(&self.address, &format!("{}{path}", self.prefix), authorization).await
+        raw::get(
+            &self.address,
+            &format!("{}{path}", self.prefix),
+            authorization,
+        )
+        .await
     }
 
     /// Streams an answer's body to its end, returning how many bytes came.
@@ -342,47 +348,10 @@ impl Drop for Process {
     }
 }
 
-fn berth_command(data_dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_berth"));
-    command
-        .env("BERTH_DATA_DIR", data_dir)
-        .env("BERTH_LOG", "warn")
-        .env_remove("BERTH_LISTEN");
-    command
-}
-
 /// Adds an admin and returns a new API token of theirs.
 fn provision(data_dir: &Path) -> String {
-    let mut add = berth_command(data_dir)
-        .args([
-            "user",
-            "add",
-            "--username",
-            "bench",
-            "--role",
-            "admin",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("berth user add");
-    writeln!(add.stdin.take().expect("stdin"), "benchmark password 1234").expect("password");
-    assert!(
-        add.wait().expect("user add").success(),
-        "berth user add failed"
-    );
-    let output = berth_command(data_dir)
-        .args(["token", "create", "--user", "bench", "--name", "bench"])
-        .output()
-        .expect("berth token create");
-    assert!(output.status.success(), "berth token create failed");
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .last()
-        .expect("a token")
-        .trim()
-        .to_owned()
+    add_user(data_dir, "bench", "admin", "benchmark password 1234");
+    create_token(data_dir, "bench", "bench")
 }
 
 /// The haproxy configuration: HTTP mode, keep-alive to the engine's socket.

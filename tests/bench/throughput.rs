@@ -92,8 +92,13 @@ pub async fn measure(
 /// Reads the whole log of `container` (stdout and stderr, no follow).
 pub async fn logs(target: &Target, api: &str, container: &str) -> Sample {
     let path = format!("/v{api}/containers/{container}/logs?stdout=1&stderr=1");
+    timed_get(target, &path).await
+}
+
+/// Times reading the whole answer to `GET path` with the raw client, from sending the request.
+async fn timed_get(target: &Target, path: &str) -> Sample {
     let start = Instant::now();
-    let bytes = target.get_raw(&path).await.count().await;
+    let bytes = target.get_raw(path).await.count().await;
     Sample::bytes(bytes, start.elapsed())
 }
 
@@ -148,19 +153,17 @@ pub async fn exec(target: &Target, api: &str, container: &str, bytes: u64, tty: 
 /// `docker cp` out of a container: the tar stream of `path` in `container`.
 pub async fn copy(target: &Target, api: &str, container: &str, path: &str) -> Sample {
     let encoded = berth_shared::percent::component(path);
-    let path = format!("/v{api}/containers/{container}/archive?path={encoded}");
-    let start = Instant::now();
-    let bytes = target.get_raw(&path).await.count().await;
-    Sample::bytes(bytes, start.elapsed())
+    timed_get(
+        target,
+        &format!("/v{api}/containers/{container}/archive?path={encoded}"),
+    )
+    .await
 }
 
 /// `docker save`: the image archive of `image`.
 pub async fn save(target: &Target, api: &str, image: &str) -> Sample {
     let encoded = berth_shared::percent::component(image);
-    let path = format!("/v{api}/images/get?names={encoded}");
-    let start = Instant::now();
-    let bytes = target.get_raw(&path).await.count().await;
-    Sample::bytes(bytes, start.elapsed())
+    timed_get(target, &format!("/v{api}/images/get?names={encoded}")).await
 }
 
 /// `docker load` of `archive` (an image the engine already has: it reads and checks it all).

@@ -115,12 +115,7 @@ fn concurrent_guesses_cannot_pass_the_account_limit_and_are_not_all_recorded() {
         "only the account's five attempts reach the password check: {statuses:?}"
     );
     // The right password is throttled too, and its refusal is counted, not recorded.
-    let right = berth.anonymous().request(
-        "POST",
-        "/api/auth/login",
-        &[("content-type", "application/json")],
-        Some(&json!({"username": "victim", "password": PASSWORD}).to_string()),
-    );
+    let right = berth.anonymous().login("victim", PASSWORD);
     assert_eq!(right.status, 429, "{}", right.body);
     let rows = audit(&berth, "operation=Login&actor=victim");
     assert_eq!(rows.len(), 5, "one row per checked attempt: {rows:?}");
@@ -139,12 +134,7 @@ fn oversized_names_are_refused_before_any_work() {
         ("admin".to_owned(), "p".repeat(5000), "password: at most"),
     ];
     for (username, password, message) in cases {
-        let reply = berth.anonymous().request(
-            "POST",
-            "/api/auth/login",
-            &[("content-type", "application/json")],
-            Some(&json!({"username": username, "password": password}).to_string()),
-        );
+        let reply = berth.anonymous().login(&username, &password);
         assert_eq!(reply.status, 400, "{}", reply.body);
         assert!(reply.message().contains(message), "{}", reply.body);
     }
@@ -248,6 +238,16 @@ enum Withdrawal {
     TokenRevocation,
 }
 
+/// The id of the entry of `list` (users, or tokens) that belongs to `user`.
+fn id_belonging_to(list: &Value, user: &str) -> i64 {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["username"] == user)
+        .map(|entry| entry["id"].as_i64().unwrap())
+        .unwrap_or_else(|| panic!("no entry of {user} in {list}"))
+}
+
 impl Withdrawal {
     fn ends_session_streams(self) -> bool {
         !matches!(self, Withdrawal::TokenRevocation)
@@ -263,14 +263,7 @@ impl Withdrawal {
             ("x-csrf-token", csrf),
             ("content-type", "application/json"),
         ];
-        let users = berth.admin().get("/api/users").json();
-        let id = users
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|entry| entry["username"] == user)
-            .map(|entry| entry["id"].as_i64().unwrap())
-            .expect("the user exists");
+        let id = id_belonging_to(&berth.admin().get("/api/users").json(), user);
         let reply: Reply = match self {
             Withdrawal::SignOut => {
                 berth
@@ -286,28 +279,20 @@ impl Withdrawal {
                         .to_string(),
                 ),
             ),
-            Withdrawal::PasswordReset => berth.admin().request(
+            Withdrawal::PasswordReset => berth.admin().send_json(
                 "PATCH",
                 &format!("/api/users/{id}"),
-                &[("content-type", "application/json")],
-                Some(&json!({"password": "another long password"}).to_string()),
+                &json!({"password": "another long password"}),
             ),
-            Withdrawal::Demotion => berth.admin().request(
+            Withdrawal::Demotion => berth.admin().send_json(
                 "PATCH",
                 &format!("/api/users/{id}"),
-                &[("content-type", "application/json")],
-                Some(&json!({"role": "viewer"}).to_string()),
+                &json!({"role": "viewer"}),
             ),
             Withdrawal::Removal => berth.admin().delete(&format!("/api/users/{id}")),
             Withdrawal::TokenRevocation => {
                 let tokens = berth.admin().get("/api/tokens?all=true").json();
-                let token = tokens
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|entry| entry["username"] == user)
-                    .map(|entry| entry["id"].as_i64().unwrap())
-                    .expect("the user's token");
+                let token = id_belonging_to(&tokens, user);
                 berth.admin().delete(&format!("/api/tokens/{token}"))
             }
         };

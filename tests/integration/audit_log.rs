@@ -76,12 +76,7 @@ fn admins_set_the_retention_and_pruning_is_recorded() {
 
     let viewer = berth.with_token(&berth.token_for("viewer"));
     let put = |client: &crate::support::Client, days: Value| {
-        client.request(
-            "PUT",
-            "/api/audit/retention",
-            &[("content-type", "application/json")],
-            Some(&json!({ "days": days }).to_string()),
-        )
+        client.send_json("PUT", "/api/audit/retention", &json!({ "days": days }))
     };
     // (who, days, status)
     let refusals = [

@@ -41,24 +41,16 @@ fn passes_filters_and_explicit_versions_through() {
 fn stops_and_starts_a_container() {
     let container = TestContainer::running("lifecycle");
     let berth = Berth::start();
-    let stop = berth.admin().post(&format!(
-        "/engine/local/containers/{}/stop?t=0",
-        container.name
-    ));
-    assert_eq!(stop.status, 204, "{}", stop.body);
-    assert_eq!(
-        docker(&["inspect", "-f", "{{.State.Status}}", &container.name]),
-        "exited"
-    );
-    let start = berth.admin().post(&format!(
-        "/engine/local/containers/{}/start",
-        container.name
-    ));
-    assert_eq!(start.status, 204, "{}", start.body);
-    assert_eq!(
-        docker(&["inspect", "-f", "{{.State.Status}}", &container.name]),
-        "running"
-    );
+    // Each action, and the state the engine then reports.
+    for (action, state) in [("stop?t=0", "exited"), ("start", "running")] {
+        let path = format!("/engine/local/containers/{}/{action}", container.name);
+        let reply = berth.admin().post(&path);
+        assert_eq!(reply.status, 204, "{action}: {}", reply.body);
+        assert_eq!(
+            docker(&["inspect", "-f", "{{.State.Status}}", &container.name]),
+            state
+        );
+    }
 }
 
 #[test]

@@ -15,21 +15,11 @@ pub(crate) fn set_guardrails(berth: &Berth, settings: &Value) {
 }
 
 fn put_guardrails(client: &Client, settings: &Value) -> Reply {
-    client.request(
-        "PUT",
-        "/api/env/local/guardrails",
-        &[("content-type", "application/json")],
-        Some(&settings.to_string()),
-    )
+    client.send_json("PUT", "/api/env/local/guardrails", settings)
 }
 
 fn post(client: &Client, path: &str, body: &Value) -> Reply {
-    client.request(
-        "POST",
-        &format!("/engine/local{path}"),
-        &[("content-type", "application/json")],
-        Some(&body.to_string()),
-    )
+    client.send_json("POST", &format!("/engine/local{path}"), body)
 }
 
 /// A create body for an unstarted busybox container.
@@ -66,7 +56,36 @@ fn create_cases() -> Vec<Case> {
             allow,
         }
     };
-    vec![
+    // The host's namespaces, each behind its own setting: the field and the refusal's words.
+    let namespaces = [
+        (
+            "the host PID namespace",
+            "PidMode",
+            "PidMode host",
+            "host_pid",
+        ),
+        (
+            "the host IPC namespace",
+            "IpcMode",
+            "IpcMode host",
+            "host_ipc",
+        ),
+        (
+            "the host UTS namespace",
+            "UTSMode",
+            "UTSMode host",
+            "host_uts",
+        ),
+    ];
+    let namespaces = namespaces.map(|(what, field, refusal, setting)| {
+        case(
+            what,
+            json!({ field: "host" }),
+            refusal,
+            json!({ setting: true }),
+        )
+    });
+    let others = [
         case(
             "privileged",
             json!({"Privileged": true}),
@@ -98,24 +117,6 @@ fn create_cases() -> Vec<Case> {
             json!({"host_network": true}),
         ),
         case(
-            "the host PID namespace",
-            json!({"PidMode": "host"}),
-            "PidMode host",
-            json!({"host_pid": true}),
-        ),
-        case(
-            "the host IPC namespace",
-            json!({"IpcMode": "host"}),
-            "IpcMode host",
-            json!({"host_ipc": true}),
-        ),
-        case(
-            "the host UTS namespace",
-            json!({"UTSMode": "host"}),
-            "UTSMode host",
-            json!({"host_uts": true}),
-        ),
-        case(
             "an added capability",
             json!({"CapAdd": ["SYS_ADMIN"]}),
             "Berth refuses CapAdd SYS_ADMIN for operator 'operator' on environment 'local': an admin has not allowed adding SYS_ADMIN",
@@ -145,7 +146,8 @@ fn create_cases() -> Vec<Case> {
             "Berth refuses Sysctls net.ipv4.ip_forward for operator 'operator' on environment 'local': an admin has not allowed sysctls",
             json!({"sysctls": true}),
         ),
-    ]
+    ];
+    others.into_iter().chain(namespaces).collect()
 }
 
 #[test]

@@ -48,94 +48,73 @@ fn the_docker_cli_is_fenced_like_the_ui() {
     };
     let strings =
         |args: &[&str]| -> Vec<String> { args.iter().map(|arg| (*arg).to_owned()).collect() };
-    // The arguments, the refusal, the settings that allow it, the operation the engine then
-    // receives, and whether the command must succeed (a privileged exec cannot start in this
-    // engine's sandbox, but it must reach the engine).
-    let cases: Vec<(Vec<String>, &str, Value, &str, bool)> = vec![
+    // Containers created with these flags: the refusal, and the settings that allow it.
+    let creates: [(&[&str], &str, Value); 12] = [
         (
-            create(&["--privileged"]),
+            &["--privileged"],
             "Berth refuses Privileged for operator 'operator' on environment 'local': an admin has not allowed privileged containers",
             json!({"privileged": true}),
-            "ContainerCreate",
-            true,
         ),
         (
-            create(&["-v", "/usr/share:/host-share"]),
+            &["-v", "/usr/share:/host-share"],
             "Berth refuses Binds /usr/share:/host-share",
             json!({"host_path_prefixes": ["/usr/share"]}),
-            "ContainerCreate",
-            true,
         ),
         (
-            create(&["--mount", "type=bind,source=/usr/share,target=/host-share"]),
+            &["--mount", "type=bind,source=/usr/share,target=/host-share"],
             "Berth refuses Mounts bind /usr/share",
             json!({"host_path_prefixes": ["/usr/share"]}),
-            "ContainerCreate",
-            true,
         ),
         (
-            create(&["--network", "host"]),
+            &["--network", "host"],
             "Berth refuses NetworkMode host",
             json!({"host_network": true}),
-            "ContainerCreate",
-            true,
         ),
         (
-            create(&["--pid", "host"]),
+            &["--pid", "host"],
             "Berth refuses PidMode host",
             json!({"host_pid": true}),
-            "ContainerCreate",
-            true,
         ),
         (
-            create(&["--ipc", "host"]),
+            &["--ipc", "host"],
             "Berth refuses IpcMode host",
             json!({"host_ipc": true}),
-            "ContainerCreate",
-            true,
         ),
         (
-            create(&["--uts", "host"]),
+            &["--uts", "host"],
             "Berth refuses UTSMode host",
             json!({"host_uts": true}),
-            "ContainerCreate",
-            true,
         ),
         (
-            create(&["--cap-add", "NET_ADMIN"]),
+            &["--cap-add", "NET_ADMIN"],
             "Berth refuses CapAdd CAP_NET_ADMIN for operator 'operator' on environment 'local': an admin has not allowed adding NET_ADMIN",
             json!({"capabilities": ["NET_ADMIN"]}),
-            "ContainerCreate",
-            true,
         ),
         (
-            create(&["--device", "/dev/null:/dev/host-null"]),
+            &["--device", "/dev/null:/dev/host-null"],
             "Berth refuses Devices",
             json!({"devices": true}),
-            "ContainerCreate",
-            true,
         ),
         (
-            create(&["--security-opt", "seccomp=unconfined"]),
+            &["--security-opt", "seccomp=unconfined"],
             "Berth refuses SecurityOpt seccomp=unconfined",
             json!({"unconfined": true}),
-            "ContainerCreate",
-            true,
         ),
         (
-            create(&["--security-opt", "systempaths=unconfined"]),
+            &["--security-opt", "systempaths=unconfined"],
             "Berth refuses MaskedPaths",
             json!({"unconfined": true}),
-            "ContainerCreate",
-            true,
         ),
         (
-            create(&["--sysctl", "net.ipv4.ip_forward=1"]),
+            &["--sysctl", "net.ipv4.ip_forward=1"],
             "Berth refuses Sysctls net.ipv4.ip_forward",
             json!({"sysctls": true}),
-            "ContainerCreate",
-            true,
         ),
+    ];
+    // Other commands: the arguments, the refusal, the settings that allow it, the operation the
+    // engine then receives, and whether the command must succeed (a privileged exec cannot start
+    // in this engine's sandbox, but it must reach the engine).
+    let others: Vec<(Vec<String>, &str, Value, &str, bool)> = vec![
         (
             strings(&["exec", "--privileged", &sleeper.name, "true"]),
             "Berth refuses Privileged exec",
@@ -176,6 +155,11 @@ fn the_docker_cli_is_fenced_like_the_ui() {
             true,
         ),
     ];
+    let mut cases: Vec<(Vec<String>, &str, Value, &str, bool)> = creates
+        .into_iter()
+        .map(|(flags, refusal, allow)| (create(flags), refusal, allow, "ContainerCreate", true))
+        .collect();
+    cases.extend(others);
     let docker_cli = |args: &[String]| {
         std::process::Command::new("docker")
             .args(args)

@@ -4,6 +4,8 @@
 //! `BERTH_TEST_DOCKER_HOST`. Without it these tests fail loudly rather than skip, so a green
 //! run always means the engine was really there.
 
+#[path = "../common/berth_cli.rs"]
+mod berth_cli;
 mod support;
 
 mod abuse;

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde_json::json;
 
-use crate::support::{Berth, docker, docker_host, unique_name};
+use crate::support::{Berth, docker, docker_host, succeeded, unique_name};
 
 /// `{}`, base64: the "no credentials" value push requires.
 const EMPTY_AUTH: &str = "e30=";
@@ -33,11 +33,7 @@ fn registries() -> Registries {
         .args([script, "start", &engine])
         .output()
         .expect("scripts/registry.sh runs");
-    assert!(
-        output.status.success(),
-        "scripts/registry.sh start {engine} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = succeeded(output, &format!("scripts/registry.sh start {engine}"));
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     let value = |name: &str| {
         text.lines()
@@ -139,15 +135,11 @@ fn saved_credentials_are_checked_sealed_and_managed_by_admins_only() {
     assert_eq!(pull.status, 403, "{}", pull.body);
 
     // An update without a password keeps the sealed one, and is checked again.
-    let renamed = berth.admin().request(
+    let renamed = berth.admin().send_json(
         "PUT",
         &format!("/api/registries/{id}"),
-        &[("content-type", "application/json")],
-        Some(
-            &json!({"name": "renamed", "address": registries.auth, "username": registries.user,
-                    "environment": "local"})
-            .to_string(),
-        ),
+        &json!({"name": "renamed", "address": registries.auth, "username": registries.user,
+                    "environment": "local"}),
     );
     assert_eq!(renamed.status, 200, "{}", renamed.body);
     assert_eq!(renamed.json()["has_password"], true);
@@ -407,12 +399,9 @@ fn moving_a_saved_registry_drops_its_password() {
     assert_eq!(status, 201, "{saved}");
     let id = saved["id"].as_i64().unwrap();
     let update = |body: serde_json::Value| {
-        berth.admin().request(
-            "PUT",
-            &format!("/api/registries/{id}"),
-            &[("content-type", "application/json")],
-            Some(&body.to_string()),
-        )
+        berth
+            .admin()
+            .send_json("PUT", &format!("/api/registries/{id}"), &body)
     };
     // A new address with the user but no new password: the stored one is not sent there.
     let moved = update(json!({"name": "moving", "address": registries.open,

@@ -3,7 +3,10 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{Berth, PASSWORD, TestContainer, docker, docker_through_output, unique_name};
+use crate::support::{
+    Berth, PASSWORD, TestContainer, docker, docker_through, docker_through_output, succeeded,
+    unique_name,
+};
 
 #[test]
 fn bad_tokens_are_told_apart_clearly() {
@@ -51,36 +54,20 @@ fn bad_tokens_are_told_apart_clearly() {
 fn the_console_rejects_bad_input_with_json_errors() {
     let berth = Berth::start();
     let anonymous = berth.anonymous();
-    let malformed = anonymous.request(
-        "POST",
-        "/api/auth/login",
-        &[("content-type", "application/json")],
-        Some("{not json"),
-    );
+    let sign_in_with = |content_type: &str, body: &str| {
+        let headers = [("content-type", content_type)];
+        anonymous.request("POST", "/api/auth/login", &headers, Some(body))
+    };
+    let malformed = sign_in_with("application/json", "{not json");
     assert_eq!(malformed.status, 400);
     assert!(malformed.message().starts_with("malformed JSON"));
-    let not_json = anonymous.request(
-        "POST",
-        "/api/auth/login",
-        &[("content-type", "text/plain")],
-        Some("hello"),
-    );
+    let not_json = sign_in_with("text/plain", "hello");
     assert_eq!(not_json.status, 415);
     let huge = format!(r#"{{"username":"{}","password":"x"}}"#, "a".repeat(100_000));
-    let oversized = anonymous.request(
-        "POST",
-        "/api/auth/login",
-        &[("content-type", "application/json")],
-        Some(&huge),
-    );
+    let oversized = sign_in_with("application/json", &huge);
     assert_eq!(oversized.status, 413);
     assert!(oversized.message().contains("larger than"));
-    let missing_field = anonymous.request(
-        "POST",
-        "/api/auth/login",
-        &[("content-type", "application/json")],
-        Some(r#"{"username":"a"}"#),
-    );
+    let missing_field = sign_in_with("application/json", r#"{"username":"a"}"#);
     assert_eq!(missing_field.status, 400);
     assert!(missing_field.message().contains("password"));
     let environment = berth.admin().get("/engine/nowhere/containers/json");
@@ -91,12 +78,7 @@ fn the_console_rejects_bad_input_with_json_errors() {
 /// Signs in through the API like the UI does; returns the cookie and the CSRF token.
 /// Signs `username` in; returns the cookie pair and the CSRF token.
 pub(crate) fn sign_in(berth: &Berth, username: &str) -> (String, String) {
-    let reply = berth.anonymous().request(
-        "POST",
-        "/api/auth/login",
-        &[("content-type", "application/json")],
-        Some(&json!({"username": username, "password": PASSWORD}).to_string()),
-    );
+    let reply = berth.anonymous().login(username, PASSWORD);
     assert_eq!(reply.status, 200, "{}", reply.body);
     let cookie = reply
         .header("set-cookie")
@@ -126,39 +108,29 @@ fn sessions_need_the_csrf_token_and_the_same_origin() {
     assert_eq!(session.json()["state"], "signed_in");
     assert_eq!(session.json()["role"], "operator");
 
-    let without = client.request(
-        "POST",
-        "/engine/local/containers/berth-csrf-none/start",
-        &[("cookie", &cookie), ("host", &host)],
-        None,
-    );
+    // Starting a container that does not exist: a 404 once the request reaches the engine.
+    let start = |headers: &[(&str, &str)]| {
+        let path = "/engine/local/containers/berth-csrf-none/start";
+        client.request("POST", path, headers, None)
+    };
+    let without = start(&[("cookie", &cookie), ("host", &host)]);
     assert_eq!(without.status, 403);
     assert!(without.message().contains("CSRF"));
-    let with = client.request(
-        "POST",
-        "/engine/local/containers/berth-csrf-none/start",
-        &[
-            ("cookie", &cookie),
-            ("x-csrf-token", &csrf),
-            ("origin", &origin),
-        ],
-        None,
-    );
+    let with = start(&[
+        ("cookie", &cookie),
+        ("x-csrf-token", &csrf),
+        ("origin", &origin),
+    ]);
     assert_eq!(
         with.status, 404,
         "the request reached the engine: {}",
         with.body
     );
-    let foreign = client.request(
-        "POST",
-        "/engine/local/containers/berth-csrf-none/start",
-        &[
-            ("cookie", &cookie),
-            ("x-csrf-token", &csrf),
-            ("origin", "http://evil.example"),
-        ],
-        None,
-    );
+    let foreign = start(&[
+        ("cookie", &cookie),
+        ("x-csrf-token", &csrf),
+        ("origin", "http://evil.example"),
+    ]);
     assert_eq!(foreign.status, 403);
     assert!(foreign.message().contains("cross-origin"));
     let websocket = client.request(
@@ -228,14 +200,7 @@ fn log_out_everywhere_ends_every_session() {
 #[test]
 fn sign_in_is_rate_limited() {
     let berth = Berth::start();
-    let login = |password: &str| {
-        berth.anonymous().request(
-            "POST",
-            "/api/auth/login",
-            &[("content-type", "application/json")],
-            Some(&json!({"username": "admin", "password": password}).to_string()),
-        )
-    };
+    let login = |password: &str| berth.anonymous().login("admin", password);
     for _ in 0..5 {
         let reply = login("not the password");
         assert_eq!(reply.status, 401);
@@ -256,14 +221,10 @@ fn first_run_set_up_needs_the_printed_token() {
         json!({"state": "signed_out", "setup_required": true})
     );
     let attempt = |setup_token: &str| {
-        client.request(
+        client.send_json(
             "POST",
             "/api/auth/setup",
-            &[("content-type", "application/json")],
-            Some(
-                &json!({"setup_token": setup_token, "username": "root", "password": PASSWORD})
-                    .to_string(),
-            ),
+            &json!({"setup_token": setup_token, "username": "root", "password": PASSWORD}),
         )
     };
     let wrong = attempt("guessed");
@@ -328,14 +289,7 @@ fn totp_enrolment_and_sign_in() {
     assert_eq!(enabled.status, 200, "{}", enabled.body);
     let recovery = enabled.json()["codes"][0].as_str().unwrap().to_owned();
 
-    let login = |body: Value| {
-        client.request(
-            "POST",
-            "/api/auth/login",
-            &[("content-type", "application/json")],
-            Some(&body.to_string()),
-        )
-    };
+    let login = |body: Value| client.send_json("POST", "/api/auth/login", &body);
     let first = login(json!({"username": "operator", "password": PASSWORD}));
     assert_eq!(first.json()["outcome"], "second_factor_required");
     let next_code = totp_code(&secret, 1);
@@ -416,15 +370,10 @@ fn the_docker_cli_runs_under_the_token_role_and_is_audited() {
     let _cleanup = TestContainer { name: name.clone() };
 
     let (host, operator_config) = berth.docker_cli_config(&berth.token_for("operator"));
-    let created = docker_through_output(
+    docker_through(
         &host,
         operator_config.path(),
         &["create", "--name", &name, "busybox:latest", "true"],
-    );
-    assert!(
-        created.status.success(),
-        "{}",
-        String::from_utf8_lossy(&created.stderr)
     );
 
     let (host, viewer_config) = berth.docker_cli_config(&berth.token_for("viewer"));
@@ -450,12 +399,7 @@ fn the_docker_cli_runs_under_the_token_role_and_is_audited() {
         format!("/{name}")
     );
 
-    let removed = docker_through_output(&host, operator_config.path(), &["rm", &name]);
-    assert!(
-        removed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&removed.stderr)
-    );
+    docker_through(&host, operator_config.path(), &["rm", &name]);
 
     let audit = berth.admin().get("/api/audit?limit=50").json();
     let events = audit["events"].as_array().unwrap();
@@ -547,11 +491,7 @@ fn tls_serves_https_with_secure_cookies() {
         .arg(&cert)
         .output()
         .expect("openssl runs");
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    succeeded(made, "openssl req");
     let berth = Berth::start_with_args(&[
         "--tls-cert",
         cert.to_str().unwrap(),

@@ -6,6 +6,9 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::berth_cli::{add_user, create_token};
+pub use crate::berth_cli::{berth_command, succeeded};
+
 /// The private engine's address, from `make test`.
 pub fn docker_host() -> String {
     std::env::var("BERTH_TEST_DOCKER_HOST").expect(
@@ -27,11 +30,7 @@ pub fn docker_at(host: &str, args: &[&str]) -> String {
         .env_remove("DOCKER_CONFIG")
         .output()
         .expect("the docker CLI runs");
-    assert!(
-        output.status.success(),
-        "docker {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = succeeded(output, &format!("docker {args:?}"));
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
@@ -39,11 +38,7 @@ pub fn docker_at(host: &str, args: &[&str]) -> String {
 /// returns its trimmed stdout, failing on error.
 pub fn docker_through(host: &str, config: &Path, args: &[&str]) -> String {
     let output = docker_through_output(host, config, args);
-    assert!(
-        output.status.success(),
-        "docker {args:?} through Berth failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = succeeded(output, &format!("docker {args:?} through Berth"));
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
@@ -312,53 +307,9 @@ pub fn provision(data_dir: &Path, username: &str, role: &str) -> String {
         })
         .unwrap_or(false);
     if !exists {
-        let mut child = berth_command(data_dir)
-            .args([
-                "user",
-                "add",
-                "--username",
-                username,
-                "--role",
-                role,
-                "--password-stdin",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("berth user add runs");
-        use std::io::Write as _;
-        writeln!(child.stdin.take().expect("stdin"), "{PASSWORD}").expect("write the password");
-        assert!(
-            child.wait().expect("berth user add").success(),
-            "berth user add {username} failed"
-        );
+        add_user(data_dir, username, role, PASSWORD);
     }
-    let name = unique_name("token");
-    let output = berth_command(data_dir)
-        .args(["token", "create", "--user", username, "--name", &name])
-        .output()
-        .expect("berth token create runs");
-    assert!(
-        output.status.success(),
-        "token create failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .last()
-        .expect("the token is the last line")
-        .trim()
-        .to_owned()
-}
-
-/// The `berth` binary with a private data directory and no inherited Berth settings.
-pub fn berth_command(data_dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_berth"));
-    command
-        .env_remove("BERTH_LISTEN")
-        .env("BERTH_DATA_DIR", data_dir)
-        .env("BERTH_LOG", "warn");
-    command
+    create_token(data_dir, username, &unique_name("token"))
 }
 
 /// Sends a signal by name (`TERM`, `INT`) to a process.
@@ -410,10 +361,23 @@ impl Client {
 
     /// `POST path` with a JSON body.
     pub fn post_json(&self, path: &str, body: &serde_json::Value) -> Reply {
-        reply(
-            self.authorize(agent().post(&format!("{}{path}", self.base)))
-                .header("content-type", "application/json")
-                .send(body.to_string()),
+        self.send_json("POST", path, body)
+    }
+
+    /// `POST /api/auth/login` with these credentials, as the sign-in form sends them.
+    pub fn login(&self, username: &str, password: &str) -> Reply {
+        let body = serde_json::json!({"username": username, "password": password});
+        self.send_json("POST", "/api/auth/login", &body)
+    }
+
+    /// `method path` with a JSON body.
+    pub fn send_json(&self, method: &str, path: &str, body: &serde_json::Value) -> Reply {
+        let body = body.to_string();
+        self.request(
+            method,
+            path,
+            &[("content-type", "application/json")],
+            Some(&body),
         )
     }
 

@@ -44,12 +44,7 @@ async fn connect_with(
 /// Signs `username` (created with the test password) in; returns the session cookie.
 fn session_cookie(berth: &Berth, username: &str) -> String {
     berth.token_for(username);
-    let reply = berth.anonymous().request(
-        "POST",
-        "/api/auth/login",
-        &[("content-type", "application/json")],
-        Some(&json!({"username": username, "password": crate::support::PASSWORD}).to_string()),
-    );
+    let reply = berth.anonymous().login(username, crate::support::PASSWORD);
     assert_eq!(reply.status, 200, "{}", reply.body);
     let cookie = reply.header("set-cookie").expect("a session cookie");
     cookie.split(';').next().unwrap().to_owned()

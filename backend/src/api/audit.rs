@@ -2,33 +2,29 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use berth_shared::api::audit::{AuditPage, AuditQuery, AuditRetention};
 
-use crate::api::admin;
+use crate::api::caller::Caller;
 use crate::api::json::ApiJson;
-use crate::audit::{Action, AuditScope, audited};
-use crate::auth::{ClientInfo, Principal};
+use crate::audit::Action;
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// Only admins read the audit log.
-fn require_admin(principal: &Principal) -> Result<(), ApiError> {
-    admin::require_admin(principal, "the audit log")
-}
+const ADMIN_AREA: &str = "the audit log";
 
 /// `GET /api/audit`: newest first; `before_id` pages.
 pub async fn list(
-    State(state): State<AppState>,
-    principal: Principal,
+    caller: Caller,
     Query(query): Query<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    require_admin(&principal)?;
+    caller.require_admin(ADMIN_AREA)?;
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
     // One more than asked tells whether another page exists.
-    let mut events = state
+    let mut events = caller
+        .state
         .store()
         .audit(AuditQuery {
             limit: Some(limit + 1),
@@ -48,46 +44,36 @@ pub async fn list(
 }
 
 /// `GET /api/audit/retention`: how many days records are kept.
-pub async fn retention(
-    State(state): State<AppState>,
-    principal: Principal,
-) -> Result<Json<AuditRetention>, ApiError> {
-    require_admin(&principal)?;
-    let days = crate::retention::days(state.store()).await?;
+pub async fn retention(caller: Caller) -> Result<Json<AuditRetention>, ApiError> {
+    caller.require_admin(ADMIN_AREA)?;
+    let days = crate::retention::days(caller.state.store()).await?;
     Ok(Json(AuditRetention { days }))
 }
 
 /// `PUT /api/audit/retention`: changes the retention, recorded, and prunes at once what it no
 /// longer keeps (that pruning is recorded too, under the admin's name).
 pub async fn set_retention(
-    State(state): State<AppState>,
-    principal: Principal,
-    client: ClientInfo,
+    caller: Caller,
     ApiJson(request): ApiJson<AuditRetention>,
 ) -> Result<Json<AuditRetention>, ApiError> {
-    require_admin(&principal)?;
+    caller.require_admin(ADMIN_AREA)?;
+    let store = caller.state.store();
     let days = crate::retention::validate(request.days)?;
-    let before = crate::retention::days(state.store()).await?;
-    let scope = AuditScope::console(&principal, &client);
+    let before = crate::retention::days(store).await?;
     let target = format!("audit retention: {before} to {days} days");
     let action = Action::console("AuditRetentionSet", "PUT", &target);
-    audited(state.store(), &scope, action, 200, async {
-        crate::retention::set_days(state.store(), days).await
-    })
-    .await?;
-    crate::retention::prune(state.store(), &scope).await?;
+    caller
+        .audited(action, 200, crate::retention::set_days(store, days))
+        .await?;
+    crate::retention::prune(store, &caller.scope()).await?;
     Ok(Json(AuditRetention { days }))
 }
 
 /// `GET /api/audit/export`: every matching record as JSON lines, streamed page by page so a
 /// large log never sits in memory.
-pub async fn export(
-    State(state): State<AppState>,
-    principal: Principal,
-    Query(query): Query<AuditQuery>,
-) -> Result<Response, ApiError> {
-    require_admin(&principal)?;
-    let store = state.store().clone();
+pub async fn export(caller: Caller, Query(query): Query<AuditQuery>) -> Result<Response, ApiError> {
+    caller.require_admin(ADMIN_AREA)?;
+    let store = caller.state.store().clone();
     let stream = futures_util::stream::unfold(Some(query), move |cursor| {
         let store = store.clone();
         async move {

@@ -8,11 +8,11 @@ use berth_shared::api::auth::{
     LoginRequest, LoginResponse, SessionInfo, SessionState, SetupRequest,
 };
 
+use crate::api::caller::Caller;
 use crate::api::json::ApiJson;
 use crate::audit::{self, Action, AuditScope};
 use crate::auth::{
-    ClientInfo, Credential, LoginError, LoginOutcome, MAX_USERNAME_BYTES, Principal, cookie,
-    password,
+    ClientInfo, Credential, LoginError, LoginOutcome, MAX_USERNAME_BYTES, cookie, password,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -113,43 +113,33 @@ fn check_login_sizes(request: &LoginRequest) -> Result<(), ApiError> {
 }
 
 /// `POST /api/auth/logout`: ends this session.
-pub async fn logout(
-    State(state): State<AppState>,
-    principal: Principal,
-    client: ClientInfo,
-) -> Result<Response, ApiError> {
+pub async fn logout(caller: Caller) -> Result<Response, ApiError> {
+    let Caller {
+        state, principal, ..
+    } = &caller;
     if let Credential::Session { id_hash, .. } = &principal.credential {
         state.store().delete_session(id_hash).await?;
         state.streams().end_session(id_hash);
     }
-    let scope = AuditScope::console(&principal, &client);
     let action = Action::console("Logout", "POST", &principal.username);
-    audit::record(state.store(), &scope, action, 204, None).await?;
-    Ok(signed_out_response(&state))
+    caller.record(action, 204, None).await?;
+    Ok(signed_out_response(state))
 }
 
 /// `POST /api/auth/logout-everywhere`: ends every session of the user.
-pub async fn logout_everywhere(
-    State(state): State<AppState>,
-    principal: Principal,
-    client: ClientInfo,
-) -> Result<Response, ApiError> {
+pub async fn logout_everywhere(caller: Caller) -> Result<Response, ApiError> {
+    let Caller {
+        state, principal, ..
+    } = &caller;
     let ended = state
         .store()
         .delete_user_sessions(principal.user_id)
         .await?;
     state.streams().end_user_sessions(principal.user_id);
-    let scope = AuditScope::console(&principal, &client);
     let action = Action::console("LogoutEverywhere", "POST", &principal.username);
-    audit::record(
-        state.store(),
-        &scope,
-        action,
-        204,
-        Some(format!("{ended} sessions ended")),
-    )
-    .await?;
-    Ok(signed_out_response(&state))
+    let detail = Some(format!("{ended} sessions ended"));
+    caller.record(action, 204, detail).await?;
+    Ok(signed_out_response(state))
 }
 
 /// The answer to a sign-in or set-up: the session cookie, and who is now signed in.
@@ -246,32 +236,4 @@ pub fn validate_username(username: &str) -> Result<String, ApiError> {
 /// Validates and hashes a password in a hashing slot.
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
     Ok(password::hash_limited(password).await?)
-}
-
-/// Checks the password of the signed-in `user` before a sensitive change; `field` names the
-/// form field in the error. A wrong password is a 403, not a 401: the session itself is fine.
-pub async fn confirm_password(
-    state: &AppState,
-    user: &User,
-    password: Option<String>,
-    client: &ClientInfo,
-    field: &str,
-) -> Result<(), ApiError> {
-    let Some(password) = password.filter(|password| !password.is_empty()) else {
-        return Err(ApiError::Forbidden(format!(
-            "{field}: enter your password to confirm"
-        )));
-    };
-    if password.chars().count() > password::MAX_LENGTH {
-        return Err(ApiError::Forbidden(format!(
-            "{field}: it is not the password in use"
-        )));
-    }
-    match state.auth().confirm_password(user, password, client).await {
-        Ok(()) => Ok(()),
-        Err(LoginError::BadCredentials) => Err(ApiError::Forbidden(format!(
-            "{field}: it is not the password in use"
-        ))),
-        Err(error) => Err(error.into()),
-    }
 }

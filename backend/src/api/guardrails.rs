@@ -3,13 +3,12 @@
 //! audited with the settings it saved.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use berth_shared::guardrails::{Guardrails, GuardrailsView};
 
-use crate::api::admin;
+use crate::api::caller::Caller;
 use crate::api::json::ApiJson;
-use crate::audit::{self, Action, AuditScope};
-use crate::auth::{ClientInfo, Principal};
+use crate::audit::Action;
 use crate::error::ApiError;
 use crate::guardrails::{protected_paths, save, settings};
 use crate::state::AppState;
@@ -28,36 +27,34 @@ async fn view(state: &AppState, environment_id: &str) -> Result<GuardrailsView, 
 
 /// `GET /api/env/{env}/guardrails`.
 pub async fn get(
-    State(state): State<AppState>,
-    _principal: Principal,
+    caller: Caller,
     Path(environment): Path<String>,
 ) -> Result<Json<GuardrailsView>, ApiError> {
-    Ok(Json(view(&state, &environment).await?))
+    Ok(Json(view(&caller.state, &environment).await?))
 }
 
 /// `PUT /api/env/{env}/guardrails`: replaces the settings with the normalised request.
 pub async fn put(
-    State(state): State<AppState>,
-    principal: Principal,
-    client: ClientInfo,
+    caller: Caller,
     Path(environment): Path<String>,
     ApiJson(request): ApiJson<Guardrails>,
 ) -> Result<Json<GuardrailsView>, ApiError> {
-    admin::require_admin(&principal, "guardrail settings")?;
+    caller.require_admin("guardrail settings")?;
+    let state = &caller.state;
     if state.environments().get(&environment).is_none() {
         return Err(ApiError::UnknownEnvironment(environment));
     }
     let guardrails = request
         .normalized()
         .map_err(|error| ApiError::BadRequest(error.to_string()))?;
-    let scope = AuditScope::console(&principal, &client);
     let action = Action::in_environment(&environment, "GuardrailsUpdate", "PUT", "guardrails");
     let detail = serde_json::to_string(&guardrails).ok();
-    audit::audited_with(state.store(), &scope, action, detail, 200, async {
-        save(state.store(), &environment, &guardrails)
-            .await
-            .map_err(ApiError::from)
-    })
-    .await?;
-    Ok(Json(view(&state, &environment).await?))
+    caller
+        .audited_with(action, detail, 200, async {
+            save(state.store(), &environment, &guardrails)
+                .await
+                .map_err(ApiError::from)
+        })
+        .await?;
+    Ok(Json(view(state, &environment).await?))
 }

@@ -9,9 +9,9 @@ use crate::state::AppState;
 use crate::volume_browser::routes as volume_browser;
 
 mod account;
-mod admin;
 mod audit;
 mod auth;
+mod caller;
 mod guardrails;
 mod health;
 pub mod json;

@@ -2,15 +2,14 @@
 //! the list (without passwords) so operators can pick one when pulling or pushing.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use berth_shared::api::registries::{RegistryRequest, RegistryView, normalize_address};
 use berth_shared::engine::image::RegistryAuth;
 
-use crate::api::admin;
+use crate::api::caller::Caller;
 use crate::api::json::ApiJson;
-use crate::audit::{self, Action, AuditScope};
-use crate::auth::{ClientInfo, Principal};
+use crate::audit::Action;
 use crate::engine::environment::LOCAL;
 use crate::engine::login::check_registry_login;
 use crate::error::ApiError;
@@ -19,16 +18,11 @@ use crate::state::AppState;
 use crate::store::RegistryFields;
 
 /// Only admins change saved registries.
-fn require_admin(principal: &Principal) -> Result<(), ApiError> {
-    admin::require_admin(principal, "registry management")
-}
+const ADMIN_AREA: &str = "registry management";
 
 /// `GET /api/registries`.
-pub async fn list(
-    State(state): State<AppState>,
-    _principal: Principal,
-) -> Result<Json<Vec<RegistryView>>, ApiError> {
-    let records = state.store().registries().await?;
+pub async fn list(caller: Caller) -> Result<Json<Vec<RegistryView>>, ApiError> {
+    let records = caller.state.store().registries().await?;
     Ok(Json(records.into_iter().map(view).collect()))
 }
 
@@ -84,12 +78,11 @@ fn seal(state: &AppState, password: &str) -> Result<Vec<u8>, ApiError> {
 
 /// `POST /api/registries`: checks the credentials with the engine, then saves them sealed.
 pub async fn create(
-    State(state): State<AppState>,
-    principal: Principal,
-    client: ClientInfo,
+    caller: Caller,
     ApiJson(request): ApiJson<RegistryRequest>,
 ) -> Result<(StatusCode, Json<RegistryView>), ApiError> {
-    require_admin(&principal)?;
+    caller.require_admin(ADMIN_AREA)?;
+    let state = &caller.state;
     let (name, address, username) = validated(&request)?;
     let password = request.password.clone().unwrap_or_default();
     if !username.is_empty() && password.is_empty() {
@@ -102,39 +95,38 @@ pub async fn create(
         password: password.clone(),
         serveraddress: address.clone(),
     };
-    check(&state, &request.environment, &auth).await?;
+    check(state, &request.environment, &auth).await?;
     let sealed_password = if username.is_empty() {
         None
     } else {
-        Some(seal(&state, &password)?)
+        Some(seal(state, &password)?)
     };
-    let scope = AuditScope::console(&principal, &client);
     let action = Action::console("RegistryCreate", "POST", &name);
-    let record = audit::audited(state.store(), &scope, action, 201, async {
-        Ok(state
-            .store()
-            .create_registry(RegistryFields {
-                name: name.clone(),
-                address,
-                username,
-                sealed_password,
-            })
-            .await?)
-    })
-    .await?;
+    let record = caller
+        .audited(action, 201, async {
+            Ok(state
+                .store()
+                .create_registry(RegistryFields {
+                    name: name.clone(),
+                    address,
+                    username,
+                    sealed_password,
+                })
+                .await?)
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(view(record))))
 }
 
 /// `PUT /api/registries/{id}`: changes a registry; without a new password the stored one is
 /// kept, unless the address changes, and the resulting credentials are checked again.
 pub async fn update(
-    State(state): State<AppState>,
-    principal: Principal,
-    client: ClientInfo,
+    caller: Caller,
     Path(id): Path<i64>,
     ApiJson(request): ApiJson<RegistryRequest>,
 ) -> Result<Json<RegistryView>, ApiError> {
-    require_admin(&principal)?;
+    caller.require_admin(ADMIN_AREA)?;
+    let state = &caller.state;
     let (name, address, username) = validated(&request)?;
     let stored = state.store().registry(id).await?;
     let new_password = request
@@ -165,46 +157,41 @@ pub async fn update(
         password,
         serveraddress: address.clone(),
     };
-    check(&state, &request.environment, &auth).await?;
+    check(state, &request.environment, &auth).await?;
     let sealed_password = new_password
-        .map(|password| seal(&state, &password))
+        .map(|password| seal(state, &password))
         .transpose()?;
-    let scope = AuditScope::console(&principal, &client);
     let target = format!("registry {id}");
     let action = Action::console("RegistryUpdate", "PUT", &target);
-    let record = audit::audited(state.store(), &scope, action, 200, async {
-        Ok(state
-            .store()
-            .update_registry(
-                id,
-                RegistryFields {
-                    name,
-                    address,
-                    username,
-                    sealed_password,
-                },
-                moved,
-            )
-            .await?)
-    })
-    .await?;
+    let record = caller
+        .audited(action, 200, async {
+            Ok(state
+                .store()
+                .update_registry(
+                    id,
+                    RegistryFields {
+                        name,
+                        address,
+                        username,
+                        sealed_password,
+                    },
+                    moved,
+                )
+                .await?)
+        })
+        .await?;
     Ok(Json(view(record)))
 }
 
 /// `DELETE /api/registries/{id}`.
-pub async fn remove(
-    State(state): State<AppState>,
-    principal: Principal,
-    client: ClientInfo,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, ApiError> {
-    require_admin(&principal)?;
-    let scope = AuditScope::console(&principal, &client);
+pub async fn remove(caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    caller.require_admin(ADMIN_AREA)?;
     let target = format!("registry {id}");
     let action = Action::console("RegistryDelete", "DELETE", &target);
-    audit::audited(state.store(), &scope, action, 204, async {
-        state.store().delete_registry(id).await?;
-        Ok(StatusCode::NO_CONTENT)
-    })
-    .await
+    caller
+        .audited(action, 204, async {
+            caller.state.store().delete_registry(id).await?;
+            Ok(StatusCode::NO_CONTENT)
+        })
+        .await
 }

@@ -1,19 +1,18 @@
 //! API tokens: each user manages their own; admins see and revoke everyone's.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use berth_shared::access::Role;
 use berth_shared::api::users::{CreatedToken, NewTokenRequest, TokenView};
 use serde::Deserialize;
 
-use crate::api::auth::{confirm_password, signed_in_user};
+use crate::api::caller::Caller;
 use crate::api::json::ApiJson;
-use crate::audit::{self, Action, AuditScope};
+use crate::audit::Action;
 use crate::auth::secrets::sha256_hex;
-use crate::auth::{ClientInfo, Credential, Principal, new_api_token, token_display_prefix};
+use crate::auth::{Credential, new_api_token, token_display_prefix};
 use crate::error::ApiError;
-use crate::state::AppState;
 use crate::store::{TokenSummary, now};
 
 /// `?all=true` lists every user's tokens (admins only).
@@ -39,28 +38,29 @@ pub fn token_view(summary: TokenSummary) -> TokenView {
 
 /// `GET /api/tokens`.
 pub async fn list(
-    State(state): State<AppState>,
-    principal: Principal,
+    caller: Caller,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Vec<TokenView>>, ApiError> {
+    let principal = &caller.principal;
     if query.all && principal.role != Role::Admin {
         return Err(ApiError::Forbidden(
             "only admins see everyone's tokens".into(),
         ));
     }
     let owner = (!query.all).then_some(principal.user_id);
-    let tokens = state.store().tokens(owner).await?;
+    let tokens = caller.state.store().tokens(owner).await?;
     Ok(Json(tokens.into_iter().map(token_view).collect()))
 }
 
 /// `POST /api/tokens`: a token for the signed-in user, with the user's role. From a browser
 /// session the password must be given again; refusals are audited too.
 pub async fn create(
-    State(state): State<AppState>,
-    principal: Principal,
-    client: ClientInfo,
+    caller: Caller,
     ApiJson(request): ApiJson<NewTokenRequest>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+    let Caller {
+        state, principal, ..
+    } = &caller;
     let name = request.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::BadRequest(
@@ -77,25 +77,27 @@ pub async fn create(
         .expires_in_days
         .map(|days| now() + i64::from(days) * 86_400);
     let secret = new_api_token();
-    let scope = AuditScope::console(&principal, &client);
     let action = Action::console("TokenCreate", "POST", &name);
-    let record = audit::audited(state.store(), &scope, action, 201, async {
-        if matches!(principal.credential, Credential::Session { .. }) {
-            let user = signed_in_user(&state, principal.user_id).await?;
-            confirm_password(&state, &user, request.password, &client, "password").await?;
-        }
-        Ok(state
-            .store()
-            .create_token(
-                principal.user_id,
-                name.clone(),
-                sha256_hex(&secret),
-                token_display_prefix(&secret),
-                expires_at,
-            )
-            .await?)
-    })
-    .await?;
+    let record = caller
+        .audited(action, 201, async {
+            if matches!(principal.credential, Credential::Session { .. }) {
+                let user = caller.user().await?;
+                caller
+                    .confirm_password(&user, request.password, "password")
+                    .await?;
+            }
+            Ok(state
+                .store()
+                .create_token(
+                    principal.user_id,
+                    name.clone(),
+                    sha256_hex(&secret),
+                    token_display_prefix(&secret),
+                    expires_at,
+                )
+                .await?)
+        })
+        .await?;
     let token = token_view(TokenSummary {
         token: record,
         username: principal.username.clone(),
@@ -104,23 +106,21 @@ pub async fn create(
 }
 
 /// `DELETE /api/tokens/{id}`: revokes one of the user's tokens, or any token for an admin.
-pub async fn revoke(
-    State(state): State<AppState>,
-    principal: Principal,
-    client: ClientInfo,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, ApiError> {
+pub async fn revoke(caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    let Caller {
+        state, principal, ..
+    } = &caller;
     let owner = (principal.role != Role::Admin).then_some(principal.user_id);
-    let scope = AuditScope::console(&principal, &client);
     let target = format!("token {id}");
     let action = Action::console("TokenRevoke", "DELETE", &target);
-    audit::audited(state.store(), &scope, action, 204, async {
-        if state.store().revoke_token(id, owner).await? {
-            state.streams().end_token(id);
-            Ok(StatusCode::NO_CONTENT)
-        } else {
-            Err(ApiError::Missing(format!("no active token {id} of yours")))
-        }
-    })
-    .await
+    caller
+        .audited(action, 204, async {
+            if state.store().revoke_token(id, owner).await? {
+                state.streams().end_token(id);
+                Ok(StatusCode::NO_CONTENT)
+            } else {
+                Err(ApiError::Missing(format!("no active token {id} of yours")))
+            }
+        })
+        .await
 }

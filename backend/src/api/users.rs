@@ -1,23 +1,20 @@
 //! User administration, for admins.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use berth_shared::api::users::{NewUserRequest, UserUpdate, UserView};
 
-use crate::api::admin;
 use crate::api::auth::{hash_password, validate_username};
+use crate::api::caller::Caller;
 use crate::api::json::ApiJson;
-use crate::audit::{self, Action, AuditScope};
-use crate::auth::{ClientInfo, Principal};
+use crate::audit::Action;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{NewUser, User};
 
 /// Only admins manage users.
-fn require_admin(principal: &Principal) -> Result<(), ApiError> {
-    admin::require_admin(principal, "user administration")
-}
+const ADMIN_AREA: &str = "user administration";
 
 /// The stored user with this id.
 async fn stored_user(state: &AppState, id: i64) -> Result<User, ApiError> {
@@ -40,13 +37,11 @@ pub fn user_view(user: User) -> UserView {
 }
 
 /// `GET /api/users`.
-pub async fn list(
-    State(state): State<AppState>,
-    principal: Principal,
-) -> Result<Json<Vec<UserView>>, ApiError> {
-    require_admin(&principal)?;
+pub async fn list(caller: Caller) -> Result<Json<Vec<UserView>>, ApiError> {
+    caller.require_admin(ADMIN_AREA)?;
     Ok(Json(
-        state
+        caller
+            .state
             .store()
             .users()
             .await?
@@ -58,41 +53,39 @@ pub async fn list(
 
 /// `POST /api/users`.
 pub async fn create(
-    State(state): State<AppState>,
-    principal: Principal,
-    client: ClientInfo,
+    caller: Caller,
     ApiJson(request): ApiJson<NewUserRequest>,
 ) -> Result<(StatusCode, Json<UserView>), ApiError> {
-    require_admin(&principal)?;
+    caller.require_admin(ADMIN_AREA)?;
     let username = validate_username(&request.username)?;
     let password_hash = hash_password(request.password).await?;
-    let scope = AuditScope::console(&principal, &client);
     let detail_target = format!("{username} ({})", request.role);
     let action = Action::console("UserCreate", "POST", &detail_target);
-    let user = audit::audited(state.store(), &scope, action, 201, async {
-        Ok(state
-            .store()
-            .create_user(NewUser {
-                username: username.clone(),
-                password_hash,
-                role: request.role,
-            })
-            .await?)
-    })
-    .await?;
+    let user = caller
+        .audited(action, 201, async {
+            Ok(caller
+                .state
+                .store()
+                .create_user(NewUser {
+                    username: username.clone(),
+                    password_hash,
+                    role: request.role,
+                })
+                .await?)
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(user_view(user))))
 }
 
 /// `PATCH /api/users/{id}`: role, password, or a TOTP reset.
 pub async fn update(
-    State(state): State<AppState>,
-    principal: Principal,
-    client: ClientInfo,
+    caller: Caller,
     Path(id): Path<i64>,
     ApiJson(update): ApiJson<UserUpdate>,
 ) -> Result<Json<UserView>, ApiError> {
-    require_admin(&principal)?;
-    let user = stored_user(&state, id).await?;
+    caller.require_admin(ADMIN_AREA)?;
+    let state = &caller.state;
+    let user = stored_user(state, id).await?;
     let password_hash = match update.password {
         Some(password) => Some(hash_password(password).await?),
         None => None,
@@ -114,44 +107,40 @@ pub async fn update(
     }
     // A new role or password withdraws what the user's open streams were opened with.
     let ends_streams = update.role.is_some_and(|role| role != user.role) || password_hash.is_some();
-    let scope = AuditScope::console(&principal, &client);
     let target = format!("{}: {}", user.username, changes.join(", "));
     let action = Action::console("UserUpdate", "PATCH", &target);
-    audit::audited(state.store(), &scope, action, 200, async {
-        if let Some(role) = update.role {
-            state.store().set_role(id, role).await?;
-        }
-        if let Some(hash) = password_hash {
-            state.store().set_password(id, hash).await?;
-        }
-        if update.reset_totp {
-            state.store().disable_totp(id).await?;
-        }
-        Ok(())
-    })
-    .await?;
+    caller
+        .audited(action, 200, async {
+            if let Some(role) = update.role {
+                state.store().set_role(id, role).await?;
+            }
+            if let Some(hash) = password_hash {
+                state.store().set_password(id, hash).await?;
+            }
+            if update.reset_totp {
+                state.store().disable_totp(id).await?;
+            }
+            Ok(())
+        })
+        .await?;
     if ends_streams {
         state.streams().end_user(id);
     }
-    let updated = stored_user(&state, id).await?;
+    let updated = stored_user(state, id).await?;
     Ok(Json(user_view(updated)))
 }
 
 /// `DELETE /api/users/{id}`: removes the user with their sessions and tokens.
-pub async fn remove(
-    State(state): State<AppState>,
-    principal: Principal,
-    client: ClientInfo,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, ApiError> {
-    require_admin(&principal)?;
-    let user = stored_user(&state, id).await?;
-    let scope = AuditScope::console(&principal, &client);
+pub async fn remove(caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    caller.require_admin(ADMIN_AREA)?;
+    let state = &caller.state;
+    let user = stored_user(state, id).await?;
     let action = Action::console("UserDelete", "DELETE", &user.username);
-    audit::audited(state.store(), &scope, action, 204, async {
-        Ok(state.store().delete_user(id).await?)
-    })
-    .await?;
+    caller
+        .audited(action, 204, async {
+            Ok(state.store().delete_user(id).await?)
+        })
+        .await?;
     state.streams().end_user(id);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,9 +1,9 @@
 //! Browser sessions: kept on the server, found by the hash of the cookie's token.
 
 use berth_shared::api::auth::SessionView;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, Row, params};
 
-use super::users::user_by_id;
+use super::users::with_its_user;
 use super::{Store, StoreError, User, now};
 
 /// A session as stored.
@@ -25,6 +25,20 @@ pub struct SessionRecord {
     pub remote_addr: String,
     /// The client's User-Agent at sign-in.
     pub user_agent: String,
+}
+
+/// A session from a row of its columns, in the order they are declared.
+fn session_from_row(row: &Row<'_>) -> rusqlite::Result<SessionRecord> {
+    Ok(SessionRecord {
+        id_hash: row.get(0)?,
+        user_id: row.get(1)?,
+        csrf_token: row.get(2)?,
+        created_at: row.get(3)?,
+        last_seen_at: row.get(4)?,
+        expires_at: row.get(5)?,
+        remote_addr: row.get(6)?,
+        user_agent: row.get(7)?,
+    })
 }
 
 impl Store {
@@ -64,24 +78,10 @@ impl Store {
                             remote_addr, user_agent
                      FROM sessions WHERE id_hash = ?1",
                     [&id_hash],
-                    |row| {
-                        Ok(SessionRecord {
-                            id_hash: row.get(0)?,
-                            user_id: row.get(1)?,
-                            csrf_token: row.get(2)?,
-                            created_at: row.get(3)?,
-                            last_seen_at: row.get(4)?,
-                            expires_at: row.get(5)?,
-                            remote_addr: row.get(6)?,
-                            user_agent: row.get(7)?,
-                        })
-                    },
+                    session_from_row,
                 )
                 .optional()?;
-            let Some(session) = session else {
-                return Ok(None);
-            };
-            Ok(user_by_id(connection, session.user_id)?.map(|user| (session, user)))
+            with_its_user(connection, session, |session| session.user_id)
         })
         .await
     }

@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::users::user_by_id;
+use super::users::with_its_user;
 use super::{Store, StoreError, User, now};
 
 /// A token as stored, without its secret.
@@ -97,10 +97,7 @@ impl Store {
                     token_from_row,
                 )
                 .optional()?;
-            let Some(token) = token else {
-                return Ok(None);
-            };
-            Ok(user_by_id(connection, token.user_id)?.map(|user| (token, user)))
+            with_its_user(connection, token, |token| token.user_id)
         })
         .await
     }

@@ -1,7 +1,7 @@
 //! Users, their TOTP second factor and recovery codes.
 
 use berth_shared::access::Role;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Params, Row, params};
 
 use super::{Store, StoreError, now};
 
@@ -62,6 +62,19 @@ pub(super) fn user_by_id(connection: &Connection, id: i64) -> Result<Option<User
             user_from_row,
         )
         .optional()?)
+}
+
+/// A credential `record` (a session or a token, found by its hash) with the user it belongs to
+/// (`user_id` reads its owner): `None` when there is no such record, or its user is gone.
+pub(super) fn with_its_user<R>(
+    connection: &Connection,
+    record: Option<R>,
+    user_id: impl Fn(&R) -> i64,
+) -> Result<Option<(R, User)>, StoreError> {
+    let Some(record) = record else {
+        return Ok(None);
+    };
+    Ok(user_by_id(connection, user_id(&record))?.map(|user| (record, user)))
 }
 
 impl Store {
@@ -159,13 +172,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.call(move |connection| {
             let transaction = connection.transaction()?;
-            let changed = transaction.execute(
+            update_user(
+                &transaction,
                 "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE id = ?1",
                 params![user_id, password_hash, now()],
             )?;
-            if changed == 0 {
-                return Err(StoreError::NotFound("the user".into()));
-            }
             transaction.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
             transaction.commit()?;
             Ok(())
@@ -180,13 +191,9 @@ impl Store {
             if role != Role::Admin {
                 refuse_losing_the_last_admin(&transaction, user_id, "changing this one's role")?;
             }
-            let changed = transaction.execute(
-                "UPDATE users SET role = ?2 WHERE id = ?1",
-                params![user_id, role.as_str()],
-            )?;
-            if changed == 0 {
-                return Err(StoreError::NotFound("the user".into()));
-            }
+            let role = role.as_str();
+            let sql = "UPDATE users SET role = ?2 WHERE id = ?1";
+            update_user(&transaction, sql, params![user_id, role])?;
             transaction.commit()?;
             Ok(())
         })
@@ -325,6 +332,15 @@ fn admin_count(connection: &Connection) -> Result<i64, StoreError> {
         [],
         |row| row.get(0),
     )?)
+}
+
+/// Runs `sql`, an `UPDATE` of the user whose id is `?1`, failing with `NotFound` when no user
+/// has that id.
+fn update_user(connection: &Connection, sql: &str, params: impl Params) -> Result<(), StoreError> {
+    if connection.execute(sql, params)? == 0 {
+        return Err(StoreError::NotFound("the user".into()));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

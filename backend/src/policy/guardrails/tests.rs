@@ -102,36 +102,6 @@ fn each_setting_fences_its_field_and_nothing_else() {
         ),
         (
             "ContainerCreate",
-            create(json!({"PidMode": "host"})),
-            "PidMode host",
-            |g| g.host_pid = true,
-        ),
-        (
-            "ContainerCreate",
-            create(json!({"IpcMode": "host"})),
-            "IpcMode host",
-            |g| g.host_ipc = true,
-        ),
-        (
-            "ContainerCreate",
-            create(json!({"UTSMode": "host"})),
-            "UTSMode host",
-            |g| g.host_uts = true,
-        ),
-        (
-            "ContainerCreate",
-            create(json!({"UsernsMode": "host"})),
-            "UsernsMode host",
-            |g| g.host_userns = true,
-        ),
-        (
-            "ContainerCreate",
-            create(json!({"CgroupnsMode": "host"})),
-            "CgroupnsMode host",
-            |g| g.host_cgroupns = true,
-        ),
-        (
-            "ContainerCreate",
             create(json!({"CapAdd": ["SYS_ADMIN"]})),
             "CapAdd SYS_ADMIN for operator 'ada' on environment 'local': an admin has not allowed adding SYS_ADMIN",
             |g| g.capabilities = vec!["SYS_ADMIN".into()],
@@ -265,11 +235,28 @@ fn each_setting_fences_its_field_and_nothing_else() {
             |g| g.host_path_prefixes = vec!["/".into()],
         ),
     ];
+    // The host's other namespaces: each `HostConfig` field set to `host` is refused with the
+    // field named, and allowed by its own setting.
+    let namespaces: [(&str, Allow); 5] = [
+        ("PidMode", |g| g.host_pid = true),
+        ("IpcMode", |g| g.host_ipc = true),
+        ("UTSMode", |g| g.host_uts = true),
+        ("UsernsMode", |g| g.host_userns = true),
+        ("CgroupnsMode", |g| g.host_cgroupns = true),
+    ];
+    let namespaces = namespaces.map(|(field, allow)| {
+        let body = create(json!({ field: "host" }));
+        ("ContainerCreate", body, format!("{field} host"), allow)
+    });
+    let cases = cases
+        .into_iter()
+        .map(|(operation, body, expected, allow)| (operation, body, expected.to_owned(), allow))
+        .chain(namespaces);
     for (operation, body, expected, allow) in cases {
         let refused = judge(&Guardrails::default(), operation, body.clone()).expect_err(&format!(
             "{operation} {body} passed the restricted defaults"
         ));
-        assert!(refused.contains(expected), "{operation} {body}: {refused}");
+        assert!(refused.contains(&expected), "{operation} {body}: {refused}");
         let mut settings = Guardrails::default();
         allow(&mut settings);
         assert_eq!(
