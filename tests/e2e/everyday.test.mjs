@@ -131,9 +131,11 @@ test("files: view a text file, refuse binary and large ones, delete after asking
   assert.match(await viewer.getByTestId("file-refusal").textContent(), /big\.log is 307(\.\d)? kB, more than/);
   await viewer.getByRole("button", { name: "Close" }).click();
 
+  // This page holds several confirmation dialogs; each names itself by an id of its own.
+  const ids = await page.locator("[id]").evaluateAll((elements) => elements.map((element) => element.id));
+  assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], "ids repeat in the page");
   await table.getByRole("button", { name: "Delete notes.txt" }).click();
-  // Pages with several confirmation dialogs repeat their title's id: find the open one.
-  const dialog = page.locator("dialog[open]").filter({ hasText: "Delete /tmp/notes.txt?" });
+  const dialog = page.getByRole("dialog", { name: "Delete /tmp/notes.txt?" });
   await dialog.waitFor();
   await dialog.getByRole("button", { name: "Delete" }).click();
   await page.getByText("Deleted /tmp/notes.txt").waitFor({ timeout: 15_000 });

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::ids::unique_id;
 use crate::components::modal::NativeDialog;
 
 /// Asks before something is lost. The body should name exactly what will be lost.
@@ -26,13 +27,15 @@ pub fn ConfirmDialog(
     /// What will be lost, and any options.
     children: ChildrenFn,
 ) -> impl IntoView {
+    let title_id = unique_id("confirm-title");
+    let labelled_by = title_id.clone();
     view! {
-        <NativeDialog open=open class="dialog" on_cancel=on_cancel attr:aria-labelledby="confirm-title">
+        <NativeDialog open=open class="dialog" on_cancel=on_cancel attr:aria-labelledby=labelled_by>
             <form on:submit=move |event| {
                 event.prevent_default();
                 on_confirm.run(());
             }>
-                <h2 id="confirm-title" class="dialog-title">{move || title.get()}</h2>
+                <h2 id=title_id class="dialog-title">{move || title.get()}</h2>
                 <div class="dialog-body">{children()}</div>
                 <div class="dialog-actions">
                     <button type="button" class="btn" autofocus on:click=move |_| on_cancel.run(())>

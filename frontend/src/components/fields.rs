@@ -5,13 +5,12 @@
 //! a form model in a signal, through a lens (the create-container form). Its error comes from
 //! [`FormErrors`]: a form's one error, or all its errors at once.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use berth_shared::api::users::{PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH};
 use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::app::engine_status::EngineStatus;
+use crate::components::ids::unique_id;
 use crate::field_error::FieldError;
 
 /// What a field reads and writes.
@@ -208,9 +207,6 @@ pub enum PasswordKind {
     Other,
 }
 
-/// Numbers the password fields, so each label names its input.
-static NEXT_PASSWORD_FIELD: AtomicUsize = AtomicUsize::new(0);
-
 /// A password input with its label (and, for a new one, the rule it must meet).
 #[component]
 pub fn PasswordField(
@@ -244,10 +240,7 @@ pub fn PasswordField(
     // A registry's token may be long; the console's own passwords have a limit.
     let maxlength = (kind != PasswordKind::Other).then(|| PASSWORD_MAX_LENGTH.to_string());
     // The hint sits outside the label, so the field's name is the label alone.
-    let id = format!(
-        "password-{}",
-        NEXT_PASSWORD_FIELD.fetch_add(1, Ordering::Relaxed)
-    );
+    let id = unique_id("password");
     let hint_id = hint.as_ref().map(|_| format!("{id}-hint"));
     view! {
         <div class="field">

@@ -12,6 +12,7 @@ pub mod fields;
 pub mod file_browser;
 pub mod form_frame;
 pub mod icons;
+pub mod ids;
 pub mod modal;
 pub mod prune_result;
 pub mod qr;
