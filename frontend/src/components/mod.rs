@@ -19,6 +19,7 @@ pub mod qr;
 pub mod remove_button;
 pub mod section;
 pub mod segmented;
+pub mod size_watch;
 pub mod states;
 pub mod table;
 pub mod tabs;

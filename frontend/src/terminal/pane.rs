@@ -20,6 +20,7 @@ use super::xterm::{self, FitAddon, Terminal};
 use crate::app::theme;
 use crate::components::clipboard;
 use crate::components::copy_button::copy_and_say;
+use crate::components::size_watch::SizeWatch;
 use crate::components::toast::use_toaster;
 
 /// The largest stdin message sent at once (a big paste is split).
@@ -47,7 +48,7 @@ struct Live {
     status: RwSignal<PaneStatus>,
     target: PaneTarget,
     socket_handlers: RefCell<Vec<Listener>>,
-    resize_observer: web_sys::ResizeObserver,
+    size_watch: SizeWatch,
     theme_observer: web_sys::MutationObserver,
     _listeners: Vec<Listener>,
     _keys: Closure<dyn FnMut(KeyboardEvent) -> bool>,
@@ -239,10 +240,7 @@ impl Live {
         term.attach_custom_key_event_handler(keys.as_ref().unchecked_ref());
 
         let observer_fit = fit.clone().unchecked_into::<FitAddon>();
-        let on_box_resize = Closure::<dyn FnMut(JsValue)>::new(move |_| observer_fit.fit());
-        let resize_observer = web_sys::ResizeObserver::new(on_box_resize.as_ref().unchecked_ref())
-            .expect("ResizeObserver is available");
-        resize_observer.observe(element);
+        let size_watch = SizeWatch::new(element, move || observer_fit.fit());
 
         let theme_term = term.clone().unchecked_into::<Terminal>();
         let on_theme = Closure::<dyn FnMut(JsValue)>::new(move |_| {
@@ -264,9 +262,9 @@ impl Live {
             status,
             target,
             socket_handlers: RefCell::new(Vec::new()),
-            resize_observer,
+            size_watch,
             theme_observer,
-            _listeners: vec![on_data, on_binary, on_resize, on_box_resize, on_theme],
+            _listeners: vec![on_data, on_binary, on_resize, on_theme],
             _keys: keys,
         }))
     }
@@ -377,7 +375,7 @@ impl Live {
     /// Closes the session and removes the terminal.
     fn close(&self) {
         self.disconnect();
-        self.resize_observer.disconnect();
+        self.size_watch.stop();
         self.theme_observer.disconnect();
         self.term.dispose();
     }

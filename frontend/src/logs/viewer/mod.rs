@@ -16,7 +16,6 @@ use bars::{RangeToolbar, StatusLine};
 use matcher::Matcher;
 use rows::row_view;
 
-use leptos::ev;
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -27,6 +26,7 @@ use crate::api::engine::Engine;
 use crate::api::engine::containers::LogRange;
 use crate::components::download;
 use crate::components::fields::Check;
+use crate::components::size_watch::SizeWatch;
 use crate::components::toast::use_toaster;
 use crate::format;
 use crate::logs::buffer::{DEFAULT_CAP, Line, LogBuffer, Selection, to_text};
@@ -295,13 +295,17 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
             stick.set(at_bottom || (stick.get_untracked() && !went_up));
         }
     };
+    // The box is measured whenever it changes size, including when it is first laid out.
+    let size_watch = StoredValue::new_local(None::<SizeWatch>);
     Effect::new(move |_| {
-        if viewport.get().is_some() {
+        if let Some(element) = viewport.get() {
             measure();
+            size_watch.set_value(Some(SizeWatch::new(&element, measure)));
         }
     });
-    let resize = window_event_listener(ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
+    on_cleanup(move || {
+        size_watch.try_set_value(None);
+    });
 
     let jump_to_end = move |_| {
         stick.set(true);
