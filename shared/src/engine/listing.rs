@@ -7,8 +7,11 @@
 //! could read and one error row for each one it could not. The containers, images, networks and
 //! volumes lists and each line of the event stream go through here.
 
+use std::collections::HashMap;
+
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::lenient;
 
@@ -43,10 +46,12 @@ impl<T> Default for Listing<T> {
 
 /// Decodes a JSON array (or `null`, an empty list) element by element.
 ///
-/// Only an answer that is not a list at all is an error.
+/// Only an answer that is not a list at all is an error. The elements are cut out of the text
+/// as they are, and each is read straight into its model: no tree of values is built for a
+/// thousand objects, which is most of the time a list takes in the browser.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<Listing<T>, serde_json::Error> {
-    let elements: Option<Vec<Value>> = serde_json::from_str(text)?;
-    Ok(from_values(elements.unwrap_or_default()))
+    let elements: Option<Vec<&RawValue>> = serde_json::from_str(text)?;
+    Ok(from_elements(elements.unwrap_or_default()))
 }
 
 /// Decodes the list under `field` of a JSON object, such as the `Volumes` of `GET /volumes`; a
@@ -55,18 +60,21 @@ pub fn from_field<T: DeserializeOwned>(
     text: &str,
     field: &str,
 ) -> Result<Listing<T>, serde_json::Error> {
-    let mut answer: serde_json::Map<String, Value> = serde_json::from_str(text)?;
-    match answer.remove(field) {
-        None | Some(Value::Null) => Ok(Listing::default()),
-        Some(list) => Ok(from_values(serde_json::from_value(list)?)),
+    let answer: HashMap<String, &RawValue> = serde_json::from_str(text)?;
+    match answer.get(field) {
+        None => Ok(Listing::default()),
+        Some(list) => {
+            let elements: Option<Vec<&RawValue>> = serde_json::from_str(list.get())?;
+            Ok(from_elements(elements.unwrap_or_default()))
+        }
     }
 }
 
 /// Decodes each of `elements`, keeping the failures.
-pub fn from_values<T: DeserializeOwned>(elements: Vec<Value>) -> Listing<T> {
+fn from_elements<T: DeserializeOwned>(elements: Vec<&RawValue>) -> Listing<T> {
     let mut listing = Listing::default();
     for (position, element) in elements.into_iter().enumerate() {
-        match one(element) {
+        match one_from_str(element.get()) {
             Ok(item) => listing.items.push(item),
             Err(mut failure) => {
                 if failure.id.is_empty() {
@@ -80,22 +88,15 @@ pub fn from_values<T: DeserializeOwned>(elements: Vec<Value>) -> Listing<T> {
 }
 
 /// Decodes one object (an element of a list, a line of a stream); a failure names the
-/// object's id when it has one, else an empty id.
-pub fn one<T: DeserializeOwned>(element: Value) -> Result<T, RowFailure> {
-    let id = identity(&element);
-    lenient::from_value(element).map_err(|error| RowFailure {
-        id,
+/// object's id when it has one, else an empty id, as for a line that is not JSON at all.
+pub fn one_from_str<T: DeserializeOwned>(text: &str) -> Result<T, RowFailure> {
+    lenient::from_str(text).map_err(|error| RowFailure {
+        // Only a failure pays for reading the object a second time.
+        id: serde_json::from_str::<Value>(text)
+            .map(|element| identity(&element))
+            .unwrap_or_default(),
         reason: error.to_string(),
     })
-}
-
-/// [`one`] for a line of text; a line that is not JSON at all fails with an empty id.
-pub fn one_from_str<T: DeserializeOwned>(line: &str) -> Result<T, RowFailure> {
-    let element: Value = serde_json::from_str(line).map_err(|error| RowFailure {
-        id: String::new(),
-        reason: error.to_string(),
-    })?;
-    one(element)
 }
 
 /// What identifies an engine object: its `Id` (containers, images, networks), `ID` (swarm
