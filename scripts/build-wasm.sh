@@ -7,7 +7,7 @@
 # share. wasm-bindgen binds the main module; in release builds wasm-opt shrinks every module and
 # terser the JavaScript. All of it goes into one content-hashed folder, `pkg-<hash>/`, so the
 # files keep the relative names they import each other by and are still cached forever. Last,
-# the loader is added to index.html.
+# the loader is added to index.html and its stylesheets are joined into one.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 enter_repo
@@ -58,13 +58,40 @@ chmod 755 "$STAGING/$pkg"
 
 # The loader: preload the main module's glue and WebAssembly, then start the app. The event
 # tells scripts (the UI benchmarks) that the app runs, and hands them its WebAssembly exports.
-loader="<link rel=modulepreload href=/$pkg/$NAME.js><link rel=modulepreload href=/$pkg/__wasm_split.js>"
+# On the Containers page (where the console opens), a classic script first asks for the list,
+# so the engine lists while the app downloads; the app takes the answer (api/early.rs), and
+# builds the same URL itself: the two must agree.
+early="<script>(function(){var m=location.pathname.match(/^\\/env\\/([^/]+)\\/containers\\/?$/);"
+early+="if(!m||location.search)return;var url='/engine/'+m[1]+'/containers/json?all=true';"
+early+="window.__berthEarly={url:url,response:fetch(url,{credentials:'same-origin'})};})();</script>"
+loader="$early<link rel=modulepreload href=/$pkg/$NAME.js><link rel=modulepreload href=/$pkg/__wasm_split.js>"
 loader+="<link rel=preload href=/$pkg/${NAME}_bg.wasm as=fetch type=application/wasm crossorigin>"
 loader+="<script type=module>import init from '/$pkg/$NAME.js';"
 loader+="const wasm = await init({ module_or_path: '/$pkg/${NAME}_bg.wasm' });"
 loader+="dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));</script>"
 index="$STAGING/index.html"
 grep -q '</head>' "$index" || { echo "build-wasm: $index has no </head>" >&2; exit 1; }
-# The loader replaces the skipped Rust link Trunk leaves in the page.
-LOADER=$loader perl -0pi -e 's|<link [^>]*data-trunk-skip[^>]*>||; s|</head>|$ENV{LOADER}</head>|' "$index"
+# The loader replaces the skipped Rust link Trunk leaves in the page; the early list request
+# goes right after the theme script, before the stylesheets, which would hold a script back.
+LOADER=$loader EARLY=$early perl -0pi -e 's|<link [^>]*data-trunk-skip[^>]*>||; s|</head>|$ENV{LOADER}</head>|;
+  s|(<script src="?/theme-init.js"?></script>)|$1$ENV{EARLY}| or die "build-wasm: no theme script in index.html\n"' "$index"
+
+# The stylesheets, in their order, as one file: one request instead of one per sheet, and the
+# same cascade. Its name carries a content hash like Trunk's, so it is cached for good too.
+STAGING=$STAGING perl -0pi -MDigest::SHA=sha256_hex,sha384_base64 -e '
+  my ($css, $count) = ("", 0);
+  s{<link\b[^>]*\bstylesheet\b[^>]*>}{
+    my $tag = $&;
+    $tag =~ m{href="?/([^" >]+\.css)} or die "build-wasm: a stylesheet without an href: $tag\n";
+    open my $in, "<", "$ENV{STAGING}/$1" or die "build-wasm: $1: $!\n";
+    local $/; $css .= <$in> . "\n"; close $in; unlink "$ENV{STAGING}/$1";
+    $count++ ? "" : "\0"
+  }ge;
+  die "build-wasm: index.html has no stylesheets\n" unless $count;
+  my $name = "style-" . substr(sha256_hex($css), 0, 16) . ".css";
+  open my $out, ">", "$ENV{STAGING}/$name" or die "build-wasm: $name: $!\n";
+  print $out $css; close $out;
+  my $integrity = sha384_base64($css); $integrity .= "=" x ((4 - length($integrity) % 4) % 4);
+  s{\0}{<link rel=stylesheet href=/$name integrity=sha384-$integrity>};
+' "$index"
 say "split the UI into $(find "$STAGING/$pkg" -name '*.wasm' | wc -l) WebAssembly modules in $pkg/"
