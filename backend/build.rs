@@ -1,4 +1,5 @@
-//! Embeds the built UI (Trunk's `dist/`) into the `berth` binary.
+//! The build script: embeds the built UI (Trunk's `dist/`) into the `berth` binary, and records
+//! the commit for `berth --version` (`build/commit.rs`).
 //!
 //! Each file is included twice where that pays: as is, and gzip-compressed at build time, so the
 //! server never compresses at run time and a NAS serves the UI with no CPU cost. The compressor is
@@ -17,7 +18,11 @@ use std::thread;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
+#[path = "build/commit.rs"]
+mod commit;
+
 fn main() {
+    commit::emit();
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let dist = env::var_os("BERTH_UI_DIST")
         .map(PathBuf::from)

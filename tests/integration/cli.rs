@@ -37,6 +37,33 @@ fn help_documents_every_setting() {
 }
 
 #[test]
+fn the_version_names_the_release_and_the_commit() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let output = berth_command(data_dir.path())
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let expected_commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map_or_else(
+            || "unknown".to_owned(),
+            |output| String::from_utf8_lossy(&output.stdout).trim().to_owned(),
+        );
+    assert_eq!(
+        printed.trim(),
+        format!(
+            "berth {} (commit {expected_commit})",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}
+
+#[test]
 fn refuses_to_listen_beyond_loopback() {
     let data_dir = tempfile::tempdir().unwrap();
     for listen in ["0.0.0.0:0", "[::]:0"] {

@@ -215,3 +215,40 @@ fn an_engine_older_than_api_1_41_is_told_unsupported_and_never_sent_requests() {
         "only version negotiation reached the old engine: {asked:?}"
     );
 }
+
+#[test]
+fn berth_health_exits_0_for_a_running_berth_and_1_saying_why_otherwise() {
+    let berth = Berth::start();
+    let data_dir = tempfile::tempdir().unwrap();
+    let up = crate::support::berth_command(data_dir.path())
+        .args(["health", "--url", &berth.base])
+        .output()
+        .unwrap();
+    assert!(up.status.success(), "{up:?}");
+    assert!(
+        String::from_utf8_lossy(&up.stdout).contains("Berth is up"),
+        "{up:?}"
+    );
+
+    let nobody = format!("http://127.0.0.1:{}", closed_port());
+    let down = crate::support::berth_command(data_dir.path())
+        .args(["health", "--url", &nobody])
+        .output()
+        .unwrap();
+    assert_eq!(down.status.code(), Some(1), "{down:?}");
+    let said = String::from_utf8_lossy(&down.stderr);
+    assert!(
+        said.contains(&nobody) && said.contains("no answer"),
+        "{said}"
+    );
+
+    // A path under which Berth's health is not served: the gateway refuses a caller without
+    // a token.
+    let other = crate::support::berth_command(data_dir.path())
+        .args(["health", "--url", &format!("{}/engine/local", berth.base)])
+        .output()
+        .unwrap();
+    assert_eq!(other.status.code(), Some(1), "{other:?}");
+    let said = String::from_utf8_lossy(&other.stderr);
+    assert!(said.contains("it answered 401"), "{said}");
+}

@@ -1,5 +1,7 @@
-//! The command line: `berth serve`, and `berth user …` and `berth token …` for automation.
+//! The command line: `berth serve`, `berth health` for health checks, and `berth user …` and
+//! `berth token …` for automation.
 
+mod health;
 mod serve;
 mod tokens;
 mod users;
@@ -11,13 +13,22 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::store::{Store, StoreError};
 
+pub use health::HealthArgs;
 pub use serve::ServeArgs;
 pub use tokens::TokenCommand;
 pub use users::UserCommand;
 
+/// What `berth --version` prints after the name: the release and the commit built.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("BERTH_COMMIT"),
+    ")"
+);
+
 /// Berth: a fast, secure web console for Docker Engine.
 #[derive(Debug, Parser)]
-#[command(name = "berth", version, propagate_version = true)]
+#[command(name = "berth", version = VERSION, propagate_version = true)]
 #[command(
     about = "Berth: a fast, secure web console for Docker Engine.",
     long_about = "Berth: a fast, secure web console for Docker Engine.\n\n\
@@ -36,6 +47,8 @@ pub struct Cli {
 pub enum Command {
     /// Serve the web console and the engine gateway.
     Serve(ServeArgs),
+    /// Ask a running Berth whether it is up: exit 0 if it is, 1 if not.
+    Health(HealthArgs),
     /// Manage users: add, passwd, list, remove.
     #[command(subcommand)]
     User(UserCommand),
@@ -71,6 +84,7 @@ pub enum CliError {
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => return serve::run(args),
+        Command::Health(args) => return health::run(args),
         Command::User(command) => {
             let data_dir = command.data_dir().clone();
             with_store(&data_dir, |store| users::run(command, store))
