@@ -24,6 +24,8 @@ pub struct ServeConfig {
     pub public_origin: Option<PublicOrigin>,
     /// The limits that keep one client or user from exhausting the server.
     pub limits: Limits,
+    /// The runtime's worker threads; 0 for one per CPU.
+    pub worker_threads: usize,
 }
 
 /// How much the server serves at once.
@@ -110,6 +112,7 @@ impl ServeConfig {
                 max_connections: args.max_connections as usize,
                 max_streams_per_user: args.max_streams_per_user as usize,
             },
+            worker_threads: args.worker_threads.into(),
         })
     }
 
@@ -184,6 +187,7 @@ mod tests {
             public_url: None,
             max_connections: 1024,
             max_streams_per_user: 32,
+            worker_threads: 1,
         }
     }
 

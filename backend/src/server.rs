@@ -59,11 +59,12 @@ pub enum ServeError {
 /// Starts the runtime and serves until a shutdown signal.
 pub fn run(config: ServeConfig) -> Result<(), ServeError> {
     init_logging();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("berth")
-        .build()
-        .map_err(ServeError::Runtime)?;
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.enable_all().thread_name("berth");
+    if config.worker_threads > 0 {
+        builder.worker_threads(config.worker_threads);
+    }
+    let runtime = builder.build().map_err(ServeError::Runtime)?;
     runtime.block_on(serve(config))
 }
 

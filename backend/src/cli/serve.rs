@@ -105,6 +105,18 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u32).range(1..)
     )]
     pub max_streams_per_user: u32,
+
+    /// The threads that serve requests and move streams; 0 for one per CPU. One is the
+    /// default: Berth's work is moving bytes, which one thread does at the engine's own
+    /// speed, while threads that hand a stream to each other cost twice the CPU per byte
+    /// (BENCHMARKS.md). Password hashing and the store run on threads of their own.
+    #[arg(
+        long,
+        env = "BERTH_WORKER_THREADS",
+        default_value_t = 1,
+        value_name = "N"
+    )]
+    pub worker_threads: u16,
 }
 
 /// Validates the settings and serves until a shutdown signal.
