@@ -10,7 +10,9 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::security::sign_in;
-use crate::support::{Berth, PASSWORD, Reply, TestContainer, audit, provision, unique_name};
+use crate::support::{
+    Berth, PASSWORD, Reply, TestContainer, audit, provision, unique_name, wait_for,
+};
 
 /// The `host:port` Berth listens on.
 fn authority(berth: &Berth) -> String {
@@ -209,21 +211,6 @@ fn each_user_may_hold_only_so_many_streams() {
         (reply.status != 429).then_some(reply)
     });
     assert_eq!(again.status, 200, "{}", again.body);
-}
-
-/// Polls `probe` until it gives a value, for at most ten seconds.
-fn wait_for<T>(mut probe: impl FnMut() -> Option<T>) -> T {
-    let start = std::time::Instant::now();
-    loop {
-        if let Some(value) = probe() {
-            return value;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "the condition did not hold within 10 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 /// How access is withdrawn from `user` (signed in with `cookie` and `csrf`, holding `token`),

@@ -4,7 +4,7 @@ use std::net::TcpListener;
 
 use serde_json::{Value, json};
 
-use crate::support::{Berth, docker, get};
+use crate::support::{Berth, docker, get, tls_engine};
 
 #[test]
 fn reports_the_engine_and_the_negotiated_version_to_signed_in_users() {
@@ -80,8 +80,8 @@ fn an_unreachable_engine_is_reported_with_the_reason() {
 
 #[test]
 fn a_failed_tls_handshake_is_reported_as_such() {
-    let certs = std::env::var("BERTH_TEST_TLS_CERT_PATH")
-        .expect("BERTH_TEST_TLS_CERT_PATH is not set: run the tests through `make test`");
+    let (_, certs) = tls_engine();
+    let certs = certs.to_str().expect("a UTF-8 path").to_owned();
     // A plain TCP peer that answers the TLS client hello with HTTP.
     let plain = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = plain.local_addr().unwrap().port();

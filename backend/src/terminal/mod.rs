@@ -47,10 +47,7 @@ pub async fn handle(
             principal.role, principal.username
         )));
     }
-    let environment = state
-        .environments()
-        .get(&environment_id)
-        .ok_or_else(|| ApiError::UnknownEnvironment(environment_id.clone()))?;
+    let environment = state.environment(&environment_id)?;
     let stream = state.streams().open(&principal, "terminal")?;
     Ok(upgrade
         .max_message_size(MAX_MESSAGE)
