@@ -267,6 +267,9 @@ fn client_certificate_signed_by(ca_dir: &Path, dir: &Path) {
         .status()
         .expect("openssl runs");
     assert!(made.success());
+    // An extension makes it a v3 certificate, the only version TLS libraries accept.
+    let extensions = dir.join("client.ext");
+    std::fs::write(&extensions, "extendedKeyUsage=clientAuth\n").expect("write client.ext");
     let signed = Command::new("openssl")
         .args(["x509", "-req", "-days", "1"])
         .arg("-in")
@@ -276,6 +279,8 @@ fn client_certificate_signed_by(ca_dir: &Path, dir: &Path) {
         .arg("-CAkey")
         .arg(ca_dir.join("ca-key.pem"))
         .arg("-CAcreateserial")
+        .arg("-extfile")
+        .arg(&extensions)
         .arg("-out")
         .arg(dir.join("cert.pem"))
         .stderr(Stdio::null())
