@@ -325,6 +325,21 @@ mod tests {
         }
     }
 
+    /// The request an `add` command makes.
+    fn request_of(command: EnvironmentCommand) -> Result<EnvironmentRequest, CliError> {
+        let EnvironmentCommand::Add {
+            name,
+            id,
+            details,
+            transport,
+            ..
+        } = command
+        else {
+            panic!("{command:?}");
+        };
+        add_request(name, id, details, &transport)
+    }
+
     #[test]
     fn add_takes_repeated_tags_and_the_transport_options() {
         let command = parse(&[
@@ -342,17 +357,7 @@ mod tests {
             "--offline-ok",
         ])
         .unwrap();
-        let EnvironmentCommand::Add {
-            name,
-            id,
-            details,
-            transport,
-            ..
-        } = command
-        else {
-            panic!("{command:?}");
-        };
-        let request = add_request(name, id, details, &transport).unwrap();
+        let request = request_of(command).unwrap();
         assert_eq!(request.name, "NAS");
         assert_eq!(request.tags, ["home", "nas"]);
         assert!(request.insecure && request.offline_ok && !request.tls_verify);
@@ -374,17 +379,7 @@ mod tests {
         assert!(with(&["--cert-path", "/certs"]).is_err());
         assert!(with(&["--tls-verify", "--cert-path", "/certs", "--insecure"]).is_err());
         let command = with(&["--tls-verify", "--cert-path", "/nonexistent/certs"]).unwrap();
-        let EnvironmentCommand::Add {
-            name,
-            id,
-            details,
-            transport,
-            ..
-        } = command
-        else {
-            panic!("{command:?}");
-        };
-        let error = add_request(name, id, details, &transport).unwrap_err();
+        let error = request_of(command).unwrap_err();
         assert!(
             error.to_string().contains("/nonexistent/certs/ca.pem"),
             "{error}"

@@ -181,6 +181,36 @@ fn check_name_free(connection: &Connection, name: &str, id: &str) -> Result<(), 
     }
 }
 
+/// Runs an insert or update whose parameters are, in order: the id, the name, description and
+/// tags, the transport's columns, and the time now.
+fn write(
+    connection: &Connection,
+    sql: &str,
+    id: &str,
+    fields: &EnvironmentFields,
+) -> rusqlite::Result<()> {
+    let (kind, path, host, port, ca, cert, key) = transport_columns(&fields.transport);
+    let tags = serde_json::to_string(&fields.tags).unwrap_or_else(|_| "[]".into());
+    connection.execute(
+        sql,
+        params![
+            id,
+            fields.name,
+            fields.description,
+            tags,
+            kind,
+            path,
+            host,
+            port,
+            ca,
+            cert,
+            key,
+            now()
+        ],
+    )?;
+    Ok(())
+}
+
 fn missing(id: &str) -> StoreError {
     StoreError::NotFound(format!("environment '{id}'"))
 }
@@ -223,41 +253,7 @@ impl Store {
         id: &str,
         fields: EnvironmentFields,
     ) -> Result<EnvironmentRecord, StoreError> {
-        let id = id.to_owned();
-        self.call(move |connection| {
-            let transaction = connection.transaction()?;
-            if by_id(&transaction, &id)?.is_some() {
-                return Err(StoreError::Conflict(format!(
-                    "an environment with id '{id}' already exists"
-                )));
-            }
-            check_name_free(&transaction, &fields.name, &id)?;
-            let (kind, path, host, port, ca, cert, key) = transport_columns(&fields.transport);
-            let tags = serde_json::to_string(&fields.tags).unwrap_or_else(|_| "[]".into());
-            transaction.execute(
-                "INSERT INTO environments (id, name, description, tags, transport, path, host,
-                     port, ca_pem, sealed_cert, sealed_key, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-                params![
-                    id,
-                    fields.name,
-                    fields.description,
-                    tags,
-                    kind,
-                    path,
-                    host,
-                    port,
-                    ca,
-                    cert,
-                    key,
-                    now()
-                ],
-            )?;
-            let record = by_id(&transaction, &id)?.ok_or_else(|| missing(&id))?;
-            transaction.commit()?;
-            Ok(record)
-        })
-        .await
+        self.save_environment(id, fields, true).await
     }
 
     /// Replaces an environment's fields; its id and creation time stay.
@@ -266,35 +262,39 @@ impl Store {
         id: &str,
         fields: EnvironmentFields,
     ) -> Result<EnvironmentRecord, StoreError> {
+        self.save_environment(id, fields, false).await
+    }
+
+    async fn save_environment(
+        &self,
+        id: &str,
+        fields: EnvironmentFields,
+        create: bool,
+    ) -> Result<EnvironmentRecord, StoreError> {
         let id = id.to_owned();
         self.call(move |connection| {
             let transaction = connection.transaction()?;
+            match (create, by_id(&transaction, &id)?.is_some()) {
+                (true, true) => {
+                    return Err(StoreError::Conflict(format!(
+                        "an environment with id '{id}' already exists"
+                    )));
+                }
+                (false, false) => return Err(missing(&id)),
+                _ => {}
+            }
             check_name_free(&transaction, &fields.name, &id)?;
-            let (kind, path, host, port, ca, cert, key) = transport_columns(&fields.transport);
-            let tags = serde_json::to_string(&fields.tags).unwrap_or_else(|_| "[]".into());
-            let changed = transaction.execute(
+            let sql = if create {
+                "INSERT INTO environments (id, name, description, tags, transport, path, host,
+                     port, ca_pem, sealed_cert, sealed_key, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)"
+            } else {
                 "UPDATE environments SET name = ?2, description = ?3, tags = ?4, transport = ?5,
                      path = ?6, host = ?7, port = ?8, ca_pem = ?9, sealed_cert = ?10,
                      sealed_key = ?11, updated_at = ?12
-                 WHERE id = ?1",
-                params![
-                    id,
-                    fields.name,
-                    fields.description,
-                    tags,
-                    kind,
-                    path,
-                    host,
-                    port,
-                    ca,
-                    cert,
-                    key,
-                    now()
-                ],
-            )?;
-            if changed == 0 {
-                return Err(missing(&id));
-            }
+                 WHERE id = ?1"
+            };
+            write(&transaction, sql, &id, &fields)?;
             let record = by_id(&transaction, &id)?.ok_or_else(|| missing(&id))?;
             transaction.commit()?;
             Ok(record)
