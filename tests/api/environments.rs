@@ -164,6 +164,26 @@ async fn a_saved_environment_is_served_until_it_is_removed() {
     assert_eq!(renamed.status, StatusCode::OK, "{renamed:?}");
     assert_eq!(renamed.json["environment"]["name"], "Lab");
     assert_eq!(renamed.json["environment"]["id"], "lab-box");
+    assert!(
+        renamed.json["offline"].is_null(),
+        "the address stayed, so the engine was not checked: {renamed:?}"
+    );
+    // A new address is checked again before it is saved.
+    let moved = app
+        .call(
+            "PUT",
+            "/api/environments/lab-box",
+            &admin,
+            Some(json!({"name": "Lab", "docker_host": NOWHERE})),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::BAD_REQUEST, "{moved:?}");
+    assert!(
+        moved.message().contains("cannot reach the engine"),
+        "{moved:?}"
+    );
+    let kept = app.call("GET", "/api/environments", &admin, None).await;
+    assert_eq!(kept.json[1]["docker_host"], "tcp://127.0.0.1:9", "{kept:?}");
 
     let removed = app
         .call("DELETE", "/api/environments/lab-box", &admin, None)
