@@ -2,11 +2,13 @@
 //! directory: the TCP+TLS engine becomes `/engine/<id>/` for the docker CLI within seconds and
 //! shows that engine's containers, not the primary's; removed, it answers 404. Adding checks
 //! the engine first, and each failure names its problem: a wrong CA, a client certificate the
-//! engine refuses, a refused address, plain TCP without `--insecure`.
+//! engine refuses, a refused address, plain TCP without `--insecure`, an engine older than API
+//! 1.41.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use crate::health::OldEngine;
 use crate::support::{
     Berth, TestContainer, another_ca, berth_command, docker_through, docker_through_output,
     tls_engine, unique_name, wait_for,
@@ -205,6 +207,15 @@ fn adding_checks_the_engine_and_names_what_is_wrong() {
     let plain = add(&berth, "plain", &["--docker-host", closed.as_str()]);
     refused(&plain, "is plain TCP");
     assert_eq!(plain.status.code(), Some(2));
+
+    // An engine that speaks only API 1.40.
+    let old = OldEngine::start();
+    let too_old = add(
+        &berth,
+        "old",
+        &["--docker-host", old.host.as_str(), "--insecure"],
+    );
+    refused(&too_old, "older than 1.41");
 
     let list = environment(&berth, &["list"]);
     assert_eq!(text(&list.stdout).lines().count(), 1, "nothing was saved");

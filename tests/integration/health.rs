@@ -124,13 +124,13 @@ fn the_gateway_says_why_an_engine_is_unreachable() {
 /// A stand-in for an engine older than Berth supports (Docker 19.03, API 1.40), which cannot
 /// run on this machine: it answers `/_ping` and `/version` as such an engine does, fails
 /// anything else, and records every path it was asked for.
-struct OldEngine {
-    host: String,
+pub(crate) struct OldEngine {
+    pub(crate) host: String,
     paths: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl OldEngine {
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
         use std::io::{BufRead, BufReader, Write};
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let host = format!("tcp://{}", listener.local_addr().expect("its address"));
