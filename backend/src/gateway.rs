@@ -116,6 +116,7 @@ pub async fn handle(
     let protocol = hijack::requested_protocol(operation.id, &parts.headers);
     let mut stream = state.streams().open_for(
         &principal,
+        environment_id,
         operation.id,
         parts.uri.query(),
         protocol.is_some(),

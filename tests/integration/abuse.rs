@@ -15,13 +15,13 @@ use crate::support::{
 };
 
 /// The `host:port` Berth listens on.
-fn authority(berth: &Berth) -> String {
+pub(crate) fn authority(berth: &Berth) -> String {
     berth.base.trim_start_matches("http://").to_owned()
 }
 
 /// A raw HTTP/1.1 request with exactly these headers (Host included), its answer's status and
 /// whatever of the answer arrived with the head, and the still open connection.
-fn raw(
+pub(crate) fn raw(
     berth: &Berth,
     method: &str,
     path: &str,
@@ -66,7 +66,7 @@ fn raw(
 }
 
 /// Reads a connection until the server closes it; false if it is still open after `limit`.
-fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
+pub(crate) fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
     stream.set_read_timeout(Some(limit)).expect("read timeout");
     let mut buffer = [0; 4096];
     loop {

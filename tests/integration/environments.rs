@@ -1,13 +1,16 @@
 //! Environments added with `berth environment …` while `berth serve` runs on the same data
 //! directory: the TCP+TLS engine becomes `/engine/<id>/` for the docker CLI within seconds and
-//! shows that engine's containers, not the primary's; removed, it answers 404. Adding checks
+//! shows that engine's containers, not the primary's; removed, it answers 404 and its open
+//! streams end. Adding checks
 //! the engine first, and each failure names its problem: a wrong CA, a client certificate the
 //! engine refuses, a refused address, plain TCP without `--insecure`, an engine older than API
 //! 1.41.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
+use crate::abuse::{authority, closed_within, raw};
 use crate::health::OldEngine;
 use crate::support::{
     Berth, TestContainer, another_ca, berth_command, docker_through, docker_through_output,
@@ -132,6 +135,18 @@ fn a_tls_engine_added_while_serving_is_its_own_environment_until_removed() {
     assert_eq!(listed["insecure"], false, "{listed}");
     assert_eq!(listed["reachable"], true, "{listed}");
 
+    // An event stream through it, open when it is removed.
+    let host_header = authority(&berth);
+    let bearer = format!("Bearer {}", berth.admin_token);
+    let (status, _, mut events) = raw(
+        &berth,
+        "GET",
+        "/engine/tls/events",
+        &[("host", &host_header), ("authorization", &bearer)],
+        None,
+    );
+    assert_eq!(status, 200);
+
     let removed = environment(&berth, &["remove", "--name", "TLS engine"]);
     assert!(removed.status.success(), "{}", text(&removed.stderr));
     let gone = wait_for(|| {
@@ -139,6 +154,10 @@ fn a_tls_engine_added_while_serving_is_its_own_environment_until_removed() {
         (reply.status == 404).then_some(reply)
     });
     assert_eq!(gone.message(), "no such environment: tls");
+    assert!(
+        closed_within(&mut events, Duration::from_secs(5)),
+        "the event stream through the removed environment is still open"
+    );
     let refused = docker_through_output(&gateway, config.path(), &["ps"]);
     assert!(!refused.status.success());
     assert!(

@@ -222,6 +222,16 @@ fn unsupported(negotiated: &Negotiated) -> EngineError {
     }
 }
 
+/// What [`Environments::replace_stored`] changed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Replaced {
+    /// Whether an environment was added, changed or removed.
+    pub changed: bool,
+    /// The ids of the environments removed or changed: what was opened through them no
+    /// longer leads where it did.
+    pub dropped: Vec<String>,
+}
+
 /// All environments: `local`, and the stored ones by id.
 #[derive(Debug)]
 pub struct Environments {
@@ -240,11 +250,11 @@ impl Environments {
 
     /// Makes `stored` the environments besides `local`. One that did not change keeps its
     /// pooled connections and negotiated version; one that is not in `stored` is gone, for
-    /// every request from now on. Returns whether anything changed.
-    pub fn replace_stored(&self, stored: Vec<Environment>) -> bool {
+    /// every request from now on.
+    pub fn replace_stored(&self, stored: Vec<Environment>) -> Replaced {
         let mut current = self.stored.write().expect("environments lock");
         let mut next = BTreeMap::new();
-        let mut changed = stored.len() != current.len();
+        let mut replaced = Replaced::default();
         for environment in stored {
             if environment.id == LOCAL {
                 continue;
@@ -253,12 +263,18 @@ impl Environments {
                 .get(&environment.id)
                 .filter(|existing| existing.same_as(&environment))
                 .cloned();
-            changed |= kept.is_none();
+            replaced.changed |= kept.is_none();
             let environment = kept.unwrap_or_else(|| Arc::new(environment));
             next.insert(environment.id.clone(), environment);
         }
+        for (id, old) in current.iter() {
+            if !next.get(id).is_some_and(|new| Arc::ptr_eq(old, new)) {
+                replaced.changed = true;
+                replaced.dropped.push(id.clone());
+            }
+        }
         *current = next;
-        changed
+        replaced
     }
 
     /// The environment with this id.
@@ -299,17 +315,21 @@ mod tests {
     #[test]
     fn stored_environments_are_replaced_keeping_the_unchanged_ones() {
         let environments = Environments::local(EngineEndpoint::Unix("/local.sock".into()));
-        assert!(environments.replace_stored(vec![
+        let added = environments.replace_stored(vec![
             stored("nas", "NAS", "/nas.sock"),
             stored("prod", "Prod", "/prod.sock"),
-        ]));
+        ]);
+        assert!(added.changed && added.dropped.is_empty(), "{added:?}");
         let nas = environments.get("nas").unwrap();
-        assert!(!environments.replace_stored(vec![
+        let same = environments.replace_stored(vec![
             stored("nas", "NAS", "/nas.sock"),
             stored("prod", "Prod", "/prod.sock"),
-        ]));
+        ]);
+        assert_eq!(same, Replaced::default());
         assert!(Arc::ptr_eq(&nas, &environments.get("nas").unwrap()));
-        assert!(environments.replace_stored(vec![stored("nas", "NAS", "/moved.sock")]));
+        let moved = environments.replace_stored(vec![stored("nas", "NAS", "/moved.sock")]);
+        assert!(moved.changed, "{moved:?}");
+        assert_eq!(moved.dropped, ["nas", "prod"]);
         assert!(!Arc::ptr_eq(&nas, &environments.get("nas").unwrap()));
         assert!(environments.get("prod").is_none());
         let ids: Vec<_> = environments

@@ -48,7 +48,9 @@ pub async fn handle(
         )));
     }
     let environment = state.environment(&environment_id)?;
-    let stream = state.streams().open(&principal, "terminal")?;
+    let stream = state
+        .streams()
+        .open(&principal, &environment_id, "terminal")?;
     Ok(upgrade
         .max_message_size(MAX_MESSAGE)
         .on_upgrade(move |socket| {
