@@ -5,7 +5,8 @@
 //! environment, so that (1) one user cannot hold more than a set number open at once, (2)
 //! signing out, a password change, a role change, deleting the user or revoking the token ends
 //! them at once, instead of leaving a revoked user attached to a container's shell, and (3)
-//! removing or changing an environment ends the streams opened through it.
+//! removing an environment, or moving it to another address, ends the streams opened through
+//! it.
 //!
 //! Architecture invariant: every stream that can outlive its request holds a [`StreamGuard`],
 //! and stops when [`StreamGuard::ended`] resolves.
@@ -229,7 +230,7 @@ impl Streams {
         self.end_where(|open| open.credential == CredentialKey::Token(token_id))
     }
 
-    /// Ends the streams opened through an environment that was removed or changed.
+    /// Ends the streams opened through an environment that was removed or moved.
     pub fn end_environment(&self, environment: &str) -> usize {
         self.end_where(|open| open.environment == environment)
     }

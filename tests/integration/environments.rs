@@ -135,6 +135,28 @@ fn a_tls_engine_added_while_serving_is_its_own_environment_until_removed() {
     assert_eq!(listed["insecure"], false, "{listed}");
     assert_eq!(listed["reachable"], true, "{listed}");
 
+    // An edit by the command line reaches the server too.
+    let edited = environment(
+        &berth,
+        &[
+            "edit",
+            "--name",
+            "tls",
+            "--new-name",
+            "TLS two",
+            "--tag",
+            "edited",
+        ],
+    );
+    assert!(edited.status.success(), "{}", text(&edited.stderr));
+    wait_for(|| {
+        let health = berth.admin().get("/api/health").json();
+        health["environments"]
+            .as_array()
+            .is_some_and(|all| all.iter().any(|one| one["name"] == "TLS two"))
+            .then_some(())
+    });
+
     // An event stream through it, open when it is removed.
     let host_header = authority(&berth);
     let bearer = format!("Bearer {}", berth.admin_token);
@@ -147,7 +169,7 @@ fn a_tls_engine_added_while_serving_is_its_own_environment_until_removed() {
     );
     assert_eq!(status, 200);
 
-    let removed = environment(&berth, &["remove", "--name", "TLS engine"]);
+    let removed = environment(&berth, &["remove", "--name", "TLS two"]);
     assert!(removed.status.success(), "{}", text(&removed.stderr));
     let gone = wait_for(|| {
         let reply = berth.admin().get("/engine/tls/_ping");

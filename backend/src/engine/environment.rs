@@ -227,8 +227,8 @@ fn unsupported(negotiated: &Negotiated) -> EngineError {
 pub struct Replaced {
     /// Whether an environment was added, changed or removed.
     pub changed: bool,
-    /// The ids of the environments removed or changed: what was opened through them no
-    /// longer leads where it did.
+    /// The ids of the environments removed or moved (another address or TLS material): what
+    /// was opened through them no longer leads where it did.
     pub dropped: Vec<String>,
 }
 
@@ -268,9 +268,16 @@ impl Environments {
             next.insert(environment.id.clone(), environment);
         }
         for (id, old) in current.iter() {
-            if !next.get(id).is_some_and(|new| Arc::ptr_eq(old, new)) {
-                replaced.changed = true;
-                replaced.dropped.push(id.clone());
+            match next.get(id) {
+                Some(new) if Arc::ptr_eq(old, new) => {}
+                // Renamed or retagged: the same engine, reached the same way.
+                Some(new) if new.client.endpoint() == old.client.endpoint() => {
+                    replaced.changed = true;
+                }
+                _ => {
+                    replaced.changed = true;
+                    replaced.dropped.push(id.clone());
+                }
             }
         }
         *current = next;
@@ -327,6 +334,12 @@ mod tests {
         ]);
         assert_eq!(same, Replaced::default());
         assert!(Arc::ptr_eq(&nas, &environments.get("nas").unwrap()));
+        let renamed = environments.replace_stored(vec![
+            stored("nas", "Home NAS", "/nas.sock"),
+            stored("prod", "Prod", "/prod.sock"),
+        ]);
+        assert!(renamed.changed && renamed.dropped.is_empty(), "{renamed:?}");
+        assert_eq!(environments.get("nas").unwrap().info().name, "Home NAS");
         let moved = environments.replace_stored(vec![stored("nas", "NAS", "/moved.sock")]);
         assert!(moved.changed, "{moved:?}");
         assert_eq!(moved.dropped, ["nas", "prod"]);

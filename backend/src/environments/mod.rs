@@ -2,8 +2,8 @@
 //! while it runs. A change made through the API reloads them at once; one made by another
 //! process (`berth environment add` on the same data directory) shows in SQLite's
 //! `data_version`, which [`follow`] reads every [`FOLLOW_INTERVAL`], so it reaches the server
-//! within a few seconds. Streams opened through an environment that is removed or changed
-//! end. An environment whose sealed key cannot be opened is left out, with a warning, rather
+//! within a few seconds. Streams opened through an environment that is removed, or moved to
+//! another address or TLS material, end. An environment whose sealed key cannot be opened is left out, with a warning, rather
 //! than stopping the others.
 //!
 //! `input.rs` turns requests into checked definitions and stored records, `check.rs` pings an
@@ -40,7 +40,7 @@ pub async fn reload(state: &AppState) -> Result<(), StoreError> {
     if replaced.changed {
         tracing::info!(environments = records.len(), "stored environments loaded");
     }
-    // Streams through a removed or changed environment end, as when access is withdrawn.
+    // Streams through a removed or moved environment end, as when access is withdrawn.
     for id in &replaced.dropped {
         state.streams().end_environment(id);
     }
