@@ -150,8 +150,8 @@ fn docker_host(args: &ServeArgs) -> Result<EngineEndpoint, EndpointError> {
         args.docker_cert_path.clone(),
     );
     let endpoint = EngineEndpoint::with_docker_tls(&args.docker_host, &tls)?;
-    if let EngineEndpoint::TcpTls { cert_path, .. } = &endpoint {
-        crate::engine::tls::client_config(cert_path)?;
+    if let EngineEndpoint::TcpTls { tls, .. } = &endpoint {
+        crate::engine::tls::client_config(tls)?;
     }
     Ok(endpoint)
 }

@@ -43,10 +43,7 @@ pub async fn handle(
     let raw_path = parts.uri.path().to_owned();
     let (environment_id, path) =
         split_engine_path(&raw_path).ok_or_else(|| ApiError::NotFound(raw_path.clone()))?;
-    let environment = state
-        .environments()
-        .get(environment_id)
-        .ok_or_else(|| ApiError::UnknownEnvironment(environment_id.to_owned()))?;
+    let environment = state.environment(environment_id)?;
     let scope = AuditScope::of(&principal, &client);
     let method = parts.method.clone();
     let actor = principal.actor();
@@ -119,6 +116,7 @@ pub async fn handle(
     let protocol = hijack::requested_protocol(operation.id, &parts.headers);
     let mut stream = state.streams().open_for(
         &principal,
+        environment_id,
         operation.id,
         parts.uri.query(),
         protocol.is_some(),

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod environments;
 pub mod error;
 pub mod gateway;
 pub mod guardrails;

@@ -113,6 +113,7 @@ async fn serve(config: ServeConfig) -> Result<(), ServeError> {
              cross the network in the clear unless a TLS proxy stands in front of Berth"
         );
     }
+    crate::environments::load_and_follow(&state).await?;
     report_engines(&state);
     spawn_session_cleanup(&state);
     crate::retention::spawn_pruning(state.store().clone());
@@ -252,8 +253,7 @@ impl Listener for NoDelayListener {
 
 /// Logs each engine's state in the background, so a slow engine never delays start-up.
 fn report_engines(state: &AppState) {
-    for environment in state.environments().iter() {
-        let environment = environment.clone();
+    for environment in state.environments().all() {
         tokio::spawn(async move {
             let endpoint = environment.client().endpoint().to_string();
             match environment.negotiate().await {

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::auth::Auth;
-use crate::engine::Environments;
+use crate::engine::{Environment, Environments};
+use crate::error::ApiError;
 use crate::redaction::Redactions;
 use crate::registries::Vault;
 use crate::store::Store;
@@ -60,6 +61,20 @@ impl AppState {
     /// The engines Berth manages.
     pub fn environments(&self) -> &Environments {
         &self.inner.environments
+    }
+
+    /// The environment with this id, or the 404 that names it: the one lookup of every
+    /// per-environment route.
+    pub fn environment(&self, id: &str) -> Result<Arc<Environment>, ApiError> {
+        self.inner
+            .environments
+            .get(id)
+            .ok_or_else(|| ApiError::UnknownEnvironment(id.to_owned()))
+    }
+
+    /// Loads the stored environments again, after a change through the API.
+    pub async fn reload_environments(&self) -> Result<(), ApiError> {
+        Ok(crate::environments::reload(self).await?)
     }
 
     /// Authentication: sessions, tokens, sign-in.

@@ -1,10 +1,12 @@
 //! Long-lived streams: event and log follows, stats streams, waits, hijacked attach and exec
 //! sessions, and browser terminals.
 //!
-//! Each one is registered under its user and the credential it was opened with, so that
-//! (1) one user cannot hold more than a set number open at once, and (2) signing out, a
-//! password change, a role change, deleting the user or revoking the token ends them at once,
-//! instead of leaving a revoked user attached to a container's shell.
+//! Each one is registered under its user, the credential it was opened with and its
+//! environment, so that (1) one user cannot hold more than a set number open at once, (2)
+//! signing out, a password change, a role change, deleting the user or revoking the token ends
+//! them at once, instead of leaving a revoked user attached to a container's shell, and (3)
+//! removing an environment, or moving it to another address, ends the streams opened through
+//! it.
 //!
 //! Architecture invariant: every stream that can outlive its request holds a [`StreamGuard`],
 //! and stops when [`StreamGuard::ended`] resolves.
@@ -50,6 +52,7 @@ struct Open {
     user_id: i64,
     role: Role,
     credential: CredentialKey,
+    environment: String,
     end: watch::Sender<bool>,
 }
 
@@ -123,9 +126,14 @@ impl Streams {
         }
     }
 
-    /// Registers a stream of `kind` (such as "event stream") for `principal`, or refuses with a
-    /// 429 that names the limit.
-    pub fn open(&self, principal: &Principal, kind: &str) -> Result<StreamGuard, ApiError> {
+    /// Registers a stream of `kind` (such as "event stream") for `principal` in `environment`,
+    /// or refuses with a 429 that names the limit.
+    pub fn open(
+        &self,
+        principal: &Principal,
+        environment: &str,
+        kind: &str,
+    ) -> Result<StreamGuard, ApiError> {
         let mut registry = lock(&self.registry);
         let held = registry
             .open
@@ -152,6 +160,7 @@ impl Streams {
                 user_id: principal.user_id,
                 role: principal.role,
                 credential: CredentialKey::of(principal),
+                environment: environment.to_owned(),
                 end,
             },
         );
@@ -166,12 +175,13 @@ impl Streams {
     pub fn open_for(
         &self,
         principal: &Principal,
+        environment: &str,
         operation: &str,
         query: Option<&str>,
         upgrade: bool,
     ) -> Result<Option<StreamGuard>, ApiError> {
         stream_kind(operation, query, upgrade)
-            .map(|kind| self.open(principal, kind))
+            .map(|kind| self.open(principal, environment, kind))
             .transpose()
     }
 
@@ -218,6 +228,11 @@ impl Streams {
     /// Ends the streams opened with an API token (revoking it).
     pub fn end_token(&self, token_id: i64) -> usize {
         self.end_where(|open| open.credential == CredentialKey::Token(token_id))
+    }
+
+    /// Ends the streams opened through an environment that was removed or moved.
+    pub fn end_environment(&self, environment: &str) -> usize {
+        self.end_where(|open| open.environment == environment)
     }
 
     /// How many streams are open.
@@ -360,31 +375,35 @@ mod tests {
     fn each_user_has_a_limit() {
         let streams = Streams::new(2);
         let ada = principal(1, session("aa"));
-        let first = streams.open(&ada, "event stream").unwrap();
-        let _second = streams.open(&ada, "log follow").unwrap();
-        let refused = streams.open(&ada, "stats stream").unwrap_err();
+        let first = streams.open(&ada, "local", "event stream").unwrap();
+        let _second = streams.open(&ada, "local", "log follow").unwrap();
+        let refused = streams.open(&ada, "local", "stats stream").unwrap_err();
         assert_eq!(refused.status(), http::StatusCode::TOO_MANY_REQUESTS);
         assert!(refused.to_string().contains("stats stream"), "{refused}");
         assert!(
             streams
-                .open(&principal(2, session("bb")), "event stream")
+                .open(&principal(2, session("bb")), "local", "event stream")
                 .is_ok()
         );
         drop(first);
-        assert!(streams.open(&ada, "stats stream").is_ok());
+        assert!(streams.open(&ada, "local", "stats stream").is_ok());
     }
 
     #[tokio::test]
     async fn ending_a_credential_ends_only_its_streams() {
         let streams = Streams::new(10);
         let by_session = streams
-            .open(&principal(1, session("aa11")), "event stream")
+            .open(&principal(1, session("aa11")), "local", "event stream")
             .unwrap();
         let by_token = streams
-            .open(&principal(1, Credential::Token { id: 7 }), "event stream")
+            .open(
+                &principal(1, Credential::Token { id: 7 }),
+                "nas",
+                "event stream",
+            )
             .unwrap();
         let other = streams
-            .open(&principal(2, session("bb22")), "event stream")
+            .open(&principal(2, session("bb22")), "local", "event stream")
             .unwrap();
         assert_eq!(streams.end_token(7), 1);
         by_token.ended().await;
@@ -392,6 +411,13 @@ mod tests {
         by_session.ended().await;
         assert_eq!(streams.end_user(1), 2, "both were still registered");
         assert!(!*other.ended.borrow());
+        assert_eq!(
+            streams.end_environment("nas"),
+            1,
+            "only the token's was there"
+        );
+        assert_eq!(streams.end_environment("local"), 2);
+        other.ended().await;
         drop((by_session, by_token));
         assert_eq!(streams.open_count(), 1);
     }

@@ -7,6 +7,7 @@
 mod support;
 
 mod auth;
+mod environments;
 mod policy_matrix;
 mod routes;
 mod users_tokens;

@@ -10,16 +10,18 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::security::sign_in;
-use crate::support::{Berth, PASSWORD, Reply, TestContainer, audit, provision, unique_name};
+use crate::support::{
+    Berth, PASSWORD, Reply, TestContainer, audit, provision, unique_name, wait_for,
+};
 
 /// The `host:port` Berth listens on.
-fn authority(berth: &Berth) -> String {
+pub(crate) fn authority(berth: &Berth) -> String {
     berth.base.trim_start_matches("http://").to_owned()
 }
 
 /// A raw HTTP/1.1 request with exactly these headers (Host included), its answer's status and
 /// whatever of the answer arrived with the head, and the still open connection.
-fn raw(
+pub(crate) fn raw(
     berth: &Berth,
     method: &str,
     path: &str,
@@ -64,7 +66,7 @@ fn raw(
 }
 
 /// Reads a connection until the server closes it; false if it is still open after `limit`.
-fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
+pub(crate) fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
     stream.set_read_timeout(Some(limit)).expect("read timeout");
     let mut buffer = [0; 4096];
     loop {
@@ -209,21 +211,6 @@ fn each_user_may_hold_only_so_many_streams() {
         (reply.status != 429).then_some(reply)
     });
     assert_eq!(again.status, 200, "{}", again.body);
-}
-
-/// Polls `probe` until it gives a value, for at most ten seconds.
-fn wait_for<T>(mut probe: impl FnMut() -> Option<T>) -> T {
-    let start = std::time::Instant::now();
-    loop {
-        if let Some(value) = probe() {
-            return value;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "the condition did not hold within 10 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 /// How access is withdrawn from `user` (signed in with `cookie` and `csrf`, holding `token`),

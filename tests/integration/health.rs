@@ -4,7 +4,7 @@ use std::net::TcpListener;
 
 use serde_json::{Value, json};
 
-use crate::support::{Berth, docker, get};
+use crate::support::{Berth, docker, get, tls_engine};
 
 #[test]
 fn reports_the_engine_and_the_negotiated_version_to_signed_in_users() {
@@ -80,8 +80,8 @@ fn an_unreachable_engine_is_reported_with_the_reason() {
 
 #[test]
 fn a_failed_tls_handshake_is_reported_as_such() {
-    let certs = std::env::var("BERTH_TEST_TLS_CERT_PATH")
-        .expect("BERTH_TEST_TLS_CERT_PATH is not set: run the tests through `make test`");
+    let (_, certs) = tls_engine();
+    let certs = certs.to_str().expect("a UTF-8 path").to_owned();
     // A plain TCP peer that answers the TLS client hello with HTTP.
     let plain = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = plain.local_addr().unwrap().port();
@@ -124,13 +124,13 @@ fn the_gateway_says_why_an_engine_is_unreachable() {
 /// A stand-in for an engine older than Berth supports (Docker 19.03, API 1.40), which cannot
 /// run on this machine: it answers `/_ping` and `/version` as such an engine does, fails
 /// anything else, and records every path it was asked for.
-struct OldEngine {
-    host: String,
+pub(crate) struct OldEngine {
+    pub(crate) host: String,
     paths: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl OldEngine {
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
         use std::io::{BufRead, BufReader, Write};
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let host = format!("tcp://{}", listener.local_addr().expect("its address"));

@@ -11,6 +11,7 @@ mod support;
 mod abuse;
 mod audit_log;
 mod cli;
+mod environments;
 mod gateway;
 mod guardrails;
 mod guardrails_cli;

@@ -3,10 +3,10 @@
 //! unix socket and again against an engine on TCP+TLS with client certificates.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use crate::support::{Berth, sleeper_args, unique_name};
+use crate::support::{Berth, another_ca, sleeper_args, tls_engine, unique_name};
 
 /// The docker CLI pointed at one Berth, and what it created, removed when dropped.
 struct Cli {
@@ -27,15 +27,15 @@ impl Cli {
     /// Berth in front of the TCP+TLS engine that `make test` starts (`scripts/engine.sh start
     /// tls --tls`), verified with the engine's CA and authenticated with a client certificate.
     fn tls() -> Self {
-        let host = std::env::var("BERTH_TEST_TLS_DOCKER_HOST").expect(
-            "BERTH_TEST_TLS_DOCKER_HOST is not set: run the integration tests through `make test`, \
-             which starts a TLS engine with `scripts/engine.sh start tls --tls`",
-        );
-        let certs = std::env::var("BERTH_TEST_TLS_CERT_PATH")
-            .expect("BERTH_TEST_TLS_CERT_PATH is not set: run the tests through `make test`");
+        let (host, certs) = tls_engine();
         Self::new(Berth::start_with_engine_args(
             &host,
-            &["--docker-tls-verify", "1", "--docker-cert-path", &certs],
+            &[
+                "--docker-tls-verify",
+                "1",
+                "--docker-cert-path",
+                certs.to_str().expect("a UTF-8 path"),
+            ],
         ))
     }
 
@@ -523,26 +523,9 @@ on_both_engines!(
 /// An engine whose certificate the configured CA did not sign is unreachable, with the reason.
 #[test]
 fn a_tls_engine_signed_by_another_ca_is_refused() {
-    let host = std::env::var("BERTH_TEST_TLS_DOCKER_HOST")
-        .expect("BERTH_TEST_TLS_DOCKER_HOST is not set: run the tests through `make test`");
-    let certs = PathBuf::from(
-        std::env::var("BERTH_TEST_TLS_CERT_PATH")
-            .expect("BERTH_TEST_TLS_CERT_PATH is not set: run the tests through `make test`"),
-    );
+    let (host, certs) = tls_engine();
     let other = tempfile::tempdir().expect("temp dir");
-    let status = Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        ])
-        .args(["-subj", "/CN=another CA"])
-        .arg("-keyout")
-        .arg(other.path().join("ca-key.pem"))
-        .arg("-out")
-        .arg(other.path().join("ca.pem"))
-        .stderr(Stdio::null())
-        .status()
-        .expect("openssl runs");
-    assert!(status.success());
+    another_ca(other.path());
     for file in ["cert.pem", "key.pem"] {
         std::fs::copy(certs.join(file), other.path().join(file)).expect("copy");
     }

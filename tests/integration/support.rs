@@ -1,7 +1,7 @@
 //! Test fixtures: the private engine, a running `berth serve`, and small HTTP helpers.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -15,6 +15,36 @@ pub fn docker_host() -> String {
         "BERTH_TEST_DOCKER_HOST is not set: run the integration tests through `make test`, \
          which starts a private engine with scripts/engine.sh",
     )
+}
+
+/// The TCP+TLS engine that `make test` starts (`scripts/engine.sh start tls --tls`): its
+/// `tcp://` address and the `DOCKER_CERT_PATH` directory of its CA and a client certificate.
+pub fn tls_engine() -> (String, PathBuf) {
+    let host = std::env::var("BERTH_TEST_TLS_DOCKER_HOST").expect(
+        "BERTH_TEST_TLS_DOCKER_HOST is not set: run the integration tests through `make test`, \
+         which starts a TLS engine with `scripts/engine.sh start tls --tls`",
+    );
+    let certs = std::env::var("BERTH_TEST_TLS_CERT_PATH")
+        .expect("BERTH_TEST_TLS_CERT_PATH is not set: run the tests through `make test`");
+    (host, PathBuf::from(certs))
+}
+
+/// Makes a CA of its own in `dir` (`ca.pem`, `ca-key.pem`), which signed nothing the TLS
+/// engine knows.
+pub fn another_ca(dir: &Path) {
+    let status = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=another CA"])
+        .arg("-keyout")
+        .arg(dir.join("ca-key.pem"))
+        .arg("-out")
+        .arg(dir.join("ca.pem"))
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl runs");
+    assert!(status.success(), "openssl could not make a CA");
 }
 
 /// Runs the docker CLI against the private engine and returns its trimmed stdout.
@@ -214,6 +244,16 @@ impl Berth {
     /// `tcp://HOST:PORT/engine/local` and a DOCKER_CONFIG directory whose config.json sends
     /// `token`, so the docker CLI uses Berth as its gateway unchanged.
     pub fn docker_cli_config(&self, token: &str) -> (String, tempfile::TempDir) {
+        self.docker_cli_config_for(token, "local")
+    }
+
+    /// [`Berth::docker_cli_config`] for the environment `environment`:
+    /// `tcp://HOST:PORT/engine/{environment}`.
+    pub fn docker_cli_config_for(
+        &self,
+        token: &str,
+        environment: &str,
+    ) -> (String, tempfile::TempDir) {
         let config = tempfile::tempdir().expect("temp dir");
         std::fs::write(
             config.path().join("config.json"),
@@ -221,7 +261,7 @@ impl Berth {
         )
         .expect("write config.json");
         let host = format!(
-            "tcp://{}/engine/local",
+            "tcp://{}/engine/{environment}",
             self.base.trim_start_matches("http://")
         );
         (host, config)
@@ -310,6 +350,21 @@ pub fn provision(data_dir: &Path, username: &str, role: &str) -> String {
         add_user(data_dir, username, role, PASSWORD);
     }
     create_token(data_dir, username, &unique_name("token"))
+}
+
+/// Polls `probe` until it gives a value, for at most ten seconds.
+pub fn wait_for<T>(mut probe: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(value) = probe() {
+            return value;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the condition did not hold within 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// Sends a signal by name (`TERM`, `INT`) to a process.

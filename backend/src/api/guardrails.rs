@@ -14,10 +14,7 @@ use crate::guardrails::{protected_paths, save, settings};
 use crate::state::AppState;
 
 async fn view(state: &AppState, environment_id: &str) -> Result<GuardrailsView, ApiError> {
-    let environment = state
-        .environments()
-        .get(environment_id)
-        .ok_or_else(|| ApiError::UnknownEnvironment(environment_id.to_owned()))?;
+    let environment = state.environment(environment_id)?;
     Ok(GuardrailsView {
         environment: environment_id.to_owned(),
         guardrails: settings(state.store(), environment_id).await?,
@@ -41,9 +38,7 @@ pub async fn put(
 ) -> Result<Json<GuardrailsView>, ApiError> {
     caller.require_admin("guardrail settings")?;
     let state = &caller.state;
-    if state.environments().get(&environment).is_none() {
-        return Err(ApiError::UnknownEnvironment(environment));
-    }
+    state.environment(&environment)?;
     let guardrails = request
         .normalized()
         .map_err(|error| ApiError::BadRequest(error.to_string()))?;

@@ -22,7 +22,7 @@ pub async fn health(State(state): State<AppState>, headers: HeaderMap) -> Json<H
             environments: Vec::new(),
         });
     }
-    let environments = join_all(state.environments().iter().map(|env| env.health())).await;
+    let environments = join_all(state.environments().all().iter().map(|env| env.health())).await;
     Json(Health {
         status: UP.to_owned(),
         version: Some(env!("CARGO_PKG_VERSION").to_owned()),

@@ -12,6 +12,7 @@ mod account;
 mod audit;
 mod auth;
 mod caller;
+mod environments;
 mod guardrails;
 mod health;
 pub mod json;
@@ -41,6 +42,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/users/{id}",
             axum::routing::patch(users::update).delete(users::remove),
+        )
+        .route(
+            "/environments",
+            get(environments::list).post(environments::create),
+        )
+        .route(
+            "/environments/{id}",
+            axum::routing::put(environments::update).delete(environments::remove),
         )
         .route("/audit", get(audit::list))
         .route(

@@ -56,10 +56,7 @@ async fn check(state: &AppState, environment: &str, auth: &RegistryAuth) -> Resu
     } else {
         environment
     };
-    let environment = state
-        .environments()
-        .get(environment_id)
-        .ok_or_else(|| ApiError::UnknownEnvironment(environment_id.to_owned()))?;
+    let environment = state.environment(environment_id)?;
     match check_registry_login(&environment, auth).await {
         Ok(_) => Ok(()),
         Err(crate::engine::EngineError::Status { message, .. }) => Err(ApiError::BadRequest(

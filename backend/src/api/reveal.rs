@@ -25,10 +25,7 @@ pub async fn reveal(
     client: ClientInfo,
     Path((env_id, id)): Path<(String, String)>,
 ) -> Result<Json<RevealedEnv>, ApiError> {
-    let environment = state
-        .environments()
-        .get(&env_id)
-        .ok_or_else(|| ApiError::UnknownEnvironment(env_id.clone()))?;
+    let environment = state.environment(&env_id)?;
     let path = format!("/containers/{}/json", percent::component(&id));
     policy::authorize(
         &principal.actor(),

@@ -1,6 +1,7 @@
-//! The command line: `berth serve`, `berth health` for health checks, and `berth user …` and
-//! `berth token …` for automation.
+//! The command line: `berth serve`, `berth health` for health checks, and `berth user …`,
+//! `berth token …` and `berth environment …` for automation.
 
+mod environments;
 mod health;
 mod serve;
 mod tokens;
@@ -13,6 +14,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::store::{Store, StoreError};
 
+pub use environments::EnvironmentCommand;
 pub use health::HealthArgs;
 pub use serve::ServeArgs;
 pub use tokens::TokenCommand;
@@ -55,6 +57,9 @@ pub enum Command {
     /// Manage API tokens for the docker CLI and scripts: create, list, revoke.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage the engines Berth manages besides `local`: add, list, edit, remove.
+    #[command(subcommand)]
+    Environment(EnvironmentCommand),
 }
 
 /// Where Berth keeps its store; shared by every subcommand.
@@ -78,6 +83,9 @@ pub enum CliError {
     /// Reading standard input failed.
     #[error("reading standard input: {0}")]
     Io(#[from] std::io::Error),
+    /// The command could not be carried out; the message says why.
+    #[error("{0}")]
+    Failed(String),
 }
 
 /// Runs a parsed command line and turns its outcome into the process's exit code.
@@ -87,11 +95,17 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Health(args) => return health::run(args),
         Command::User(command) => {
             let data_dir = command.data_dir().clone();
-            with_store(&data_dir, |store| users::run(command, store))
+            with_store(&data_dir, |store, _| users::run(command, store))
         }
         Command::Token(command) => {
             let data_dir = command.data_dir().clone();
-            with_store(&data_dir, |store| tokens::run(command, store))
+            with_store(&data_dir, |store, _| tokens::run(command, store))
+        }
+        Command::Environment(command) => {
+            let data_dir = command.data_dir().clone();
+            with_store(&data_dir, |store, dir| async move {
+                environments::run(command, store, &dir).await
+            })
         }
     };
     match result {
@@ -107,10 +121,11 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// Opens the store and runs an administrative command on a small single-threaded runtime.
+/// Opens the store and runs an administrative command on a small single-threaded runtime; the
+/// command also gets the data directory (where the vault's key is).
 fn with_store<F, Fut>(data_dir: &DataDirArg, command: F) -> Result<(), CliError>
 where
-    F: FnOnce(Store) -> Fut,
+    F: FnOnce(Store, PathBuf) -> Fut,
     Fut: Future<Output = Result<(), CliError>>,
 {
     let dir = data_dir
@@ -124,7 +139,7 @@ where
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(command(store))
+    runtime.block_on(command(store, dir))
 }
 
 /// Reads a password from the first line of standard input and returns its hash.

@@ -213,9 +213,17 @@ pub fn status_error(status: StatusCode, body: &[u8]) -> EngineError {
 }
 
 impl EngineError {
-    /// An unreachable engine, with the kind of failure read from the error's sources.
+    /// An unreachable engine, with the kind of failure read from the error's sources; a TLS
+    /// failure worth naming (an unknown CA, a name mismatch, a refused client certificate) is
+    /// named first.
     pub fn unreachable(error: &(dyn std::error::Error + 'static)) -> Self {
-        EngineError::Unreachable(failure_of(error), error_chain(error))
+        match tls_error_of(error).and_then(super::tls::explain) {
+            Some(named) => EngineError::Unreachable(
+                EngineFailure::Tls,
+                format!("{named}: {}", error_chain(error)),
+            ),
+            None => EngineError::Unreachable(failure_of(error), error_chain(error)),
+        }
     }
 
     /// The kind of failure, for health reports.
@@ -228,6 +236,26 @@ impl EngineError {
             EngineError::Unsupported { .. } => EngineFailure::Unsupported,
         }
     }
+}
+
+/// The TLS error among the sources of `error`, also where an I/O error wraps it (an
+/// `io::Error`'s `source` skips the error it wraps).
+fn tls_error_of<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut source = Some(error);
+    while let Some(cause) = source {
+        if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        let wrapped = cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+        if wrapped.is_some() {
+            return wrapped;
+        }
+        source = cause.source();
+    }
+    None
 }
 
 /// The first source of `error` that tells what kind of failure it was.

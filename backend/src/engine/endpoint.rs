@@ -7,6 +7,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
+use super::tls::EngineTls;
+
 /// Where an engine listens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EngineEndpoint {
@@ -19,15 +21,16 @@ pub enum EngineEndpoint {
         /// The port.
         port: u16,
     },
-    /// TCP with TLS, the engine verified against the CA in `cert_path`
+    /// TCP with TLS, the engine verified against the CA of `tls`
     /// (`DOCKER_HOST=tcp://host:2376 DOCKER_TLS_VERIFY=1`).
     TcpTls {
         /// The host name or address, which the engine's certificate must name.
         host: String,
         /// The port.
         port: u16,
-        /// The directory with `ca.pem` and, for client authentication, `cert.pem` and `key.pem`.
-        cert_path: PathBuf,
+        /// `ca.pem` and, for client authentication, `cert.pem` and `key.pem`: in a directory,
+        /// or in memory.
+        tls: EngineTls,
     },
 }
 
@@ -72,7 +75,7 @@ impl EngineEndpoint {
             return Ok(EngineEndpoint::TcpTls {
                 host,
                 port,
-                cert_path,
+                tls: EngineTls::CertPath(cert_path),
             });
         }
         if tls.unverified {
@@ -187,7 +190,7 @@ mod tests {
             EngineEndpoint::TcpTls {
                 host: "10.0.0.5".into(),
                 port: 2376,
-                cert_path: "/certs".into()
+                tls: EngineTls::CertPath("/certs".into())
             }
         );
         // Like the docker CLI, any non-empty value counts, and unix sockets ignore TLS.

@@ -43,8 +43,8 @@ pub(crate) struct EngineConnector {
 impl EngineConnector {
     pub(crate) fn new(endpoint: EngineEndpoint) -> Self {
         let tls = match &endpoint {
-            EngineEndpoint::TcpTls { cert_path, .. } => {
-                Some(super::tls::client_config(cert_path).map_err(|error| error.to_string()))
+            EngineEndpoint::TcpTls { tls, .. } => {
+                Some(super::tls::client_config(tls).map_err(|error| error.to_string()))
             }
             _ => None,
         };

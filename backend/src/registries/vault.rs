@@ -1,4 +1,5 @@
-//! The vault: encrypts saved registry passwords at rest with ChaCha20-Poly1305.
+//! The vault: encrypts saved registry passwords and environments' TLS client certificates and
+//! keys at rest with ChaCha20-Poly1305.
 //!
 //! The 256-bit key lives in its own file in the data directory, created with mode 0600 the first
 //! time a secret is sealed, so a copy of the database alone reveals no password. Each secret is
@@ -17,9 +18,24 @@ pub const KEY_FILE: &str = "registry.key";
 
 const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 12;
-/// Binds ciphertexts to their purpose, so a sealed registry password cannot be replayed as
-/// anything else the key might one day protect.
-const ASSOCIATED_DATA: &[u8] = b"berth registry credential v1";
+/// What a secret is sealed for. Each purpose binds its ciphertexts, so a sealed registry
+/// password cannot be replayed as an environment's key, nor the other way round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// A saved registry's password.
+    RegistryCredential,
+    /// A stored environment's TLS client certificate or key.
+    EnvironmentTls,
+}
+
+impl Purpose {
+    fn associated_data(self) -> &'static [u8] {
+        match self {
+            Purpose::RegistryCredential => b"berth registry credential v1",
+            Purpose::EnvironmentTls => b"berth environment tls v1",
+        }
+    }
+}
 
 /// Why sealing or opening a secret failed.
 #[derive(Debug, thiserror::Error)]
@@ -36,7 +52,7 @@ pub enum VaultError {
     #[error("registry key file {0} is not a {KEY_LEN}-byte key")]
     BadKey(PathBuf),
     /// The ciphertext was altered, or sealed with another key.
-    #[error("a stored registry credential cannot be decrypted (was {KEY_FILE} replaced?)")]
+    #[error("a stored secret cannot be decrypted (was {KEY_FILE} replaced?)")]
     Corrupt,
     /// The system's random source failed.
     #[error("no randomness: {0}")]
@@ -66,8 +82,18 @@ impl Vault {
         }
     }
 
-    /// Encrypts `plaintext` into `nonce ‖ ciphertext ‖ tag`.
+    /// Encrypts a registry password into `nonce ‖ ciphertext ‖ tag`.
     pub fn seal(&self, plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
+        self.seal_for(Purpose::RegistryCredential, plaintext)
+    }
+
+    /// Decrypts what [`Vault::seal`] produced.
+    pub fn open(&self, sealed: &[u8]) -> Result<Vec<u8>, VaultError> {
+        self.open_for(Purpose::RegistryCredential, sealed)
+    }
+
+    /// Encrypts `plaintext` for `purpose` into `nonce ‖ ciphertext ‖ tag`.
+    pub fn seal_for(&self, purpose: Purpose, plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
         let cipher = self.cipher()?;
         let mut nonce = [0u8; NONCE_LEN];
         getrandom::fill(&mut nonce).map_err(|error| VaultError::Random(error.to_string()))?;
@@ -76,7 +102,7 @@ impl Vault {
                 Nonce::from_slice(&nonce),
                 Payload {
                     msg: plaintext,
-                    aad: ASSOCIATED_DATA,
+                    aad: purpose.associated_data(),
                 },
             )
             .map_err(|_| VaultError::Corrupt)?;
@@ -86,8 +112,8 @@ impl Vault {
         Ok(out)
     }
 
-    /// Decrypts what [`Vault::seal`] produced.
-    pub fn open(&self, sealed: &[u8]) -> Result<Vec<u8>, VaultError> {
+    /// Decrypts what [`Vault::seal_for`] sealed for the same `purpose`.
+    pub fn open_for(&self, purpose: Purpose, sealed: &[u8]) -> Result<Vec<u8>, VaultError> {
         if sealed.len() < NONCE_LEN {
             return Err(VaultError::Corrupt);
         }
@@ -97,7 +123,7 @@ impl Vault {
                 Nonce::from_slice(nonce),
                 Payload {
                     msg: ciphertext,
-                    aad: ASSOCIATED_DATA,
+                    aad: purpose.associated_data(),
                 },
             )
             .map_err(|_| VaultError::Corrupt)
@@ -193,5 +219,19 @@ mod tests {
         let foreign = Vault::new(other.path()).seal(b"secret").unwrap();
         assert!(matches!(vault.open(&foreign), Err(VaultError::Corrupt)));
         assert!(matches!(vault.open(b"short"), Err(VaultError::Corrupt)));
+    }
+
+    #[test]
+    fn a_secret_opens_only_for_its_purpose() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::new(dir.path());
+        let key = vault
+            .seal_for(Purpose::EnvironmentTls, b"PRIVATE KEY")
+            .unwrap();
+        assert_eq!(
+            vault.open_for(Purpose::EnvironmentTls, &key).unwrap(),
+            b"PRIVATE KEY"
+        );
+        assert!(matches!(vault.open(&key), Err(VaultError::Corrupt)));
     }
 }

@@ -1,16 +1,18 @@
 //! Berth's SQLite store: one database file in the data directory, in WAL mode, upgraded by
-//! numbered migrations. Users, sessions, API tokens, the audit log, saved registries and
-//! settings live here.
+//! numbered migrations. Users, sessions, API tokens, the audit log, saved registries, stored
+//! environments and settings live here.
 //!
 //! Architecture invariant: only this module runs SQL. Callers get typed methods, and the
 //! blocking SQLite calls run on tokio's blocking pool, never on a reactor thread.
 
 mod audit;
+mod environments;
 mod registries;
 mod sessions;
 mod tokens;
 mod users;
 
+pub use environments::{EnvironmentFields, EnvironmentRecord, StoredTransport};
 pub use registries::{RegistryFields, RegistryRecord};
 pub use sessions::SessionRecord;
 pub use tokens::{TokenRecord, TokenSummary};
@@ -99,6 +101,24 @@ const MIGRATIONS: &[&str] = &[
         address TEXT NOT NULL,
         username TEXT NOT NULL,
         sealed_password BLOB,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    ) STRICT;",
+    // 4: environments besides `local`. `transport` is `unix` (path), `tcp` (host, port; saved
+    // as insecure) or `tls` (host, port, the CA, and the client certificate and key sealed by
+    // the vault); it has no CHECK, so that a later transport (SSH) needs no table rebuild.
+    "CREATE TABLE environments (
+        id TEXT PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        description TEXT NOT NULL DEFAULT '',
+        tags TEXT NOT NULL DEFAULT '[]',
+        transport TEXT NOT NULL,
+        path TEXT,
+        host TEXT,
+        port INTEGER,
+        ca_pem TEXT,
+        sealed_cert BLOB,
+        sealed_key BLOB,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
     ) STRICT;",

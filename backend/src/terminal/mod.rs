@@ -47,11 +47,10 @@ pub async fn handle(
             principal.role, principal.username
         )));
     }
-    let environment = state
-        .environments()
-        .get(&environment_id)
-        .ok_or_else(|| ApiError::UnknownEnvironment(environment_id.clone()))?;
-    let stream = state.streams().open(&principal, "terminal")?;
+    let environment = state.environment(&environment_id)?;
+    let stream = state
+        .streams()
+        .open(&principal, &environment_id, "terminal")?;
     Ok(upgrade
         .max_message_size(MAX_MESSAGE)
         .on_upgrade(move |socket| {

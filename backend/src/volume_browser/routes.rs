@@ -11,20 +11,13 @@ use super::{IDLE_TIMEOUT, instance_id, reap, sweep};
 use crate::audit::{self, Action, AuditScope};
 use crate::auth::extract::BeaconPrincipal;
 use crate::auth::{ClientInfo, Principal};
-use crate::engine::{EngineError, Environment};
+use crate::engine::EngineError;
 use crate::error::ApiError;
 use crate::policy::{self, EngineRequest};
 use crate::state::AppState;
 
 /// The image helpers are created from; it must be present on the engine (nothing is pulled).
 pub const HELPER_IMAGE: &str = "busybox:latest";
-
-fn environment(state: &AppState, id: &str) -> Result<std::sync::Arc<Environment>, ApiError> {
-    state
-        .environments()
-        .get(id)
-        .ok_or_else(|| ApiError::UnknownEnvironment(id.to_owned()))
-}
 
 /// Browsing needs what the helper's life takes (create and remove a container) and what
 /// reading files takes (download an archive).
@@ -63,7 +56,7 @@ pub async fn start(
     client: ClientInfo,
     Path((env_id, volume)): Path<(String, String)>,
 ) -> Result<(StatusCode, Json<VolumeBrowser>), ApiError> {
-    let environment = environment(&state, &env_id)?;
+    let environment = state.environment(&env_id)?;
     authorize(&principal, &env_id)?;
     start_reaper(&state);
     if let Err(error) = sweep(&state, &environment).await {
@@ -144,7 +137,7 @@ async fn end(
     env_id: &str,
     id: &str,
 ) -> Result<StatusCode, ApiError> {
-    let environment = environment(state, env_id)?;
+    let environment = state.environment(env_id)?;
     authorize(principal, env_id)?;
     if !state.volume_browsers().take(env_id, id) {
         return Err(ApiError::Missing(format!("no volume browser {id}")));

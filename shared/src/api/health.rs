@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::api::environments::TransportKind;
 use crate::version::ApiVersion;
 
 /// `GET /api/health`: whether Berth is up, and, for a signed-in caller, its version and how
@@ -27,6 +28,15 @@ pub const UP: &str = "up";
 pub struct EnvironmentHealth {
     /// The environment id used in `/engine/{id}/…` routes, `local` by default.
     pub id: String,
+    /// Its display name (`local` for the environment of `--docker-host`).
+    #[serde(default)]
+    pub name: String,
+    /// How Berth reaches it.
+    #[serde(default)]
+    pub transport: TransportKind,
+    /// Plain TCP, saved as insecure: the UI says so.
+    #[serde(default)]
+    pub insecure: bool,
     /// Where the engine is, in `DOCKER_HOST` form.
     pub endpoint: String,
     /// Whether the engine answered `/_ping` just now.

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod environments;
 pub mod health;
 pub mod registries;
 pub mod reveal;
