@@ -250,6 +250,8 @@ test("at 390 px every link and the theme toggle are on screen, the engine line i
   assert.ok(engineBox.height <= lineHeight + 4, `the engine line is one line: ${engineBox.height} px for ${lineHeight} px lines`);
   const logsTop = (await logview.boundingBox()).y;
   assert.ok(logsTop < height * LOGS_TOP_SHARE, `the logs start near the top: at ${logsTop} px of ${height}`);
+  // A few lines stand at the top of the box, where they are seen, not at its bottom below the fold.
+  await onScreen(logview.locator(".log-row").first(), "the first log line");
   await page.screenshot({ path: join(artifacts, "everyday-logs-narrow.png") });
   assert.deepEqual(errors, []);
   await page.context().close();

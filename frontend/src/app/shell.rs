@@ -188,10 +188,15 @@ fn EngineIndicator() -> impl IntoView {
                 (_, Some(env)) if env.reachable => {
                     let version = env.engine.as_ref().map(|engine| engine.version.clone()).unwrap_or_default();
                     let api = env.api_version.map(|v| v.to_string()).unwrap_or_default();
+                    // The whole line, for where the versions are cut away (a phone).
+                    let summary = {
+                        let (version, api) = (version.clone(), api.clone());
+                        move || format!("{} · Docker {version} · API {api}", host_name().unwrap_or_default())
+                    };
                     view! {
                         <span class="engine-dot engine-dot-ok" aria-hidden="true"></span>
                         <span class="engine-env">{env.id}</span>
-                        <span class="engine-name">{host_name}</span>
+                        <span class="engine-name" title=summary>{host_name}</span>
                         <span class="engine-meta">
                             <span title="Docker Engine version">{format!("Docker {version}")}</span>
                             <span class="engine-sep" aria-hidden="true">"·"</span>

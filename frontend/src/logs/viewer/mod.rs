@@ -457,7 +457,11 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
                 <div class="logview-spacer" style:height=move || format!("{}px", (total_rows.get() as f64 * ROW).max(height.get()))>
                     <div
                         class="logview-window"
-                        class:logview-bottom=move || stick.get()
+                        // Held to the bottom edge only once the lines fill the box: a few
+                        // lines stand at its top, where they are seen.
+                        class:logview-bottom=move || {
+                            stick.get() && total_rows.get() as f64 * ROW > height.get()
+                        }
                         style:height=move || format!("{}px", height.get())
                     >
                         <div class="logview-rows" style:transform=window_shift>{rows}</div>
