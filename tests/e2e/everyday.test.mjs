@@ -253,6 +253,13 @@ test("at 390 px every link and the theme toggle are on screen, the engine line i
   // A few lines stand at the top of the box, where they are seen, not at its bottom below the fold.
   await onScreen(logview.locator(".log-row").first(), "the first log line");
   await page.screenshot({ path: join(artifacts, "everyday-logs-narrow.png") });
+  // A wide table scrolls in its box; nothing of it widens the page.
+  for (const list of ["images", "networks"]) {
+    await page.goto(`${fx.berth.base}/env/local/${list}`);
+    await page.getByTestId(`${list}-table`).waitFor({ timeout: 15_000 });
+    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(pageWidth <= width, `the ${list} page is ${pageWidth} px wide at ${width} px`);
+  }
   assert.deepEqual(errors, []);
   await page.context().close();
 });
