@@ -265,6 +265,26 @@ test("API tokens: created with the password, shown once, listed for admins, revo
   await context.close();
 });
 
+test("the viewer role is described as the policy has it: logs may be saved, files may not be read", async () => {
+  const admin = await openPage(fx.browser, `${fx.berth.base}/admin/users`);
+  const described = await admin.page.locator(".role-legend dd").nth(2).textContent();
+  assert.doesNotMatch(described, /no downloads/);
+  assert.match(described, /logs \(which they may save\)/);
+  assert.match(described, /no files from containers or volumes/);
+  await admin.context.close();
+
+  const name = fx.runScript("viewer-logs", "echo one; echo two; exec sleep 600");
+  const { page, context } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers/${name}/logs`, { user: "viewer" });
+  await page.getByTestId("logview").locator(".log-row").first().waitFor({ timeout: 15_000 });
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download", exact: true }).click();
+  assert.equal((await download).suggestedFilename(), `${name}-logs.txt`);
+  // The files of the same container are not theirs to read.
+  const archive = await page.evaluate(async (id) => (await fetch(`/engine/local/containers/${id}/archive?path=/etc`)).status, name);
+  assert.equal(archive, 403);
+  await context.close();
+});
+
 test("a viewer on an admin page sees the refusal and no forms", async () => {
   const { page, context } = await openPage(fx.browser, `${fx.berth.base}/admin/users`, { user: "viewer" });
   await page.getByRole("alert").first().waitFor();

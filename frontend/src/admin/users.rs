@@ -285,7 +285,7 @@ fn RoleLegend() -> impl IntoView {
             <dt><span class="badge badge-info">"operator"</span></dt>
             <dd>"Runs workloads: containers, shells, files, images, networks, volumes."</dd>
             <dt><span class="badge badge-neutral">"viewer"</span></dt>
-            <dd>"Reads only: lists, logs, stats and events. No shells, no downloads."</dd>
+            <dd>"Reads only: lists, logs (which they may save), stats and events. No shells, no files from containers or volumes, no exports."</dd>
         </dl>
     }
 }
