@@ -144,16 +144,58 @@ where
 {
     move || match remote.get() {
         Loadable::Loading => view! { <LoadingRows what=what/> }.into_any(),
-        Loadable::Failed(error) => {
-            if error.is_unreachable() {
-                status.engine_lost();
-            }
-            let retry = Callback::new(move |()| {
-                remote.reload();
-                status.health.reload();
-            });
-            view! { <ErrorState error=error on_retry=retry/> }.into_any()
-        }
+        Loadable::Failed(error) => failed_view(error, remote, status),
         Loadable::Ready(value) => ready(value).into_any(),
     }
+}
+
+/// Where a remote load stands, without its value.
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    Loading,
+    Failed(ApiError),
+    Ready,
+}
+
+/// [`remote_view`] for a page that draws from signals of its own, patched as things change
+/// (the containers list): `ready` runs once the first value is in, and a reload that brings a
+/// new value leaves its view standing, with whatever the user had open in it (a row's menu).
+pub fn remote_phase_view<T, V>(
+    remote: Remote<T>,
+    status: EngineStatus,
+    what: &'static str,
+    ready: impl Fn() -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let phase = Memo::new(move |_| {
+        remote.state.with(|state| match state {
+            Loadable::Loading => Phase::Loading,
+            Loadable::Failed(error) => Phase::Failed(error.clone()),
+            Loadable::Ready(_) => Phase::Ready,
+        })
+    });
+    move || match phase.get() {
+        Phase::Loading => view! { <LoadingRows what=what/> }.into_any(),
+        Phase::Failed(error) => failed_view(error, remote, status),
+        Phase::Ready => ready().into_any(),
+    }
+}
+
+/// The error state of a failed load, telling the shell when the engine is gone.
+fn failed_view<T: Clone + Send + Sync + 'static>(
+    error: ApiError,
+    remote: Remote<T>,
+    status: EngineStatus,
+) -> AnyView {
+    if error.is_unreachable() {
+        status.engine_lost();
+    }
+    let retry = Callback::new(move |()| {
+        remote.reload();
+        status.health.reload();
+    });
+    view! { <ErrorState error=error on_retry=retry/> }.into_any()
 }

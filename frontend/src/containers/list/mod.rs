@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use crate::app::engine_status::use_engine_status;
 use crate::app::live_events::LiveIndicator;
 use crate::app::remote::Remote;
-use crate::app::remote::remote_view;
+use crate::app::remote::remote_phase_view;
 use crate::app::session::use_session;
 use crate::components::fields::Check;
 use crate::components::icons::IconKind;
@@ -162,7 +162,9 @@ pub fn ContainersPage() -> impl IntoView {
             <Show when=move || can_operate.get() && ticked.with(|t| !t.is_empty())>
                 <BulkBar ticked=ticked selected=selected busy=busy pending=pending/>
             </Show>
-            {remote_view(containers, status, "containers", move |_: Vec<ContainerSummary>| {
+            // The table is drawn once and patched from `rows`: a reload (as when the event
+            // stream first goes live) leaves it standing, with an open row menu.
+            {remote_phase_view(containers, status, "containers", move || {
                 let items = Memo::new(move |_| list_items(visible.get(), group.get()));
                 view! {
                     <Show
