@@ -408,6 +408,23 @@ fn decode_stat(response: &Response) -> Result<PathStat, ApiError> {
 mod tests {
     use super::*;
 
+    /// index.html's loader asks for the Containers page's first list before the app starts
+    /// (`api/early.rs`); it builds the URL in JavaScript, and the page takes its answer only if
+    /// that is exactly the URL the page asks for with no filters.
+    #[test]
+    fn the_loaders_early_list_is_the_one_the_page_asks_for() {
+        let loader = include_str!("../../../../scripts/build-wasm.sh");
+        let unfiltered = crate::containers::list_model::engine_filters("", "");
+        let url = Engine::new("local").containers_url(&unfiltered, false);
+        let path = url
+            .strip_prefix("/engine/local")
+            .expect("the environment's prefix");
+        assert!(
+            loader.contains(&format!("'/engine/'+m[1]+'{path}'")),
+            "scripts/build-wasm.sh does not ask for {path}"
+        );
+    }
+
     #[test]
     fn log_ranges_become_queries() {
         let range = LogRange {
