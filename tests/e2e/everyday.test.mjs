@@ -253,12 +253,16 @@ test("at 390 px every link and the theme toggle are on screen, the engine line i
   // A few lines stand at the top of the box, where they are seen, not at its bottom below the fold.
   await onScreen(logview.locator(".log-row").first(), "the first log line");
   await page.screenshot({ path: join(artifacts, "everyday-logs-narrow.png") });
-  // A wide table scrolls in its box; nothing of it widens the page.
+  // A wide table scrolls in its box; nothing of it widens the page. A short page keeps the
+  // icon bar as tall as the long logs page has it.
+  const barHeight = (await page.locator("aside.sidebar").boundingBox()).height;
   for (const list of ["images", "networks"]) {
     await page.goto(`${fx.berth.base}/env/local/${list}`);
     await page.getByTestId(`${list}-table`).waitFor({ timeout: 15_000 });
     const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(pageWidth <= width, `the ${list} page is ${pageWidth} px wide at ${width} px`);
+    const bar = (await page.locator("aside.sidebar").boundingBox()).height;
+    assert.ok(Math.abs(bar - barHeight) <= 1, `the ${list} page's icon bar is ${bar} px tall, the logs page's ${barHeight} px`);
   }
   assert.deepEqual(errors, []);
   await page.context().close();
