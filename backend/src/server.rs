@@ -115,6 +115,7 @@ async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     }
     crate::environments::load_and_follow(&state).await?;
     report_engines(&state);
+    tokio::spawn(crate::environments::probe::run(state.clone()));
     spawn_session_cleanup(&state);
     crate::retention::spawn_pruning(state.store().clone());
     state.streams().spawn_revalidation(state.store().clone());

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::auth::Auth;
 use crate::engine::{Environment, Environments};
+use crate::environments::probe::Probes;
 use crate::error::ApiError;
 use crate::redaction::Redactions;
 use crate::registries::Vault;
@@ -27,6 +28,7 @@ struct Inner {
     redactions: Redactions,
     data_dir: PathBuf,
     streams: Streams,
+    probes: Arc<Probes>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
                 redactions: Redactions::default(),
                 data_dir: std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_owned()),
                 streams,
+                probes: Arc::default(),
             }),
         }
     }
@@ -56,6 +59,11 @@ impl AppState {
     /// access ends.
     pub fn streams(&self) -> &Streams {
         &self.inner.streams
+    }
+
+    /// What the background probes last learned about each engine, for the home page.
+    pub fn probes(&self) -> &Arc<Probes> {
+        &self.inner.probes
     }
 
     /// The engines Berth manages.

@@ -17,6 +17,7 @@ mod guardrails;
 mod guardrails_cli;
 mod health;
 mod operation_matrix;
+mod overview;
 mod proxy;
 mod proxy_cli;
 mod registries;

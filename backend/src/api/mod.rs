@@ -16,6 +16,7 @@ mod environments;
 mod guardrails;
 mod health;
 pub mod json;
+mod overview;
 mod registries;
 mod reveal;
 mod tokens;
@@ -25,6 +26,8 @@ mod users;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", get(health::health))
+        .route("/overview", get(overview::overview))
+        .route("/overview/{env}/retry", post(overview::retry))
         .route("/auth/session", get(auth::session))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))

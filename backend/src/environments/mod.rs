@@ -7,12 +7,14 @@
 //! than stopping the others.
 //!
 //! `input.rs` turns requests into checked definitions and stored records, `check.rs` pings an
-//! engine before it is saved, and `changes.rs` is the add, edit and remove that the command
-//! line and the API share.
+//! engine before it is saved, `changes.rs` is the add, edit and remove that the command
+//! line and the API share, and `probe.rs` keeps every engine's last-known state for the home
+//! page.
 
 pub mod changes;
 pub mod check;
 pub mod input;
+pub mod probe;
 
 use std::time::Duration;
 

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod environments;
 pub mod health;
+pub mod overview;
 pub mod registries;
 pub mod reveal;
 pub mod users;

@@ -81,6 +81,21 @@ pub struct SystemInfo {
     pub logging_driver: String,
     /// Warnings the engine has about its host.
     pub warnings: Option<Vec<String>>,
+    /// This engine's place in a swarm.
+    pub swarm: SwarmMembership,
+}
+
+/// The `Swarm` part of `GET /info`: whether the engine is in a swarm, and as what.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct SwarmMembership {
+    /// The node's id in the swarm, empty outside one.
+    #[serde(rename = "NodeID")]
+    pub node_id: String,
+    /// `inactive`, `pending`, `active`, `error` or `locked`.
+    pub local_node_state: String,
+    /// Whether this node is a manager (it can answer swarm requests).
+    pub control_available: bool,
 }
 
 /// `GET /system/df`: what the engine's objects take on disk.
