@@ -19,4 +19,21 @@ cd "$(repo_root)"
 use_project_path
 
 if [ $# = 0 ]; then set -- tests/e2e/; fi
+
+# The TLS engine listens on TCP in a namespace of its own, which the tests' namespace cannot
+# reach: a relay from a unix socket carries its bytes (TLS stays between Berth and the engine),
+# and tests/e2e/environments.test.mjs listens on loopback in front of it.
+if [ -n "${BERTH_TEST_TLS_DOCKER_HOST:-}" ]; then
+  relay_dir=$(mktemp -d)
+  export BERTH_TEST_TLS_RELAY=$relay_dir/tls.sock
+  socat "UNIX-LISTEN:$BERTH_TEST_TLS_RELAY,fork,mode=600" "TCP:${BERTH_TEST_TLS_DOCKER_HOST#tcp://}" &
+  relay_pid=$!
+  trap 'kill "$relay_pid" 2>/dev/null; rm -rf "$relay_dir"' EXIT
+  for _ in $(seq 100); do
+    [ -S "$BERTH_TEST_TLS_RELAY" ] && break
+    sleep 0.05
+  done
+  [ -S "$BERTH_TEST_TLS_RELAY" ] || { echo "e2e: the TLS relay did not start" >&2; exit 1; }
+fi
+
 run_isolated node --test --test-concurrency=1 --test-reporter=tap "$@"

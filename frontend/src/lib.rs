@@ -13,6 +13,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod containers;
+pub mod environments;
 pub mod field_error;
 pub mod format;
 pub mod images;

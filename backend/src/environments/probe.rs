@@ -164,7 +164,7 @@ impl Probes {
     }
 
     /// Keeps what a probe found and schedules the next one.
-    fn record(&self, id: &str, endpoint: &str, result: Result<Probed, EngineError>) {
+    fn record(&self, id: &str, endpoint: &str, result: Result<Probed, Failed>) {
         let now = Instant::now();
         let at = unix_now();
         let mut slots = self.slots.lock().expect("probes lock");
@@ -207,8 +207,8 @@ impl Probes {
                 }
                 card.state = CardState::Offline;
                 card.retry_at = Some(at + i64::try_from(wait.as_secs()).unwrap_or(i64::MAX));
-                card.error = Some(error.to_string());
-                card.failure = Some(error.failure());
+                card.error = Some(error.error);
+                card.failure = Some(error.failure);
             }
         }
         // The probe time alone is no news: only a change of what the card says is.
@@ -257,19 +257,34 @@ struct VolumeCount {
     volumes: Option<Vec<IgnoredAny>>,
 }
 
-/// Probes one engine within [`PROBE_TIMEOUT`].
-async fn probe(environment: &Environment) -> Result<Probed, EngineError> {
-    tokio::time::timeout(PROBE_TIMEOUT, probe_untimed(environment))
-        .await
-        .map_err(|_| EngineError::Timeout(PROBE_TIMEOUT))?
+/// Why a probe failed: the kind, and the message health reports.
+struct Failed {
+    failure: EngineFailure,
+    error: String,
 }
 
-async fn probe_untimed(environment: &Environment) -> Result<Probed, EngineError> {
+impl From<EngineError> for Failed {
+    fn from(error: EngineError) -> Self {
+        Self {
+            failure: error.failure(),
+            error: error.to_string(),
+        }
+    }
+}
+
+/// Probes one engine within [`PROBE_TIMEOUT`].
+async fn probe(environment: &Environment) -> Result<Probed, Failed> {
+    tokio::time::timeout(PROBE_TIMEOUT, probe_untimed(environment))
+        .await
+        .unwrap_or_else(|_| Err(EngineError::Timeout(PROBE_TIMEOUT).into()))
+}
+
+async fn probe_untimed(environment: &Environment) -> Result<Probed, Failed> {
     let health = environment.health().await;
     if !health.reachable {
-        return Err(match health.failure {
-            Some(failure) => EngineError::Unreachable(failure, health.error.unwrap_or_default()),
-            None => EngineError::Protocol(health.error.unwrap_or_default()),
+        return Err(Failed {
+            failure: health.failure.unwrap_or(EngineFailure::Network),
+            error: health.error.unwrap_or_default(),
         });
     }
     let supported = health
@@ -277,7 +292,7 @@ async fn probe_untimed(environment: &Environment) -> Result<Probed, EngineError>
         .as_ref()
         .is_some_and(|engine| engine.supported);
     let facts = match health.api_version.filter(|_| supported) {
-        Some(version) => Some(facts(environment, version).await?),
+        Some(version) => Some(facts(environment, version).await.map_err(Failed::from)?),
         None => None,
     };
     Ok(Probed {

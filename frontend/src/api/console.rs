@@ -29,9 +29,10 @@ pub async fn reveal_env(environment: &str, container: &str) -> Result<RevealedEn
     .await
 }
 
-/// `GET /api/health`.
-pub async fn health(signal: Option<&AbortSignal>) -> Result<Health, ApiError> {
-    get_json("/api/health", signal).await
+/// `GET /api/health?environment=…`: Berth, and the one environment the shell shows.
+pub async fn health(environment: &str, signal: Option<&AbortSignal>) -> Result<Health, ApiError> {
+    let url = format!("/api/health?environment={}", percent_encode(environment));
+    get_json(&url, signal).await
 }
 
 /// `GET /api/auth/session`.

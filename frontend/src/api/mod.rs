@@ -12,6 +12,7 @@
 pub mod console;
 mod early;
 pub mod engine;
+pub mod environments;
 pub mod guardrails;
 pub mod registries;
 pub mod stream;

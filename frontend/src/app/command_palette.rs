@@ -1,10 +1,11 @@
 //! The keyboard layer: a command palette (Ctrl-K or ⌘K) to go to every page of the navigation
 //! and run every action on a container by name (the one list of
 //! [`container_commands`](crate::containers::lifecycle::container_commands), whose dialogs the
-//! palette opens itself), and a help overlay (`?`) listing the shortcuts. `/` puts the cursor in
+//! palette opens itself), to go to each other environment, and a help overlay (`?`) listing the shortcuts. `/` puts the cursor in
 //! the page's search box.
 
 use berth_shared::access::{Access, Role};
+use berth_shared::api::overview::EnvironmentCard;
 use berth_shared::engine::container::ContainerSummary;
 use leptos::ev;
 use leptos::html::{Dialog, Input};
@@ -15,6 +16,7 @@ use leptos_router::hooks::use_navigate;
 use leptos::wasm_split::wasm_split;
 
 use crate::app::engine_status::use_engine_status;
+use crate::app::environments::{HOME, use_known_environments};
 use crate::app::routes::{PageLoadError, lazy_view, load};
 use crate::app::session::use_session;
 use crate::app::shell::{ADMIN_SECTIONS, SECTIONS};
@@ -169,7 +171,11 @@ fn Palette(
     });
     let can_operate = untrack(|| session.can(Access::Operate));
     let is_admin = untrack(|| session.role() == Some(Role::Admin));
-    let fixed = fixed_entries(&env, can_operate, is_admin);
+    let mut fixed = fixed_entries(&env, can_operate, is_admin);
+    fixed.extend(environment_entries(
+        &untrack(|| use_known_environments().cards()),
+        &env,
+    ));
     let engine_for_list = engine.clone();
     let entries =
         Memo::new(move |_| {
@@ -385,6 +391,31 @@ fn fixed_entries(env: &str, can_operate: bool, is_admin: bool) -> Vec<Entry> {
     list
 }
 
+/// "Go to environment …" for each other environment, and the home page of them all.
+fn environment_entries(cards: &[EnvironmentCard], current: &str) -> Vec<Entry> {
+    if cards.len() <= 1 {
+        return Vec::new();
+    }
+    let mut list: Vec<Entry> = cards
+        .iter()
+        .filter(|card| card.id != current)
+        .map(|card| Entry {
+            label: format!("Go to environment {}", card.name),
+            hint: "environment",
+            command: Command::Go(format!(
+                "/env/{}/containers",
+                crate::api::percent_encode(&card.id)
+            )),
+        })
+        .collect();
+    list.push(Entry {
+        label: "All environments".into(),
+        hint: "go to",
+        command: Command::Go(HOME.to_owned()),
+    });
+    list
+}
+
 /// The list of shortcuts.
 #[component]
 fn HelpOverlay(open: RwSignal<bool>) -> impl IntoView {
@@ -410,5 +441,30 @@ fn HelpOverlay(open: RwSignal<bool>) -> impl IntoView {
             </div>
             </form>
         </dialog>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(id: &str, name: &str) -> EnvironmentCard {
+        EnvironmentCard {
+            id: id.into(),
+            name: name.into(),
+            ..EnvironmentCard::default()
+        }
+    }
+
+    #[test]
+    fn other_environments_are_offered_when_there_are_several() {
+        assert!(environment_entries(&[card("local", "local")], "local").is_empty());
+        let entries = environment_entries(&[card("local", "local"), card("nas", "NAS")], "local");
+        let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(labels, ["Go to environment NAS", "All environments"]);
+        assert_eq!(
+            entries[0].command,
+            Command::Go("/env/nas/containers".into())
+        );
     }
 }

@@ -33,7 +33,10 @@ pub struct EngineStatus {
 impl EngineStatus {
     /// Starts watching the environment `environment`.
     pub fn new(environment: Memo<String>) -> Self {
-        let health = Remote::new(|signal| async move { console::health(Some(&signal)).await });
+        let health = Remote::new(move |signal| {
+            let environment = environment.get();
+            async move { console::health(&environment, Some(&signal)).await }
+        });
         let info = Remote::new(move |signal| {
             let engine = Engine::new(&environment.get());
             async move { engine.info(Some(&signal)).await }
@@ -88,7 +91,12 @@ impl EngineStatus {
         match self.health.get() {
             Loadable::Loading => None,
             Loadable::Failed(_) => Some(false),
-            Loadable::Ready(_) => Some(self.current().is_some_and(|env| env.reachable)),
+            // Just after a switch, the last answer is about the previous environment.
+            Loadable::Ready(_) => match self.current() {
+                Some(env) => Some(env.reachable),
+                None if self.health.refreshing() => None,
+                None => Some(false),
+            },
         }
     }
 

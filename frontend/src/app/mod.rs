@@ -1,12 +1,14 @@
 //! What the whole app shares: the [`App`] with its route list, the shell around every
 //! signed-in page ([`shell`]), sign-in and set-up ([`sign_in`]), who is signed in ([`session`]),
-//! the current environment and its engine's health ([`engine_status`]), data loaded from the
+//! the current environment and its engine's health ([`engine_status`]), the environments the
+//! user may see with the header's switcher ([`environments`]), data loaded from the
 //! backend ([`remote`]), the engine's live events inside components ([`live_events`]), the
 //! keyboard layer ([`command_palette`]), the themes ([`theme`], [`theme_toggle`]), and the
 //! code-split page groups ([`routes`]).
 
 pub mod command_palette;
 pub mod engine_status;
+pub mod environments;
 pub mod live_events;
 pub mod not_found;
 pub mod remote;
@@ -22,6 +24,7 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{Lazy, path};
 
+use crate::app::environments::HomeGate;
 use crate::app::not_found::NotFound;
 use crate::app::routes::*;
 use crate::app::session::Session;
@@ -43,7 +46,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/setup") view=SetupPage/>
                 <ParentRoute path=path!("") view=Shell>
-                    <Route path=path!("") view=|| view! { <Redirect path="/env/local/containers"/> }/>
+                    <Route path=path!("") view=HomeGate/>
+                    <Route path=path!("environments") view={Lazy::<HomeRoute>::new()}/>
+                    <Route path=path!("admin/environments") view={Lazy::<EnvironmentsRoute>::new()}/>
                     <Route path=path!("env/:env") view=|| view! { <Redirect path="containers"/> }/>
                     <Route path=path!("env/:env/containers") view={Lazy::<ContainersRoute>::new()}/>
                     <Route path=path!("env/:env/containers/new") view={Lazy::<NewContainerRoute>::new()}/>

@@ -27,6 +27,8 @@ use crate::containers::create::NewContainerPage;
 use crate::containers::detail::ContainerPage;
 use crate::containers::list::ContainersPage;
 use crate::containers::stats_overview::StatsPage;
+use crate::environments::admin::EnvironmentsAdminPage;
+use crate::environments::home::HomePage;
 use crate::images::detail::ImageDetailPage;
 use crate::images::list::ImagesPage;
 use crate::networks::detail::NetworkDetailPage;
@@ -154,6 +156,10 @@ lazy_pages! {
         VolumeFilesRoute => VolumeFilesPage,
         SystemRoute => SystemPage,
         EventsRoute => EventsPage,
+    }
+    environment_pages {
+        HomeRoute => HomePage,
+        EnvironmentsRoute => EnvironmentsAdminPage,
     }
     administration_pages {
         AccountRoute => AccountPage,

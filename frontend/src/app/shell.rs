@@ -12,6 +12,7 @@ use leptos_router::hooks::use_location;
 use crate::DEFAULT_ENVIRONMENT;
 use crate::api::console;
 use crate::app::engine_status::{EngineStatus, use_engine_status};
+use crate::app::environments::{EnvironmentSwitcher, KnownEnvironments};
 use crate::app::remote::Loadable;
 use crate::app::session::use_session;
 use crate::app::theme_toggle::ThemeToggle;
@@ -30,7 +31,8 @@ pub(crate) const SECTIONS: [(&str, &str, IconKind); 7] = [
 
 /// The administration pages, for admins: the path (`{env}` stands for the environment) and the
 /// label; the command palette offers them too.
-pub(crate) const ADMIN_SECTIONS: [(&str, &str, IconKind); 4] = [
+pub(crate) const ADMIN_SECTIONS: [(&str, &str, IconKind); 5] = [
+    ("/admin/environments", "Environments", IconKind::Hosts),
     ("/admin/users", "Users", IconKind::Users),
     ("/admin/audit", "Audit log", IconKind::Audit),
     ("/admin/registries", "Registries", IconKind::Registry),
@@ -93,6 +95,7 @@ fn Layout() -> impl IntoView {
     let location = use_location();
     let environment = Memo::new(move |_| environment_of(&location.pathname.get()));
     provide_context(EngineStatus::new(environment));
+    provide_context(KnownEnvironments::new());
     let is_admin = move || session.role() == Some(Role::Admin);
     view! {
         <div class="app">
@@ -179,8 +182,9 @@ fn EngineIndicator() -> impl IntoView {
     let host_name = move || status.info.value().map(|info| info.name);
     view! {
         <div class="engine" data-testid="engine-indicator">
+            <EnvironmentSwitcher/>
             {move || match (status.health.get(), status.current()) {
-                (Loadable::Loading, _) => view! {
+                (Loadable::Loading, _) | (Loadable::Ready(_), None) if status.reachable().is_none() => view! {
                     <span class="engine-dot engine-dot-pending" aria-hidden="true"></span>
                     <span class="engine-text muted">"Connecting to the engine…"</span>
                 }
@@ -195,7 +199,6 @@ fn EngineIndicator() -> impl IntoView {
                     };
                     view! {
                         <span class="engine-dot engine-dot-ok" aria-hidden="true"></span>
-                        <span class="engine-env">{env.id}</span>
                         <span class="engine-name" title=summary>{host_name}</span>
                         <span class="engine-meta">
                             <span title="Docker Engine version">{format!("Docker {version}")}</span>

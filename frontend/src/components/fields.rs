@@ -69,7 +69,8 @@ impl<T: Clone + Send + Sync + 'static> From<RwSignal<T>> for Bound<T> {
 pub struct FormErrors(Signal<Vec<FieldError>>);
 
 impl FormErrors {
-    fn message(self, field: &str) -> Option<String> {
+    /// The message about `field`, if one of the errors names it (tracked).
+    pub fn message(self, field: &str) -> Option<String> {
         self.0.with(|errors| {
             errors
                 .iter()

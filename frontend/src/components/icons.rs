@@ -49,6 +49,8 @@ pub enum IconKind {
     Terminal,
     /// Guardrails: a shield.
     Shield,
+    /// Environments: a stack of servers.
+    Hosts,
 }
 
 /// An inline SVG icon, hidden from screen readers: the control around it carries the label.
@@ -71,6 +73,13 @@ pub fn Icon(
         IconKind::Image => view! {
             <path d="M12 3l9 5-9 5-9-5z"/>
             <path d="M3 12.5l9 5 9-5M3 16.5l9 5 9-5"/>
+        }
+        .into_any(),
+        IconKind::Hosts => view! {
+            <rect x="3.5" y="3.5" width="17" height="5" rx="1.5"/>
+            <rect x="3.5" y="10" width="17" height="5" rx="1.5"/>
+            <rect x="3.5" y="16.5" width="17" height="4" rx="1.5"/>
+            <path d="M7 6h.01M7 12.5h.01M7 18.5h.01"/>
         }
         .into_any(),
         IconKind::Registry => view! {

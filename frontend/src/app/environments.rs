@@ -1,0 +1,164 @@
+//! The environments the signed-in user may see, as the shell knows them: the list behind the
+//! header's switcher and the command palette's "go to environment", read once from
+//! `/api/overview` (the home page follows it live), and where `/` leads: straight to the
+//! containers when there is only one environment, else to the home page of them all.
+
+use berth_shared::api::overview::{CardState, EnvironmentCard, Overview};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_location, use_navigate};
+
+use crate::DEFAULT_ENVIRONMENT;
+use crate::api::environments::overview;
+use crate::app::engine_status::use_engine_status;
+use crate::app::remote::{Loadable, Remote};
+use crate::app::shell::SECTIONS;
+
+/// The home page of all environments.
+pub const HOME: &str = "/environments";
+
+/// The switcher's option that leads to the home page.
+const ALL: &str = "";
+
+/// The environments the user may see, provided by the shell.
+#[derive(Clone, Copy)]
+pub struct KnownEnvironments(pub Remote<Overview>);
+
+impl KnownEnvironments {
+    /// Starts loading the list.
+    pub fn new() -> Self {
+        Self(Remote::new(|signal| async move {
+            overview(None, Some(&signal)).await
+        }))
+    }
+
+    /// The cards, once loaded (tracked).
+    pub fn cards(&self) -> Vec<EnvironmentCard> {
+        self.0
+            .value()
+            .map(|overview| overview.environments)
+            .unwrap_or_default()
+    }
+}
+
+impl Default for KnownEnvironments {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The list the shell provides.
+pub fn use_known_environments() -> KnownEnvironments {
+    expect_context::<KnownEnvironments>()
+}
+
+/// Where switching to `target` from `path` leads: the same section of the other environment
+/// when the path is a section's list, else its containers.
+pub fn switched_path(path: &str, target: &str) -> String {
+    let section = path
+        .strip_prefix("/env/")
+        .and_then(|rest| rest.split_once('/'))
+        .map(|(_, rest)| rest.split('/').next().unwrap_or_default())
+        .filter(|section| SECTIONS.iter().any(|(known, _, _)| known == section))
+        .unwrap_or("containers");
+    format!("/env/{}/{section}", crate::api::percent_encode(target))
+}
+
+/// `/`: the only environment's containers, or the home page when there are several.
+#[component]
+pub fn HomeGate() -> impl IntoView {
+    let known = use_known_environments();
+    move || match known.0.get() {
+        Loadable::Loading => None,
+        Loadable::Ready(overview) if overview.environments.len() > 1 => {
+            Some(view! { <Redirect path=HOME/> }.into_any())
+        }
+        Loadable::Ready(overview) => {
+            let only = overview
+                .environments
+                .first()
+                .map_or(DEFAULT_ENVIRONMENT.to_owned(), |card| card.id.clone());
+            let path = format!("/env/{}/containers", crate::api::percent_encode(&only));
+            Some(view! { <Redirect path=path/> }.into_any())
+        }
+        Loadable::Failed(_) => {
+            let path = format!("/env/{DEFAULT_ENVIRONMENT}/containers");
+            Some(view! { <Redirect path=path/> }.into_any())
+        }
+    }
+}
+
+/// The header's environment: a switcher when there are several, else its name.
+#[component]
+pub fn EnvironmentSwitcher() -> impl IntoView {
+    let status = use_engine_status();
+    let known = use_known_environments();
+    let location = use_location();
+    let navigate = use_navigate();
+    let change = move |event: web_sys::Event| {
+        let target = event_target_value(&event);
+        let path = if target == ALL {
+            HOME.to_owned()
+        } else {
+            switched_path(&location.pathname.get_untracked(), &target)
+        };
+        navigate(&path, Default::default());
+    };
+    move || {
+        let cards = known.cards();
+        let current = status.environment.get();
+        let name_of = |id: &str| {
+            cards
+                .iter()
+                .find(|card| card.id == id)
+                .map_or(id.to_owned(), |card| card.name.clone())
+        };
+        if cards.len() <= 1 {
+            return view! { <span class="engine-env">{name_of(&current)}</span> }.into_any();
+        }
+        let options = cards
+            .iter()
+            .map(|card| {
+                let label = match card.state {
+                    CardState::Offline => format!("{} (offline)", card.name),
+                    _ => card.name.clone(),
+                };
+                view! { <option value=card.id.clone() selected=card.id == current>{label}</option> }
+            })
+            .collect_view();
+        let change = change.clone();
+        view! {
+            <select class="env-switch" aria-label="Environment" data-testid="environment-switcher" on:change=change>
+                {options}
+                <option value=ALL>"All environments…"</option>
+            </select>
+        }
+        .into_any()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::switched_path;
+
+    #[test]
+    fn switching_keeps_the_section_of_a_list() {
+        assert_eq!(switched_path("/env/local/images", "nas"), "/env/nas/images");
+        assert_eq!(
+            switched_path("/env/local/volumes/data", "nas"),
+            "/env/nas/volumes"
+        );
+        assert_eq!(
+            switched_path("/env/local/containers/abc/logs", "nas"),
+            "/env/nas/containers"
+        );
+        assert_eq!(
+            switched_path("/env/local/guardrails", "nas"),
+            "/env/nas/containers"
+        );
+        assert_eq!(
+            switched_path("/account", "build box"),
+            "/env/build%20box/containers"
+        );
+    }
+}
