@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`, UI part: the Containers page's render time with 1,000 containers, the delay from
-# an engine event to the UI, and the UI's transfer size, in headless Chromium; writes their
-# sections of BENCHMARKS.md.
+# an engine event to the UI, the UI's transfer size, and the home page with 20 environments of
+# which 5 never answer, in headless Chromium; writes their sections of BENCHMARKS.md.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 enter_repo
@@ -15,3 +15,4 @@ export BERTH_TEST_DOCKER_HOST=$DOCKER_HOST BERTH_BIN="${BERTH_BIN:-$ROOT/target/
 # Away from the engine's network changes (lib.sh).
 run_isolated node tests/e2e/bench-containers.mjs "$ROOT/BENCHMARKS.md"
 run_isolated node tests/e2e/bench-ui-size.mjs "$ROOT/BENCHMARKS.md" "$ROOT/dist"
+run_isolated node tests/e2e/bench-environments.mjs "$ROOT/BENCHMARKS.md"

@@ -12,7 +12,12 @@ import {
   launchBrowser, removeContainers, runContainer, signIn, startBerth, uniqueName, writeReportSection,
 } from "./support.mjs";
 
-const TARGET_KB = 500;
+/** The targets of a first visit: at most this many kilobytes, and (where given) files. */
+const TARGETS = {
+  containers: { kb: 350, files: 25 },
+  overview: { kb: 430 },
+  terminal: { kb: 430 },
+};
 const output = process.argv[2];
 const dist = process.argv[3];
 
@@ -81,7 +86,17 @@ try {
   await berth.stop();
 }
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
-const verdict = (bytes) => (bytes <= TARGET_KB * 1024 ? `≤ ${TARGET_KB} KB: met` : `≤ ${TARGET_KB} KB: missed`);
+/** The target of `visit` in words, and whether `measured` meets it. */
+function verdict(visit, measured) {
+  const target = TARGETS[visit];
+  const limits = [`≤ ${target.kb} KB`];
+  let met = measured.bytes <= target.kb * 1024;
+  if (target.files !== undefined) {
+    limits.push(`≤ ${target.files} files`);
+    met &&= measured.count <= target.files;
+  }
+  return `${limits.join(", ")}: ${met ? "met" : "missed"}`;
+}
 
 const section = `<!-- ui-size:start -->
 ## UI: transfer size
@@ -95,9 +110,9 @@ xterm.js loads when the first terminal opens.
 
 | first visit to | files | transferred | target |
 |---|---:|---:|---:|
-| the Containers page (where the console opens) | ${containers.count} | ${kb(containers.bytes)} | ${verdict(containers.bytes)} |
-| a container's page, on its Overview tab | ${overview.count} | ${kb(overview.bytes)} | ${verdict(overview.bytes)} |
-| a container's terminal, with a shell running (includes xterm.js) | ${terminal.count} | ${kb(terminal.bytes)} | ${verdict(terminal.bytes)} |
+| the Containers page (where the console opens) | ${containers.count} | ${kb(containers.bytes)} | ${verdict("containers", containers)} |
+| a container's page, on its Overview tab | ${overview.count} | ${kb(overview.bytes)} | ${verdict("overview", overview)} |
+| a container's terminal, with a shell running (includes xterm.js) | ${terminal.count} | ${kb(terminal.bytes)} | ${verdict("terminal", terminal)} |
 | every page of the UI (all its files, as served) | ${all.length} | ${kb(allBytes)} | |
 <!-- ui-size:end -->
 `;

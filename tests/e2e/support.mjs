@@ -69,7 +69,7 @@ export function removeContainers(...names) {
 /** The password of every test user. */
 export const PASSWORD = "correct horse battery staple";
 
-function berthBin() {
+export function berthBin() {
   const bin = process.env.BERTH_BIN;
   if (!bin) throw new Error("BERTH_BIN is not set: run the browser tests through `make test`");
   return bin;
