@@ -2,7 +2,8 @@
 // chosen as files) and a socket that does not exist (refused with its problem named, then saved
 // offline on purpose); `/` becomes the home page with a live card for each, the dead one saying
 // since when with a retry; the header's switcher and the command palette move between them,
-// keeping the section; and removing one asks first, naming what is lost.
+// keeping the section; a shell opens in the TLS engine's container; and removing one asks
+// first, naming what is lost.
 //
 // The TLS engine listens in a network namespace the tests' own cannot reach, so scripts/e2e.sh
 // relays its port to a unix socket (BERTH_TEST_TLS_RELAY) and this file listens on loopback in
@@ -163,6 +164,28 @@ test("the switcher and the palette move between environments, keeping the sectio
   await page.waitForURL(/\/environments$/);
   assert.deepEqual(errors.filter((e) => !/503|502|Failed to load resource/.test(e)), []);
   await page.context().close();
+});
+
+test("a shell opens in a container of the TLS environment, as on local", async () => {
+  const shell = uniqueName("tls-shell");
+  dockerOnTls("run", "-d", "--name", shell, "busybox:latest", "sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done");
+  try {
+    const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/remote-tls/containers/${shell}/terminal`);
+    await page.getByTestId("terminal-connect").click();
+    await page.getByTestId("terminal-status").filter({ hasText: "Running" }).waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="terminal"] .xterm').click();
+    await page.keyboard.type("echo \"on $(hostname): $((6*7))\"\n");
+    const id = dockerOnTls("inspect", "--format", "{{.Config.Hostname}}", shell);
+    await page.waitForFunction(
+      (expected) => (document.querySelector('[data-testid="terminal"] .xterm-rows')?.innerText ?? "").includes(expected),
+      `on ${id}: 42`,
+      { timeout: 20_000 },
+    );
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  } finally {
+    dockerOnTls("rm", "-f", shell);
+  }
 });
 
 test("removing an environment asks first and names what is lost", async () => {
