@@ -172,16 +172,15 @@ pub fn EnvironmentsAdminPage() -> impl IntoView {
     });
     let saved = Callback::new(move |saved: EnvironmentSaved| {
         let name = saved.environment.name.clone();
-        match (&saved.engine, &saved.offline) {
-            (Some(engine), _) => toaster.success(format!(
+        let said = match (&saved.engine, &saved.offline) {
+            (Some(engine), _) => format!(
                 "Saved {name}: Docker {} (API {})",
                 engine.version, engine.api_version
-            )),
-            (None, Some(offline)) => {
-                toaster.success(format!("Saved {name}, offline for now: {offline}"))
-            }
-            (None, None) => toaster.success(format!("Saved {name}")),
-        }
+            ),
+            (None, Some(offline)) => format!("Saved {name}, offline for now: {offline}"),
+            (None, None) => format!("Saved {name}"),
+        };
+        toaster.success(said);
         editing.set(None);
         list.reload();
         known.0.reload();
