@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use crate::abuse::{authority, closed_within, raw};
 use crate::health::OldEngine;
+use crate::support::docker_on_tls;
 use crate::support::{
     Berth, TestContainer, another_ca, berth_command, docker_through, docker_through_output,
     tls_engine, unique_name, wait_for,
@@ -28,20 +29,6 @@ fn environment(berth: &Berth, args: &[&str]) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// The TLS engine's `docker` CLI, talking to it directly.
-fn docker_on_tls(args: &[&str]) -> Output {
-    let (host, certs) = tls_engine();
-    Command::new("docker")
-        .args(args)
-        .env("DOCKER_HOST", host)
-        .env("DOCKER_TLS_VERIFY", "1")
-        .env("DOCKER_CERT_PATH", certs)
-        .env_remove("DOCKER_CONFIG")
-        .env_remove("DOCKER_CONTEXT")
-        .output()
-        .expect("the docker CLI runs")
 }
 
 /// A container created (not started) on the TLS engine, removed when dropped.

@@ -7,12 +7,13 @@
 //! health check of one environment is not held back by the others.
 
 use std::net::TcpListener;
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{Berth, Client, berth_command, tls_engine, unique_name, wait_for};
+use crate::support::{
+    Berth, Client, berth_command, docker_on_tls, tls_engine, unique_name, wait_for,
+};
 
 /// `berth environment add ARGS` on `berth`'s data directory, which must succeed.
 fn add(berth: &Berth, args: &[&str]) {
@@ -26,20 +27,6 @@ fn add(berth: &Berth, args: &[&str]) {
         "add {args:?} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-}
-
-/// The TLS engine's `docker` CLI, talking to it directly.
-fn docker_on_tls(args: &[&str]) -> Output {
-    let (host, certs) = tls_engine();
-    Command::new("docker")
-        .args(args)
-        .env("DOCKER_HOST", host)
-        .env("DOCKER_TLS_VERIFY", "1")
-        .env("DOCKER_CERT_PATH", certs)
-        .env_remove("DOCKER_CONFIG")
-        .env_remove("DOCKER_CONTEXT")
-        .output()
-        .expect("the docker CLI runs")
 }
 
 /// `docker info --format TEMPLATE` on the TLS engine.

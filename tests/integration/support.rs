@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -27,6 +27,20 @@ pub fn tls_engine() -> (String, PathBuf) {
     let certs = std::env::var("BERTH_TEST_TLS_CERT_PATH")
         .expect("BERTH_TEST_TLS_CERT_PATH is not set: run the tests through `make test`");
     (host, PathBuf::from(certs))
+}
+
+/// The TLS engine's `docker` CLI, talking to it directly.
+pub fn docker_on_tls(args: &[&str]) -> Output {
+    let (host, certs) = tls_engine();
+    Command::new("docker")
+        .args(args)
+        .env("DOCKER_HOST", host)
+        .env("DOCKER_TLS_VERIFY", "1")
+        .env("DOCKER_CERT_PATH", certs)
+        .env_remove("DOCKER_CONFIG")
+        .env_remove("DOCKER_CONTEXT")
+        .output()
+        .expect("the docker CLI runs")
 }
 
 /// Makes a CA of its own in `dir` (`ca.pem`, `ca-key.pem`), which signed nothing the TLS
@@ -74,7 +88,7 @@ pub fn docker_through(host: &str, config: &Path, args: &[&str]) -> String {
 
 /// Runs the docker CLI through Berth's gateway and returns its whole output, whatever the
 /// exit status.
-pub fn docker_through_output(host: &str, config: &Path, args: &[&str]) -> std::process::Output {
+pub fn docker_through_output(host: &str, config: &Path, args: &[&str]) -> Output {
     Command::new("docker")
         .args(args)
         .env("DOCKER_HOST", host)
