@@ -80,6 +80,8 @@ fn init_logging() {
 }
 
 async fn serve(config: ServeConfig) -> Result<(), ServeError> {
+    // Held until the server ends: no second server, and no restore, on this store meanwhile.
+    let _lock = crate::store::lock::ServeLock::acquire(&config.data_dir)?;
     let store = Store::open(&config.data_dir)?;
     let tls = config
         .tls

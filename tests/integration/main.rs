@@ -10,6 +10,7 @@ mod support;
 
 mod abuse;
 mod audit_log;
+mod backup;
 mod cli;
 mod environments;
 mod gateway;

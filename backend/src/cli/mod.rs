@@ -1,6 +1,8 @@
-//! The command line: `berth serve`, `berth health` for health checks, and `berth user …`,
-//! `berth token …` and `berth environment …` for automation.
+//! The command line: `berth serve`, `berth health` for health checks, `berth user …`,
+//! `berth token …` and `berth environment …` for automation, and `berth backup` and
+//! `berth restore`.
 
+mod backup;
 mod environments;
 mod health;
 mod serve;
@@ -14,6 +16,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::store::{Store, StoreError};
 
+pub use backup::{BackupArgs, RestoreArgs};
 pub use environments::EnvironmentCommand;
 pub use health::HealthArgs;
 pub use serve::ServeArgs;
@@ -60,6 +63,10 @@ pub enum Command {
     /// Manage the engines Berth manages besides `local`: add, list, edit, remove.
     #[command(subcommand)]
     Environment(EnvironmentCommand),
+    /// Copy the data directory (store and keys) to one file, while Berth runs.
+    Backup(BackupArgs),
+    /// Put a backup into a data directory no `berth serve` is using; what was there is kept.
+    Restore(RestoreArgs),
 }
 
 /// Where Berth keeps its store; shared by every subcommand.
@@ -107,6 +114,13 @@ pub fn run(cli: Cli) -> ExitCode {
                 environments::run(command, store, &dir).await
             })
         }
+        Command::Backup(args) => {
+            let data_dir = args.data_dir.clone();
+            with_store(&data_dir, |store, dir| backup::run_backup(args, store, dir))
+        }
+        Command::Restore(args) => {
+            data_dir_of(&args.data_dir).and_then(|dir| backup::run_restore(args, dir))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -128,13 +142,7 @@ where
     F: FnOnce(Store, PathBuf) -> Fut,
     Fut: Future<Output = Result<(), CliError>>,
 {
-    let dir = data_dir
-        .data_dir
-        .clone()
-        .or_else(crate::config::default_data_dir)
-        .ok_or_else(|| {
-            CliError::BadInput("no data directory: set --data-dir or BERTH_DATA_DIR".into())
-        })?;
+    let dir = data_dir_of(data_dir)?;
     let store = Store::open(&dir)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -143,6 +151,17 @@ where
 }
 
 /// Reads a password from the first line of standard input and returns its hash.
+/// The data directory given, or the default one.
+fn data_dir_of(data_dir: &DataDirArg) -> Result<PathBuf, CliError> {
+    data_dir
+        .data_dir
+        .clone()
+        .or_else(crate::config::default_data_dir)
+        .ok_or_else(|| {
+            CliError::BadInput("no data directory: set --data-dir or BERTH_DATA_DIR".into())
+        })
+}
+
 fn read_password_hash_from_stdin() -> Result<String, CliError> {
     let mut line = String::new();
     std::io::stdin().read_line(&mut line)?;

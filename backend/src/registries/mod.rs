@@ -15,7 +15,7 @@ use base64::Engine as _;
 use berth_shared::api::registries::{REGISTRY_HEADER, RegistryView, registry_of, serves};
 use berth_shared::engine::image::RegistryAuth;
 
-pub use vault::{Vault, VaultError};
+pub use vault::{KEY_FILE, Vault, VaultError};
 
 use crate::error::ApiError;
 use crate::policy::Actor;

@@ -6,7 +6,9 @@
 //! blocking SQLite calls run on tokio's blocking pool, never on a reactor thread.
 
 mod audit;
+pub mod backup;
 mod environments;
+pub mod lock;
 mod registries;
 mod sessions;
 mod tokens;
@@ -148,6 +150,15 @@ pub enum StoreError {
         /// The newest version this build knows.
         known: usize,
     },
+    /// Another process (a `berth serve`) holds the data directory.
+    #[error(
+        "the data directory {} is in use by a running berth serve; stop it first",
+        .0.display()
+    )]
+    InUse(PathBuf),
+    /// A backup could not be made or read; the text says why.
+    #[error("{0}")]
+    Backup(String),
     /// A blocking task was cancelled or panicked.
     #[error("database task failed: {0}")]
     Task(String),

@@ -1,0 +1,122 @@
+//! `berth backup` and `berth restore` with the real binary: a backup made while Berth serves,
+//! restored into a new data directory, brings back the users and their API tokens, the audit
+//! log and a TLS environment whose client key was sealed with the data directory's key (so the
+//! key came back too). A restore over a data directory a server holds is refused and changes
+//! nothing, a second server on it is refused, and a file that is not a backup is refused.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::support::{Berth, berth_command, tls_engine, wait_for};
+
+fn berth_in(data_dir: &Path, args: &[&str]) -> Output {
+    berth_command(data_dir)
+        .args(args)
+        .output()
+        .expect("berth runs")
+}
+
+fn said(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn a_backup_made_while_serving_restores_users_tokens_audit_and_sealed_keys() {
+    let berth = Berth::start();
+    let (host, certs) = tls_engine();
+    let added = berth_in(
+        berth.data_dir(),
+        &[
+            "environment",
+            "add",
+            "--name",
+            "Remote",
+            "--id",
+            "remote",
+            "--docker-host",
+            &host,
+            "--tls-verify",
+            "--cert-path",
+            certs.to_str().expect("a UTF-8 path"),
+        ],
+    );
+    assert!(added.status.success(), "{}", said(&added));
+    let admin = berth.admin();
+    wait_for(|| (admin.get("/engine/remote/_ping").status == 200).then_some(()));
+    // Something for the audit log to keep.
+    assert_eq!(admin.post("/engine/local/containers/prune").status, 200);
+
+    let kept = tempfile::tempdir().expect("temp dir");
+    let file = kept.path().join("berth.backup");
+    let file_text = file.to_str().expect("a UTF-8 path");
+    let made = berth_in(berth.data_dir(), &["backup", "--to", file_text]);
+    assert!(made.status.success(), "{}", said(&made));
+    assert!(said(&made).contains("with registry.key"), "{}", said(&made));
+    let again = berth_in(berth.data_dir(), &["backup", "--to", file_text]);
+    assert!(!again.status.success());
+    assert!(said(&again).contains("already exists"), "{}", said(&again));
+
+    // The running server's data directory is not restored over, nor served twice.
+    let refused = berth_in(berth.data_dir(), &["restore", "--from", file_text]);
+    assert!(!refused.status.success());
+    assert!(
+        said(&refused).contains("in use by a running berth serve"),
+        "{}",
+        said(&refused)
+    );
+    let second = berth_command(berth.data_dir())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .expect("berth runs");
+    assert!(!second.status.success());
+    assert!(
+        said(&second).contains("in use by a running berth serve"),
+        "{}",
+        said(&second)
+    );
+    assert_eq!(
+        admin.get("/engine/local/_ping").status,
+        200,
+        "the server is untouched"
+    );
+
+    // Nor is a file that is not a backup.
+    let bogus = kept.path().join("notes.txt");
+    std::fs::write(&bogus, "not a backup").expect("a file");
+    let target = tempfile::tempdir().expect("temp dir");
+    let wrong = berth_in(
+        target.path(),
+        &["restore", "--from", bogus.to_str().expect("a UTF-8 path")],
+    );
+    assert!(!wrong.status.success());
+    assert!(
+        said(&wrong).contains("is not a Berth backup"),
+        "{}",
+        said(&wrong)
+    );
+    assert!(!target.path().join("berth.db").exists());
+
+    let restored = berth_in(target.path(), &["restore", "--from", file_text]);
+    assert!(restored.status.success(), "{}", said(&restored));
+    let old_token = berth.admin_token.clone();
+    drop(berth);
+
+    let back = Berth::start_in(target, &[]);
+    let client = back.with_token(&old_token);
+    assert_eq!(
+        client.get("/engine/local/_ping").status,
+        200,
+        "the old token works"
+    );
+    wait_for(|| (client.get("/engine/remote/_ping").status == 200).then_some(()));
+    let audit = client.get("/api/audit?operation=ContainerPrune").json();
+    let rows = audit["events"].as_array().expect("audit events");
+    assert!(
+        rows.iter().any(|row| row["environment"] == "local"),
+        "the audit log came back: {audit}"
+    );
+}
