@@ -134,3 +134,45 @@ fn creates_its_store_in_the_data_directory() {
     child.wait().unwrap();
     assert!(data_dir.path().join("berth.db").exists());
 }
+
+/// `contrib/berth.service` is a unit systemd accepts whole: `systemd-analyze verify` checks
+/// every directive and the command it starts (here, the binary under test).
+#[test]
+fn the_systemd_unit_verifies() {
+    let unit = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../contrib/berth.service"
+    ))
+    .expect("contrib/berth.service");
+    assert!(
+        unit.contains("ExecStart=/usr/local/bin/berth serve"),
+        "{unit}"
+    );
+    for hardening in [
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+        "SupplementaryGroups=docker",
+        "StateDirectory=berth",
+    ] {
+        assert!(unit.contains(hardening), "the unit lacks {hardening}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("berth.service");
+    std::fs::write(
+        &path,
+        unit.replace("/usr/local/bin/berth", env!("CARGO_BIN_EXE_berth")),
+    )
+    .unwrap();
+    let verified = std::process::Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(&path)
+        .output()
+        .expect("systemd-analyze runs (scripts/setup.sh installs systemd)");
+    let said = String::from_utf8_lossy(&verified.stderr);
+    assert!(verified.status.success(), "{said}");
+    let complaints: Vec<&str> = said
+        .lines()
+        .filter(|line| line.contains("berth.service"))
+        .collect();
+    assert!(complaints.is_empty(), "{complaints:?}");
+}
