@@ -2,7 +2,8 @@
 //! restored into a new data directory, brings back the users and their API tokens, the audit
 //! log and a TLS environment whose client key was sealed with the data directory's key (so the
 //! key came back too). A restore over a data directory a server holds is refused and changes
-//! nothing, a second server on it is refused, and a file that is not a backup is refused.
+//! nothing, a second server on it is refused, and a file that is not a backup is refused. A
+//! store as an earlier release left it migrates forward on start.
 
 use std::path::Path;
 use std::process::Output;
@@ -119,4 +120,36 @@ fn a_backup_made_while_serving_restores_users_tokens_audit_and_sealed_keys() {
         rows.iter().any(|row| row["environment"] == "local"),
         "the audit log came back: {audit}"
     );
+}
+
+/// A store as an earlier release left it (`tests/fixtures/store-schema-4.sql`, made by the
+/// command line at schema version 4) is migrated forward when `berth serve` starts on it: its
+/// users, API token and environment all still work.
+#[test]
+fn a_store_from_an_earlier_release_migrates_forward_on_start() {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let dump = include_str!("../fixtures/store-schema-4.sql");
+    let token = include_str!("../fixtures/store-schema-4.token").trim();
+    {
+        let connection =
+            rusqlite::Connection::open(data_dir.path().join("berth.db")).expect("a database");
+        connection.execute_batch(dump).expect("the fixture loads");
+        let version: i64 = connection
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .expect("a version");
+        assert_eq!(version, 4);
+    }
+    let berth = Berth::start_in(data_dir, &[]);
+    let ada = berth.with_token(token);
+    assert_eq!(berth.anonymous().get("/engine/local/_ping").status, 401);
+    assert_eq!(ada.get("/engine/local/_ping").status, 200, "ada's token still works");
+    let listed = berth_in(berth.data_dir(), &["environment", "list"]);
+    assert!(said(&listed).contains("Old NAS"), "{}", said(&listed));
+    let users = berth_in(berth.data_dir(), &["user", "list"]);
+    assert!(said(&users).contains("root"), "{}", said(&users));
+    let connection = rusqlite::Connection::open(berth.data_dir().join("berth.db")).expect("opens");
+    let version: i64 = connection
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .expect("a version");
+    assert!(version >= 4, "migrated to {version}");
 }
