@@ -116,7 +116,7 @@ pub fn ListPage<T: Resource>(
             </div>
             {children.map(|children| children())}
             <ResourceList remote=remote can_remove=can_remove search=search options=options/>
-            {after.map(|after| after())}
+            {after.map(|after| view! { <div class="page-after">{after()}</div> })}
         </section>
     }
 }
