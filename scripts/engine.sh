@@ -150,6 +150,7 @@ make_ssh_config() {
     cp "$ssh_dir/client_ed25519.pub" "$ssh_dir/authorized_keys"
     chmod 600 "$ssh_dir/host_ed25519" "$ssh_dir/client_ed25519"
   fi
+  # AllowTcpForwarding must stay at its default: `no` also refuses direct-streamlocal channels.
   cat >"$ssh_dir/sshd_config" <<CONFIG
 ListenAddress $(tls_address):22
 HostKey $ssh_dir/host_ed25519

@@ -18,7 +18,7 @@ use crate::support::{
 };
 
 /// `berth environment ARGS` on `berth`'s data directory.
-fn environment(berth: &Berth, args: &[&str]) -> Output {
+pub(crate) fn environment(berth: &Berth, args: &[&str]) -> Output {
     berth_command(berth.data_dir())
         .arg("environment")
         .args(args)
@@ -26,7 +26,7 @@ fn environment(berth: &Berth, args: &[&str]) -> Output {
         .expect("berth environment runs")
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
