@@ -1,8 +1,8 @@
 //! `/api/environments` in process: only admins manage environments, the checks refuse what
 //! cannot work, and a saved environment is at once in the health list and behind the gateway,
 //! with the gateway's deny-by-default policy; an SSH environment saved offline keeps the host
-//! key pinned up front and never shows its private key. Its engine is nowhere: reaching real engines is
-//! `tests/integration/environments.rs`.
+//! key pinned up front and never shows its private key. Its engine is nowhere: reaching real
+//! engines is `tests/integration/environments.rs` (and `ssh.rs`).
 
 use http::StatusCode;
 use serde_json::json;

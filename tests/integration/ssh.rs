@@ -3,7 +3,8 @@
 //! add --docker-host ssh://…` while `berth serve` runs. Its host key is pinned on first connect
 //! and printed; the gateway serves it at `/engine/<id>/`. A host key other than the pinned one
 //! and a key the host does not accept are refused, each by name, at the check, in health and
-//! at the gateway. The docker CLI suite over SSH is in `proxy_cli.rs`.
+//! at the gateway. When the SSH session drops, the next request makes a new one. The docker CLI
+//! suite over SSH is in `proxy_cli.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -200,6 +201,129 @@ fn a_key_the_host_does_not_accept_is_refused_by_name() {
     assert!(stderr.contains("authentication refused"), "{stderr}");
     let list = environment(&berth, &["list"]);
     assert_eq!(text(&list.stdout).lines().count(), 1, "nothing was saved");
+}
+
+#[test]
+fn a_dropped_session_is_made_again() {
+    let berth = Berth::start();
+    let engine = ssh_engine();
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("address").port()
+    };
+    // A second sshd of the engine's own (its namespaces, its host key) on another port.
+    let relay = Relay::start(&engine, port);
+    let added = environment(
+        &berth,
+        &[
+            "add",
+            "--name",
+            "relay",
+            "--docker-host",
+            relay.host.as_str(),
+            "--ssh-key",
+            path_text(&engine.key),
+            "--ssh-socket",
+            engine.socket.as_str(),
+        ],
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    wait_for(|| (berth.admin().get("/engine/relay/_ping").status == 200).then_some(()));
+
+    // Its sessions end with it, and while it is down the engine is unreachable.
+    drop(relay);
+    let down = berth.admin().get("/engine/relay/_ping");
+    assert_eq!(down.status, 502, "{}", down.body);
+    let _again = Relay::start(&engine, port);
+    let ping = wait_for(|| {
+        let reply = berth.admin().get("/engine/relay/_ping");
+        (reply.status == 200).then_some(reply)
+    });
+    assert_eq!(ping.body, "OK");
+    let containers = berth.admin().get("/engine/relay/containers/json");
+    assert_eq!(containers.status, 200, "{}", containers.body);
+}
+
+/// An sshd in the SSH engine's network and mount namespaces, with its host key, on another
+/// port. Dropped, it ends with every session it served.
+struct Relay {
+    child: Child,
+    host: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Relay {
+    fn start(engine: &SshEngine, port: u16) -> Self {
+        let keys = engine.key.parent().expect("the engine's key directory");
+        let holder = std::fs::read_to_string(keys.join("holder.pid")).expect("holder.pid");
+        let namespaces = format!("/proc/{}/ns", holder.trim());
+        let address = engine
+            .host
+            .rsplit_once('@')
+            .and_then(|(_, host)| host.rsplit_once(':'))
+            .map(|(address, _)| address.to_owned())
+            .expect("ssh://user@address:port");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = dir.path().join("sshd_config");
+        std::fs::write(
+            &config,
+            format!(
+                "ListenAddress {address}:{port}\nHostKey {}\nPidFile {}\n\
+                 AuthorizedKeysFile {}\nPermitRootLogin prohibit-password\n\
+                 PasswordAuthentication no\nUsePAM no\nStrictModes no\n",
+                keys.join("host_ed25519").display(),
+                dir.path().join("sshd.pid").display(),
+                keys.join("authorized_keys").display()
+            ),
+        )
+        .expect("write sshd_config");
+        let child = Command::new("nsenter")
+            .arg(format!("--net={namespaces}/net"))
+            .arg(format!("--mount={namespaces}/mnt"))
+            .args(["/usr/sbin/sshd", "-D", "-e", "-f"])
+            .arg(&config)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("sshd runs");
+        // Listening once its pid file is written.
+        wait_for(|| dir.path().join("sshd.pid").exists().then_some(()));
+        Self {
+            child,
+            host: format!("ssh://root@{address}:{port}"),
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        // sshd gives each session a process of its own, its child: those end first.
+        for session in children_of(self.child.id()) {
+            let _ = Command::new("kill").arg(session.to_string()).status();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The processes whose parent is `pid`, from /proc.
+fn children_of(pid: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|candidate| {
+            std::fs::read_to_string(format!("/proc/{candidate}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    let after_name = stat.rsplit_once(')')?.1.to_owned();
+                    after_name.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                == Some(pid)
+        })
+        .collect()
 }
 
 /// Makes an ed25519 key pair `dir/NAME` and `dir/NAME.pub` with ssh-keygen.
