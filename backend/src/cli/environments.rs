@@ -434,6 +434,47 @@ mod tests {
     }
 
     #[test]
+    fn ssh_takes_a_key_file_a_socket_and_a_host_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("id_ed25519");
+        std::fs::write(&key, "KEY TEXT").unwrap();
+        let base = [
+            "environment",
+            "add",
+            "--name",
+            "far",
+            "--docker-host",
+            "ssh://docker@far.lan",
+        ];
+        let with = |extra: &[&str]| parse(&[&base[..], extra].concat());
+        let command = with(&[
+            "--ssh-key",
+            key.to_str().unwrap(),
+            "--ssh-socket",
+            "/run/docker.sock",
+            "--ssh-host-key",
+            "SHA256:x",
+        ])
+        .unwrap();
+        let request = request_of(command).unwrap();
+        assert_eq!(
+            request.ssh,
+            Some(SshMaterial {
+                private_key_pem: Some("KEY TEXT".into()),
+                socket: Some("/run/docker.sock".into()),
+                host_key: Some("SHA256:x".into()),
+            })
+        );
+        assert_eq!(request_of(with(&[]).unwrap()).unwrap().ssh, None);
+        assert!(with(&["--ssh-key", "/k", "--insecure"]).is_err());
+        let missing = request_of(with(&["--ssh-key", "/nonexistent/key"]).unwrap()).unwrap_err();
+        assert!(
+            missing.to_string().contains("/nonexistent/key"),
+            "{missing}"
+        );
+    }
+
+    #[test]
     fn edit_keeps_what_it_is_not_given() {
         let stored = EnvironmentRecord {
             id: "nas".into(),

@@ -334,15 +334,23 @@ impl SshSessions {
 
     fn session_error(&self, error: SessionError) -> io::Error {
         match error {
-            SessionError::HostKeyChanged { pinned, shown } => SshFailure::io(
-                EngineFailure::HostKeyChanged,
-                format!(
-                    "{} showed the host key {shown}, but {pinned} is pinned. If the host was \
+            SessionError::HostKeyChanged { pinned, shown } => {
+                tracing::warn!(
+                    engine = %self.target,
+                    %pinned,
+                    %shown,
+                    "refused an SSH host whose key is not the pinned one"
+                );
+                SshFailure::io(
+                    EngineFailure::HostKeyChanged,
+                    format!(
+                        "{} showed the host key {shown}, but {pinned} is pinned. If the host was \
                      reinstalled, pin its new key (berth environment edit --ssh-host-key); \
                      otherwise someone may be in the middle",
-                    self.target
-                ),
-            ),
+                        self.target
+                    ),
+                )
+            }
             SessionError::Ssh(russh::Error::IO(io)) => io,
             SessionError::Ssh(other) => {
                 SshFailure::io(EngineFailure::Network, format!("SSH: {other}"))
