@@ -11,7 +11,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use crate::abuse::{authority, closed_within, raw};
-use crate::health::OldEngine;
+use crate::health::{OldEngine, closed_port};
 use crate::support::{
     Berth, TestContainer, another_ca, berth_command, docker_through, docker_through_output,
     tls_engine, unique_name, wait_for,
@@ -231,10 +231,7 @@ fn adding_checks_the_engine_and_names_what_is_wrong() {
     refused(&rejected, "certificate rejected");
 
     // Nothing listens on a port just closed.
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.local_addr().expect("address").port()
-    };
+    let port = closed_port();
     let closed = format!("tcp://127.0.0.1:{port}");
     let unreachable = add(
         &berth,

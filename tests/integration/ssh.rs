@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
 use crate::environments::{environment, text};
+use crate::health::closed_port;
 use crate::support::{Berth, SshEngine, ssh_engine, wait_for};
 
 /// `berth environment add --name NAME --id ID --docker-host <the SSH engine> --ssh-key <its key>
@@ -133,10 +134,7 @@ fn a_host_key_other_than_the_pinned_one_is_refused_by_name() {
 
     // Saved while its address was down, pinned to the engine's key; then another host (with
     // a key of its own) answers there: health and the gateway refuse it by name.
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.local_addr().expect("address").port()
-    };
+    let port = closed_port();
     let address = format!("ssh://root@127.0.0.1:{port}");
     let saved = environment(
         &berth,
@@ -207,10 +205,7 @@ fn a_key_the_host_does_not_accept_is_refused_by_name() {
 fn a_dropped_session_is_made_again() {
     let berth = Berth::start();
     let engine = ssh_engine();
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.local_addr().expect("address").port()
-    };
+    let port = closed_port();
     // A second sshd of the engine's own (its namespaces, its host key) on another port.
     let relay = Relay::start(&engine, port);
     let added = environment(
