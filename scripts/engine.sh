@@ -7,13 +7,18 @@
 # namespace of its own, joined to the host by a veth pair, so several can run at
 # once without their bridges or iptables rules colliding.
 #
-#   scripts/engine.sh start [NAME] [--tls]
+#   scripts/engine.sh start [NAME] [--tls|--ssh]
 #                                    start NAME (default: primary), wait for /_ping, seed images;
 #                                    with --tls (not for primary) NAME also listens on TCP+TLS
-#                                    port 2376 in its namespace, client certificates required
+#                                    port 2376 in its namespace, client certificates required;
+#                                    with --ssh (not for primary) NAME is reachable only through
+#                                    an sshd of its own in its namespace (key-only, port 22), its
+#                                    socket in a mount namespace that only dockerd and sshd see
 #   scripts/engine.sh stop  [NAME]   stop NAME and remove its namespace and links
 #   scripts/engine.sh env   [NAME]   print `export DOCKER_HOST=...` for NAME (for a --tls engine:
-#                                    its tcp:// address, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH)
+#                                    its tcp:// address, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH;
+#                                    for an --ssh engine: BERTH_SSH_DOCKER_HOST, BERTH_SSH_KEY,
+#                                    BERTH_SSH_SOCKET and BERTH_SSH_HOST_KEY, its fingerprint)
 #   scripts/engine.sh status [NAME]  exit 0 when NAME answers /_ping
 #   scripts/engine.sh seed  [NAME]   (re)import busybox:latest from Debian's busybox-static
 set -euo pipefail
@@ -21,7 +26,9 @@ set -euo pipefail
 cmd=${1:-}
 name=${2:-primary}
 with_tls=0
+with_ssh=0
 if [ "${3:-}" = --tls ]; then with_tls=1; fi
+if [ "${3:-}" = --ssh ]; then with_ssh=1; fi
 case "$name" in (*[!a-z0-9]*|"") echo "engine name must be [a-z0-9]+" >&2; exit 2;; esac
 
 run_root=${BERTH_ENGINE_RUN:-/run/berth-engines}/$name
@@ -34,6 +41,11 @@ netns=berth-$name
 # CLI's DOCKER_CERT_PATH layout (ca.pem, cert.pem, key.pem).
 tls_dir=$run_root/tls
 tls_port=2376
+# An --ssh engine: sshd's host key, its config and the client key in ssh/, and the engine's socket
+# in hidden/, a tmpfs mounted in a mount namespace of the engine's own (the host sees an empty
+# directory). sshd, which holds that namespace, writes its pid to ssh/holder.pid.
+ssh_dir=$run_root/ssh
+hidden=$run_root/hidden
 
 need_root() {
   if [ "$(id -u)" != 0 ]; then
@@ -49,8 +61,20 @@ install_engine() {
   fi
 }
 
+# Runs a command in the engine's mount namespace when it has one (an --ssh engine), else as is.
+in_engine_mounts() {
+  if [ -f "$ssh_dir/holder.pid" ] && kill -0 "$(cat "$ssh_dir/holder.pid")" 2>/dev/null; then
+    nsenter --mount="/proc/$(cat "$ssh_dir/holder.pid")/ns/mnt" "$@"
+  else
+    "$@"
+  fi
+}
+
+# The engine's socket: in hidden/ for an --ssh engine.
+if [ -f "$ssh_dir/holder.pid" ]; then sock=$hidden/docker.sock; fi
+
 ping_engine() {
-  curl -fsS --max-time 2 --unix-socket "$sock" http://engine/_ping >/dev/null 2>&1
+  in_engine_mounts curl -fsS --max-time 2 --unix-socket "$sock" http://engine/_ping >/dev/null 2>&1
 }
 
 # A stable, small index per engine name picks its bridge subnet and veth addresses.
@@ -112,6 +136,40 @@ make_certificates() {
   chmod 600 "$dir"/*key.pem "$dir/client/key.pem"
 }
 
+# Generates sshd's host key and the client's key, once per engine, with ssh-keygen, and writes
+# sshd's configuration: key-only logins as root, stream-local forwarding, nothing else.
+make_ssh_config() {
+  if [ ! -x /usr/sbin/sshd ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssh-server >/dev/null
+  fi
+  mkdir -p "$ssh_dir" /run/sshd
+  if [ ! -f "$ssh_dir/host_ed25519" ]; then
+    echo "==> generating SSH keys for engine '$name'"
+    ssh-keygen -q -t ed25519 -N '' -C "berth test host $name" -f "$ssh_dir/host_ed25519"
+    ssh-keygen -q -t ed25519 -N '' -C "berth test client" -f "$ssh_dir/client_ed25519"
+    cp "$ssh_dir/client_ed25519.pub" "$ssh_dir/authorized_keys"
+    chmod 600 "$ssh_dir/host_ed25519" "$ssh_dir/client_ed25519"
+  fi
+  # AllowTcpForwarding must stay at its default: `no` also refuses direct-streamlocal channels.
+  cat >"$ssh_dir/sshd_config" <<CONFIG
+ListenAddress $(tls_address):22
+HostKey $ssh_dir/host_ed25519
+PidFile $ssh_dir/sshd.pid
+AuthorizedKeysFile $ssh_dir/authorized_keys
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+AllowStreamLocalForwarding yes
+X11Forwarding no
+PermitTTY no
+MaxSessions 1000
+MaxStartups 100:30:200
+CONFIG
+}
+
 teardown_network() {
   local idx; idx=$(engine_index)
   if [ "$idx" = 0 ]; then
@@ -129,6 +187,10 @@ start() {
     echo "==> engine '$name' already running at unix://$sock"
     if [ "$with_tls" = 1 ] && [ ! -f "$run_root/tls-address" ]; then
       echo "engine '$name' runs without TLS; stop it first to restart it with --tls" >&2
+      exit 1
+    fi
+    if [ "$with_ssh" = 1 ] && [ ! -f "$ssh_dir/holder.pid" ]; then
+      echo "engine '$name' runs without SSH; stop it first to restart it with --ssh" >&2
       exit 1
     fi
     return
@@ -149,7 +211,28 @@ start() {
       --tlscert "$tls_dir/server-cert.pem" --tlskey "$tls_dir/server-key.pem")
     echo "tcp://$(tls_address):$tls_port" >"$run_root/tls-address"
   fi
-  if [ "$idx" = 0 ]; then
+  if [ "$with_ssh" = 1 ]; then
+    if [ "$idx" = 0 ]; then
+      echo "the primary engine stays on its unix socket; use another name with --ssh" >&2
+      exit 2
+    fi
+    make_ssh_config
+    mkdir -p "$hidden"
+    sock=$hidden/docker.sock
+    args[1]="unix://$sock"
+    args+=(--bridge none --iptables=false)
+    rm -f "$ssh_dir/holder.pid"
+    # A mount namespace of its own, with a tmpfs over hidden/: dockerd's socket exists only
+    # there, and sshd (which holds the namespace, so the holder's pid is sshd's) is the only way in.
+    HIDDEN=$hidden LOG=$log HOLDER=$ssh_dir/holder.pid CONFIG=$ssh_dir/sshd_config \
+      setsid nsenter --net="/var/run/netns/$netns" unshare --mount --propagation private -- \
+      bash -c 'mount -t tmpfs -o mode=0755 berth-hidden "$HIDDEN" || exit 1
+        "$@" >"$LOG" 2>&1 </dev/null &
+        echo $$ >"$HOLDER"
+        exec /usr/sbin/sshd -D -e -f "$CONFIG"' \
+      holder dockerd "${args[@]}" >"$ssh_dir/sshd.log" 2>&1 </dev/null &
+    for _ in $(seq 1 20); do [ -f "$ssh_dir/holder.pid" ] && break; sleep 0.2; done
+  elif [ "$idx" = 0 ]; then
     args+=(--bridge berth0 --iptables=false --ip-masq=false)
     setsid dockerd "${args[@]}" >"$log" 2>&1 </dev/null &
   else
@@ -181,13 +264,17 @@ stop() {
     fi
     rm -f "$pidfile"
   fi
+  if [ -f "$ssh_dir/holder.pid" ]; then
+    kill -TERM "$(cat "$ssh_dir/holder.pid")" 2>/dev/null || true
+    rm -f "$ssh_dir/holder.pid"
+  fi
   rm -f "$run_root/tls-address"
   teardown_network
   echo "==> engine '$name' stopped"
 }
 
 seed() {
-  if DOCKER_HOST="unix://$sock" docker image inspect busybox:latest >/dev/null 2>&1; then
+  if in_engine_mounts env DOCKER_HOST="unix://$sock" docker image inspect busybox:latest >/dev/null 2>&1; then
     return
   fi
   echo "==> seeding busybox:latest from Debian's busybox-static"
@@ -207,7 +294,7 @@ seed() {
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n' >"$rootfs/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
   local status=0
-  tar -C "$rootfs" -c . | DOCKER_HOST="unix://$sock" docker import -c 'CMD ["/bin/sh"]' - busybox:latest >/dev/null || status=$?
+  tar -C "$rootfs" -c . | in_engine_mounts env DOCKER_HOST="unix://$sock" docker import -c 'CMD ["/bin/sh"]' - busybox:latest >/dev/null || status=$?
   rm -rf "$tmp"
   return "$status"
 }
@@ -216,12 +303,14 @@ case "$cmd" in
   start) start ;;
   stop) stop ;;
   env)
-    if [ -f "$run_root/tls-address" ]; then
+    if [ -f "$ssh_dir/holder.pid" ]; then
+      echo "export BERTH_SSH_DOCKER_HOST=ssh://root@$(tls_address):22 BERTH_SSH_KEY=$ssh_dir/client_ed25519 BERTH_SSH_SOCKET=$sock BERTH_SSH_HOST_KEY=$(ssh-keygen -lf "$ssh_dir/host_ed25519.pub" | awk '{print $2}')"
+    elif [ -f "$run_root/tls-address" ]; then
       echo "export DOCKER_HOST=$(cat "$run_root/tls-address") DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$tls_dir/client"
     else
       echo "export DOCKER_HOST=unix://$sock"
     fi ;;
   status) ping_engine ;;
   seed) need_root; seed ;;
-  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

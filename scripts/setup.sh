@@ -14,11 +14,12 @@ WASM_SPLIT_VERSION=0.2.4
 # chromium: the browser tests. socat, haproxy: reference proxies for `make bench`.
 # docker-registry, apache2-utils: a local registry with basic auth for image tests.
 # openssl: certificates for the TCP+TLS test engine; bsdutils: `script`, the docker CLI's pty.
+# openssh-server, openssh-client: the sshd in front of the SSH test engine, and ssh-keygen.
 # systemd: `systemd-analyze verify` checks contrib/berth.service.
 APT_PACKAGES=(
   docker.io busybox-static iproute2 curl ca-certificates gcc libc6-dev pkg-config
   chromium socat haproxy docker-registry apache2-utils
-  openssl bsdutils
+  openssl bsdutils openssh-server openssh-client
   systemd
 )
 

@@ -93,6 +93,8 @@ must() {
 must "start the private engine" ensure_engine primary
 # A second engine on TCP+TLS with client certificates, for the docker CLI suite through Berth.
 must "start the TLS engine" ensure_engine tls --tls
+# A third reachable only over SSH: an sshd of its own in its namespace, its socket hidden from the host.
+must "start the SSH engine" ensure_engine ssh --ssh
 stop_engine() {
   # The image tests start local registries next to the engine (scripts/registry.sh).
   bash scripts/registry.sh stop primary >/dev/null 2>&1 || true
@@ -102,6 +104,9 @@ trap stop_engine EXIT
 eval "$(bash scripts/engine.sh env tls)"
 export BERTH_TEST_TLS_DOCKER_HOST=$DOCKER_HOST BERTH_TEST_TLS_CERT_PATH=${DOCKER_CERT_PATH:-}
 unset DOCKER_HOST DOCKER_TLS_VERIFY DOCKER_CERT_PATH
+eval "$(bash scripts/engine.sh env ssh)"
+export BERTH_TEST_SSH_DOCKER_HOST=${BERTH_SSH_DOCKER_HOST:-} BERTH_TEST_SSH_KEY=${BERTH_SSH_KEY:-} \
+  BERTH_TEST_SSH_SOCKET=${BERTH_SSH_SOCKET:-} BERTH_TEST_SSH_HOST_KEY=${BERTH_SSH_HOST_KEY:-}
 eval "$(bash scripts/engine.sh env primary)"
 export BERTH_TEST_DOCKER_HOST=$DOCKER_HOST
 unset DOCKER_HOST

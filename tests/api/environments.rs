@@ -1,7 +1,8 @@
 //! `/api/environments` in process: only admins manage environments, the checks refuse what
 //! cannot work, and a saved environment is at once in the health list and behind the gateway,
-//! with the gateway's deny-by-default policy. Its engine is nowhere: reaching real engines is
-//! `tests/integration/environments.rs`.
+//! with the gateway's deny-by-default policy; an SSH environment saved offline keeps the host
+//! key pinned up front and never shows its private key. Its engine is nowhere: reaching real
+//! engines is `tests/integration/environments.rs` (and `ssh.rs`).
 
 use http::StatusCode;
 use serde_json::json;
@@ -66,6 +67,23 @@ async fn the_checks_name_what_is_wrong() {
     assert_eq!(reserved.status, StatusCode::BAD_REQUEST, "{reserved:?}");
     let ssh = post(json!({"name": "x", "docker_host": "ssh://me@host"})).await;
     assert_eq!(ssh.status, StatusCode::BAD_REQUEST, "{ssh:?}");
+    assert!(ssh.message().contains("private key"), "{ssh:?}");
+    let garbled = post(json!({"name": "x", "docker_host": "ssh://me@host",
+        "ssh": {"private_key_pem": "not a key"}}))
+    .await;
+    assert_eq!(garbled.status, StatusCode::BAD_REQUEST, "{garbled:?}");
+    assert!(garbled.message().contains("cannot be read"), "{garbled:?}");
+    let closed = format!("ssh://me@127.0.0.1:{}", closed_port());
+    let unpinned = post(
+        json!({"name": "x", "docker_host": closed, "offline_ok": true,
+        "ssh": {"private_key_pem": ssh_key()}}),
+    )
+    .await;
+    assert_eq!(unpinned.status, StatusCode::BAD_REQUEST, "{unpinned:?}");
+    assert!(
+        unpinned.message().contains("pin its host key"),
+        "{unpinned:?}"
+    );
     let local = app
         .call("DELETE", "/api/environments/local", &admin, None)
         .await;
@@ -77,6 +95,47 @@ async fn the_checks_name_what_is_wrong() {
         list.json.as_array().map(Vec::len),
         Some(1),
         "nothing saved: {list:?}"
+    );
+}
+
+/// An OpenSSH private key, made from a fixed seed.
+fn ssh_key() -> String {
+    use russh::keys::ssh_key::{LineEnding, PrivateKey, private::Ed25519Keypair};
+    let key = PrivateKey::from(Ed25519Keypair::from_seed(&[9; 32]));
+    key.to_openssh(LineEnding::LF).unwrap().to_string()
+}
+
+/// A port on 127.0.0.1 where nothing listens.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[tokio::test]
+async fn an_ssh_environment_saved_offline_keeps_its_pin_and_never_its_key() {
+    let (app, admin) = TestApp::with_admin().await;
+    let pin = format!("SHA256:{}", "k".repeat(43));
+    let body = json!({"name": "Far", "offline_ok": true,
+        "docker_host": format!("ssh://docker@127.0.0.1:{}", closed_port()),
+        "ssh": {"private_key_pem": ssh_key(), "socket": "/run/docker.sock", "host_key": pin}});
+    let saved = app
+        .call("POST", "/api/environments", &admin, Some(body))
+        .await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{saved:?}");
+    let view = &saved.json["environment"];
+    assert_eq!(view["transport"], "ssh", "{saved:?}");
+    assert_eq!(view["host_key"], pin.as_str(), "{saved:?}");
+    assert_eq!(view["ssh_socket"], "/run/docker.sock", "{saved:?}");
+    assert!(saved.json["offline"].is_string(), "{saved:?}");
+    let list = app.call("GET", "/api/environments", &admin, None).await;
+    assert!(
+        !format!("{:?}", list.json).contains("PRIVATE KEY"),
+        "{list:?}"
+    );
+    let audit = app.call("GET", "/api/audit", &admin, None).await;
+    assert!(
+        !format!("{:?}", audit.json).contains("PRIVATE KEY"),
+        "{audit:?}"
     );
 }
 

@@ -142,7 +142,11 @@ fn a_store_from_an_earlier_release_migrates_forward_on_start() {
     let berth = Berth::start_in(data_dir, &[]);
     let ada = berth.with_token(token);
     assert_eq!(berth.anonymous().get("/engine/local/_ping").status, 401);
-    assert_eq!(ada.get("/engine/local/_ping").status, 200, "ada's token still works");
+    assert_eq!(
+        ada.get("/engine/local/_ping").status,
+        200,
+        "ada's token still works"
+    );
     let listed = berth_in(berth.data_dir(), &["environment", "list"]);
     assert!(said(&listed).contains("Old NAS"), "{}", said(&listed));
     let users = berth_in(berth.data_dir(), &["user", "list"]);

@@ -11,7 +11,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use crate::abuse::{authority, closed_within, raw};
-use crate::health::OldEngine;
+use crate::health::{OldEngine, closed_port};
 use crate::support::docker_on_tls;
 use crate::support::{
     Berth, TestContainer, another_ca, berth_command, docker_through, docker_through_output,
@@ -19,7 +19,7 @@ use crate::support::{
 };
 
 /// `berth environment ARGS` on `berth`'s data directory.
-fn environment(berth: &Berth, args: &[&str]) -> Output {
+pub(crate) fn environment(berth: &Berth, args: &[&str]) -> Output {
     berth_command(berth.data_dir())
         .arg("environment")
         .args(args)
@@ -27,7 +27,7 @@ fn environment(berth: &Berth, args: &[&str]) -> Output {
         .expect("berth environment runs")
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
@@ -218,10 +218,7 @@ fn adding_checks_the_engine_and_names_what_is_wrong() {
     refused(&rejected, "certificate rejected");
 
     // Nothing listens on a port just closed.
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.local_addr().expect("address").port()
-    };
+    let port = closed_port();
     let closed = format!("tcp://127.0.0.1:{port}");
     let unreachable = add(
         &berth,

@@ -41,7 +41,7 @@ fn anonymous_callers_learn_only_that_berth_is_up() {
 }
 
 /// A port on which nothing listens: bound, then released.
-fn closed_port() -> u16 {
+pub(crate) fn closed_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }

@@ -24,6 +24,7 @@ mod proxy_cli;
 mod registries;
 mod secrets;
 mod security;
+mod ssh;
 mod terminal;
 mod ui;
 mod volume_browser;

@@ -1,6 +1,7 @@
 //! The docker CLI, unchanged, through Berth's gateway (`DOCKER_HOST=tcp://…/engine/local` and a
 //! bearer token in its config): every group of commands runs against the private engine on its
-//! unix socket and again against an engine on TCP+TLS with client certificates.
+//! unix socket, again against an engine on TCP+TLS with client certificates, and again against
+//! an engine reachable only over SSH, added as a stored environment (`/engine/ssh`).
 
 use std::io::Write as _;
 use std::path::Path;
@@ -39,8 +40,20 @@ impl Cli {
         ))
     }
 
+    /// Berth with the SSH engine that `make test` starts (`scripts/engine.sh start ssh --ssh`)
+    /// added as environment `ssh`, the CLI pointed at `/engine/ssh`.
+    fn ssh() -> Self {
+        let berth = Berth::start();
+        crate::ssh::serve_ssh(&berth, "ssh");
+        Self::new_for(berth, "ssh")
+    }
+
     fn new(berth: Berth) -> Self {
-        let (host, config) = berth.docker_cli_config(&berth.admin_token);
+        Self::new_for(berth, "local")
+    }
+
+    fn new_for(berth: Berth, environment: &str) -> Self {
+        let (host, config) = berth.docker_cli_config_for(&berth.admin_token, environment);
         Self {
             _berth: berth,
             host,
@@ -496,7 +509,7 @@ fn assert_tar_contains(archive: &Path, entry: &str) {
 }
 
 /// Each group of commands as a test against each engine.
-macro_rules! on_both_engines {
+macro_rules! on_every_engine {
     ($($group:ident),* $(,)?) => {
         mod unix_socket {
             $(#[test] fn $group() { super::$group(&super::Cli::unix()); })*
@@ -504,10 +517,13 @@ macro_rules! on_both_engines {
         mod tcp_tls {
             $(#[test] fn $group() { super::$group(&super::Cli::tls()); })*
         }
+        mod ssh {
+            $(#[test] fn $group() { super::$group(&super::Cli::ssh()); })*
+        }
     };
 }
 
-on_both_engines!(
+on_every_engine!(
     system,
     run_and_wait,
     terminals,

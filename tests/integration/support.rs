@@ -43,6 +43,37 @@ pub fn docker_on_tls(args: &[&str]) -> Output {
         .expect("the docker CLI runs")
 }
 
+/// The engine reachable only over SSH that `make test` starts (`scripts/engine.sh start ssh
+/// --ssh`).
+pub struct SshEngine {
+    /// `ssh://root@ADDRESS:22`.
+    pub host: String,
+    /// The private key its sshd accepts.
+    pub key: PathBuf,
+    /// The engine's socket on that side.
+    pub socket: String,
+    /// Its sshd's host key fingerprint, `SHA256:…`.
+    pub host_key: String,
+}
+
+/// The SSH engine's address, key, socket and host key, from `make test`.
+pub fn ssh_engine() -> SshEngine {
+    let var = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!(
+                "{name} is not set: run the integration tests through `make test`, which starts \
+                 an SSH engine with `scripts/engine.sh start ssh --ssh`"
+            )
+        })
+    };
+    SshEngine {
+        host: var("BERTH_TEST_SSH_DOCKER_HOST"),
+        key: PathBuf::from(var("BERTH_TEST_SSH_KEY")),
+        socket: var("BERTH_TEST_SSH_SOCKET"),
+        host_key: var("BERTH_TEST_SSH_HOST_KEY"),
+    }
+}
+
 /// Makes a CA of its own in `dir` (`ca.pem`, `ca-key.pem`), which signed nothing the TLS
 /// engine knows.
 pub fn another_ca(dir: &Path) {

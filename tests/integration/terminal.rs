@@ -1,6 +1,7 @@
 //! The browser terminal endpoint against the real engine: shells and commands with output,
 //! stdin, resize and exit codes; stdout and stderr told apart without a TTY; images without a
-//! shell; attach and detach; who may open one; and its audit record.
+//! shell; attach and detach; who may open one; its audit record; and a shell on the engine that
+//! is reachable only over SSH.
 
 use berth_shared::terminal::{ClientMessage, ServerMessage, TerminalErrorKind, TerminalTarget};
 use futures_util::{SinkExt, StreamExt};
@@ -8,7 +9,9 @@ use serde_json::json;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
-use crate::support::{Berth, TestContainer, docker, unique_name};
+use crate::support::{
+    Berth, TestContainer, docker, docker_through, docker_through_output, sleeper_args, unique_name,
+};
 
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -25,8 +28,18 @@ async fn connect_with(
     pairs: &[(&'static str, &str)],
     origin: Option<&str>,
 ) -> Result<Socket, WsError> {
+    connect_in(berth, "local", pairs, origin).await
+}
+
+/// [`connect_with`] in the environment `environment`.
+async fn connect_in(
+    berth: &Berth,
+    environment: &str,
+    pairs: &[(&'static str, &str)],
+    origin: Option<&str>,
+) -> Result<Socket, WsError> {
     let url = berth
-        .url("/api/env/local/terminal")
+        .url(&format!("/api/env/{environment}/terminal"))
         .replace("http://", "ws://");
     let mut request = url.into_client_request().unwrap();
     let headers = request.headers_mut();
@@ -364,4 +377,28 @@ fn viewers_and_other_sites_are_refused_before_the_upgrade() {
                 .is_ok()
         );
     });
+}
+
+#[test]
+fn a_shell_runs_on_the_engine_behind_ssh() {
+    let berth = Berth::start();
+    crate::ssh::serve_ssh(&berth, "ssh");
+    let (gateway, config) = berth.docker_cli_config_for(&berth.admin_token, "ssh");
+    let name = unique_name("term-ssh");
+    docker_through(&gateway, config.path(), &sleeper_args(&name));
+    let bearer = format!("Bearer {}", berth.admin_token);
+    runtime().block_on(async {
+        let mut socket = connect_in(&berth, "ssh", &[("authorization", &bearer)], None)
+            .await
+            .unwrap();
+        open(&mut socket, &name, exec(&[], true)).await;
+        let mut transcript = Transcript::default();
+        stdin(&mut socket, "echo \"over-ssh-$((6*7))\"\n").await;
+        read_until(&mut socket, &mut transcript, "over-ssh-42").await;
+        stdin(&mut socket, "exit 5\n").await;
+        read_to_end(&mut socket, &mut transcript).await;
+        assert_eq!(transcript.last(), &ServerMessage::Exited { code: Some(5) });
+    });
+    let removed = docker_through_output(&gateway, config.path(), &["rm", "-f", &name]);
+    assert!(removed.status.success(), "{removed:?}");
 }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use berth_shared::api::environments::EnvironmentRequest;
+use berth_shared::api::environments::{EnvironmentRequest, SshMaterial};
 use clap::{Args, Subcommand};
 
 use super::users::operator_name;
@@ -24,7 +24,8 @@ pub enum EnvironmentCommand {
     #[command(after_help = "Examples:\n  \
         berth environment add --name NAS --docker-host unix:///run/nas/docker.sock\n  \
         berth environment add --name prod --docker-host tcp://10.0.0.5:2376 --tls-verify --cert-path ~/.docker/prod\n  \
-        berth environment add --name lab --docker-host tcp://10.0.0.9:2375 --insecure --offline-ok")]
+        berth environment add --name lab --docker-host tcp://10.0.0.9:2375 --insecure --offline-ok\n  \
+        berth environment add --name nas --docker-host ssh://docker@nas.lan --ssh-key ~/.ssh/berth_nas")]
     Add {
         /// The display name, unique.
         #[arg(long)]
@@ -45,7 +46,8 @@ pub enum EnvironmentCommand {
         #[command(flatten)]
         data_dir: DataDirArg,
     },
-    /// Change an environment; its engine is checked again when its address or TLS change.
+    /// Change an environment; its engine is checked again when its address, TLS or SSH
+    /// settings change.
     Edit {
         /// The environment's name (or id).
         #[arg(long)]
@@ -85,7 +87,8 @@ pub struct Details {
 /// How to reach the engine.
 #[derive(Debug, Clone, Default, Args)]
 pub struct Transport {
-    /// The engine: unix:///path/to/docker.sock or tcp://host:port. Required for add.
+    /// The engine: unix:///path/to/docker.sock, tcp://host:port or ssh://user@host[:port].
+    /// Required for add.
     #[arg(long, value_name = "URL")]
     pub docker_host: Option<String>,
     /// TLS for a tcp:// engine, verified against ca.pem, presenting cert.pem and key.pem
@@ -98,6 +101,18 @@ pub struct Transport {
     /// Allow plain tcp://: anyone on the network path can read and drive the engine.
     #[arg(long)]
     pub insecure: bool,
+    /// For ssh://: the private key to log in with, in OpenSSH's format and without a
+    /// passphrase; it is sealed in the store.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["tls_verify", "insecure"])]
+    pub ssh_key: Option<PathBuf>,
+    /// For ssh://: the engine's socket on the host (default /var/run/docker.sock).
+    #[arg(long, value_name = "PATH")]
+    pub ssh_socket: Option<String>,
+    /// For ssh://: the host key's fingerprint as `ssh-keygen -lf` prints it (SHA256:…), to pin
+    /// it up front. Without it, the key the host shows when it is checked is pinned, and
+    /// printed for you to confirm.
+    #[arg(long, value_name = "SHA256:…")]
+    pub ssh_host_key: Option<String>,
     /// Save the environment even if its engine does not answer now.
     #[arg(long)]
     pub offline_ok: bool,
@@ -199,6 +214,12 @@ fn report(verb: &str, saved: &Saved) {
         Some(Checked::Offline(error)) => println!("saved offline: {error}"),
         None => {}
     }
+    if let Some(host_key) = &view.host_key {
+        println!(
+            "host key: {host_key} (pinned; compare it with `ssh-keygen -lf` of the host's key \
+             on the host itself)"
+        );
+    }
     if view.insecure {
         println!("warning: plain TCP, marked insecure: nothing protects this engine's connection");
     }
@@ -223,6 +244,7 @@ pub fn add_request(
         docker_host,
         tls_verify: transport.tls_verify,
         tls: tls_material(transport)?,
+        ssh: ssh_material(transport)?,
         insecure: transport.insecure,
         offline_ok: transport.offline_ok,
     })
@@ -267,9 +289,34 @@ pub fn edit_request(
         docker_host,
         tls_verify,
         tls: tls_material(transport)?,
+        ssh: ssh_material(transport)?,
         insecure,
         offline_ok: transport.offline_ok,
     })
+}
+
+/// The SSH settings given, when any are: the key read from its file.
+fn ssh_material(transport: &Transport) -> Result<Option<SshMaterial>, CliError> {
+    if transport.ssh_key.is_none()
+        && transport.ssh_socket.is_none()
+        && transport.ssh_host_key.is_none()
+    {
+        return Ok(None);
+    }
+    let private_key_pem = transport
+        .ssh_key
+        .as_deref()
+        .map(|file| {
+            std::fs::read_to_string(file).map_err(|error| {
+                CliError::BadInput(format!("--ssh-key {}: {error}", file.display()))
+            })
+        })
+        .transpose()?;
+    Ok(Some(SshMaterial {
+        private_key_pem,
+        socket: transport.ssh_socket.clone(),
+        host_key: transport.ssh_host_key.clone(),
+    }))
 }
 
 fn tls_material(
@@ -383,6 +430,47 @@ mod tests {
         assert!(
             error.to_string().contains("/nonexistent/certs/ca.pem"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn ssh_takes_a_key_file_a_socket_and_a_host_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("id_ed25519");
+        std::fs::write(&key, "KEY TEXT").unwrap();
+        let base = [
+            "environment",
+            "add",
+            "--name",
+            "far",
+            "--docker-host",
+            "ssh://docker@far.lan",
+        ];
+        let with = |extra: &[&str]| parse(&[&base[..], extra].concat());
+        let command = with(&[
+            "--ssh-key",
+            key.to_str().unwrap(),
+            "--ssh-socket",
+            "/run/docker.sock",
+            "--ssh-host-key",
+            "SHA256:x",
+        ])
+        .unwrap();
+        let request = request_of(command).unwrap();
+        assert_eq!(
+            request.ssh,
+            Some(SshMaterial {
+                private_key_pem: Some("KEY TEXT".into()),
+                socket: Some("/run/docker.sock".into()),
+                host_key: Some("SHA256:x".into()),
+            })
+        );
+        assert_eq!(request_of(with(&[]).unwrap()).unwrap().ssh, None);
+        assert!(with(&["--ssh-key", "/k", "--insecure"]).is_err());
+        let missing = request_of(with(&["--ssh-key", "/nonexistent/key"]).unwrap()).unwrap_err();
+        assert!(
+            missing.to_string().contains("/nonexistent/key"),
+            "{missing}"
         );
     }
 

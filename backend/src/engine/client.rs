@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use berth_shared::api::EngineFailure;
 
 use super::endpoint::EngineEndpoint;
+use super::ssh::SshFailure;
 use super::transport::{EngineConnector, TlsSetupError};
 
 /// How long a control request (ping, version) may take before the engine counts as unreachable.
@@ -71,7 +72,7 @@ impl EngineClient {
     pub fn new(endpoint: EngineEndpoint) -> Self {
         let authority = match &endpoint {
             // The docker CLI sends this host name over unix sockets; the engine ignores it.
-            EngineEndpoint::Unix(_) => "api.moby.localhost".to_owned(),
+            EngineEndpoint::Unix(_) | EngineEndpoint::Ssh(_) => "api.moby.localhost".to_owned(),
             EngineEndpoint::Tcp { host, port } | EngineEndpoint::TcpTls { host, port, .. } => {
                 format!("{host}:{port}")
             }
@@ -92,6 +93,12 @@ impl EngineClient {
     /// Opens connections to this engine, within the same slots as the pool.
     pub(crate) fn connector(&self) -> &EngineConnector {
         &self.connector
+    }
+
+    /// For an SSH engine, the fingerprint of the host key its host last showed: what the check
+    /// pins when no key was pinned yet.
+    pub fn shown_host_key(&self) -> Option<String> {
+        self.connector.shown_host_key()
     }
 
     /// Where this client connects.
@@ -265,7 +272,16 @@ fn failure_of(error: &(dyn std::error::Error + 'static)) -> EngineFailure {
         if cause.is::<rustls::Error>() || cause.is::<TlsSetupError>() {
             return EngineFailure::Tls;
         }
+        if let Some(ssh) = cause.downcast_ref::<SshFailure>() {
+            return ssh.failure;
+        }
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            if let Some(ssh) = io
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<SshFailure>())
+            {
+                return ssh.failure;
+            }
             let inner_tls = io
                 .get_ref()
                 .is_some_and(|inner| inner.is::<rustls::Error>() || inner.is::<TlsSetupError>());

@@ -1,12 +1,14 @@
 //! Engine addresses in the docker CLI's `DOCKER_HOST` form, with its TLS conventions:
 //! `DOCKER_TLS_VERIFY` (any non-empty value) turns TLS on for `tcp://` hosts, verifying the
 //! engine against `ca.pem` and presenting `cert.pem` and `key.pem`, all three in
-//! `DOCKER_CERT_PATH` (by default `~/.docker`).
+//! `DOCKER_CERT_PATH` (by default `~/.docker`). An `ssh://user@host[:port]` engine needs a
+//! private key, so it exists only as a stored environment ([`SshTarget`]).
 
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
+use super::ssh::SshTarget;
 use super::tls::EngineTls;
 
 /// Where an engine listens.
@@ -32,6 +34,8 @@ pub enum EngineEndpoint {
         /// or in memory.
         tls: EngineTls,
     },
+    /// SSH to the engine's host, then a `direct-streamlocal` channel to its unix socket.
+    Ssh(SshTarget),
 }
 
 /// The docker CLI's TLS settings, from `DOCKER_TLS_VERIFY`, `DOCKER_TLS` and `DOCKER_CERT_PATH`.
@@ -97,6 +101,15 @@ pub enum EndpointError {
     /// The engine's TLS certificates cannot be used.
     #[error("TLS: {0}")]
     Tls(String),
+    /// The SSH address, key or host key cannot be used.
+    #[error("SSH: {0}")]
+    Ssh(String),
+    /// An `ssh://` address where only unix and tcp can be used.
+    #[error(
+        "`{0}`: an SSH engine needs a private key, so it can only be a stored environment: \
+         berth environment add --docker-host ssh://user@host --ssh-key FILE"
+    )]
+    SshNeedsKey(String),
     /// `DOCKER_TLS` without verification was asked for.
     #[error(
         "DOCKER_TLS without DOCKER_TLS_VERIFY would trust any engine certificate; set \
@@ -133,6 +146,9 @@ impl FromStr for EngineEndpoint {
                 port,
             });
         }
+        if text.starts_with("ssh://") {
+            return Err(EndpointError::SshNeedsKey(text.to_owned()));
+        }
         Err(EndpointError::UnsupportedScheme(text.to_owned()))
     }
 }
@@ -143,6 +159,7 @@ impl fmt::Display for EngineEndpoint {
             EngineEndpoint::Unix(path) => write!(f, "unix://{}", path.display()),
             EngineEndpoint::Tcp { host, port } => write!(f, "tcp://{host}:{port}"),
             EngineEndpoint::TcpTls { host, port, .. } => write!(f, "tcp://{host}:{port} (TLS)"),
+            EngineEndpoint::Ssh(target) => write!(f, "{target}"),
         }
     }
 }
@@ -218,6 +235,10 @@ mod tests {
     fn rejects_what_it_cannot_reach() {
         assert!(matches!(
             "ssh://me@host".parse::<EngineEndpoint>(),
+            Err(EndpointError::SshNeedsKey(_))
+        ));
+        assert!(matches!(
+            "npipe:////./pipe/docker".parse::<EngineEndpoint>(),
             Err(EndpointError::UnsupportedScheme(_))
         ));
         for bad in [

@@ -90,6 +90,7 @@ impl Environment {
             EngineEndpoint::Unix(_) => (TransportKind::Unix, false),
             EngineEndpoint::Tcp { .. } => (TransportKind::Tcp, true),
             EngineEndpoint::TcpTls { .. } => (TransportKind::Tls, false),
+            EngineEndpoint::Ssh(_) => (TransportKind::Ssh, false),
         }
     }
 

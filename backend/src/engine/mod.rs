@@ -11,6 +11,7 @@ pub mod environment;
 pub mod hijack;
 pub mod login;
 pub mod proxy;
+pub mod ssh;
 pub mod streamed;
 pub mod tls;
 mod transport;

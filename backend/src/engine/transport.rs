@@ -1,5 +1,5 @@
-//! Byte streams to an engine: a unix socket, TCP or TCP with TLS, behind one type that hyper can
-//! pool.
+//! Byte streams to an engine: a unix socket, TCP, TCP with TLS or a channel of an SSH session,
+//! behind one type that hyper can pool.
 
 use std::future::Future;
 use std::io;
@@ -19,6 +19,7 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
 use super::endpoint::EngineEndpoint;
+use super::ssh::{SshSessions, SshStream};
 
 /// The most connections open to one engine at once, pooled, streaming or upgraded: each
 /// long-lived stream holds one, so without a bound a few clients could exhaust the engine's
@@ -38,6 +39,8 @@ pub(crate) struct EngineConnector {
     /// For TLS endpoints, the client configuration, or why it could not be built (reported on
     /// every connection attempt, since the files may be fixed while Berth runs).
     tls: Option<Result<Arc<rustls::ClientConfig>, String>>,
+    /// For SSH endpoints, the session its channels share.
+    ssh: Option<Arc<SshSessions>>,
 }
 
 impl EngineConnector {
@@ -48,11 +51,21 @@ impl EngineConnector {
             }
             _ => None,
         };
+        let ssh = match &endpoint {
+            EngineEndpoint::Ssh(target) => Some(Arc::new(SshSessions::new(target))),
+            _ => None,
+        };
         Self {
             endpoint: Arc::new(endpoint),
             slots: Arc::new(Semaphore::new(MAX_ENGINE_CONNECTIONS)),
             tls,
+            ssh,
         }
+    }
+
+    /// For an SSH endpoint, the fingerprint of the host key the host last showed.
+    pub(crate) fn shown_host_key(&self) -> Option<String> {
+        self.ssh.as_ref().and_then(|ssh| ssh.shown_host_key())
     }
 }
 
@@ -80,6 +93,7 @@ impl tower::Service<Uri> for EngineConnector {
     fn call(&mut self, _: Uri) -> Self::Future {
         let endpoint = Arc::clone(&self.endpoint);
         let tls = self.tls.clone();
+        let ssh = self.ssh.clone();
         let slots = Arc::clone(&self.slots);
         Box::pin(async move {
             let slot = tokio::time::timeout(CONNECTION_WAIT, slots.acquire_owned())
@@ -116,6 +130,10 @@ impl tower::Service<Uri> for EngineConnector {
                     let tcp = connect_tcp(host, *port).await?;
                     EngineStream::Tls(Box::new(connector.connect(name, tcp).await?))
                 }
+                EngineEndpoint::Ssh(_) => match ssh {
+                    Some(sessions) => EngineStream::Ssh(Box::new(sessions.open().await?)),
+                    None => return Err(io::Error::other("no SSH sessions for this engine")),
+                },
             };
             Ok(EngineIo {
                 io: TokioIo::new(stream),
@@ -131,6 +149,7 @@ pub(crate) enum EngineStream {
     Unix(UnixStream),
     Tcp(TcpStream),
     Tls(Box<TlsStream<TcpStream>>),
+    Ssh(Box<SshStream>),
 }
 
 impl AsyncRead for EngineStream {
@@ -143,6 +162,7 @@ impl AsyncRead for EngineStream {
             EngineStream::Unix(stream) => Pin::new(stream).poll_read(cx, buf),
             EngineStream::Tcp(stream) => Pin::new(stream).poll_read(cx, buf),
             EngineStream::Tls(stream) => Pin::new(stream).poll_read(cx, buf),
+            EngineStream::Ssh(stream) => Pin::new(&mut stream.0).poll_read(cx, buf),
         }
     }
 }
@@ -157,6 +177,7 @@ impl AsyncWrite for EngineStream {
             EngineStream::Unix(stream) => Pin::new(stream).poll_write(cx, buf),
             EngineStream::Tcp(stream) => Pin::new(stream).poll_write(cx, buf),
             EngineStream::Tls(stream) => Pin::new(stream).poll_write(cx, buf),
+            EngineStream::Ssh(stream) => Pin::new(&mut stream.0).poll_write(cx, buf),
         }
     }
 
@@ -165,6 +186,7 @@ impl AsyncWrite for EngineStream {
             EngineStream::Unix(stream) => Pin::new(stream).poll_flush(cx),
             EngineStream::Tcp(stream) => Pin::new(stream).poll_flush(cx),
             EngineStream::Tls(stream) => Pin::new(stream).poll_flush(cx),
+            EngineStream::Ssh(stream) => Pin::new(&mut stream.0).poll_flush(cx),
         }
     }
 
@@ -173,6 +195,7 @@ impl AsyncWrite for EngineStream {
             EngineStream::Unix(stream) => Pin::new(stream).poll_shutdown(cx),
             EngineStream::Tcp(stream) => Pin::new(stream).poll_shutdown(cx),
             EngineStream::Tls(stream) => Pin::new(stream).poll_shutdown(cx),
+            EngineStream::Ssh(stream) => Pin::new(&mut stream.0).poll_shutdown(cx),
         }
     }
 
@@ -185,6 +208,7 @@ impl AsyncWrite for EngineStream {
             EngineStream::Unix(stream) => Pin::new(stream).poll_write_vectored(cx, bufs),
             EngineStream::Tcp(stream) => Pin::new(stream).poll_write_vectored(cx, bufs),
             EngineStream::Tls(stream) => Pin::new(stream).poll_write_vectored(cx, bufs),
+            EngineStream::Ssh(stream) => Pin::new(&mut stream.0).poll_write_vectored(cx, bufs),
         }
     }
 
@@ -193,6 +217,7 @@ impl AsyncWrite for EngineStream {
             EngineStream::Unix(stream) => stream.is_write_vectored(),
             EngineStream::Tcp(stream) => stream.is_write_vectored(),
             EngineStream::Tls(stream) => stream.is_write_vectored(),
+            EngineStream::Ssh(stream) => stream.0.is_write_vectored(),
         }
     }
 }

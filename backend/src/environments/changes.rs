@@ -54,6 +54,8 @@ fn detail(view: &EnvironmentView) -> Option<String> {
         "transport": view.transport,
         "insecure": view.insecure,
         "client_certificate": view.client_certificate,
+        "ssh_socket": view.ssh_socket,
+        "host_key": view.host_key,
         "tags": view.tags,
     }))
     .ok()
@@ -67,8 +69,8 @@ pub async fn add(
     method: &str,
     request: &EnvironmentRequest,
 ) -> Result<Saved, ApiError> {
-    let definition = definition(request, None, vault)?;
-    let checked = check(&definition.endpoint, request.offline_ok).await?;
+    let mut definition = definition(request, None, vault)?;
+    let checked = check(&mut definition.endpoint, request.offline_ok).await?;
     let fields = fields_of(&definition, vault)?;
     let preview = record_view(&EnvironmentRecord {
         id: definition.id.clone(),
@@ -104,12 +106,12 @@ pub async fn edit(
 ) -> Result<Saved, ApiError> {
     not_local(which)?;
     let stored = store.environment(which).await?;
-    let definition = definition(request, Some(&stored), vault)?;
+    let mut definition = definition(request, Some(&stored), vault)?;
     let before = endpoint_of(&stored.fields.transport, vault).map_err(InputError::from)?;
     let checked = if before == definition.endpoint {
         None
     } else {
-        Some(check(&definition.endpoint, request.offline_ok).await?)
+        Some(check(&mut definition.endpoint, request.offline_ok).await?)
     };
     let fields = fields_of(&definition, vault)?;
     let preview = record_view(&EnvironmentRecord {

@@ -1,7 +1,10 @@
 //! The check before an environment is saved: ping its engine and negotiate the API version,
 //! and name what went wrong. Only an engine that cannot be reached (refused, no socket, no
-//! answer in time) may be saved anyway, with `offline_ok`: a TLS failure, an engine that
-//! answers as something else, or one older than API 1.41 is a mistake to fix, not an outage.
+//! answer in time) may be saved anyway, with `offline_ok`: a TLS failure, a changed SSH host
+//! key, a key the SSH host refuses, an engine that answers as something else, or one older than
+//! API 1.41 is a mistake to fix, not an outage. An SSH host key not pinned yet is pinned here,
+//! as the host showed it (trust on first use), so an SSH engine saved offline needs its host
+//! key given.
 
 use berth_shared::api::EngineFailure;
 
@@ -31,7 +34,7 @@ pub enum CheckError {
         /// What the attempt said.
         error: EngineError,
     },
-    /// The TLS handshake failed.
+    /// The TLS handshake failed, or SSH refused the host key or the login.
     #[error("cannot connect to the engine at {endpoint}: {error}")]
     Tls {
         /// The address.
@@ -47,6 +50,17 @@ pub enum CheckError {
         /// Its version, and what to do.
         error: EngineError,
     },
+    /// An SSH engine that did not answer, without a host key to pin.
+    #[error(
+        "cannot reach the engine at {endpoint}: {error}. To save it offline, pin its host key \
+         up front (--ssh-host-key SHA256:…, as `ssh-keygen -lf` prints it on the host)"
+    )]
+    Unpinned {
+        /// The address.
+        endpoint: String,
+        /// What the attempt said.
+        error: EngineError,
+    },
     /// Something answered, but not as a Docker engine.
     #[error("the engine at {endpoint} did not answer as a Docker engine: {error}")]
     NotAnEngine {
@@ -57,16 +71,33 @@ pub enum CheckError {
     },
 }
 
-/// Pings the engine at `endpoint` and negotiates its API version.
-pub async fn check(endpoint: &EngineEndpoint, offline_ok: bool) -> Result<Checked, CheckError> {
+/// Pings the engine at `endpoint` and negotiates its API version; an SSH endpoint without a
+/// pinned host key gets the one its host showed.
+pub async fn check(endpoint: &mut EngineEndpoint, offline_ok: bool) -> Result<Checked, CheckError> {
     let probe = Environment::new("check", endpoint.clone());
     let error = match probe.negotiated().await {
-        Ok(negotiated) => return Ok(Checked::Reachable(negotiated)),
+        Ok(negotiated) => {
+            if let EngineEndpoint::Ssh(target) = endpoint
+                && target.host_key.is_none()
+            {
+                target.host_key = probe.client().shown_host_key();
+            }
+            return Ok(Checked::Reachable(negotiated));
+        }
         Err(error) => error,
     };
+    let unpinned = matches!(endpoint, EngineEndpoint::Ssh(target) if target.host_key.is_none());
     let endpoint = endpoint.to_string();
     match error {
-        EngineError::Unreachable(EngineFailure::Tls, _) => Err(CheckError::Tls { endpoint, error }),
+        EngineError::Unreachable(
+            EngineFailure::Tls
+            | EngineFailure::HostKeyChanged
+            | EngineFailure::AuthenticationRefused,
+            _,
+        ) => Err(CheckError::Tls { endpoint, error }),
+        EngineError::Unreachable(..) | EngineError::Timeout(_) if offline_ok && unpinned => {
+            Err(CheckError::Unpinned { endpoint, error })
+        }
         EngineError::Unreachable(..) | EngineError::Timeout(_) if offline_ok => {
             Ok(Checked::Offline(error))
         }
@@ -91,16 +122,16 @@ mod tests {
 
     #[tokio::test]
     async fn a_refused_address_is_named_and_may_be_saved_offline() {
-        let endpoint = EngineEndpoint::Tcp {
+        let mut endpoint = EngineEndpoint::Tcp {
             host: "127.0.0.1".into(),
             port: closed_port(),
         };
-        let error = check(&endpoint, false).await.unwrap_err();
+        let error = check(&mut endpoint, false).await.unwrap_err();
         let message = error.to_string();
         assert!(message.contains("connection was refused"), "{message}");
         assert!(message.contains("--offline-ok"), "{message}");
         assert!(matches!(
-            check(&endpoint, true).await,
+            check(&mut endpoint, true).await,
             Ok(Checked::Offline(_))
         ));
     }

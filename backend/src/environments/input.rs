@@ -1,14 +1,16 @@
 //! From what an admin asked for (an [`EnvironmentRequest`], from the API or built by the
 //! command line) to a checked [`Definition`], and between definitions and stored records: the
-//! TLS client certificate and key are sealed by the vault on the way in and opened on the way
-//! out. Plain `tcp://` is refused unless the request says it is insecure.
+//! TLS client certificate and key, and the SSH private key, are sealed by the vault on the way
+//! in and opened on the way out. Plain `tcp://` is refused unless the request says it is
+//! insecure. An SSH host key stays pinned while the host and port stay.
 
 use berth_shared::api::environments::{
-    EnvironmentFieldError, EnvironmentRequest, EnvironmentView, TlsMaterial, TransportKind, slug,
-    validate_id, validate_labels,
+    DEFAULT_SSH_SOCKET, EnvironmentFieldError, EnvironmentRequest, EnvironmentView, TlsMaterial,
+    TransportKind, slug, validate_id, validate_labels,
 };
 
 use crate::engine::environment::EnvironmentInfo;
+use crate::engine::ssh::{SshTarget, fingerprint_text, parse_address, private_key};
 use crate::engine::tls::{EngineTls, TlsPem, client_config};
 use crate::engine::{EngineEndpoint, Environment, endpoint::EndpointError};
 use crate::registries::vault::{Purpose, Vault, VaultError};
@@ -73,7 +75,22 @@ pub fn definition(
             id
         }
     };
-    let endpoint = match request.docker_host.trim().parse::<EngineEndpoint>()? {
+    let docker_host = request.docker_host.trim();
+    if docker_host.starts_with("ssh://") {
+        return Ok(Definition {
+            id,
+            name,
+            description,
+            tags,
+            endpoint: EngineEndpoint::Ssh(ssh_target(request, stored, vault)?),
+        });
+    }
+    if request.ssh.is_some() {
+        return Err(InputError::Options(
+            "an SSH key, socket or host key is for ssh:// addresses only",
+        ));
+    }
+    let endpoint = match docker_host.parse::<EngineEndpoint>()? {
         EngineEndpoint::Unix(path) => {
             if request.tls_verify || request.tls.is_some() {
                 return Err(InputError::Options(
@@ -119,7 +136,7 @@ pub fn definition(
             EngineEndpoint::Tcp { host, port }
         }
         plain @ EngineEndpoint::Tcp { .. } => return Err(InputError::PlainTcp(plain.to_string())),
-        tls @ EngineEndpoint::TcpTls { .. } => tls,
+        other @ (EngineEndpoint::TcpTls { .. } | EngineEndpoint::Ssh(_)) => other,
     };
     Ok(Definition {
         id,
@@ -127,6 +144,66 @@ pub fn definition(
         description,
         tags,
         endpoint,
+    })
+}
+
+/// The SSH target of a `ssh://user@host[:port]` request. What the request leaves out comes
+/// from the stored record: its key and socket, and its pinned host key while the host and port
+/// stay the same.
+fn ssh_target(
+    request: &EnvironmentRequest,
+    stored: Option<&EnvironmentRecord>,
+    vault: &Vault,
+) -> Result<SshTarget, InputError> {
+    if request.tls_verify || request.tls.is_some() || request.insecure {
+        return Err(InputError::Options(
+            "TLS and insecure are for tcp:// addresses: SSH protects the connection itself",
+        ));
+    }
+    let (user, host, port) = parse_address(request.docker_host.trim())?;
+    let before = match stored.map(|record| &record.fields.transport) {
+        Some(transport @ StoredTransport::Ssh { .. }) => match endpoint_of(transport, vault)? {
+            EngineEndpoint::Ssh(target) => Some(target),
+            _ => None,
+        },
+        _ => None,
+    };
+    let material = request.ssh.clone().unwrap_or_default();
+    let given = |text: &Option<String>| text.clone().filter(|text| !text.trim().is_empty());
+    let private = match (given(&material.private_key_pem), &before) {
+        (Some(pem), _) => pem,
+        (None, Some(before)) => before.private_key.clone(),
+        (None, None) => {
+            return Err(InputError::Options(
+                "SSH needs a private key: give --ssh-key FILE (an OpenSSH private key without a \
+                 passphrase), or private_key_pem in ssh",
+            ));
+        }
+    };
+    private_key(&private)?;
+    let socket = match (given(&material.socket), &before) {
+        (Some(socket), _) => socket.trim().to_owned(),
+        (None, Some(before)) => before.socket.clone(),
+        (None, None) => DEFAULT_SSH_SOCKET.to_owned(),
+    };
+    if !socket.starts_with('/') {
+        return Err(InputError::Options(
+            "the engine's socket on the SSH host must be an absolute path, such as \
+             /var/run/docker.sock",
+        ));
+    }
+    let host_key = match (given(&material.host_key), before) {
+        (Some(expected), _) => Some(fingerprint_text(&expected)?),
+        (None, Some(before)) if before.host == host && before.port == port => before.host_key,
+        (None, _) => None,
+    };
+    Ok(SshTarget {
+        user,
+        host,
+        port,
+        socket,
+        private_key: private,
+        host_key,
     })
 }
 
@@ -191,6 +268,16 @@ pub fn fields_of(definition: &Definition, vault: &Vault) -> Result<EnvironmentFi
                 sealed_key,
             }
         }
+        EngineEndpoint::Ssh(target) => StoredTransport::Ssh {
+            user: target.user.clone(),
+            host: target.host.clone(),
+            port: target.port,
+            socket: target.socket.clone(),
+            sealed_key: vault.seal_for(Purpose::EnvironmentSsh, target.private_key.as_bytes())?,
+            host_key: target.host_key.clone().ok_or(InputError::Options(
+                "the SSH host key is not pinned: give --ssh-host-key SHA256:…",
+            ))?,
+        },
     };
     Ok(EnvironmentFields {
         name: definition.name.clone(),
@@ -205,10 +292,11 @@ pub fn endpoint_of(
     transport: &StoredTransport,
     vault: &Vault,
 ) -> Result<EngineEndpoint, VaultError> {
-    let open = |sealed: &[u8]| {
-        let text = vault.open_for(Purpose::EnvironmentTls, sealed)?;
+    let open_for = |purpose: Purpose, sealed: &[u8]| {
+        let text = vault.open_for(purpose, sealed)?;
         String::from_utf8(text).map_err(|_| VaultError::Corrupt)
     };
+    let open = |sealed: &[u8]| open_for(Purpose::EnvironmentTls, sealed);
     Ok(match transport {
         StoredTransport::Unix { path } => EngineEndpoint::Unix(path.into()),
         StoredTransport::TcpInsecure { host, port } => EngineEndpoint::Tcp {
@@ -235,6 +323,21 @@ pub fn endpoint_of(
                 }),
             }
         }
+        StoredTransport::Ssh {
+            user,
+            host,
+            port,
+            socket,
+            sealed_key,
+            host_key,
+        } => EngineEndpoint::Ssh(SshTarget {
+            user: user.clone(),
+            host: host.clone(),
+            port: *port,
+            socket: socket.clone(),
+            private_key: open_for(Purpose::EnvironmentSsh, sealed_key)?,
+            host_key: Some(host_key.clone()),
+        }),
     })
 }
 
@@ -270,6 +373,19 @@ pub fn record_view(record: &EnvironmentRecord) -> EnvironmentView {
             TransportKind::Tls,
             sealed_cert.is_some(),
         ),
+        StoredTransport::Ssh {
+            user, host, port, ..
+        } => (
+            format!("ssh://{user}@{host}:{port}"),
+            TransportKind::Ssh,
+            false,
+        ),
+    };
+    let (ssh_socket, host_key) = match &record.fields.transport {
+        StoredTransport::Ssh {
+            socket, host_key, ..
+        } => (Some(socket.clone()), Some(host_key.clone())),
+        _ => (None, None),
     };
     EnvironmentView {
         id: record.id.clone(),
@@ -280,6 +396,8 @@ pub fn record_view(record: &EnvironmentRecord) -> EnvironmentView {
         insecure: transport == TransportKind::Tcp,
         transport,
         client_certificate,
+        ssh_socket,
+        host_key,
         local: false,
         created_at: Some(record.created_at),
         updated_at: Some(record.updated_at),
@@ -309,6 +427,8 @@ pub fn local_view(local: &Environment) -> EnvironmentView {
         transport,
         insecure,
         client_certificate,
+        ssh_socket: None,
+        host_key: None,
         local: true,
         created_at: None,
         updated_at: None,
@@ -401,9 +521,11 @@ mod tests {
             );
         }
         assert!(matches!(
-            definition(&request("ssh://me@host"), None, &vault),
+            definition(&request("npipe:////./pipe/docker"), None, &vault),
             Err(InputError::Address(EndpointError::UnsupportedScheme(_)))
         ));
+        let keyless = definition(&request("ssh://me@host"), None, &vault).unwrap_err();
+        assert!(keyless.to_string().contains("--ssh-key"), "{keyless}");
     }
 
     #[test]
@@ -436,5 +558,84 @@ mod tests {
         };
         assert!(!sealed_key.windows(7).any(|window| window == b"KEY PEM"));
         assert_eq!(endpoint_of(&fields.transport, &vault).unwrap(), endpoint);
+    }
+
+    /// An OpenSSH private key, made from a fixed seed.
+    fn ssh_key() -> String {
+        use russh::keys::ssh_key::{LineEnding, PrivateKey, private::Ed25519Keypair};
+        let key = PrivateKey::from(Ed25519Keypair::from_seed(&[7; 32]));
+        key.to_openssh(LineEnding::LF).unwrap().to_string()
+    }
+
+    #[test]
+    fn ssh_keys_are_sealed_and_host_keys_stay_pinned_while_the_host_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::new(dir.path());
+        let pin = format!("SHA256:{}", "p".repeat(43));
+        let add = EnvironmentRequest {
+            ssh: Some(berth_shared::api::environments::SshMaterial {
+                private_key_pem: Some(ssh_key()),
+                socket: None,
+                host_key: Some(pin.clone()),
+            }),
+            ..request("ssh://docker@10.0.0.7:2222")
+        };
+        let made = definition(&add, None, &vault).unwrap();
+        let EngineEndpoint::Ssh(target) = &made.endpoint else {
+            panic!("{:?}", made.endpoint);
+        };
+        assert_eq!(target.socket, "/var/run/docker.sock");
+        assert_eq!(target.host_key.as_deref(), Some(pin.as_str()));
+        let fields = fields_of(&made, &vault).unwrap();
+        let StoredTransport::Ssh { sealed_key, .. } = &fields.transport else {
+            panic!("{:?}", fields.transport);
+        };
+        assert!(!sealed_key.windows(7).any(|window| window == b"OPENSSH"));
+        assert_eq!(
+            endpoint_of(&fields.transport, &vault).unwrap(),
+            made.endpoint
+        );
+        let record = EnvironmentRecord {
+            id: made.id.clone(),
+            fields,
+            created_at: 1,
+            updated_at: 1,
+        };
+        let view = record_view(&record);
+        assert_eq!(view.transport, TransportKind::Ssh);
+        assert_eq!(view.docker_host, "ssh://docker@10.0.0.7:2222");
+        assert_eq!(view.host_key.as_deref(), Some(pin.as_str()));
+
+        // An edit without SSH settings keeps the key, the socket and the pin...
+        let same = definition(
+            &request("ssh://docker@10.0.0.7:2222"),
+            Some(&record),
+            &vault,
+        );
+        assert_eq!(same.unwrap().endpoint, made.endpoint);
+        // ...but another host must show its own key.
+        let moved = definition(&request("ssh://docker@10.0.0.8"), Some(&record), &vault).unwrap();
+        let EngineEndpoint::Ssh(moved) = moved.endpoint else {
+            panic!("not SSH");
+        };
+        assert_eq!(moved.host_key, None);
+        assert_eq!(moved.private_key, ssh_key());
+
+        let with_tls = EnvironmentRequest {
+            insecure: true,
+            ..add.clone()
+        };
+        assert!(matches!(
+            definition(&with_tls, None, &vault),
+            Err(InputError::Options(_))
+        ));
+        let on_unix = EnvironmentRequest {
+            docker_host: "unix:///run/x.sock".into(),
+            ..add
+        };
+        assert!(matches!(
+            definition(&on_unix, None, &vault),
+            Err(InputError::Options(_))
+        ));
     }
 }

@@ -34,7 +34,7 @@ pub async fn reload(state: &AppState) -> Result<(), StoreError> {
             Err(error) => tracing::warn!(
                 environment = %record.id,
                 %error,
-                "this environment's TLS material cannot be opened; it is left out"
+                "this environment's sealed key cannot be opened; it is left out"
             ),
         }
     }

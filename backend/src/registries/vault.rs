@@ -1,5 +1,5 @@
-//! The vault: encrypts saved registry passwords and environments' TLS client certificates and
-//! keys at rest with ChaCha20-Poly1305.
+//! The vault: encrypts saved registry passwords, environments' TLS client certificates and
+//! keys, and their SSH private keys at rest with ChaCha20-Poly1305.
 //!
 //! The 256-bit key lives in its own file in the data directory, created with mode 0600 the first
 //! time a secret is sealed, so a copy of the database alone reveals no password. Each secret is
@@ -26,6 +26,8 @@ pub enum Purpose {
     RegistryCredential,
     /// A stored environment's TLS client certificate or key.
     EnvironmentTls,
+    /// A stored environment's SSH private key.
+    EnvironmentSsh,
 }
 
 impl Purpose {
@@ -33,6 +35,7 @@ impl Purpose {
         match self {
             Purpose::RegistryCredential => b"berth registry credential v1",
             Purpose::EnvironmentTls => b"berth environment tls v1",
+            Purpose::EnvironmentSsh => b"berth environment ssh v1",
         }
     }
 }
@@ -233,5 +236,9 @@ mod tests {
             b"PRIVATE KEY"
         );
         assert!(matches!(vault.open(&key), Err(VaultError::Corrupt)));
+        assert!(matches!(
+            vault.open_for(Purpose::EnvironmentSsh, &key),
+            Err(VaultError::Corrupt)
+        ));
     }
 }

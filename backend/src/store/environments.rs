@@ -1,6 +1,7 @@
 //! Stored environments: the engines Berth manages besides `local`. A TLS engine's client
 //! certificate and key arrive here already sealed by the vault, as registry passwords do; the
-//! CA certificate is public and kept as it is.
+//! CA certificate is public and kept as it is. So does an SSH engine's private key; its pinned
+//! host key is a public fingerprint.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -34,8 +35,21 @@ pub enum StoredTransport {
         /// Its private key, PEM, sealed.
         sealed_key: Option<Vec<u8>>,
     },
-    // SSH (issue 13, later) takes its place here, as `transport = 'ssh'`: a user, the host, a
-    // sealed private key and the pinned host key.
+    /// SSH to the host, then a channel to the engine's socket there.
+    Ssh {
+        /// The user to log in as.
+        user: String,
+        /// The host name or address.
+        host: String,
+        /// The SSH port.
+        port: u16,
+        /// The engine's socket on the host.
+        socket: String,
+        /// The private key, OpenSSH format, sealed.
+        sealed_key: Vec<u8>,
+        /// The pinned host key's fingerprint, `SHA256:…`.
+        host_key: String,
+    },
 }
 
 /// A stored environment.
@@ -65,7 +79,7 @@ pub struct EnvironmentFields {
 }
 
 const COLUMNS: &str = "id, name, description, tags, transport, path, host, port, ca_pem, \
-                       sealed_cert, sealed_key, created_at, updated_at";
+                       sealed_cert, sealed_key, created_at, updated_at, ssh_user, host_key";
 
 fn environment_from_row(row: &Row<'_>) -> rusqlite::Result<EnvironmentRecord> {
     let kind: String = row.get(4)?;
@@ -89,6 +103,14 @@ fn environment_from_row(row: &Row<'_>) -> rusqlite::Result<EnvironmentRecord> {
             sealed_cert: row.get(9)?,
             sealed_key: row.get(10)?,
         },
+        "ssh" => StoredTransport::Ssh {
+            user: row.get::<_, Option<String>>(13)?.unwrap_or_default(),
+            host: host()?,
+            port: port()?,
+            socket: row.get::<_, Option<String>>(5)?.unwrap_or_default(),
+            sealed_key: row.get::<_, Option<Vec<u8>>>(10)?.unwrap_or_default(),
+            host_key: row.get::<_, Option<String>>(14)?.unwrap_or_default(),
+        },
         other => {
             return Err(rusqlite::Error::FromSqlConversionFailure(
                 4,
@@ -111,7 +133,8 @@ fn environment_from_row(row: &Row<'_>) -> rusqlite::Result<EnvironmentRecord> {
     })
 }
 
-/// The columns a transport fills: kind, path, host, port, CA, sealed cert, sealed key.
+/// The columns a transport fills: kind, path, host, port, CA, sealed cert, sealed key, SSH
+/// user, host key.
 type TransportColumns<'a> = (
     &'static str,
     Option<&'a str>,
@@ -120,18 +143,30 @@ type TransportColumns<'a> = (
     Option<&'a str>,
     Option<&'a [u8]>,
     Option<&'a [u8]>,
+    Option<&'a str>,
+    Option<&'a str>,
 );
 
 fn transport_columns(transport: &StoredTransport) -> TransportColumns<'_> {
     match transport {
-        StoredTransport::Unix { path } => {
-            ("unix", Some(path.as_str()), None, None, None, None, None)
-        }
+        StoredTransport::Unix { path } => (
+            "unix",
+            Some(path.as_str()),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
         StoredTransport::TcpInsecure { host, port } => (
             "tcp",
             None,
             Some(host.as_str()),
             Some(*port),
+            None,
+            None,
             None,
             None,
             None,
@@ -150,6 +185,26 @@ fn transport_columns(transport: &StoredTransport) -> TransportColumns<'_> {
             Some(ca_pem.as_str()),
             sealed_cert.as_deref(),
             sealed_key.as_deref(),
+            None,
+            None,
+        ),
+        StoredTransport::Ssh {
+            user,
+            host,
+            port,
+            socket,
+            sealed_key,
+            host_key,
+        } => (
+            "ssh",
+            Some(socket.as_str()),
+            Some(host.as_str()),
+            Some(*port),
+            None,
+            None,
+            Some(sealed_key.as_slice()),
+            Some(user.as_str()),
+            Some(host_key.as_str()),
         ),
     }
 }
@@ -182,14 +237,16 @@ fn check_name_free(connection: &Connection, name: &str, id: &str) -> Result<(), 
 }
 
 /// Runs an insert or update whose parameters are, in order: the id, the name, description and
-/// tags, the transport's columns, and the time now.
+/// tags, the transport's columns up to the sealed key, the time now, and the SSH user and host
+/// key.
 fn write(
     connection: &Connection,
     sql: &str,
     id: &str,
     fields: &EnvironmentFields,
 ) -> rusqlite::Result<()> {
-    let (kind, path, host, port, ca, cert, key) = transport_columns(&fields.transport);
+    let (kind, path, host, port, ca, cert, key, user, host_key) =
+        transport_columns(&fields.transport);
     let tags = serde_json::to_string(&fields.tags).unwrap_or_else(|_| "[]".into());
     connection.execute(
         sql,
@@ -205,7 +262,9 @@ fn write(
             ca,
             cert,
             key,
-            now()
+            now(),
+            user,
+            host_key
         ],
     )?;
     Ok(())
@@ -286,12 +345,13 @@ impl Store {
             check_name_free(&transaction, &fields.name, &id)?;
             let sql = if create {
                 "INSERT INTO environments (id, name, description, tags, transport, path, host,
-                     port, ca_pem, sealed_cert, sealed_key, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)"
+                     port, ca_pem, sealed_cert, sealed_key, created_at, updated_at, ssh_user,
+                     host_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14)"
             } else {
                 "UPDATE environments SET name = ?2, description = ?3, tags = ?4, transport = ?5,
                      path = ?6, host = ?7, port = ?8, ca_pem = ?9, sealed_cert = ?10,
-                     sealed_key = ?11, updated_at = ?12
+                     sealed_key = ?11, updated_at = ?12, ssh_user = ?13, host_key = ?14
                  WHERE id = ?1"
             };
             write(&transaction, sql, &id, &fields)?;
@@ -378,6 +438,20 @@ mod tests {
             .create_environment("lab", fields("Lab", insecure.clone()))
             .await
             .unwrap();
+        let ssh = StoredTransport::Ssh {
+            user: "docker".into(),
+            host: "10.0.0.7".into(),
+            port: 2222,
+            socket: "/run/docker.sock".into(),
+            sealed_key: b"sealed private key".to_vec(),
+            host_key: "SHA256:pinned".into(),
+        };
+        let remote = store
+            .create_environment("remote", fields("Remote", ssh.clone()))
+            .await
+            .unwrap();
+        assert_eq!(remote.fields.transport, ssh);
+        store.delete_environment("remote").await.unwrap();
         let all = store.environments().await.unwrap();
         let ids: Vec<_> = all.iter().map(|record| record.id.as_str()).collect();
         assert_eq!(ids, ["lab", "nas"]);

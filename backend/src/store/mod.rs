@@ -124,6 +124,11 @@ const MIGRATIONS: &[&str] = &[
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
     ) STRICT;",
+    // 5: SSH environments, `transport = 'ssh'`: the user and the pinned host key's fingerprint
+    // here, the host and port as for TCP, the engine's socket on that host in `path`, and the
+    // private key, sealed, in `sealed_key`.
+    "ALTER TABLE environments ADD COLUMN ssh_user TEXT;
+     ALTER TABLE environments ADD COLUMN host_key TEXT;",
 ];
 
 /// Why the store failed.

@@ -1,11 +1,14 @@
 //! `/admin/environments`: the engines Berth manages, on the resource-page kit. Admins add one
-//! (a socket, TCP with TLS and client certificates chosen as files, or plain TCP said to be
-//! insecure), change or remove it. Berth checks the engine before saving; one that does not
+//! (a socket, TCP with TLS and client certificates chosen as files, SSH with a private key and
+//! the host key pinned on first connect and shown, or plain TCP said to be insecure), change or
+//! remove it. Berth checks the engine before saving; one that does not
 //! answer is saved only when the admin ticks that they mean it. `local` comes from
 //! `--docker-host` and cannot be changed here.
 
 use berth_shared::access::Role;
-use berth_shared::api::environments::{EnvironmentSaved, EnvironmentView, TransportKind};
+use berth_shared::api::environments::{
+    DEFAULT_SSH_SOCKET, EnvironmentSaved, EnvironmentView, TransportKind,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen_futures::JsFuture;
@@ -26,7 +29,8 @@ use crate::components::segmented::Segmented;
 use crate::components::table::{ACTIONS, Column};
 use crate::components::toast::use_toaster;
 use crate::environments::form::{
-    ADDRESS, CA, CERT, DESCRIPTION, EnvironmentDraft, ID, KEY, NAME, TAGS,
+    ADDRESS, CA, CERT, DESCRIPTION, EnvironmentDraft, HOST_KEY, ID, KEY, NAME, SSH_KEY, SSH_SOCKET,
+    TAGS,
 };
 use crate::format;
 use crate::resource_page::list_page::{ListOptions, ListPage};
@@ -65,6 +69,7 @@ fn transport_words(view: &EnvironmentView) -> (&'static str, &'static str) {
         }
         TransportKind::Tls => ("TLS", "badge-outline"),
         TransportKind::Tcp => ("Insecure TCP", "badge-warn"),
+        TransportKind::Ssh => ("SSH", "badge-outline"),
     }
 }
 
@@ -122,7 +127,13 @@ impl Resource for EnvironmentView {
                 </td>
                 <td class="mono">{self.id.clone()}</td>
                 <td><span class=format!("badge {tone}")>{transport}</span></td>
-                <td class="mono cell-break">{self.docker_host.clone()}</td>
+                <td class="mono cell-break">
+                    {self.docker_host.clone()}
+                    {self.ssh_socket.clone().map(|socket| view! { <div class="muted">{format!("socket {socket}")}</div> })}
+                    {self.host_key.clone().map(|pin| view! {
+                        <div class="muted cell-clip" title=format!("Pinned host key {pin}") data-testid="host-key">{format!("host key {pin}")}</div>
+                    })}
+                </td>
                 <td><div class="env-tags-cell">{tags}</div></td>
                 <td>{changed}</td>
                 {edges.actions}
@@ -174,8 +185,17 @@ pub fn EnvironmentsAdminPage() -> impl IntoView {
         let name = saved.environment.name.clone();
         let said = match (&saved.engine, &saved.offline) {
             (Some(engine), _) => format!(
-                "Saved {name}: Docker {} (API {})",
-                engine.version, engine.api_version
+                "Saved {name}: Docker {} (API {}){}",
+                engine.version,
+                engine.api_version,
+                saved
+                    .environment
+                    .host_key
+                    .as_ref()
+                    .map(|pin| format!(
+                        "; host key {pin} pinned: compare it with ssh-keygen -lf on the host"
+                    ))
+                    .unwrap_or_default()
             ),
             (None, Some(offline)) => format!("Saved {name}, offline for now: {offline}"),
             (None, None) => format!("Saved {name}"),
@@ -247,7 +267,7 @@ fn PemField(
     view! {
         <label class="field">
             <span class="field-label">{label}</span>
-            <input type="file" name=name accept=".pem,.crt,.key,text/plain" aria-invalid=invalid
+            <input type="file" name=name aria-invalid=invalid
                 on:change=move |event| read_file(&event, value, chosen)/>
             <span class="field-hint">{hint}</span>
             <FieldMessage error=error field=label/>
@@ -278,10 +298,16 @@ fn EnvironmentForm(
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
     );
+    let ssh_key = RwSignal::new(String::new());
+    let ssh_socket = RwSignal::new(draft.ssh_socket);
+    let ssh_host_key = RwSignal::new(draft.ssh_host_key);
     let offline_ok = RwSignal::new(false);
     let form = FormState::new();
     let error = form.error;
     let errors = FormErrors::from(error);
+    let editing_ssh = target
+        .as_ref()
+        .is_some_and(|view| view.transport == TransportKind::Ssh);
     let has_stored_tls = target
         .as_ref()
         .is_some_and(|view| view.transport == TransportKind::Tls);
@@ -305,6 +331,9 @@ fn EnvironmentForm(
             ca_pem: ca.get_untracked(),
             cert_pem: cert.get_untracked(),
             key_pem: key.get_untracked(),
+            ssh_key_pem: ssh_key.get_untracked(),
+            ssh_socket: ssh_socket.get_untracked(),
+            ssh_host_key: ssh_host_key.get_untracked(),
             offline_ok: offline_ok.get_untracked(),
         };
         let Some(request) = form.begin(draft.request(editing_id.is_some())) else {
@@ -337,6 +366,7 @@ fn EnvironmentForm(
         TransportKind::Unix => "unix:///var/run/docker.sock",
         TransportKind::Tls => "tcp://nas.example.com:2376",
         TransportKind::Tcp => "tcp://192.0.2.10:2375",
+        TransportKind::Ssh => "ssh://docker@nas.example.com:22",
     };
     view! {
         <FormCard title=title title_id="environment-form-title" testid="environment-form" form=form
@@ -361,12 +391,14 @@ fn EnvironmentForm(
                 <Segmented label="Connection" value=transport options=vec![
                     (TransportKind::Unix, "Unix socket"),
                     (TransportKind::Tls, "TCP with TLS"),
+                    (TransportKind::Ssh, "SSH"),
                     (TransportKind::Tcp, "Plain TCP"),
                 ]/>
                 <span class="field-hint">{move || match transport.get() {
                     TransportKind::Unix => "An engine on this host, through its socket",
                     TransportKind::Tls => "The engine verified by its CA; Berth shows a client certificate if you give one",
                     TransportKind::Tcp => "Unencrypted and unauthenticated: insecure",
+                    TransportKind::Ssh => "Through SSH to the engine's socket on the host; the host needs no docker CLI",
                 }}</span>
             </div>
             <label class="field">
@@ -382,6 +414,16 @@ fn EnvironmentForm(
                         hint=if has_stored_tls { "ca.pem; leave all three empty to keep the saved files" } else { "ca.pem, which signed the engine's certificate" }/>
                     <PemField label=CERT name="cert" value=cert error=errors hint="cert.pem, if the engine asks for one"/>
                     <PemField label=KEY name="key" value=key error=errors hint="key.pem, encrypted once saved"/>
+                </div>
+            </Show>
+            <Show when=move || transport.get() == TransportKind::Ssh>
+                <div class="form-inline-grid">
+                    <PemField label=SSH_KEY name="ssh-key" value=ssh_key error=errors
+                        hint=if editing_ssh { "Leave empty to keep the saved key" } else { "An OpenSSH key without a passphrase, encrypted once saved" }/>
+                    <TextField label=SSH_SOCKET value=ssh_socket error=errors mono=true placeholder=DEFAULT_SSH_SOCKET
+                        hint="The engine's socket on that host"/>
+                    <TextField label=HOST_KEY value=ssh_host_key error=errors mono=true placeholder="SHA256:…"
+                        hint="Empty: the key the host shows now is pinned, and shown for you to compare"/>
                 </div>
             </Show>
             <Show when=move || transport.get() == TransportKind::Tcp>

@@ -22,6 +22,7 @@ pub fn transport_label(card: &EnvironmentCard) -> &'static str {
         TransportKind::Unix => "socket",
         TransportKind::Tls => "TLS",
         TransportKind::Tcp => "insecure TCP",
+        TransportKind::Ssh => "SSH",
     }
 }
 

@@ -3,8 +3,8 @@
 //! names and tags are the shared ones the server applies too.
 
 use berth_shared::api::environments::{
-    EnvironmentRequest, EnvironmentView, TlsMaterial, TransportKind, slug, validate_id,
-    validate_labels,
+    DEFAULT_SSH_SOCKET, EnvironmentRequest, EnvironmentView, SshMaterial, TlsMaterial,
+    TransportKind, slug, validate_id, validate_labels,
 };
 
 use crate::field_error::FieldError;
@@ -25,6 +25,12 @@ pub const CA: &str = "CA certificate";
 pub const CERT: &str = "Client certificate";
 /// The client key file.
 pub const KEY: &str = "Client key";
+/// The SSH private key file.
+pub const SSH_KEY: &str = "Private key";
+/// The engine's socket on the SSH host.
+pub const SSH_SOCKET: &str = "Engine socket";
+/// The SSH host key to pin up front.
+pub const HOST_KEY: &str = "Host key";
 
 /// What the form holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,6 +53,12 @@ pub struct EnvironmentDraft {
     pub cert_pem: String,
     /// `key.pem`.
     pub key_pem: String,
+    /// The SSH private key, OpenSSH's format.
+    pub ssh_key_pem: String,
+    /// The engine's socket on the SSH host; empty for the default.
+    pub ssh_socket: String,
+    /// The host key's fingerprint to pin up front; empty pins what the host shows.
+    pub ssh_host_key: String,
     /// Save it even if the engine does not answer now.
     pub offline_ok: bool,
 }
@@ -62,6 +74,12 @@ impl EnvironmentDraft {
             tags: view.tags.join(", "),
             transport: view.transport,
             address: view.docker_host.clone(),
+            ssh_socket: view
+                .ssh_socket
+                .clone()
+                .filter(|socket| socket != DEFAULT_SSH_SOCKET)
+                .unwrap_or_default(),
+            ssh_host_key: view.host_key.clone().unwrap_or_default(),
             ..Self::default()
         }
     }
@@ -113,12 +131,15 @@ impl EnvironmentDraft {
         let scheme = match self.transport {
             TransportKind::Unix => "unix://",
             TransportKind::Tcp | TransportKind::Tls => "tcp://",
+            TransportKind::Ssh => "ssh://",
         };
-        if !address.starts_with(scheme) || address.len() == scheme.len() {
+        let user_missing = self.transport == TransportKind::Ssh && !address.contains('@');
+        if !address.starts_with(scheme) || address.len() == scheme.len() || user_missing {
             let example = match self.transport {
                 TransportKind::Unix => "unix:///var/run/docker.sock",
                 TransportKind::Tcp => "tcp://192.0.2.10:2375",
                 TransportKind::Tls => "tcp://nas.example.com:2376",
+                TransportKind::Ssh => "ssh://docker@nas.example.com:22",
             };
             return Err(FieldError::new(
                 ADDRESS,
@@ -127,6 +148,10 @@ impl EnvironmentDraft {
         }
         let tls = match self.transport {
             TransportKind::Tls => self.tls(editing)?,
+            _ => None,
+        };
+        let ssh = match self.transport {
+            TransportKind::Ssh => Some(self.ssh(editing)?),
             _ => None,
         };
         Ok(EnvironmentRequest {
@@ -138,7 +163,47 @@ impl EnvironmentDraft {
             tls_verify: self.transport == TransportKind::Tls,
             tls,
             insecure: self.transport == TransportKind::Tcp,
+            ssh,
             offline_ok: self.offline_ok,
+        })
+    }
+
+    /// The SSH key (required on adding), the socket and the host key to pin, checked.
+    fn ssh(&self, editing: bool) -> Result<SshMaterial, FieldError> {
+        let key = self.ssh_key_pem.trim();
+        if key.is_empty() && !editing {
+            return Err(FieldError::new(
+                SSH_KEY,
+                "choose the private key the host accepts for this user (no passphrase)",
+            ));
+        }
+        let looks_like_a_key = key.contains("-----BEGIN") && key.contains("PRIVATE KEY");
+        if !key.is_empty() && !looks_like_a_key {
+            return Err(FieldError::new(
+                SSH_KEY,
+                "this file is not a private key: it should hold a -----BEGIN OPENSSH PRIVATE KEY----- block",
+            ));
+        }
+        let socket = self.ssh_socket.trim();
+        if !socket.is_empty() && !socket.starts_with('/') {
+            return Err(FieldError::new(
+                SSH_SOCKET,
+                format!(
+                    "give the socket's absolute path on the host, such as {DEFAULT_SSH_SOCKET}"
+                ),
+            ));
+        }
+        let host_key = self.ssh_host_key.trim();
+        if !host_key.is_empty() && !host_key.starts_with("SHA256:") {
+            return Err(FieldError::new(
+                HOST_KEY,
+                "give the fingerprint as ssh-keygen -lf prints it, SHA256:…, or leave it empty to pin the key the host shows",
+            ));
+        }
+        Ok(SshMaterial {
+            private_key_pem: (!key.is_empty()).then(|| key.to_owned()),
+            socket: (!socket.is_empty()).then(|| socket.to_owned()),
+            host_key: (!host_key.is_empty()).then(|| host_key.to_owned()),
         })
     }
 
@@ -293,6 +358,31 @@ mod tests {
     }
 
     #[test]
+    fn ssh_needs_a_user_and_a_key_and_checks_the_pin() {
+        let mut form = draft(TransportKind::Ssh, "ssh://nas:22");
+        assert_eq!(form.request(false).unwrap_err().field, ADDRESS);
+        form.address = "ssh://docker@nas:22".into();
+        assert_eq!(form.request(false).unwrap_err().field, SSH_KEY);
+        form.ssh_key_pem =
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----".into();
+        form.ssh_host_key = "ab:cd".into();
+        assert_eq!(form.request(false).unwrap_err().field, HOST_KEY);
+        form.ssh_host_key = "SHA256:abc".into();
+        form.ssh_socket = "run/docker.sock".into();
+        assert_eq!(form.request(false).unwrap_err().field, SSH_SOCKET);
+        form.ssh_socket = String::new();
+        let ssh = form.request(false).unwrap().ssh.unwrap();
+        assert_eq!(ssh.host_key.as_deref(), Some("SHA256:abc"));
+        assert_eq!(ssh.socket, None);
+        form.ssh_key_pem = String::new();
+        assert_eq!(
+            form.request(true).unwrap().ssh.unwrap().private_key_pem,
+            None,
+            "an edit keeps the key"
+        );
+    }
+
+    #[test]
     fn a_stored_environment_fills_the_form() {
         let view = EnvironmentView {
             id: "nas".into(),
@@ -303,6 +393,8 @@ mod tests {
             transport: TransportKind::Tls,
             insecure: false,
             client_certificate: true,
+            ssh_socket: None,
+            host_key: None,
             local: false,
             created_at: Some(1),
             updated_at: Some(2),

@@ -23,7 +23,9 @@ pub enum TransportKind {
     Tcp,
     /// TCP with TLS: the engine verified against a CA, Berth presenting a client certificate.
     Tls,
-    // SSH, with a pinned host key and a sealed private key, takes its place here (issue 13).
+    /// SSH to the engine's host, with a sealed private key and a pinned host key, and from
+    /// there a `direct-streamlocal` channel to the engine's unix socket.
+    Ssh,
 }
 
 impl fmt::Display for TransportKind {
@@ -32,6 +34,7 @@ impl fmt::Display for TransportKind {
             TransportKind::Unix => "unix",
             TransportKind::Tcp => "tcp",
             TransportKind::Tls => "tls",
+            TransportKind::Ssh => "ssh",
         })
     }
 }
@@ -55,6 +58,13 @@ pub struct EnvironmentView {
     pub insecure: bool,
     /// Whether Berth presents a client certificate (TLS only).
     pub client_certificate: bool,
+    /// SSH only: the engine's socket on the far host.
+    #[serde(default)]
+    pub ssh_socket: Option<String>,
+    /// SSH only: the pinned host key's fingerprint, OpenSSH style (`SHA256:…`), for the admin
+    /// to confirm.
+    #[serde(default)]
+    pub host_key: Option<String>,
     /// The `local` environment of `--docker-host`, which the store neither holds nor changes.
     pub local: bool,
     /// When it was saved, Unix seconds (`None` for `local`).
@@ -99,6 +109,37 @@ impl fmt::Debug for TlsMaterial {
     }
 }
 
+/// What SSH needs beside the `ssh://user@host[:port]` address. The private key is sealed
+/// before it is stored, and never sent back.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SshMaterial {
+    /// The private key, in OpenSSH's format (`-----BEGIN OPENSSH PRIVATE KEY-----`), without a
+    /// passphrase. On update, `None` keeps the stored key.
+    pub private_key_pem: Option<String>,
+    /// The engine's socket on the far host; [`DEFAULT_SSH_SOCKET`] when absent.
+    pub socket: Option<String>,
+    /// The host key's expected fingerprint (`SHA256:…`), pinned up front; when absent, the key
+    /// the host shows at the check is pinned (trust on first use).
+    pub host_key: Option<String>,
+}
+
+/// The engine's socket on an SSH host, unless another is given.
+pub const DEFAULT_SSH_SOCKET: &str = "/var/run/docker.sock";
+
+impl fmt::Debug for SshMaterial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SshMaterial")
+            .field(
+                "private_key_pem",
+                &self.private_key_pem.as_ref().map(|_| "…"),
+            )
+            .field("socket", &self.socket)
+            .field("host_key", &self.host_key)
+            .finish()
+    }
+}
+
 /// `POST /api/environments` and `PUT /api/environments/{id}`; `berth environment add|edit`
 /// builds the same.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,12 +153,15 @@ pub struct EnvironmentRequest {
     pub description: String,
     /// Free-form labels.
     pub tags: Vec<String>,
-    /// `unix:///path/docker.sock` or `tcp://host:port`.
+    /// `unix:///path/docker.sock`, `tcp://host:port` or `ssh://user@host[:port]`.
     pub docker_host: String,
     /// TLS, verifying the engine (`tcp://` only).
     pub tls_verify: bool,
     /// The TLS material; on update, `None` keeps the stored material.
     pub tls: Option<TlsMaterial>,
+    /// The SSH key, socket and expected host key (`ssh://` only); on update, `None` keeps the
+    /// stored ones.
+    pub ssh: Option<SshMaterial>,
     /// Plain TCP, knowingly.
     pub insecure: bool,
     /// Save it even if its engine does not answer now.
@@ -276,5 +320,10 @@ mod tests {
             key_pem: Some("SECRET KEY".into()),
         };
         assert!(!format!("{material:?}").contains("SECRET"));
+        let ssh = SshMaterial {
+            private_key_pem: Some("SECRET KEY".into()),
+            ..SshMaterial::default()
+        };
+        assert!(!format!("{ssh:?}").contains("SECRET"));
     }
 }

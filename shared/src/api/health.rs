@@ -76,6 +76,14 @@ pub enum EngineFailure {
     Network,
     /// The engine answered, but speaks only API versions older than Berth supports.
     Unsupported,
+    /// The SSH host showed another host key than the one pinned: someone may be in the
+    /// middle, or the host was reinstalled. Berth refuses it until an admin pins the new key.
+    HostKeyChanged,
+    /// The SSH host refused Berth's key (or the user).
+    AuthenticationRefused,
+    /// The SSH connection was made, but the host would not open a channel to the engine's
+    /// socket (no socket there, no permission, or stream-local forwarding disabled).
+    SshChannelRefused,
 }
 
 impl EngineFailure {
@@ -91,6 +99,15 @@ impl EngineFailure {
             EngineFailure::Protocol => "the engine's answer could not be understood",
             EngineFailure::Network => "the connection failed",
             EngineFailure::Unsupported => "the engine's API is older than Berth supports",
+            EngineFailure::HostKeyChanged => {
+                "host key changed: the SSH host's key is not the one pinned for it"
+            }
+            EngineFailure::AuthenticationRefused => {
+                "authentication refused: the SSH host did not accept Berth's key for this user"
+            }
+            EngineFailure::SshChannelRefused => {
+                "the SSH host refused a channel to the engine's socket"
+            }
         }
     }
 }
