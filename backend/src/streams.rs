@@ -291,7 +291,11 @@ impl Streams {
                             && summary.token.revoked_at.is_none()
                             && summary.token.expires_at.is_none_or(|at| at > now())
                     });
-                    if live { store.user(user_id).await? } else { None }
+                    if live {
+                        store.user(user_id).await?
+                    } else {
+                        None
+                    }
                 }
             };
             let valid = match user {

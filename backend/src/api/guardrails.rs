@@ -9,8 +9,8 @@ use berth_shared::guardrails::{Guardrails, GuardrailsView};
 
 use crate::api::caller::Caller;
 use crate::api::json::ApiJson;
-use crate::auth::Principal;
 use crate::audit::Action;
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::guardrails::{protected_paths, save, settings};
 use crate::state::AppState;
@@ -46,7 +46,9 @@ pub async fn put(
 ) -> Result<Json<GuardrailsView>, ApiError> {
     caller.require_admin("guardrail settings")?;
     let state = &caller.state;
-    state.environment_for(&caller.principal, &environment).await?;
+    state
+        .environment_for(&caller.principal, &environment)
+        .await?;
     let guardrails = request
         .normalized()
         .map_err(|error| ApiError::BadRequest(error.to_string()))?;

@@ -9,7 +9,11 @@ use super::{Store, StoreError, now};
 
 impl Store {
     /// The user's grant for `environment`, if they have one.
-    pub async fn grant(&self, user_id: i64, environment: &str) -> Result<Option<Grant>, StoreError> {
+    pub async fn grant(
+        &self,
+        user_id: i64,
+        environment: &str,
+    ) -> Result<Option<Grant>, StoreError> {
         let environment = environment.to_owned();
         self.call(move |connection| {
             let role: Option<String> = connection
@@ -110,7 +114,10 @@ mod tests {
         let store = Store::in_memory().unwrap();
         let ada = user(&store, "ada").await;
         assert_eq!(store.grant(ada, "local").await.unwrap(), None);
-        store.set_grant(ada, "local", Grant::Operator).await.unwrap();
+        store
+            .set_grant(ada, "local", Grant::Operator)
+            .await
+            .unwrap();
         store.set_grant(ada, "local", Grant::None).await.unwrap();
         store.set_grant(ada, "nas", Grant::Admin).await.unwrap();
         assert_eq!(store.grant(ada, "local").await.unwrap(), Some(Grant::None));
