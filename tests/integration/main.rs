@@ -13,6 +13,7 @@ mod audit_log;
 mod cli;
 mod environments;
 mod gateway;
+mod grants;
 mod guardrails;
 mod guardrails_cli;
 mod health;

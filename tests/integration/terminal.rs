@@ -10,7 +10,7 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use crate::support::{Berth, TestContainer, docker, unique_name};
 
-type Socket =
+pub(crate) type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Opens the terminal socket with `token` and, when given, an `Origin`.
@@ -25,8 +25,19 @@ async fn connect_with(
     pairs: &[(&'static str, &str)],
     origin: Option<&str>,
 ) -> Result<Socket, WsError> {
+    connect_in(berth, "local", pairs, origin).await
+}
+
+/// Opens the terminal socket of `environment` with these headers and, when given, an
+/// `Origin`.
+pub(crate) async fn connect_in(
+    berth: &Berth,
+    environment: &str,
+    pairs: &[(&'static str, &str)],
+    origin: Option<&str>,
+) -> Result<Socket, WsError> {
     let url = berth
-        .url("/api/env/local/terminal")
+        .url(&format!("/api/env/{environment}/terminal"))
         .replace("http://", "ws://");
     let mut request = url.into_client_request().unwrap();
     let headers = request.headers_mut();
@@ -50,7 +61,7 @@ fn session_cookie(berth: &Berth, username: &str) -> String {
     cookie.split(';').next().unwrap().to_owned()
 }
 
-async fn open(socket: &mut Socket, container: &str, target: TerminalTarget) {
+pub(crate) async fn open(socket: &mut Socket, container: &str, target: TerminalTarget) {
     let open = ClientMessage::Open {
         container: container.to_owned(),
         target,
@@ -68,7 +79,7 @@ async fn send(socket: &mut Socket, message: &ClientMessage) {
         .unwrap();
 }
 
-fn exec(command: &[&str], tty: bool) -> TerminalTarget {
+pub(crate) fn exec(command: &[&str], tty: bool) -> TerminalTarget {
     TerminalTarget::Exec {
         command: command.iter().map(|part| part.to_string()).collect(),
         user: String::new(),
@@ -146,7 +157,7 @@ async fn stdin(socket: &mut Socket, text: &str) {
         .unwrap();
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
