@@ -4,8 +4,10 @@
 //! only, and every change is audited with the user and the environment. Against a real engine:
 //! `tests/integration/grants.rs`.
 
+use berth_shared::access::Role;
+use berth_shared::api::Health;
 use http::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::support::{As, TestApp};
 
@@ -23,19 +25,14 @@ async fn user_id(app: &TestApp, admin: &As, username: &str) -> i64 {
 }
 
 /// The environments `who` sees in `/api/health`, with their role there.
-async fn visible(app: &TestApp, who: &As) -> Vec<(String, Value)> {
+async fn visible(app: &TestApp, who: &As) -> Vec<(String, Option<Role>)> {
     let health = app.call("GET", "/api/health", who, None).await;
     assert_eq!(health.status, StatusCode::OK, "{health:?}");
-    health.json["environments"]
-        .as_array()
+    let health: Health = serde_json::from_value(health.json).expect("a health answer");
+    health
+        .environments
         .into_iter()
-        .flatten()
-        .map(|env| {
-            (
-                env["id"].as_str().unwrap_or_default().to_owned(),
-                env["role"].clone(),
-            )
-        })
+        .map(|env| (env.id, env.role))
         .collect()
 }
 
@@ -131,7 +128,7 @@ async fn only_admins_read_and_change_grants() {
     // The operator's own view of local says viewer now; their global role is unchanged.
     assert_eq!(
         visible(&app, &operator).await,
-        vec![("local".to_owned(), json!("viewer"))]
+        vec![("local".to_owned(), Some(Role::Viewer))]
     );
     let users = app.call("GET", "/api/users", &admin, None).await;
     assert!(
@@ -155,7 +152,7 @@ async fn only_admins_read_and_change_grants() {
     assert_eq!(removed.status, StatusCode::NO_CONTENT, "{removed:?}");
     assert_eq!(
         visible(&app, &operator).await,
-        vec![("local".to_owned(), json!("operator"))]
+        vec![("local".to_owned(), Some(Role::Operator))]
     );
 
     let audit = app
@@ -199,7 +196,7 @@ async fn an_environment_without_access_does_not_exist_for_the_user() {
 
     assert_eq!(
         visible(&app, &operator).await,
-        vec![("local".to_owned(), json!("operator"))]
+        vec![("local".to_owned(), Some(Role::Operator))]
     );
     let missing = app
         .call("GET", "/engine/nowhere/_ping", &operator, None)
@@ -296,8 +293,8 @@ async fn a_grant_sets_the_role_in_its_environment_only() {
     assert_eq!(
         visible(&app, &viewer).await,
         vec![
-            ("local".to_owned(), json!("viewer")),
-            ("lab".to_owned(), json!("operator"))
+            ("local".to_owned(), Some(Role::Viewer)),
+            ("lab".to_owned(), Some(Role::Operator))
         ]
     );
     let create = json!({"Image": "busybox"});

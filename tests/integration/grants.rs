@@ -6,14 +6,16 @@
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use berth_shared::access::Role;
+use berth_shared::api::Health;
+use serde_json::json;
 use tokio_tungstenite::tungstenite::Error as WsError;
 
 use crate::abuse::{authority, closed_within, raw};
 use crate::support::{
     Berth, berth_command, docker, docker_host, provision, succeeded, unique_name, wait_for,
 };
-use crate::terminal::{connect_in, exec, open, runtime};
+use crate::terminal::{connect_in, error_within, exec, open, runtime, started};
 
 /// The id of the second environment.
 const TWIN: &str = "twin";
@@ -39,6 +41,21 @@ fn berth_cli(berth: &Berth, args: &[&str]) -> String {
     String::from_utf8_lossy(&succeeded(output, &args.join(" ")).stdout).into_owned()
 }
 
+/// `berth user grant` of `role` in `twin` for `name`, which must succeed.
+fn grant_cli(berth: &Berth, name: &str, role: &str) -> String {
+    let args = [
+        "user",
+        "grant",
+        "--username",
+        name,
+        "--environment",
+        TWIN,
+        "--role",
+        role,
+    ];
+    berth_cli(berth, &args)
+}
+
 /// A new user of global `role` and a token of theirs.
 fn user(berth: &Berth, role: &str) -> (String, String) {
     let name = unique_name(role).replace('-', "_");
@@ -47,19 +64,14 @@ fn user(berth: &Berth, role: &str) -> (String, String) {
 }
 
 /// The environments `token`'s user sees in health, with their role in each.
-fn visible(berth: &Berth, token: &str) -> Vec<(String, Value)> {
+fn visible(berth: &Berth, token: &str) -> Vec<(String, Option<Role>)> {
     let health = berth.with_token(token).get("/api/health");
     assert_eq!(health.status, 200, "{}", health.body);
-    health.json()["environments"]
-        .as_array()
+    let health: Health = serde_json::from_str(&health.body).expect("a health answer");
+    health
+        .environments
         .into_iter()
-        .flatten()
-        .map(|env| {
-            (
-                env["id"].as_str().unwrap_or_default().to_owned(),
-                env["role"].clone(),
-            )
-        })
+        .map(|env| (env.id, env.role))
         .collect()
 }
 
@@ -87,19 +99,7 @@ impl Drop for Created {
 fn a_viewer_who_operates_one_environment_starts_containers_there_only() {
     let berth = berth_with_twin();
     let (name, token) = user(&berth, "viewer");
-    let said = berth_cli(
-        &berth,
-        &[
-            "user",
-            "grant",
-            "--username",
-            &name,
-            "--environment",
-            TWIN,
-            "--role",
-            "operator",
-        ],
-    );
+    let said = grant_cli(&berth, &name, "operator");
     assert!(
         said.contains(&format!("{name} is operator in environment twin")),
         "{said}"
@@ -114,8 +114,8 @@ fn a_viewer_who_operates_one_environment_starts_containers_there_only() {
     assert_eq!(
         visible(&berth, &token),
         vec![
-            ("local".to_owned(), json!("viewer")),
-            (TWIN.to_owned(), json!("operator"))
+            ("local".to_owned(), Some(Role::Viewer)),
+            (TWIN.to_owned(), Some(Role::Operator))
         ]
     );
 
@@ -157,8 +157,8 @@ fn a_viewer_who_operates_one_environment_starts_containers_there_only() {
     assert_eq!(
         visible(&berth, &token),
         vec![
-            ("local".to_owned(), json!("viewer")),
-            (TWIN.to_owned(), json!("viewer"))
+            ("local".to_owned(), Some(Role::Viewer)),
+            (TWIN.to_owned(), Some(Role::Viewer))
         ]
     );
 
@@ -201,22 +201,10 @@ fn a_viewer_who_operates_one_environment_starts_containers_there_only() {
 fn an_environment_without_access_is_a_404_from_the_gateway_and_the_terminal() {
     let berth = berth_with_twin();
     let (name, token) = user(&berth, "operator");
-    berth_cli(
-        &berth,
-        &[
-            "user",
-            "grant",
-            "--username",
-            &name,
-            "--environment",
-            TWIN,
-            "--role",
-            "none",
-        ],
-    );
+    grant_cli(&berth, &name, "none");
     assert_eq!(
         visible(&berth, &token),
-        vec![("local".to_owned(), json!("operator"))]
+        vec![("local".to_owned(), Some(Role::Operator))]
     );
     assert!(
         visible(&berth, &berth.admin_token)
@@ -263,8 +251,8 @@ fn an_environment_without_access_is_a_404_from_the_gateway_and_the_terminal() {
     assert_eq!(
         visible(&berth, &token),
         vec![
-            ("local".to_owned(), json!("operator")),
-            (TWIN.to_owned(), json!("operator"))
+            ("local".to_owned(), Some(Role::Operator)),
+            (TWIN.to_owned(), Some(Role::Operator))
         ]
     );
     assert_eq!(client.get("/engine/twin/v1.41/containers/json").status, 200);
@@ -310,19 +298,7 @@ fn lowering_a_grant_ends_the_streams_in_its_environment_only() {
     grant("operator");
     let mut on_local = events("local");
     let mut on_twin = events(TWIN);
-    berth_cli(
-        &berth,
-        &[
-            "user",
-            "grant",
-            "--username",
-            &name,
-            "--environment",
-            TWIN,
-            "--role",
-            "viewer",
-        ],
-    );
+    grant_cli(&berth, &name, "viewer");
     assert!(
         closed_within(&mut on_twin, Duration::from_secs(5)),
         "twin's stream went on"
@@ -337,37 +313,11 @@ fn lowering_a_grant_ends_the_streams_in_its_environment_only() {
             .await
             .expect("an operator in twin opens a terminal");
         open(&mut socket, &container.name, exec(&["sh"], true)).await;
-        use berth_shared::terminal::ServerMessage;
-        use futures_util::StreamExt;
-        use tokio_tungstenite::tungstenite::Message;
-        loop {
-            match socket.next().await {
-                Some(Ok(Message::Text(text))) => {
-                    let message: ServerMessage = serde_json::from_str(&text).unwrap();
-                    assert!(
-                        matches!(message, ServerMessage::Started { .. }),
-                        "{message:?}"
-                    );
-                    break;
-                }
-                Some(Ok(_)) => continue,
-                other => panic!("the terminal did not start: {other:?}"),
-            }
-        }
+        started(&mut socket).await;
         grant("viewer");
-        let ended = tokio::time::timeout(Duration::from_secs(5), async {
-            while let Some(Ok(message)) = socket.next().await {
-                if let Message::Text(text) = message
-                    && let ServerMessage::Error { message, .. } =
-                        serde_json::from_str(&text).unwrap()
-                {
-                    return Some(message);
-                }
-            }
-            None
-        })
-        .await;
-        ended.ok().flatten().unwrap_or_default()
+        error_within(&mut socket, Duration::from_secs(5))
+            .await
+            .unwrap_or_default()
     });
     assert!(message.contains("terminal was closed"), "{message:?}");
     assert!(

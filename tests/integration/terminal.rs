@@ -71,6 +71,43 @@ pub(crate) async fn open(socket: &mut Socket, container: &str, target: TerminalT
     send(socket, &open).await;
 }
 
+/// Reads until the session says it started; panics on anything else but output.
+pub(crate) async fn started(socket: &mut Socket) {
+    loop {
+        match socket.next().await {
+            Some(Ok(Message::Text(text))) => {
+                let message: ServerMessage = serde_json::from_str(&text).unwrap();
+                assert!(
+                    matches!(message, ServerMessage::Started { .. }),
+                    "{message:?}"
+                );
+                return;
+            }
+            Some(Ok(_)) => continue,
+            other => panic!("the terminal did not start: {other:?}"),
+        }
+    }
+}
+
+/// The error message the session ends with, if one comes within `limit`.
+pub(crate) async fn error_within(
+    socket: &mut Socket,
+    limit: std::time::Duration,
+) -> Option<String> {
+    let ended = tokio::time::timeout(limit, async {
+        while let Some(Ok(message)) = socket.next().await {
+            if let Message::Text(text) = message
+                && let ServerMessage::Error { message, .. } = serde_json::from_str(&text).unwrap()
+            {
+                return Some(message);
+            }
+        }
+        None
+    })
+    .await;
+    ended.ok().flatten()
+}
+
 /// Sends a control message as the browser does: JSON in a text frame.
 async fn send(socket: &mut Socket, message: &ClientMessage) {
     socket
