@@ -1,8 +1,8 @@
 //! Access per environment in process: only admins read and change grants, a grant of `none`
-//! makes an environment absent from health and the same 404 as a missing one at the gateway
-//! and the console's per-environment API, a grant raises or lowers the role in its environment
-//! only, and every change is audited with the user and the environment. Against a real engine:
-//! `tests/integration/grants.rs`.
+//! makes an environment absent from health and the home page's cards and the same 404 as a
+//! missing one at the gateway and the console's per-environment API, a grant raises or lowers
+//! the role in its environment only, and every change is audited with the user and the
+//! environment. Against a real engine: `tests/integration/grants.rs`.
 
 use berth_shared::access::Role;
 use berth_shared::api::Health;
@@ -213,6 +213,7 @@ async fn an_environment_without_access_does_not_exist_for_the_user() {
         ("POST", "/api/env/lab/volumes/data/browse", None),
         ("POST", "/api/env/lab/volume-browsers/abc/keepalive", None),
         ("DELETE", "/api/env/lab/volume-browsers/abc", None),
+        ("POST", "/api/overview/lab/retry", None),
     ] {
         let reply = app.call(method, path, &operator, body).await;
         assert_eq!(
@@ -226,6 +227,16 @@ async fn an_environment_without_access_does_not_exist_for_the_user() {
             "{method} {path}"
         );
     }
+    // The home page's cards leave it out too.
+    let overview = app.call("GET", "/api/overview", &operator, None).await;
+    assert_eq!(overview.status, StatusCode::OK, "{overview:?}");
+    let cards: Vec<_> = overview.json["environments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|card| card["id"].clone())
+        .collect();
+    assert_eq!(cards, vec![json!("local")], "{overview:?}");
     assert_eq!(
         missing.message(),
         "no such environment: nowhere",

@@ -57,7 +57,7 @@ pub fn EnvironmentAccessDialog(user: RwSignal<Option<UserView>>) -> impl IntoVie
         loaded.set(None);
         spawn_local(async move {
             let result = async {
-                let environments = console::environments().await?;
+                let environments = crate::api::environments::environments(None).await?;
                 let grants = console::grants(shown.id).await?;
                 Ok::<_, crate::api::ApiError>(Loaded {
                     environments,

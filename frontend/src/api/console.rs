@@ -1,5 +1,5 @@
 //! The console's own endpoints under `/api`: health, sign-in, account, users and their grants,
-//! environments, tokens, audit,
+//! tokens, audit,
 //! and a container's environment in clear (audited).
 
 use berth_shared::access::Grant;
@@ -9,7 +9,6 @@ use berth_shared::api::auth::{
     LoginRequest, LoginResponse, PasswordChange, RecoveryCodes, SessionState, SessionView,
     SetupRequest, TotpConfirm, TotpDisable, TotpSetup, TotpSetupRequest,
 };
-use berth_shared::api::environments::EnvironmentView;
 use berth_shared::api::reveal::RevealedEnv;
 use berth_shared::api::users::{
     CreatedToken, EnvironmentGrant, GrantRequest, NewTokenRequest, NewUserRequest, TokenView,
@@ -178,11 +177,6 @@ pub async fn set_grant(
 pub async fn remove_grant(id: i64, environment: &str) -> Result<(), ApiError> {
     let path = format!("/api/users/{id}/grants/{}", percent_encode(environment));
     call(Method::DELETE, &path).await
-}
-
-/// `GET /api/environments`: `local` and every stored environment (admins only).
-pub async fn environments() -> Result<Vec<EnvironmentView>, ApiError> {
-    get_json("/api/environments", None).await
 }
 
 /// `GET /api/audit`.
