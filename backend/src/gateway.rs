@@ -1,6 +1,8 @@
 //! `/engine/{environment}/…`: the one path by which the UI and Docker clients reach an engine.
 //!
-//! Each request is authenticated, checked by the policy and, for non-admins, by the operator
+//! Each request is authenticated, given the caller's role in its environment
+//! ([`AppState::environment_for`]: an environment they may not see is a 404), checked by the
+//! policy and, for non-admins, by the operator
 //! guardrails, recorded in the audit log when it
 //! changes state, forwarded with its normalised path, and its answer redacted where the role
 //! requires ([`crate::redaction`]). Requests that switch protocols (hijacked attach and exec, the websocket attach,
@@ -38,12 +40,13 @@ pub async fn handle(
     request: Request<Body>,
 ) -> Result<Response, ApiError> {
     let (mut parts, body) = request.into_parts();
-    let principal = Principal::from_request_parts(&mut parts, &state).await?;
+    let signed_in = Principal::from_request_parts(&mut parts, &state).await?;
     let client = client_info(&parts);
     let raw_path = parts.uri.path().to_owned();
     let (environment_id, path) =
         split_engine_path(&raw_path).ok_or_else(|| ApiError::NotFound(raw_path.clone()))?;
-    let environment = state.environment(environment_id)?;
+    // From here on the principal acts with their role in this environment.
+    let (environment, principal) = state.environment_for(&signed_in, environment_id).await?;
     let scope = AuditScope::of(&principal, &client);
     let method = parts.method.clone();
     let actor = principal.actor();

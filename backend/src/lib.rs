@@ -15,6 +15,7 @@ pub mod engine;
 pub mod environments;
 pub mod error;
 pub mod gateway;
+pub mod grants;
 pub mod guardrails;
 pub mod policy;
 pub mod redaction;

@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::auth::Auth;
+use berth_shared::access::{Role, effective_role};
+
+use crate::auth::{Auth, Principal};
 use crate::engine::{Environment, Environments};
 use crate::environments::probe::Probes;
 use crate::error::ApiError;
@@ -71,13 +73,62 @@ impl AppState {
         &self.inner.environments
     }
 
-    /// The environment with this id, or the 404 that names it: the one lookup of every
-    /// per-environment route.
+    /// The environment with this id, or the 404 that names it, whoever asks: for console
+    /// administration and Berth's own work. A caller's request goes through
+    /// [`AppState::environment_for`].
     pub fn environment(&self, id: &str) -> Result<Arc<Environment>, ApiError> {
         self.inner
             .environments
             .get(id)
             .ok_or_else(|| ApiError::UnknownEnvironment(id.to_owned()))
+    }
+
+    /// The environment with this id as `principal` may use it, with the principal as they act
+    /// there: their role is their grant for it, or else their global role
+    /// ([`effective_role`]). An environment they have no access to is the same 404 as one
+    /// that does not exist. The one lookup of every per-environment route.
+    pub async fn environment_for(
+        &self,
+        principal: &Principal,
+        id: &str,
+    ) -> Result<(Arc<Environment>, Principal), ApiError> {
+        let environment = self.environment(id)?;
+        let grant = self
+            .store()
+            .grant(principal.user_id, environment.id())
+            .await?;
+        match effective_role(principal.role, grant) {
+            Some(role) => Ok((
+                environment,
+                Principal {
+                    role,
+                    ..principal.clone()
+                },
+            )),
+            None => Err(ApiError::UnknownEnvironment(id.to_owned())),
+        }
+    }
+
+    /// Every environment `principal` may see, with their role in each, in the order of
+    /// [`Environments::all`].
+    pub async fn environments_for(
+        &self,
+        principal: &Principal,
+    ) -> Result<Vec<(Arc<Environment>, Role)>, ApiError> {
+        let grants = self.store().grants(principal.user_id).await?;
+        Ok(self
+            .inner
+            .environments
+            .all()
+            .into_iter()
+            .filter_map(|environment| {
+                let grant = grants
+                    .iter()
+                    .find(|(id, _)| id == environment.id())
+                    .map(|(_, grant)| *grant);
+                effective_role(principal.role, grant).map(|role| (environment, role))
+            })
+            .collect())
     }
 
     /// Loads the stored environments again, after a change through the API.

@@ -3,8 +3,8 @@
 //!
 //! Each one is registered under its user, the credential it was opened with and its
 //! environment, so that (1) one user cannot hold more than a set number open at once, (2)
-//! signing out, a password change, a role change, deleting the user or revoking the token ends
-//! them at once, instead of leaving a revoked user attached to a container's shell, and (3)
+//! signing out, a password change, a role change (global, or the user's grant for the stream's
+//! environment), deleting the user or revoking the token ends them at once, instead of leaving a revoked user attached to a container's shell, and (3)
 //! removing an environment, or moving it to another address, ends the streams opened through
 //! it.
 //!
@@ -20,6 +20,8 @@ use axum::body::Body;
 use axum::response::Response;
 use futures_util::StreamExt;
 use tokio::sync::watch;
+
+use berth_shared::access::effective_role;
 
 use crate::auth::{Credential, Principal};
 use crate::error::ApiError;
@@ -230,6 +232,11 @@ impl Streams {
         self.end_where(|open| open.credential == CredentialKey::Token(token_id))
     }
 
+    /// Ends a user's streams in one environment: their grant there changed or was removed.
+    pub fn end_user_environment(&self, user_id: i64, environment: &str) -> usize {
+        self.end_where(|open| open.user_id == user_id && open.environment == environment)
+    }
+
     /// Ends the streams opened through an environment that was removed or moved.
     pub fn end_environment(&self, environment: &str) -> usize {
         self.end_where(|open| open.environment == environment)
@@ -241,8 +248,8 @@ impl Streams {
     }
 
     /// Checks every open stream's credential against the store every
-    /// [`REVALIDATION_INTERVAL`], and ends those whose credential ended or whose user's role
-    /// changed.
+    /// [`REVALIDATION_INTERVAL`], and ends those whose credential ended or whose user's role in
+    /// the stream's environment (their grant there, or else their global role) changed.
     pub fn spawn_revalidation(&self, store: Store) {
         let streams = self.clone();
         tokio::spawn(async move {
@@ -258,34 +265,52 @@ impl Streams {
     }
 
     async fn revalidate(&self, store: &Store) -> Result<(), StoreError> {
-        let mut held: Vec<(i64, Role, CredentialKey)> = Vec::new();
+        type Held = (i64, Role, CredentialKey, String);
+        let mut held: Vec<Held> = Vec::new();
         for open in lock(&self.registry).open.values() {
-            let key = (open.user_id, open.role, open.credential.clone());
+            let key = (
+                open.user_id,
+                open.role,
+                open.credential.clone(),
+                open.environment.clone(),
+            );
             if !held.contains(&key) {
                 held.push(key);
             }
         }
-        for (user_id, role, credential) in held {
-            let valid = match &credential {
+        for (user_id, role, credential, environment) in held {
+            let user = match &credential {
                 CredentialKey::Session(id_hash) => store
                     .session(id_hash)
                     .await?
-                    .is_some_and(|(session, user)| session.expires_at > now() && user.role == role),
+                    .filter(|(session, _)| session.expires_at > now())
+                    .map(|(_, user)| user),
                 CredentialKey::Token(id) => {
-                    let current = store
-                        .user(user_id)
-                        .await?
-                        .is_some_and(|user| user.role == role);
-                    current
-                        && store.tokens(Some(user_id)).await?.iter().any(|summary| {
-                            summary.token.id == *id
-                                && summary.token.revoked_at.is_none()
-                                && summary.token.expires_at.is_none_or(|at| at > now())
-                        })
+                    let live = store.tokens(Some(user_id)).await?.iter().any(|summary| {
+                        summary.token.id == *id
+                            && summary.token.revoked_at.is_none()
+                            && summary.token.expires_at.is_none_or(|at| at > now())
+                    });
+                    if live {
+                        store.user(user_id).await?
+                    } else {
+                        None
+                    }
                 }
             };
+            let valid = match user {
+                Some(user) => {
+                    let grant = store.grant(user.id, &environment).await?;
+                    effective_role(user.role, grant) == Some(role)
+                }
+                None => false,
+            };
             if !valid {
-                self.end_where(|open| open.user_id == user_id && open.credential == credential);
+                self.end_where(|open| {
+                    open.user_id == user_id
+                        && open.credential == credential
+                        && open.environment == environment
+                });
             }
         }
         Ok(())

@@ -94,6 +94,91 @@ impl FromStr for Role {
     }
 }
 
+/// What a grant gives one user in one environment: a role there, or no access at all. A user
+/// without a grant for an environment has their global role in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Grant {
+    /// The environment does not exist for the user.
+    None,
+    /// Viewer in this environment.
+    Viewer,
+    /// Operator in this environment.
+    Operator,
+    /// Admin of this environment's engine (console administration stays with global admins).
+    Admin,
+}
+
+impl Grant {
+    /// Every grant, no access first.
+    pub const ALL: [Grant; 4] = [Grant::None, Grant::Viewer, Grant::Operator, Grant::Admin];
+
+    /// The role the grant gives, or none for no access.
+    pub fn role(self) -> Option<Role> {
+        match self {
+            Grant::None => None,
+            Grant::Viewer => Some(Role::Viewer),
+            Grant::Operator => Some(Role::Operator),
+            Grant::Admin => Some(Role::Admin),
+        }
+    }
+
+    /// The grant's name, as stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grant::None => "none",
+            Grant::Viewer => "viewer",
+            Grant::Operator => "operator",
+            Grant::Admin => "admin",
+        }
+    }
+}
+
+impl From<Role> for Grant {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Viewer => Grant::Viewer,
+            Role::Operator => Grant::Operator,
+            Role::Admin => Grant::Admin,
+        }
+    }
+}
+
+impl fmt::Display for Grant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a string is not a grant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not an environment role; use admin, operator, viewer or none")]
+pub struct ParseGrantError(pub String);
+
+impl FromStr for Grant {
+    type Err = ParseGrantError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "none" => Ok(Grant::None),
+            other => other
+                .parse::<Role>()
+                .map(Grant::from)
+                .map_err(|_| ParseGrantError(other.to_owned())),
+        }
+    }
+}
+
+/// The one rule of access per environment: a user's role in an environment is their grant
+/// for it when they have one, else their global role; `None` means the environment does not
+/// exist for them.
+pub fn effective_role(global: Role, grant: Option<Grant>) -> Option<Role> {
+    match grant {
+        Some(grant) => grant.role(),
+        None => Some(global),
+    }
+}
+
 impl fmt::Display for Access {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -144,6 +229,24 @@ mod tests {
         for role in [Role::Operator, Role::Admin] {
             assert!(role.sees_secrets() && role.borrows_credentials(), "{role}");
         }
+    }
+
+    #[test]
+    fn a_grant_overrides_the_global_role_in_its_environment() {
+        assert_eq!(effective_role(Role::Viewer, None), Some(Role::Viewer));
+        assert_eq!(
+            effective_role(Role::Viewer, Some(Grant::Operator)),
+            Some(Role::Operator)
+        );
+        assert_eq!(
+            effective_role(Role::Admin, Some(Grant::Viewer)),
+            Some(Role::Viewer)
+        );
+        assert_eq!(effective_role(Role::Admin, Some(Grant::None)), None);
+        for grant in Grant::ALL {
+            assert_eq!(grant.as_str().parse::<Grant>(), Ok(grant));
+        }
+        assert!("inherit".parse::<Grant>().is_err());
     }
 
     #[test]

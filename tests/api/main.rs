@@ -8,6 +8,7 @@ mod support;
 
 mod auth;
 mod environments;
+mod grants;
 mod policy_matrix;
 mod routes;
 mod users_tokens;

@@ -1,5 +1,5 @@
 // Security in the browser: sign-in and set-up, TOTP enrolment and sign-in, CSRF and Origin
-// checks, role-dependent UI, and the admin pages (users, audit).
+// checks, role-dependent UI, and the admin pages (users and their roles per environment, audit).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -200,6 +200,41 @@ test("admins manage users and read the audit log", async () => {
   const exported = await page.evaluate(async () => (await fetch("/api/audit/export")).text());
   assert.ok(exported.split("\n").some((line) => line.includes(`"operation":"UserDelete"`)));
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("an admin sets a user's role per environment, and the user's health follows it", async () => {
+  const { page, context, errors } = await openPage(fx.browser, `${fx.berth.base}/admin/users`);
+  const username = `erin-${process.pid}`;
+  await page.getByLabel("User name").fill(username);
+  await page.getByLabel("Initial password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Add user" }).click();
+  const row = page.locator(`tr[data-user="${username}"]`);
+  await row.waitFor();
+  await row.getByRole("button", { name: `Environment access of ${username}` }).click();
+  const dialog = page.getByRole("dialog");
+  assert.equal(await dialog.getByRole("heading").textContent(), `Environment access for ${username}`);
+  const local = dialog.getByLabel("Role in local");
+  await local.waitFor();
+  assert.equal(await local.inputValue(), "global", "no grant yet: the global role holds");
+  await local.selectOption("none");
+  await page.getByText(`${username} is none in local`).waitFor();
+
+  const theirs = await fx.browser.newContext();
+  const origin = fx.berth.base;
+  const signIn = await theirs.request.post(`${origin}/api/auth/login`, { data: { username, password: PASSWORD } });
+  assert.equal(signIn.status(), 200);
+  const environments = async () => (await (await theirs.request.get(`${origin}/api/health`)).json()).environments ?? [];
+  assert.deepEqual(await environments(), [], "local does not exist for them");
+  assert.equal((await theirs.request.get(`${origin}/engine/local/_ping`)).status(), 404);
+
+  await local.selectOption("global");
+  await page.getByText(`${username} has their global role (operator) in local`).waitFor();
+  assert.deepEqual((await environments()).map((env) => [env.id, env.role]), [["local", "operator"]]);
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  assert.deepEqual(errors, []);
+  await theirs.close();
   await context.close();
 });
 

@@ -294,17 +294,11 @@ impl Withdrawal {
 
 #[test]
 fn withdrawn_access_ends_terminals_and_streams_within_a_second() {
-    use berth_shared::terminal::{ClientMessage, ServerMessage, TerminalTarget};
-    use futures_util::{SinkExt, StreamExt};
-    use tokio_tungstenite::tungstenite::Message;
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use crate::terminal::{connect_in, error_within, exec, open, started};
 
     let berth = Berth::start();
     let container = TestContainer::running("withdrawn");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = crate::terminal::runtime();
     let withdrawals = [
         Withdrawal::SignOut,
         Withdrawal::PasswordChange,
@@ -336,62 +330,14 @@ fn withdrawn_access_ends_terminals_and_streams_within_a_second() {
         );
         assert_eq!(status, 200);
         let terminal_ended = runtime.block_on(async {
-            let mut request = berth
-                .url("/api/env/local/terminal")
-                .replace("http://", "ws://")
-                .into_client_request()
-                .unwrap();
-            request
-                .headers_mut()
-                .insert("cookie", cookie.parse().unwrap());
-            request
-                .headers_mut()
-                .insert("origin", berth.base.parse().unwrap());
-            let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-            let open = ClientMessage::Open {
-                container: container.name.clone(),
-                target: TerminalTarget::Exec {
-                    command: vec!["sh".into()],
-                    user: String::new(),
-                    working_dir: String::new(),
-                    env: Vec::new(),
-                    tty: true,
-                },
-                cols: 80,
-                rows: 24,
-            };
-            socket
-                .send(Message::text(serde_json::to_string(&open).unwrap()))
+            let pairs = [("cookie", cookie.as_str())];
+            let mut socket = connect_in(&berth, "local", &pairs, Some(&berth.base))
                 .await
                 .unwrap();
-            loop {
-                match socket.next().await {
-                    Some(Ok(Message::Text(text))) => {
-                        let message: ServerMessage = serde_json::from_str(&text).unwrap();
-                        assert!(
-                            matches!(message, ServerMessage::Started { .. }),
-                            "{message:?}"
-                        );
-                        break;
-                    }
-                    Some(Ok(_)) => continue,
-                    other => panic!("the terminal did not start: {other:?}"),
-                }
-            }
+            open(&mut socket, &container.name, exec(&["sh"], true)).await;
+            started(&mut socket).await;
             withdrawal.apply(&berth, &user, &cookie, &csrf);
-            let ended = tokio::time::timeout(Duration::from_secs(5), async {
-                while let Some(Ok(message)) = socket.next().await {
-                    if let Message::Text(text) = message {
-                        let message: ServerMessage = serde_json::from_str(&text).unwrap();
-                        if let ServerMessage::Error { message, .. } = message {
-                            return Some(message);
-                        }
-                    }
-                }
-                None
-            })
-            .await;
-            ended.ok().flatten()
+            error_within(&mut socket, Duration::from_secs(5)).await
         });
         let terminal_message = terminal_ended.unwrap_or_default();
         assert_eq!(

@@ -14,6 +14,7 @@ mod backup;
 mod cli;
 mod environments;
 mod gateway;
+mod grants;
 mod guardrails;
 mod guardrails_cli;
 mod health;

@@ -13,7 +13,7 @@ use crate::support::{
     Berth, TestContainer, docker, docker_through, docker_through_output, sleeper_args, unique_name,
 };
 
-type Socket =
+pub(crate) type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Opens the terminal socket with `token` and, when given, an `Origin`.
@@ -31,8 +31,9 @@ async fn connect_with(
     connect_in(berth, "local", pairs, origin).await
 }
 
-/// [`connect_with`] in the environment `environment`.
-async fn connect_in(
+/// Opens the terminal socket of `environment` with these headers and, when given, an
+/// `Origin`.
+pub(crate) async fn connect_in(
     berth: &Berth,
     environment: &str,
     pairs: &[(&'static str, &str)],
@@ -63,7 +64,7 @@ fn session_cookie(berth: &Berth, username: &str) -> String {
     cookie.split(';').next().unwrap().to_owned()
 }
 
-async fn open(socket: &mut Socket, container: &str, target: TerminalTarget) {
+pub(crate) async fn open(socket: &mut Socket, container: &str, target: TerminalTarget) {
     let open = ClientMessage::Open {
         container: container.to_owned(),
         target,
@@ -71,6 +72,43 @@ async fn open(socket: &mut Socket, container: &str, target: TerminalTarget) {
         rows: 24,
     };
     send(socket, &open).await;
+}
+
+/// Reads until the session says it started; panics on anything else but output.
+pub(crate) async fn started(socket: &mut Socket) {
+    loop {
+        match socket.next().await {
+            Some(Ok(Message::Text(text))) => {
+                let message: ServerMessage = serde_json::from_str(&text).unwrap();
+                assert!(
+                    matches!(message, ServerMessage::Started { .. }),
+                    "{message:?}"
+                );
+                return;
+            }
+            Some(Ok(_)) => continue,
+            other => panic!("the terminal did not start: {other:?}"),
+        }
+    }
+}
+
+/// The error message the session ends with, if one comes within `limit`.
+pub(crate) async fn error_within(
+    socket: &mut Socket,
+    limit: std::time::Duration,
+) -> Option<String> {
+    let ended = tokio::time::timeout(limit, async {
+        while let Some(Ok(message)) = socket.next().await {
+            if let Message::Text(text) = message
+                && let ServerMessage::Error { message, .. } = serde_json::from_str(&text).unwrap()
+            {
+                return Some(message);
+            }
+        }
+        None
+    })
+    .await;
+    ended.ok().flatten()
 }
 
 /// Sends a control message as the browser does: JSON in a text frame.
@@ -81,7 +119,7 @@ async fn send(socket: &mut Socket, message: &ClientMessage) {
         .unwrap();
 }
 
-fn exec(command: &[&str], tty: bool) -> TerminalTarget {
+pub(crate) fn exec(command: &[&str], tty: bool) -> TerminalTarget {
     TerminalTarget::Exec {
         command: command.iter().map(|part| part.to_string()).collect(),
         user: String::new(),
@@ -159,7 +197,7 @@ async fn stdin(socket: &mut Socket, text: &str) {
         .unwrap();
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

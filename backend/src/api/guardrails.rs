@@ -1,6 +1,7 @@
 //! `/api/env/{env}/guardrails`: what an environment lets non-admins do to its host. Everyone
-//! signed in reads them, so the UI can follow them; only admins change them, and each change is
-//! audited with the settings it saved.
+//! who may see the environment reads them, so the UI can follow them; only global admins change
+//! them (they are console settings, not engine operations), and each change is audited with the
+//! settings it saved.
 
 use axum::Json;
 use axum::extract::Path;
@@ -9,12 +10,17 @@ use berth_shared::guardrails::{Guardrails, GuardrailsView};
 use crate::api::caller::Caller;
 use crate::api::json::ApiJson;
 use crate::audit::Action;
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::guardrails::{protected_paths, save, settings};
 use crate::state::AppState;
 
-async fn view(state: &AppState, environment_id: &str) -> Result<GuardrailsView, ApiError> {
-    let environment = state.environment(environment_id)?;
+async fn view(
+    state: &AppState,
+    principal: &Principal,
+    environment_id: &str,
+) -> Result<GuardrailsView, ApiError> {
+    let (environment, _) = state.environment_for(principal, environment_id).await?;
     Ok(GuardrailsView {
         environment: environment_id.to_owned(),
         guardrails: settings(state.store(), environment_id).await?,
@@ -27,7 +33,9 @@ pub async fn get(
     caller: Caller,
     Path(environment): Path<String>,
 ) -> Result<Json<GuardrailsView>, ApiError> {
-    Ok(Json(view(&caller.state, &environment).await?))
+    Ok(Json(
+        view(&caller.state, &caller.principal, &environment).await?,
+    ))
 }
 
 /// `PUT /api/env/{env}/guardrails`: replaces the settings with the normalised request.
@@ -38,7 +46,9 @@ pub async fn put(
 ) -> Result<Json<GuardrailsView>, ApiError> {
     caller.require_admin("guardrail settings")?;
     let state = &caller.state;
-    state.environment(&environment)?;
+    state
+        .environment_for(&caller.principal, &environment)
+        .await?;
     let guardrails = request
         .normalized()
         .map_err(|error| ApiError::BadRequest(error.to_string()))?;
@@ -51,5 +61,5 @@ pub async fn put(
                 .map_err(ApiError::from)
         })
         .await?;
-    Ok(Json(view(state, &environment).await?))
+    Ok(Json(view(state, &caller.principal, &environment).await?))
 }

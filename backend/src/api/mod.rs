@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 mod caller;
 mod environments;
+mod grants;
 mod guardrails;
 mod health;
 pub mod json;
@@ -45,6 +46,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/users/{id}",
             axum::routing::patch(users::update).delete(users::remove),
+        )
+        .route("/users/{id}/grants", get(grants::list))
+        .route(
+            "/users/{id}/grants/{env}",
+            axum::routing::put(grants::put).delete(grants::remove),
         )
         .route(
             "/environments",

@@ -2,7 +2,8 @@
 //! learned (`environments/probe.rs`), never from the engines themselves. With `?after=N` the
 //! answer waits, up to [`LONG_POLL`], while the revision is still `N`, so the page
 //! follows every engine without polling. `POST /api/overview/{env}/retry` probes one engine at
-//! once. A card is shown only to callers the policy lets read that engine's `/info`.
+//! once. A card is shown only to callers the policy lets read that engine's `/info` with their
+//! role there; an environment they have no access to is absent, and its retry a 404.
 
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use serde::Deserialize;
 use crate::auth::Principal;
 use crate::engine::Environment;
 use crate::error::ApiError;
-use crate::policy::{self, EngineRequest};
+use crate::policy::{self, Actor, EngineRequest};
 use crate::state::AppState;
 
 /// The longest an `?after=` request waits for news.
@@ -28,10 +29,11 @@ pub struct OverviewQuery {
     after: Option<u64>,
 }
 
-/// Whether `principal` may see `environment` on the home page: as for `docker info` there.
-fn visible(principal: &Principal, environment: &Environment) -> bool {
+/// Whether `actor` (with their role in `environment`) may see it on the home page: as for
+/// `docker info` there.
+fn visible(actor: &Actor, environment: &Environment) -> bool {
     policy::authorize(
-        &principal.actor(),
+        actor,
         &EngineRequest {
             environment: environment.id(),
             method: "GET",
@@ -46,24 +48,31 @@ pub async fn overview(
     State(state): State<AppState>,
     principal: Principal,
     Query(query): Query<OverviewQuery>,
-) -> Json<Overview> {
+) -> Result<Json<Overview>, ApiError> {
     let probes = state.probes();
     probes.look();
     if let Some(after) = query.after.filter(|after| *after == probes.revision()) {
         probes.changed_after(after, LONG_POLL).await;
     }
     let revision = probes.revision();
+    let actor = principal.actor();
     let environments = state
-        .environments()
-        .all()
+        .environments_for(&principal)
+        .await?
         .iter()
-        .filter(|environment| visible(&principal, environment))
-        .map(|environment| probes.card(environment))
+        .filter(|(environment, role)| {
+            let actor = Actor {
+                role: *role,
+                ..actor.clone()
+            };
+            visible(&actor, environment)
+        })
+        .map(|(environment, _)| probes.card(environment))
         .collect();
-    Json(Overview {
+    Ok(Json(Overview {
         revision,
         environments,
-    })
+    }))
 }
 
 /// `POST /api/overview/{env}/retry`: probe this engine now; the answer comes through
@@ -73,8 +82,8 @@ pub async fn retry(
     principal: Principal,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let environment = state.environment(&id)?;
-    if !visible(&principal, &environment) {
+    let (environment, principal) = state.environment_for(&principal, &id).await?;
+    if !visible(&principal.actor(), &environment) {
         return Err(ApiError::UnknownEnvironment(id));
     }
     state.probes().retry(&id);

@@ -46,8 +46,9 @@ fn validated(request: &RegistryRequest) -> Result<(String, String, String), ApiE
 }
 
 /// Asks the engine of the request's environment to log in with `auth`; anonymous registries
-/// have nothing to check.
-async fn check(state: &AppState, environment: &str, auth: &RegistryAuth) -> Result<(), ApiError> {
+/// have nothing to check. The environment must be one the caller may see.
+async fn check(caller: &Caller, environment: &str, auth: &RegistryAuth) -> Result<(), ApiError> {
+    let state = &caller.state;
     if auth.username.is_empty() {
         return Ok(());
     }
@@ -56,7 +57,9 @@ async fn check(state: &AppState, environment: &str, auth: &RegistryAuth) -> Resu
     } else {
         environment
     };
-    let environment = state.environment(environment_id)?;
+    let (environment, _) = state
+        .environment_for(&caller.principal, environment_id)
+        .await?;
     match check_registry_login(&environment, auth).await {
         Ok(_) => Ok(()),
         Err(crate::engine::EngineError::Status { message, .. }) => Err(ApiError::BadRequest(
@@ -92,7 +95,7 @@ pub async fn create(
         password: password.clone(),
         serveraddress: address.clone(),
     };
-    check(state, &request.environment, &auth).await?;
+    check(&caller, &request.environment, &auth).await?;
     let sealed_password = if username.is_empty() {
         None
     } else {
@@ -154,7 +157,7 @@ pub async fn update(
         password,
         serveraddress: address.clone(),
     };
-    check(state, &request.environment, &auth).await?;
+    check(&caller, &request.environment, &auth).await?;
     let sealed_password = new_password
         .map(|password| seal(state, &password))
         .transpose()?;

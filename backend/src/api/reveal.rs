@@ -2,7 +2,7 @@
 //! masks secret-looking values everywhere (Overview and Inspect alike) until the user asks;
 //! asking comes here, so every reveal is in the audit log, naming the container and the
 //! environment, before the values are read. The policy decides as for inspecting the
-//! container, and only roles that may see secrets get an answer.
+//! container, and only roles that may see secrets (the caller's role in that environment) get an answer.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -21,11 +21,11 @@ use crate::state::AppState;
 /// `POST /api/env/{env}/containers/{id}/reveal`.
 pub async fn reveal(
     State(state): State<AppState>,
-    principal: Principal,
+    signed_in: Principal,
     client: ClientInfo,
     Path((env_id, id)): Path<(String, String)>,
 ) -> Result<Json<RevealedEnv>, ApiError> {
-    let environment = state.environment(&env_id)?;
+    let (environment, principal) = state.environment_for(&signed_in, &env_id).await?;
     let path = format!("/containers/{}/json", percent::component(&id));
     policy::authorize(
         &principal.actor(),

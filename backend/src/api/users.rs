@@ -14,10 +14,10 @@ use crate::state::AppState;
 use crate::store::{NewUser, User};
 
 /// Only admins manage users.
-const ADMIN_AREA: &str = "user administration";
+pub const ADMIN_AREA: &str = "user administration";
 
 /// The stored user with this id.
-async fn stored_user(state: &AppState, id: i64) -> Result<User, ApiError> {
+pub async fn stored_user(state: &AppState, id: i64) -> Result<User, ApiError> {
     state
         .store()
         .user(id)

@@ -54,7 +54,7 @@ pub enum Command {
     Serve(ServeArgs),
     /// Ask a running Berth whether it is up: exit 0 if it is, 1 if not.
     Health(HealthArgs),
-    /// Manage users: add, passwd, list, remove.
+    /// Manage users: add, passwd, list, remove, and their roles per environment: grant, revoke.
     #[command(subcommand)]
     User(UserCommand),
     /// Manage API tokens for the docker CLI and scripts: create, list, revoke.

@@ -1,6 +1,6 @@
-//! `berth user add|passwd|list|remove`.
+//! `berth user add|passwd|list|remove|grant|revoke`.
 
-use berth_shared::access::Role;
+use berth_shared::access::{Grant, Role};
 use clap::Subcommand;
 
 use super::{CliError, DataDirArg, date, read_password_hash_from_stdin};
@@ -51,6 +51,35 @@ pub enum UserCommand {
         #[command(flatten)]
         data_dir: DataDirArg,
     },
+    /// Give a user a role in one environment, overriding their global role there; `none`
+    /// hides the environment from them. A running `berth serve` applies it within a second.
+    #[command(
+        after_help = "Examples:\n  berth user grant --username ada --environment nas --role operator\n  berth user grant --username ada --environment local --role none"
+    )]
+    Grant {
+        /// The user name.
+        #[arg(long)]
+        username: String,
+        /// The environment's id or name (`local`, or a stored one).
+        #[arg(long)]
+        environment: String,
+        /// admin, operator, viewer or none.
+        #[arg(long)]
+        role: Grant,
+        #[command(flatten)]
+        data_dir: DataDirArg,
+    },
+    /// Remove a user's grant for one environment: their global role applies there again.
+    Revoke {
+        /// The user name.
+        #[arg(long)]
+        username: String,
+        /// The environment's id or name.
+        #[arg(long)]
+        environment: String,
+        #[command(flatten)]
+        data_dir: DataDirArg,
+    },
 }
 
 impl UserCommand {
@@ -60,7 +89,9 @@ impl UserCommand {
             UserCommand::Add { data_dir, .. }
             | UserCommand::Passwd { data_dir, .. }
             | UserCommand::List { data_dir }
-            | UserCommand::Remove { data_dir, .. } => data_dir,
+            | UserCommand::Remove { data_dir, .. }
+            | UserCommand::Grant { data_dir, .. }
+            | UserCommand::Revoke { data_dir, .. } => data_dir,
         }
     }
 }
@@ -100,15 +131,27 @@ pub async fn run(command: UserCommand, store: Store) -> Result<(), CliError> {
         }
         UserCommand::List { .. } => {
             let users = store.users().await?;
-            println!("USERNAME                 ROLE      TWO-FACTOR CREATED (UTC)");
+            println!(
+                "USERNAME                 ROLE      TWO-FACTOR CREATED (UTC)     ENVIRONMENTS"
+            );
             for user in users {
                 let two_factor = if user.totp_secret.is_some() {
                     "on"
                 } else {
                     "off"
                 };
+                let grants = store.grants(user.id).await?;
+                let grants = if grants.is_empty() {
+                    "-".to_owned()
+                } else {
+                    grants
+                        .iter()
+                        .map(|(environment, grant)| format!("{environment}={grant}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                };
                 println!(
-                    "{:<24} {:<9} {:<10} {}",
+                    "{:<24} {:<9} {:<10} {:<19} {grants}",
                     user.username,
                     user.role,
                     two_factor,
@@ -125,8 +168,52 @@ pub async fn run(command: UserCommand, store: Store) -> Result<(), CliError> {
                 user.username
             );
         }
+        UserCommand::Grant {
+            username,
+            environment,
+            role,
+            ..
+        } => {
+            let user = find(&store, &username).await?;
+            let environment = grant_change(&store, &scope, &user, &environment, Some(role)).await?;
+            println!(
+                "{} is {role} in environment {environment} (global role {})",
+                user.username, user.role
+            );
+        }
+        UserCommand::Revoke {
+            username,
+            environment,
+            ..
+        } => {
+            let user = find(&store, &username).await?;
+            let environment = grant_change(&store, &scope, &user, &environment, None).await?;
+            println!(
+                "{} has their global role ({}) in environment {environment} again",
+                user.username, user.role
+            );
+        }
     }
     Ok(())
+}
+
+/// Sets or removes a grant through the one audited change the API uses too; returns the
+/// environment's id.
+async fn grant_change(
+    store: &Store,
+    scope: &AuditScope,
+    user: &crate::store::User,
+    which: &str,
+    grant: Option<Grant>,
+) -> Result<String, CliError> {
+    let input = |error: crate::error::ApiError| CliError::BadInput(error.to_string());
+    let environment = crate::grants::environment_id(store, which)
+        .await
+        .map_err(input)?;
+    crate::grants::change(store, scope, "CLI", user, &environment, grant)
+        .await
+        .map_err(input)?;
+    Ok(environment)
 }
 
 async fn find(store: &Store, username: &str) -> Result<crate::store::User, CliError> {

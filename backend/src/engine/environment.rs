@@ -196,6 +196,7 @@ impl Environment {
                 api_version: Some(negotiated.api_version),
                 engine: Some(negotiated.engine),
                 failure: None,
+                role: None,
             },
             Err(error) => {
                 self.forget_negotiation();
@@ -210,6 +211,7 @@ impl Environment {
                     engine: None,
                     error: Some(error.to_string()),
                     failure: Some(error.failure()),
+                    role: None,
                 }
             }
         }

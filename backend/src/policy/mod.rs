@@ -24,8 +24,8 @@ use self::operations::{LEGACY_ROUTES, OPERATIONS, Operation};
 pub struct Actor {
     /// The user name, for messages and the audit log.
     pub name: String,
-    /// The user's role. Per-environment rights can refine this later: the decision already
-    /// receives the environment.
+    /// The user's role in the request's environment: their grant there, or else their global
+    /// role (`AppState::environment_for` gives the principal with it).
     pub role: Role,
 }
 

@@ -1,6 +1,6 @@
 //! Berth's SQLite store: one database file in the data directory, in WAL mode, upgraded by
 //! numbered migrations. Users, sessions, API tokens, the audit log, saved registries, stored
-//! environments and settings live here.
+//! environments, grants and settings live here.
 //!
 //! Architecture invariant: only this module runs SQL. Callers get typed methods, and the
 //! blocking SQLite calls run on tokio's blocking pool, never on a reactor thread.
@@ -8,6 +8,7 @@
 mod audit;
 pub mod backup;
 mod environments;
+mod grants;
 pub mod lock;
 mod registries;
 mod sessions;
@@ -129,6 +130,20 @@ const MIGRATIONS: &[&str] = &[
     // private key, sealed, in `sealed_key`.
     "ALTER TABLE environments ADD COLUMN ssh_user TEXT;
      ALTER TABLE environments ADD COLUMN host_key TEXT;",
+    // 6: grants, a user's role in one environment (`none`: no access), overriding their global
+    // role there. `local` is no row of `environments`, so the environment is no foreign key:
+    // a trigger removes a stored environment's grants with it.
+    "CREATE TABLE grants (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        environment TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'viewer', 'none')),
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, environment)
+    ) STRICT;
+    CREATE TRIGGER grants_leave_with_their_environment AFTER DELETE ON environments
+    BEGIN
+        DELETE FROM grants WHERE environment = OLD.id;
+    END;",
 ];
 
 /// Why the store failed.

@@ -3,7 +3,8 @@
 //! protocol is [`berth_shared::terminal`].
 //!
 //! The handshake is authenticated by the [`Principal`] extractor (which refuses foreign
-//! Origins), and refused before the upgrade unless the role grants [`Access::Exec`]. Every
+//! Origins), and refused before the upgrade unless the user's role in the environment grants
+//! [`Access::Exec`] (an environment they may not see is a 404). Every
 //! engine request of the session then passes [`crate::policy::authorize`] as the user, and the
 //! session is recorded in the audit log before the process starts and completed with its exit
 //! code when it ends.
@@ -37,17 +38,17 @@ const MAX_MESSAGE: usize = 1024 * 1024;
 pub async fn handle(
     State(state): State<AppState>,
     Path(environment_id): Path<String>,
-    principal: Principal,
+    signed_in: Principal,
     client: ClientInfo,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
+    let (environment, principal) = state.environment_for(&signed_in, &environment_id).await?;
     if !principal.role.allows(Access::Exec) {
         return Err(ApiError::Forbidden(format!(
-            "Berth denies terminals to {} '{}': viewers may only read",
+            "Berth denies terminals in '{environment_id}' to {} '{}': viewers may only read",
             principal.role, principal.username
         )));
     }
-    let environment = state.environment(&environment_id)?;
     let stream = state
         .streams()
         .open(&principal, &environment_id, "terminal")?;

@@ -1,5 +1,5 @@
 //! The volume browser's endpoints. The policy decides as for the engine operations involved,
-//! and every change is audited.
+//! with the caller's role in the environment, and every change is audited.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -52,11 +52,11 @@ fn start_reaper(state: &AppState) {
 /// `POST /api/env/{env}/volumes/{name}/browse`.
 pub async fn start(
     State(state): State<AppState>,
-    principal: Principal,
+    signed_in: Principal,
     client: ClientInfo,
     Path((env_id, volume)): Path<(String, String)>,
 ) -> Result<(StatusCode, Json<VolumeBrowser>), ApiError> {
-    let environment = state.environment(&env_id)?;
+    let (environment, principal) = state.environment_for(&signed_in, &env_id).await?;
     authorize(&principal, &env_id)?;
     start_reaper(&state);
     if let Err(error) = sweep(&state, &environment).await {
@@ -96,9 +96,10 @@ pub async fn start(
 /// `POST /api/env/{env}/volume-browsers/{id}/keepalive`.
 pub async fn keep_alive(
     State(state): State<AppState>,
-    principal: Principal,
+    signed_in: Principal,
     Path((env_id, id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
+    let (_, principal) = state.environment_for(&signed_in, &env_id).await?;
     authorize(&principal, &env_id)?;
     if state.volume_browsers().touch(&env_id, &id) {
         Ok(StatusCode::NO_CONTENT)
@@ -132,12 +133,13 @@ pub async fn end_beacon(
 /// Removes helper `id`, if this Berth started it and the caller may browse.
 async fn end(
     state: &AppState,
-    principal: &Principal,
+    signed_in: &Principal,
     client: &ClientInfo,
     env_id: &str,
     id: &str,
 ) -> Result<StatusCode, ApiError> {
-    let environment = state.environment(env_id)?;
+    let (environment, principal) = state.environment_for(signed_in, env_id).await?;
+    let principal = &principal;
     authorize(principal, env_id)?;
     if !state.volume_browsers().take(env_id, id) {
         return Err(ApiError::Missing(format!("no volume browser {id}")));

@@ -1,6 +1,7 @@
 //! The console's own settings: the signed-in user's account ([`account`]), API tokens
-//! ([`tokens`]), users ([`users`]), saved registries ([`registries`]), the audit log
-//! ([`audit`]) and each environment's operator guardrails ([`guardrails`]).
+//! ([`tokens`]), users ([`users`]) and their roles per environment ([`user_access`]), saved
+//! registries ([`registries`]), the audit log ([`audit`]) and each environment's operator
+//! guardrails ([`guardrails`]).
 
 pub mod account;
 pub mod audit;
@@ -8,4 +9,5 @@ pub mod audit_names;
 pub mod guardrails;
 pub mod registries;
 pub mod tokens;
+pub mod user_access;
 pub mod users;

@@ -1,5 +1,6 @@
 //! `/admin/users`, on the resource-page kit: adding users, changing roles, resetting passwords
-//! and two-factor, removing users, and everyone's API tokens. Only admins see the page's forms;
+//! and two-factor, each user's role per environment (`admin/user_access.rs`), removing users,
+//! and everyone's API tokens. Only admins see the page's forms;
 //! an admin's own role is changed by another admin, so their own row's role is fixed.
 
 use berth_shared::access::Role;
@@ -9,6 +10,7 @@ use leptos::task::spawn_local;
 use web_sys::AbortSignal;
 
 use crate::admin::tokens::TokensSection;
+use crate::admin::user_access::EnvironmentAccessDialog;
 use crate::api::ApiError;
 use crate::api::console;
 use crate::api::engine::Engine;
@@ -152,6 +154,7 @@ pub fn UsersPage() -> impl IntoView {
     let is_admin = use_session().role() == Some(Role::Admin);
     let users = list_remote::<UserView>(status);
     let pending = RwSignal::new(None::<Pending>);
+    let access_for = RwSignal::new(None::<UserView>);
     let new_password = RwSignal::new(String::new());
 
     provide_context(RoleChange(Callback::new(
@@ -224,7 +227,10 @@ pub fn UsersPage() -> impl IntoView {
     });
     let row_actions = Callback::new(move |user: UserView| {
         let (for_password, for_totp) = (user.clone(), user.clone());
+        let for_access = user.clone();
         view! {
+            <button class="btn btn-small" aria-label=format!("Environment access of {}", user.username)
+                on:click=move |_| access_for.set(Some(for_access.clone()))>"Environment access"</button>
             <button class="btn btn-small" aria-label=format!("New password for {}", user.username)
                 on:click=move |_| pending.set(Some(Pending::ResetPassword(for_password.clone())))>"New password"</button>
             {user.totp_enabled.then(|| view! {
@@ -251,6 +257,7 @@ pub fn UsersPage() -> impl IntoView {
             <RoleLegend/>
             {is_admin.then(|| view! { <AddUserForm on_added=Callback::new(move |()| users.reload())/> })}
         </ListPage>
+        <EnvironmentAccessDialog user=access_for/>
         <ConfirmDialog
             open=Signal::derive(move || pending.with(Option::is_some))
             title=Signal::derive(move || pending.with(|p| match p {

@@ -1,6 +1,8 @@
-//! The console's own endpoints under `/api`: health, sign-in, account, users, tokens, audit,
+//! The console's own endpoints under `/api`: health, sign-in, account, users and their grants,
+//! tokens, audit,
 //! and a container's environment in clear (audited).
 
+use berth_shared::access::Grant;
 use berth_shared::api::Health;
 use berth_shared::api::audit::{AuditPage, AuditQuery, AuditRetention};
 use berth_shared::api::auth::{
@@ -9,7 +11,8 @@ use berth_shared::api::auth::{
 };
 use berth_shared::api::reveal::RevealedEnv;
 use berth_shared::api::users::{
-    CreatedToken, NewTokenRequest, NewUserRequest, TokenView, UserUpdate, UserView,
+    CreatedToken, EnvironmentGrant, GrantRequest, NewTokenRequest, NewUserRequest, TokenView,
+    UserUpdate, UserView,
 };
 use gloo_net::http::Method;
 use web_sys::AbortSignal;
@@ -152,6 +155,28 @@ pub async fn update_user(id: i64, update: &UserUpdate) -> Result<UserView, ApiEr
 /// `DELETE /api/users/{id}`.
 pub async fn remove_user(id: i64) -> Result<(), ApiError> {
     call(Method::DELETE, &format!("/api/users/{id}")).await
+}
+
+/// `GET /api/users/{id}/grants`: the user's roles per environment, where they differ from
+/// their global role.
+pub async fn grants(id: i64) -> Result<Vec<EnvironmentGrant>, ApiError> {
+    get_json(&format!("/api/users/{id}/grants"), None).await
+}
+
+/// `PUT /api/users/{id}/grants/{env}`.
+pub async fn set_grant(
+    id: i64,
+    environment: &str,
+    role: Grant,
+) -> Result<EnvironmentGrant, ApiError> {
+    let path = format!("/api/users/{id}/grants/{}", percent_encode(environment));
+    send_json(Method::PUT, &path, &GrantRequest { role }).await
+}
+
+/// `DELETE /api/users/{id}/grants/{env}`: the user's global role holds there again.
+pub async fn remove_grant(id: i64, environment: &str) -> Result<(), ApiError> {
+    let path = format!("/api/users/{id}/grants/{}", percent_encode(environment));
+    call(Method::DELETE, &path).await
 }
 
 /// `GET /api/audit`.

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::access::Role;
 use crate::api::environments::TransportKind;
 use crate::version::ApiVersion;
 
@@ -52,6 +53,11 @@ pub struct EnvironmentHealth {
     /// The kind of failure, when the engine could not be reached or cannot be used.
     #[serde(default)]
     pub failure: Option<EngineFailure>,
+    /// The caller's role in this environment: their grant for it, or else their global role.
+    /// The UI hides what this role may not do here; environments the caller may not see are
+    /// not listed at all. Absent from older servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
 }
 
 /// Why an engine could not be reached.

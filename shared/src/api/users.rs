@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::access::Role;
+use crate::access::{Grant, Role};
 
 /// The shortest password Berth accepts.
 pub const PASSWORD_MIN_LENGTH: usize = 10;
@@ -89,4 +89,23 @@ pub struct CreatedToken {
     pub token: TokenView,
     /// The secret to put in `Authorization: Bearer …`.
     pub secret: String,
+}
+
+/// One of a user's grants: their role in one environment, which overrides their global role
+/// there (`none`: the environment does not exist for them). `GET /api/users/{id}/grants`
+/// lists them; environments without a grant give the global role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvironmentGrant {
+    /// The environment's id (`local` or a stored environment's).
+    pub environment: String,
+    /// The role there.
+    pub role: Grant,
+}
+
+/// `PUT /api/users/{id}/grants/{env}`: sets the user's role in that environment. Removing the
+/// grant (`DELETE` on the same path) gives them their global role there again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantRequest {
+    /// The role in that environment.
+    pub role: Grant,
 }
