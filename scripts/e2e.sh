@@ -20,20 +20,29 @@ use_project_path
 
 if [ $# = 0 ]; then set -- tests/e2e/; fi
 
-# The TLS engine listens on TCP in a namespace of its own, which the tests' namespace cannot
-# reach: a relay from a unix socket carries its bytes (TLS stays between Berth and the engine),
-# and tests/e2e/environments.test.mjs listens on loopback in front of it.
-if [ -n "${BERTH_TEST_TLS_DOCKER_HOST:-}" ]; then
-  relay_dir=$(mktemp -d)
-  export BERTH_TEST_TLS_RELAY=$relay_dir/tls.sock
-  socat "UNIX-LISTEN:$BERTH_TEST_TLS_RELAY,fork,mode=600" "TCP:${BERTH_TEST_TLS_DOCKER_HOST#tcp://}" &
-  relay_pid=$!
-  trap 'kill "$relay_pid" 2>/dev/null; rm -rf "$relay_dir"' EXIT
+# The TLS and SSH engines listen on TCP in namespaces of their own, which the tests' namespace
+# cannot reach: a relay from a unix socket carries each one's bytes (TLS and SSH stay between
+# Berth and the engine), and tests/e2e/environments.test.mjs listens on loopback in front of it.
+relay_dir=$(mktemp -d)
+relay_pids=()
+trap 'kill "${relay_pids[@]}" 2>/dev/null; rm -rf "$relay_dir"' EXIT
+# relay NAME HOST:PORT exports BERTH_TEST_<NAME>_RELAY, a unix socket that reaches HOST:PORT.
+relay() {
+  local socket=$relay_dir/$1.sock
+  socat "UNIX-LISTEN:$socket,fork,mode=600" "TCP:$2" &
+  relay_pids+=($!)
   for _ in $(seq 100); do
-    [ -S "$BERTH_TEST_TLS_RELAY" ] && break
+    [ -S "$socket" ] && break
     sleep 0.05
   done
-  [ -S "$BERTH_TEST_TLS_RELAY" ] || { echo "e2e: the TLS relay did not start" >&2; exit 1; }
+  [ -S "$socket" ] || { echo "e2e: the $1 relay did not start" >&2; exit 1; }
+  export "BERTH_TEST_${1^^}_RELAY=$socket"
+}
+if [ -n "${BERTH_TEST_TLS_DOCKER_HOST:-}" ]; then
+  relay tls "${BERTH_TEST_TLS_DOCKER_HOST#tcp://}"
+fi
+if [ -n "${BERTH_TEST_SSH_DOCKER_HOST:-}" ]; then
+  relay ssh "${BERTH_TEST_SSH_DOCKER_HOST#ssh://*@}"
 fi
 
 run_isolated node --test --test-concurrency=1 --test-reporter=tap "$@"

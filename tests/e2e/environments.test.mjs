@@ -3,11 +3,13 @@
 // offline on purpose); `/` becomes the home page with a live card for each, the dead one saying
 // since when with a retry; the header's switcher and the command palette move between them,
 // keeping the section; a shell opens in the TLS engine's container; and removing one asks
-// first, naming what is lost.
+// first, naming what is lost. The SSH engine is added the same way, its host key pinned on first
+// connect and shown, and a shell opens in its container over SSH.
 //
-// The TLS engine listens in a network namespace the tests' own cannot reach, so scripts/e2e.sh
-// relays its port to a unix socket (BERTH_TEST_TLS_RELAY) and this file listens on loopback in
-// front of it: the bytes are relayed, TLS stays between Berth and the engine.
+// The TLS and SSH engines listen in network namespaces the tests' own cannot reach, so
+// scripts/e2e.sh relays their ports to unix sockets (BERTH_TEST_TLS_RELAY, BERTH_TEST_SSH_RELAY)
+// and this file listens on loopback in front of them: the bytes are relayed, TLS and SSH stay
+// between Berth and the engine.
 
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
@@ -36,9 +38,9 @@ function required(name) {
   return value;
 }
 
-/** A loopback port in front of the relayed TLS engine, open until the file's tests end. */
-async function tlsAddress() {
-  const relay = required("BERTH_TEST_TLS_RELAY");
+/** A loopback port in front of a relayed engine (`TLS`, `SSH`), open until the file's tests end. */
+async function relayedPort(name) {
+  const relay = required(`BERTH_TEST_${name}_RELAY`);
   const server = createServer((client) => {
     const upstream = connect(relay);
     client.pipe(upstream).pipe(client);
@@ -47,10 +49,11 @@ async function tlsAddress() {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   after(() => server.close());
-  return `tcp://127.0.0.1:${server.address().port}`;
+  return server.address().port;
 }
 
-const address = await tlsAddress();
+const address = `tcp://127.0.0.1:${await relayedPort("TLS")}`;
+const sshAddress = `ssh://root@127.0.0.1:${await relayedPort("SSH")}`;
 const tlsOnly = uniqueName("tls-only");
 const primaryOnly = uniqueName("primary-only");
 after(() => {
@@ -185,6 +188,71 @@ test("a shell opens in a container of the TLS environment, as on local", async (
     await page.context().close();
   } finally {
     dockerOnTls("rm", "-f", shell);
+  }
+});
+
+/** An admin API token for the gateway, made with the command line. */
+function adminToken() {
+  return execFileSync(process.env.BERTH_BIN, ["token", "create", "--user", "admin", "--name", uniqueName("e2e")], {
+    env: { ...process.env, BERTH_DATA_DIR: fx.berth.dataDir },
+    encoding: "utf8",
+  }).trim().split("\n").pop();
+}
+
+/** `method path` on an environment's engine through Berth's gateway, with `token`. */
+async function gateway(token, environment, method, path, body) {
+  const response = await fetch(`${fx.berth.base}/engine/${environment}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+test("an admin adds the SSH engine, its host key pinned and shown, and opens a shell over SSH", async () => {
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/admin/environments`);
+  await page.getByTestId("environments-table").waitFor();
+  await page.getByRole("button", { name: "Add an environment" }).click();
+  await form(page).getByRole("textbox", { name: /^Name/ }).fill("Behind SSH");
+  await form(page).getByRole("button", { name: "SSH", exact: true }).click();
+  await form(page).locator('input[name="address"]').fill(sshAddress);
+  await form(page).getByRole("textbox", { name: /^Engine socket/ }).fill(required("BERTH_TEST_SSH_SOCKET"));
+  // Without the key nothing is sent.
+  await form(page).getByRole("button", { name: "Check and add" }).click();
+  await page.locator('input[name="ssh-key"][aria-invalid="true"]').waitFor();
+  await form(page).locator('input[name="ssh-key"]').setInputFiles(required("BERTH_TEST_SSH_KEY"));
+  await form(page).getByRole("button", { name: "Check and add" }).click();
+  const row = page.locator('tr[data-environment="behind-ssh"]');
+  await row.waitFor({ timeout: 20_000 });
+  const pin = required("BERTH_TEST_SSH_HOST_KEY");
+  assert.equal((await row.getByTestId("host-key").textContent()).trim(), `host key ${pin}`);
+  assert.match(await page.locator(".toast").last().textContent(), new RegExp(`host key ${pin.replace(/[+/]/g, "\\$&")} pinned`));
+  await page.screenshot({ path: join(artifacts, "environments-admin-light.png"), fullPage: true });
+
+  const token = adminToken();
+  const name = uniqueName("ssh-shell");
+  await gateway(token, "behind-ssh", "POST", `/v1.41/containers/create?name=${name}`, {
+    Image: "busybox:latest",
+    Cmd: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"],
+  });
+  try {
+    await gateway(token, "behind-ssh", "POST", `/v1.41/containers/${name}/start`);
+    await page.goto(`${fx.berth.base}/env/behind-ssh/containers/${name}/terminal`);
+    await page.getByTestId("terminal-connect").click();
+    await page.getByTestId("terminal-status").filter({ hasText: "Running" }).waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="terminal"] .xterm').click();
+    await page.keyboard.type("echo \"over ssh: $((6*7))\"\n");
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid="terminal"] .xterm-rows')?.innerText ?? "").includes("over ssh: 42"),
+      null,
+      { timeout: 20_000 },
+    );
+    assert.deepEqual(errors, []);
+  } finally {
+    await gateway(token, "behind-ssh", "DELETE", `/v1.41/containers/${name}?force=true`);
+    await page.context().close();
   }
 });
 

@@ -1,5 +1,6 @@
 //! Who is signed in, shared by the whole app: loaded at start, set by sign-in and set-up,
-//! cleared by sign-out or when the server says the session has ended.
+//! cleared by sign-out or when the server says the session has ended; and what they may do in
+//! the environment shown, where a grant may give them another role than their global one.
 
 use berth_shared::access::{Access, Role};
 use berth_shared::api::auth::{SessionInfo, SessionState};
@@ -7,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, console};
+use crate::app::engine_status::EngineStatus;
 
 /// The session context.
 #[derive(Debug, Clone, Copy)]
@@ -70,10 +72,20 @@ impl Session {
         })
     }
 
-    /// Whether the signed-in user may do what needs `access` (tracked). The server decides; the
-    /// UI only hides what would be refused.
+    /// Whether the signed-in user may do what needs `access` in the environment shown
+    /// (tracked). The server decides; the UI only hides what would be refused.
     pub fn can(&self, access: Access) -> bool {
-        self.role().is_some_and(|role| role.allows(access))
+        self.role_here().is_some_and(|role| role.allows(access))
+    }
+
+    /// The user's role in the environment shown (tracked): what health says their role there
+    /// is (a grant), else their global role. Console administration goes by [`Self::role`].
+    pub fn role_here(&self) -> Option<Role> {
+        let global = self.role()?;
+        let here = use_context::<EngineStatus>()
+            .and_then(|status| status.current())
+            .and_then(|environment| environment.role);
+        Some(here.unwrap_or(global))
     }
 }
 
