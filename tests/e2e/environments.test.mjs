@@ -75,7 +75,7 @@ test("an admin adds a TLS engine and an offline one, and the home page shows eac
 
   const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/admin/environments`);
   await page.getByTestId("environments-table").waitFor();
-  assert.match(await page.locator('tr[data-environment="local"]').textContent(), /from --docker-host/);
+  assert.match(await page.locator('tr[data-environment="local"]').textContent(), /the engine of --docker-host/);
 
   await page.getByRole("button", { name: "Add an environment" }).click();
   await form(page).getByRole("textbox", { name: /^Name/ }).fill("Remote TLS");

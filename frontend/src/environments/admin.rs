@@ -79,7 +79,6 @@ impl Resource for EnvironmentView {
     const ICON: IconKind = IconKind::Hosts;
     const COLUMNS: &'static [Column] = &[
         Column::Text("Name"),
-        Column::Text("Id"),
         Column::Text("Connection"),
         Column::Text("Address"),
         Column::Text("Tags"),
@@ -110,7 +109,7 @@ impl Resource for EnvironmentView {
         let (transport, tone) = transport_words(self);
         let changed = match self.updated_at {
             Some(at) => format::relative_time(now_seconds(), at),
-            None => "from --docker-host".to_owned(),
+            None => "—".to_owned(),
         };
         let tags = self
             .tags
@@ -123,11 +122,11 @@ impl Resource for EnvironmentView {
                 {edges.select}
                 <td>
                     <a class="cell-title cell-clip" href=home title=self.name.clone()>{self.name.clone()}</a>
+                    <div class="mono muted cell-clip" title="The id, in /env/… and /engine/… addresses">{self.id.clone()}</div>
                     {(!self.description.is_empty()).then(|| view! { <div class="muted cell-clip" title=self.description.clone()>{self.description.clone()}</div> })}
                 </td>
-                <td class="mono">{self.id.clone()}</td>
                 <td><span class=format!("badge {tone}")>{transport}</span></td>
-                <td class="mono cell-break">
+                <td class="mono cell-break env-address">
                     {self.docker_host.clone()}
                     {self.ssh_socket.clone().map(|socket| view! { <div class="muted">{format!("socket {socket}")}</div> })}
                     {self.host_key.clone().map(|pin| view! {
@@ -176,8 +175,8 @@ pub fn EnvironmentsAdminPage() -> impl IntoView {
     });
     let summary = Signal::derive(|| {
         Some(
-            "The engines this console manages. Berth checks each one before saving it; TLS keys \
-             are encrypted on the server and never sent back to browsers."
+            "The engines this console manages. Berth checks each one before saving it; TLS and \
+             SSH keys are encrypted on the server and never sent back to browsers."
                 .to_owned(),
         )
     });
