@@ -11,23 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{
-    Berth, Client, berth_command, docker_on_tls, tls_engine, unique_name, wait_for,
-};
-
-/// `berth environment add ARGS` on `berth`'s data directory, which must succeed.
-fn add(berth: &Berth, args: &[&str]) {
-    let output = berth_command(berth.data_dir())
-        .args(["environment", "add"])
-        .args(args)
-        .output()
-        .expect("berth environment runs");
-    assert!(
-        output.status.success(),
-        "add {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
+use crate::support::{Berth, Client, docker_on_tls, unique_name, wait_for};
 
 /// `docker info --format TEMPLATE` on the TLS engine.
 fn tls_info(template: &str) -> String {
@@ -103,8 +87,6 @@ fn card<'a>(overview: &'a Value, id: &str) -> &'a Value {
 #[test]
 fn every_engine_gets_a_card_and_a_dead_one_never_holds_the_others_back() {
     let berth = Berth::start();
-    let (host, certs) = tls_engine();
-    let certs = certs.to_str().expect("a UTF-8 path").to_owned();
     // Accepts connections (the kernel completes them) and never answers a byte.
     let hung = TcpListener::bind("127.0.0.1:0").expect("a listener");
     let hung_host = format!("tcp://{}", hung.local_addr().expect("its address"));
@@ -112,47 +94,26 @@ fn every_engine_gets_a_card_and_a_dead_one_never_holds_the_others_back() {
     let missing_host = format!("unix://{}", missing.display());
     let unhealthy = Unhealthy::start();
 
-    add(
-        &berth,
-        &[
-            "--name",
-            "Remote",
-            "--id",
-            "remote",
-            "--docker-host",
-            &host,
-            "--tls-verify",
-            "--cert-path",
-            &certs,
-            "--tag",
-            "prod",
-        ],
-    );
-    add(
-        &berth,
-        &[
-            "--name",
-            "Hung",
-            "--id",
-            "hung",
-            "--docker-host",
-            &hung_host,
-            "--insecure",
-            "--offline-ok",
-        ],
-    );
-    add(
-        &berth,
-        &[
-            "--name",
-            "Gone",
-            "--id",
-            "gone",
-            "--docker-host",
-            &missing_host,
-            "--offline-ok",
-        ],
-    );
+    berth.add_tls_environment("remote", "Remote", &["--tag", "prod"]);
+    berth.add_environment(&[
+        "--name",
+        "Hung",
+        "--id",
+        "hung",
+        "--docker-host",
+        &hung_host,
+        "--insecure",
+        "--offline-ok",
+    ]);
+    berth.add_environment(&[
+        "--name",
+        "Gone",
+        "--id",
+        "gone",
+        "--docker-host",
+        &missing_host,
+        "--offline-ok",
+    ]);
     let admin = berth.admin();
     wait_for(|| {
         let overview = admin.get("/api/overview").json();

@@ -271,6 +271,30 @@ impl Berth {
         self.data_dir.path()
     }
 
+    /// `berth environment add ARGS` on this server's data directory, which must succeed.
+    pub fn add_environment(&self, args: &[&str]) {
+        let output = berth_command(self.data_dir())
+            .args(["environment", "add"])
+            .args(args)
+            .output()
+            .expect("berth environment runs");
+        assert!(
+            output.status.success(),
+            "environment add {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// Adds the TCP+TLS engine as the environment `id`, named `name`, with `extra` flags.
+    pub fn add_tls_environment(&self, id: &str, name: &str, extra: &[&str]) {
+        let (host, certs) = tls_engine();
+        let certs = certs.to_str().expect("a UTF-8 path");
+        let mut args = vec!["--name", name, "--id", id, "--docker-host", &host];
+        args.extend(["--tls-verify", "--cert-path", certs]);
+        args.extend(extra);
+        self.add_environment(&args);
+    }
+
     /// An HTTP client authenticated as the admin.
     pub fn admin(&self) -> Client {
         Client::new(&self.base, Some(&self.admin_token))
