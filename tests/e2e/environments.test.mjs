@@ -2,7 +2,8 @@
 // chosen as files) and a socket that does not exist (refused with its problem named, then saved
 // offline on purpose); `/` becomes the home page with a live card for each, the dead one saying
 // since when with a retry; the header's switcher and the command palette move between them,
-// keeping the section; a shell opens in the TLS engine's container; and removing one asks
+// keeping the section; a shell opens in the TLS engine's container and a volume's files are
+// browsed there; and removing one asks
 // first, naming what is lost. The SSH engine is added the same way, its host key pinned on first
 // connect and shown, and a shell opens in its container over SSH.
 //
@@ -188,6 +189,26 @@ test("a shell opens in a container of the TLS environment, as on local", async (
     await page.context().close();
   } finally {
     dockerOnTls("rm", "-f", shell);
+  }
+});
+
+test("a volume's files are browsed in the TLS environment, as on local", async () => {
+  const volume = uniqueName("tls-files");
+  dockerOnTls("run", "--rm", "-v", `${volume}:/data`, "busybox:latest", "sh", "-c", "echo far away > /data/remote.txt");
+  try {
+    const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/remote-tls/volumes/${volume}/files`);
+    const row = page.getByTestId("files-table").locator('tr[data-file="remote.txt"]');
+    await row.waitFor({ timeout: 20_000 });
+    await row.getByRole("button", { name: "remote.txt", exact: true }).click();
+    await page.getByText("far away").waitFor({ timeout: 15_000 });
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  } finally {
+    // The browser's helper container ends with the page; a forced removal waits for nothing.
+    for (const id of dockerOnTls("ps", "-aq", "--filter", `volume=${volume}`).split("\n").filter(Boolean)) {
+      dockerOnTls("rm", "-f", id);
+    }
+    dockerOnTls("volume", "rm", "-f", volume);
   }
 });
 
