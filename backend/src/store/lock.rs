@@ -5,7 +5,7 @@
 //! the process ends, however it ends.
 
 use std::fs::{File, OpenOptions, TryLockError};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::StoreError;
 
@@ -41,11 +41,6 @@ impl ServeLock {
     }
 }
 
-/// Where the lock of `data_dir` lives.
-pub fn path(data_dir: &Path) -> PathBuf {
-    data_dir.join(LOCK_FILE)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +54,6 @@ mod tests {
         assert!(refused.to_string().contains("berth serve"), "{refused}");
         drop(first);
         ServeLock::acquire(dir.path()).unwrap();
-        assert!(path(dir.path()).exists());
+        assert!(dir.path().join(LOCK_FILE).exists());
     }
 }

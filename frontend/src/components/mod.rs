@@ -2,6 +2,7 @@
 
 pub mod badges;
 pub mod chart;
+pub mod chosen_files;
 pub mod clipboard;
 pub mod confirm;
 pub mod copy_button;

@@ -11,7 +11,6 @@ use berth_shared::api::environments::{
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use crate::api::ApiError;
@@ -22,6 +21,7 @@ use crate::api::environments::{
 use crate::app::engine_status::use_engine_status;
 use crate::app::environments::use_known_environments;
 use crate::app::session::use_session;
+use crate::components::chosen_files::{bytes_of, files_of};
 use crate::components::fields::{Check, FieldMessage, FormErrors, FormState, TextField};
 use crate::components::form_frame::FormCard;
 use crate::components::icons::IconKind;
@@ -232,22 +232,17 @@ pub fn EnvironmentsAdminPage() -> impl IntoView {
     }
 }
 
-/// Reads the file chosen in `input` as text into `into`.
+/// Reads the file chosen in `event`'s input as text into `into`, its name into `chosen`.
 fn read_file(event: &web_sys::Event, into: RwSignal<String>, chosen: RwSignal<String>) {
-    let Some(input) = event.target().and_then(|target| {
-        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(target).ok()
-    }) else {
-        return;
-    };
-    let Some(file) = input.files().and_then(|files| files.get(0)) else {
+    let Some(file) = files_of(event).into_iter().next() else {
         into.set(String::new());
         chosen.set(String::new());
         return;
     };
     chosen.set(file.name());
     spawn_local(async move {
-        if let Ok(text) = JsFuture::from(file.text()).await {
-            into.try_set(text.as_string().unwrap_or_default());
+        if let Ok(bytes) = bytes_of(&file).await {
+            into.try_set(String::from_utf8_lossy(&bytes).into_owned());
         }
     });
 }

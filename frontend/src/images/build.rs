@@ -3,13 +3,12 @@
 //! and pull; the output streams live, and cancelling aborts the request, which stops the build.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, File, HtmlInputElement};
+use web_sys::{Blob, File};
 
 use crate::api::ApiError;
 use crate::api::engine::images::{BuildOptions, Credentials};
 use crate::app::engine_status::use_engine_status;
+use crate::components::chosen_files::{bytes_of, files_of};
 use crate::components::fields::{Check, TextField};
 use crate::components::modal::Modal;
 use crate::format;
@@ -53,28 +52,6 @@ pub fn parse_tags(text: &str) -> Vec<String> {
         .filter(|tag| !tag.is_empty())
         .map(str::to_owned)
         .collect()
-}
-
-fn files_of(event: &web_sys::Event) -> Vec<File> {
-    let Some(input) = event
-        .target()
-        .and_then(|target| target.dyn_into::<HtmlInputElement>().ok())
-    else {
-        return Vec::new();
-    };
-    let Some(list) = input.files() else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|index| list.get(index))
-        .collect()
-}
-
-async fn bytes_of(blob: &Blob) -> Result<Vec<u8>, ApiError> {
-    let buffer = JsFuture::from(blob.array_buffer())
-        .await
-        .map_err(|_| ApiError::Decode("the file could not be read".into()))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 fn blob_of(bytes: &[u8]) -> Result<Blob, ApiError> {

@@ -4,12 +4,12 @@
 use berth_shared::engine::progress::ProgressState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
-use web_sys::{File, HtmlInputElement};
+use web_sys::File;
 
 use crate::api::ApiError;
 use crate::api::upload::Upload;
 use crate::app::engine_status::use_engine_status;
+use crate::components::chosen_files::files_of;
 use crate::components::modal::Modal;
 use crate::components::segmented::Segmented;
 use crate::format;
@@ -49,11 +49,7 @@ pub fn LoadDialog(
     let uploading = move || matches!(phase.get(), Phase::Uploading { .. });
 
     let choose = move |event: web_sys::Event| {
-        let chosen = event
-            .target()
-            .and_then(|target| target.dyn_into::<HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0));
+        let chosen = files_of(&event).into_iter().next();
         file_label.set(
             chosen
                 .as_ref()
