@@ -95,6 +95,9 @@ must "start the private engine" ensure_engine primary
 must "start the TLS engine" ensure_engine tls --tls
 # A third reachable only over SSH: an sshd of its own in its namespace, its socket hidden from the host.
 must "start the SSH engine" ensure_engine ssh --ssh
+# Two more make a real two-node swarm (scripts/swarm.sh); each test forms or leaves it as it needs.
+BERTH_ENGINE_OFFLINE=1 must "start the swarm manager" ensure_engine swarma
+BERTH_ENGINE_OFFLINE=1 must "start the swarm worker" ensure_engine swarmb
 stop_engine() {
   # The image tests start local registries next to the engine (scripts/registry.sh).
   bash scripts/registry.sh stop primary >/dev/null 2>&1 || true
@@ -107,6 +110,7 @@ unset DOCKER_HOST DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 eval "$(bash scripts/engine.sh env ssh)"
 export BERTH_TEST_SSH_DOCKER_HOST=${BERTH_SSH_DOCKER_HOST:-} BERTH_TEST_SSH_KEY=${BERTH_SSH_KEY:-} \
   BERTH_TEST_SSH_SOCKET=${BERTH_SSH_SOCKET:-} BERTH_TEST_SSH_HOST_KEY=${BERTH_SSH_HOST_KEY:-}
+eval "$(bash scripts/swarm.sh env)"
 eval "$(bash scripts/engine.sh env primary)"
 export BERTH_TEST_DOCKER_HOST=$DOCKER_HOST
 unset DOCKER_HOST
