@@ -65,3 +65,12 @@ pub fn local_input_value(millis: f64) -> String {
         date.get_minutes()
     )
 }
+
+/// Seconds since the epoch of an RFC 3339 time (as the engine writes them); `None` when the
+/// text is not one.
+pub fn rfc3339_seconds(rfc3339: &str) -> Option<i64> {
+    let millis = js_sys::Date::parse(rfc3339);
+    millis
+        .is_finite()
+        .then_some((millis / 1000.0).floor() as i64)
+}

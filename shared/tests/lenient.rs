@@ -14,8 +14,12 @@ use berth_shared::engine::image::{HistoryItem, ImageInspect, ImageSummary};
 use berth_shared::engine::inspect::{ContainerInspect, FilesystemChange, ProcessList};
 use berth_shared::engine::lenient;
 use berth_shared::engine::network::{ContainerEndpoints, Network};
+use berth_shared::engine::node::Node;
+use berth_shared::engine::service::Service;
 use berth_shared::engine::stats::StatsSample;
+use berth_shared::engine::swarm::Swarm;
 use berth_shared::engine::system::{DiskUsage, SystemInfo, SystemVersion};
+use berth_shared::engine::task::Task;
 use berth_shared::engine::volume::{Volume, VolumeList};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -128,6 +132,10 @@ fn every_model_accepts_null_in_every_field() {
         case!(DiskUsage, "system-df.json"),
         case!(SystemInfo, "system-info.json"),
         case!(SystemVersion, "system-version.json"),
+        case!(Swarm, "swarm-inspect.json"),
+        case!(Vec<Node>, "node-list.json"),
+        case!(Vec<Service>, "service-list.json"),
+        case!(Vec<Task>, "task-list.json"),
     ];
     for (fixture, text, check) in cases {
         let variants = check(fixture, text);

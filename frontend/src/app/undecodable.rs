@@ -20,6 +20,9 @@ pub enum Kind {
     Networks,
     Volumes,
     Events,
+    Nodes,
+    Services,
+    Tasks,
 }
 
 /// How many lines of a stream that could not be read are kept; the oldest go first.

@@ -67,8 +67,9 @@ pub fn FormCard(
     busy_label: &'static str,
     /// Sends the form.
     on_submit: Callback<()>,
-    /// Closes the card.
-    on_cancel: Callback<()>,
+    /// Closes the card; a card that is the page's only content has no Cancel.
+    #[prop(optional)]
+    on_cancel: Option<Callback<()>>,
     /// The fields.
     children: Children,
 ) -> impl IntoView {
@@ -83,7 +84,9 @@ pub fn FormCard(
             <FormAlert form=form/>
             <div class="form-actions">
                 <SubmitButton form=form idle=submit_label busy=busy_label/>
-                <button type="button" class="btn" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                {on_cancel.map(|on_cancel| view! {
+                    <button type="button" class="btn" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                })}
             </div>
         </form>
     }

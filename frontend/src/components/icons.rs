@@ -51,6 +51,14 @@ pub enum IconKind {
     Shield,
     /// Environments: a stack of servers.
     Hosts,
+    /// A swarm: nodes around a centre.
+    Swarm,
+    /// Swarm services: copies of one box.
+    Service,
+    /// Swarm tasks: a checklist.
+    Task,
+    /// A lock.
+    Lock,
 }
 
 /// An inline SVG icon, hidden from screen readers: the control around it carries the label.
@@ -80,6 +88,28 @@ pub fn Icon(
             <rect x="3.5" y="10" width="17" height="5" rx="1.5"/>
             <rect x="3.5" y="16.5" width="17" height="4" rx="1.5"/>
             <path d="M7 6h.01M7 12.5h.01M7 18.5h.01"/>
+        }
+        .into_any(),
+        IconKind::Swarm => view! {
+            <circle cx="12" cy="12" r="2.5"/>
+            <circle cx="12" cy="3.5" r="1.8"/>
+            <circle cx="19.5" cy="16.5" r="1.8"/>
+            <circle cx="4.5" cy="16.5" r="1.8"/>
+            <path d="M12 5.3v4.2M18 15.6l-3.8-2.3M6 15.6l3.8-2.3"/>
+        }
+        .into_any(),
+        IconKind::Service => view! {
+            <rect x="3" y="8" width="11" height="11" rx="1.5"/>
+            <path d="M7 5h12.5a1.5 1.5 0 0 1 1.5 1.5V16M10 2.5h9"/>
+        }
+        .into_any(),
+        IconKind::Task => view! {
+            <path d="M4 6l1.5 1.5L8 5M4 12l1.5 1.5L8 11M4 18l1.5 1.5L8 17M11 6.5h9M11 12.5h9M11 18.5h9"/>
+        }
+        .into_any(),
+        IconKind::Lock => view! {
+            <rect x="5" y="10.5" width="14" height="10" rx="2"/>
+            <path d="M8 10.5V7.5a4 4 0 0 1 8 0v3"/>
         }
         .into_any(),
         IconKind::Registry => view! {

@@ -55,7 +55,8 @@ pub enum Credentials {
 }
 
 impl Credentials {
-    fn apply(self, builder: RequestBuilder) -> RequestBuilder {
+    /// Adds the header that carries these credentials.
+    pub(crate) fn apply(self, builder: RequestBuilder) -> RequestBuilder {
         match self {
             Credentials::Anonymous => builder.header("x-registry-auth", NO_CREDENTIALS),
             Credentials::Saved(id) => builder.header(REGISTRY_HEADER, &id.to_string()),

@@ -5,6 +5,8 @@ pub mod containers;
 pub mod events;
 pub mod images;
 pub mod networks;
+pub mod services;
+pub mod swarm;
 pub mod system;
 pub mod volumes;
 

@@ -5,11 +5,11 @@
 
 use berth_shared::engine::container::RestartPolicy;
 
-pub(super) fn lines(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim).filter(|line| !line.is_empty())
 }
 
-pub(super) fn optional<T>(
+pub(crate) fn optional<T>(
     text: &str,
     parse: impl Fn(&str) -> Result<T, String>,
 ) -> Result<Option<T>, String> {
@@ -19,7 +19,7 @@ pub(super) fn optional<T>(
     }
 }
 
-pub(super) fn valid_name(name: &str) -> Result<(), String> {
+pub(crate) fn valid_name(name: &str) -> Result<(), String> {
     let mut chars = name.chars();
     match chars.next() {
         None => Ok(()),
@@ -34,7 +34,7 @@ pub(super) fn valid_name(name: &str) -> Result<(), String> {
     }
 }
 
-pub(super) fn parse_pairs(text: &str, env: bool) -> Result<Vec<(String, String)>, String> {
+pub(crate) fn parse_pairs(text: &str, env: bool) -> Result<Vec<(String, String)>, String> {
     lines(text)
         .map(|line| {
             let (key, value) = line.split_once('=').unwrap_or((line, ""));
@@ -163,7 +163,7 @@ pub fn parse_cpus(text: &str) -> Result<i64, String> {
         .ok_or_else(|| "enter a number of CPUs above 0, such as 0.5 or 2".into())
 }
 
-pub(super) fn format_cpus(nanos: i64) -> String {
+pub(crate) fn format_cpus(nanos: i64) -> String {
     let whole = nanos / 1_000_000_000;
     let fraction = format!("{:09}", nanos % 1_000_000_000);
     let fraction = fraction.trim_end_matches('0');
@@ -224,7 +224,7 @@ pub fn parse_memory(text: &str) -> Result<i64, String> {
         .ok_or_else(|| "enter a size of at least 6m, such as 512m or 2g".into())
 }
 
-pub(super) fn format_memory(bytes: i64) -> String {
+pub(crate) fn format_memory(bytes: i64) -> String {
     for (unit, size) in [("g", 1i64 << 30), ("m", 1 << 20), ("k", 1 << 10)] {
         if bytes % size == 0 {
             return format!("{}{unit}", bytes / size);
@@ -266,7 +266,7 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
     Ok(total)
 }
 
-pub(super) fn format_duration(nanos: i64) -> String {
+pub(crate) fn format_duration(nanos: i64) -> String {
     if nanos % 1_000_000_000 != 0 {
         return format!("{}ms", nanos / 1_000_000);
     }

@@ -1,0 +1,4 @@
+//! Swarm services: the list with live task counts, one service's page (tasks, rollout,
+//! logs), the create and edit form, and the `docker service create` line it amounts to.
+
+pub mod draft;

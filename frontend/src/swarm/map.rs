@@ -1,0 +1,166 @@
+//! The cluster map: one column per node (its role, availability and state), and in it a card
+//! for each task the swarm wants running there, coloured by its service and marked by its
+//! state. It follows the swarm's events, so a drain or a scale is seen as it happens.
+
+use std::collections::BTreeMap;
+
+use berth_shared::engine::node::Node;
+use berth_shared::engine::service::Service;
+use berth_shared::engine::task::{Phase, Task};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::engine::services::TaskScope;
+use crate::app::engine_status::use_engine_status;
+use crate::app::live_events::LiveIndicator;
+use crate::app::remote::{Remote, remote_view};
+use crate::swarm::live::use_swarm_changes;
+
+/// What the map draws.
+#[derive(Debug, Clone, PartialEq)]
+struct MapData {
+    nodes: Vec<Node>,
+    services: BTreeMap<String, String>,
+    tasks: Vec<Task>,
+}
+
+/// A hue for a service, the same on every load.
+pub fn service_hue(id: &str) -> u32 {
+    id.bytes().fold(7u32, |hash, byte| {
+        hash.wrapping_mul(31).wrapping_add(u32::from(byte))
+    }) % 360
+}
+
+/// The class of a task's state.
+pub fn phase_class(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Starting => "task-starting",
+        Phase::Running => "task-running",
+        Phase::Ended => "task-ended",
+        Phase::Failed => "task-failed",
+    }
+}
+
+/// The tasks of `node` the swarm wants running, by service name then slot.
+fn tasks_on<'a>(data: &'a MapData, node: &str) -> Vec<&'a Task> {
+    let mut tasks: Vec<&Task> = data
+        .tasks
+        .iter()
+        .filter(|task| task.node_id == node && task.desired_state == "running")
+        .collect();
+    tasks.sort_by_key(|task| (data.services.get(&task.service_id), task.slot));
+    tasks
+}
+
+/// The map of the swarm's nodes and their tasks.
+#[component]
+pub fn ClusterMap() -> impl IntoView {
+    let status = use_engine_status();
+    let data = Remote::new(move |signal| {
+        status.reconnects.track();
+        let engine = status.engine();
+        async move {
+            let nodes = engine.nodes(Some(&signal)).await?;
+            let services: Vec<Service> = engine.services(Some(&signal)).await?;
+            let tasks = engine.tasks(&TaskScope::All, Some(&signal)).await?;
+            Ok(MapData {
+                nodes,
+                services: services
+                    .into_iter()
+                    .map(|service| (service.id, service.spec.name))
+                    .collect(),
+                tasks,
+            })
+        }
+    });
+    let live = use_swarm_changes(move |_| data.reload());
+    view! {
+        <section class="cluster-map-section" aria-labelledby="cluster-map-title">
+            <div class="section-head">
+                <h2 id="cluster-map-title" class="section-title">"Cluster map"</h2>
+                <LiveIndicator status=live/>
+            </div>
+            {remote_view(data, status, "the cluster", move |found: MapData| {
+                let environment = status.environment.get_untracked();
+                let columns = found.nodes.iter().map(|node| {
+                            let tasks = tasks_on(&found, &node.id);
+                            let count = tasks.len();
+                            let role = if node.manager_status.as_ref().is_some_and(|m| m.leader) {
+                                "leader".to_owned()
+                            } else {
+                                node.spec.role.clone()
+                            };
+                            let down = node.status.state != "ready";
+                            let (name, testid) = (node.display_name().to_owned(), node.display_name().to_owned());
+                            view! {
+                                <div class="map-node" class:map-node-down=down data-node=testid>
+                                    <div class="map-node-head">
+                                        <A href=format!("/env/{environment}/nodes/{}", node.id) attr:class="cell-title cell-link cell-clip">{name}</A>
+                                        <span class="muted">{format!("{role} · {} · {}", node.spec.availability, node.status.state)}</span>
+                                        <span class="muted">{format!("{count} task{}", if count == 1 { "" } else { "s" })}</span>
+                                    </div>
+                                    <ul class="map-tasks">
+                                        {tasks.into_iter().map(|task| {
+                                            let name = found.services.get(&task.service_id).cloned().unwrap_or_else(|| task.service_id.clone());
+                                            let label = if task.slot > 0 { format!("{name}.{}", task.slot) } else { name };
+                                            let style = format!("--service-hue: {}", service_hue(&task.service_id));
+                                            let state = task.status.state.clone();
+                                            let title = format!("{label}: {state}");
+                                            let testid = label.clone();
+                                            view! {
+                                                <li class=format!("map-task {}", phase_class(task.phase())) style=style
+                                                    data-task=testid title=title>
+                                                    <span class="map-task-name">{label}</span>
+                                                    <span class="map-task-state">{state}</span>
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                </div>
+                            }
+                        }).collect::<Vec<_>>();
+                view! { <div class="cluster-map" data-testid="cluster-map">{columns}</div> }
+            })}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_service_keeps_its_hue() {
+        assert_eq!(service_hue("abc"), service_hue("abc"));
+        assert!(service_hue("abc") < 360);
+        assert_ne!(service_hue("abc"), service_hue("abd"));
+    }
+
+    #[test]
+    fn a_node_shows_what_should_run_on_it_in_order() {
+        let task = |id: &str, service: &str, node: &str, slot: u64, desired: &str| Task {
+            id: id.into(),
+            service_id: service.into(),
+            node_id: node.into(),
+            slot,
+            desired_state: desired.into(),
+            ..Task::default()
+        };
+        let data = MapData {
+            nodes: Vec::new(),
+            services: BTreeMap::from([("s1".into(), "web".into()), ("s2".into(), "api".into())]),
+            tasks: vec![
+                task("t1", "s1", "n1", 2, "running"),
+                task("t2", "s2", "n1", 1, "running"),
+                task("t3", "s1", "n1", 1, "running"),
+                task("t4", "s1", "n1", 3, "shutdown"),
+                task("t5", "s1", "n2", 4, "running"),
+            ],
+        };
+        let ids: Vec<&str> = tasks_on(&data, "n1")
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect();
+        assert_eq!(ids, ["t2", "t3", "t1"]);
+    }
+}

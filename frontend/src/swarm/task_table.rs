@@ -1,0 +1,156 @@
+//! The table of tasks the service, node and tasks pages share: slot, service, node, desired
+//! and current state with how long ago, the error, and the container, linked to its page
+//! where Berth reaches that node's engine (the manager's own tasks).
+
+use std::collections::BTreeMap;
+
+use berth_shared::engine::task::Task;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::components::table::{Column, DataTable};
+use crate::format;
+use crate::swarm::map::phase_class;
+use crate::time;
+
+const COLUMNS: &[Column] = &[
+    Column::Text("Task"),
+    Column::Text("Node"),
+    Column::Text("Desired"),
+    Column::Text("State"),
+    Column::Text("Error"),
+    Column::Text("Container"),
+];
+
+/// Names to show for ids: services, and nodes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Names {
+    /// Service names by id.
+    pub services: BTreeMap<String, String>,
+    /// Node names by id.
+    pub nodes: BTreeMap<String, String>,
+    /// The id of the node whose engine this environment is: its containers have pages here.
+    pub local_node: String,
+}
+
+impl Names {
+    /// `web.3` for a replicated task, `web` and the node for a global one.
+    pub fn task_label(&self, task: &Task) -> String {
+        let service = self
+            .services
+            .get(&task.service_id)
+            .cloned()
+            .unwrap_or_else(|| format::short_id(&task.service_id).to_owned());
+        if task.slot > 0 {
+            format!("{service}.{}", task.slot)
+        } else {
+            format!("{service}.{}", format::short_id(&task.node_id))
+        }
+    }
+
+    /// The node's name, or its short id, or "unassigned".
+    pub fn node(&self, id: &str) -> String {
+        if id.is_empty() {
+            return "unassigned".to_owned();
+        }
+        self.nodes
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| format::short_id(id).to_owned())
+    }
+}
+
+/// Newest first within each slot, slots in order: the current task of a slot above its history.
+pub fn sort_tasks(tasks: &mut [Task], names: &Names) {
+    tasks.sort_by(|a, b| {
+        (names.task_label(a), b.created_at.as_deref())
+            .cmp(&(names.task_label(b), a.created_at.as_deref()))
+    });
+}
+
+/// The tasks, as a table.
+#[component]
+pub fn TaskTable(
+    /// The tasks, in the order shown.
+    tasks: Vec<Task>,
+    /// Names for ids.
+    names: Names,
+    /// The environment, for container links.
+    environment: String,
+    /// The `data-testid` of the table.
+    #[prop(optional)]
+    testid: Option<&'static str>,
+) -> impl IntoView {
+    let now = time::ticking_now();
+    let rows = tasks
+        .into_iter()
+        .map(|task| {
+            let label = names.task_label(&task);
+            let node = names.node(&task.node_id);
+            let state = task.status.state.clone();
+            let since = task
+                .status
+                .timestamp
+                .as_deref()
+                .and_then(time::rfc3339_seconds);
+            let container = task.container_id().map(|id| {
+                let short = format::short_id(id).to_owned();
+                if task.node_id == names.local_node {
+                    view! { <A href=format!("/env/{environment}/containers/{id}") attr:class="mono cell-link">{short}</A> }.into_any()
+                } else {
+                    view! { <span class="mono" title="On another node: add its engine as an environment to open it">{short}</span> }.into_any()
+                }
+            });
+            let problem = task.problem().map(str::to_owned).unwrap_or_default();
+            let class = phase_class(task.phase());
+            let (row_task, row_state, row_node, label_title, problem_title) =
+                (label.clone(), state.clone(), node.clone(), label.clone(), problem.clone());
+            view! {
+                <tr data-task=row_task data-state=row_state data-node=row_node>
+                    <td class="cell-title cell-clip" title=label_title>{label}</td>
+                    <td class="cell-clip">{node}</td>
+                    <td>{task.desired_state.clone()}</td>
+                    <td>
+                        <span class=format!("task-state {class}")>{state}</span>
+                        {since.map(|since| view! { <span class="muted">{move || format!(" {}", format::relative_time(now.get(), since))}</span> })}
+                    </td>
+                    <td class="cell-clip" title=problem_title>{problem}</td>
+                    <td>{container}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <DataTable testid=testid.unwrap_or("tasks-table") columns=COLUMNS>
+            {rows}
+        </DataTable>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tasks_are_named_as_the_cli_names_them() {
+        let names = Names {
+            services: BTreeMap::from([("s1".into(), "web".into())]),
+            nodes: BTreeMap::from([("n1".into(), "nas".into())]),
+            local_node: String::new(),
+        };
+        let replicated = Task {
+            service_id: "s1".into(),
+            slot: 3,
+            ..Task::default()
+        };
+        assert_eq!(names.task_label(&replicated), "web.3");
+        let global = Task {
+            service_id: "s1".into(),
+            node_id: "abcdefghijklmnop".into(),
+            ..Task::default()
+        };
+        assert_eq!(names.task_label(&global), "web.abcdefghijkl");
+        assert_eq!(names.node("n1"), "nas");
+        assert_eq!(names.node(""), "unassigned");
+    }
+}
