@@ -19,7 +19,7 @@ use crate::app::engine_status::use_engine_status;
 use crate::app::environments::{HOME, use_known_environments};
 use crate::app::routes::{PageLoadError, lazy_view, load};
 use crate::app::session::use_session;
-use crate::app::shell::{ADMIN_SECTIONS, SECTIONS};
+use crate::app::shell::{ADMIN_SECTIONS, SECTIONS, SWARM_SECTIONS};
 use crate::app::theme;
 use crate::components::download;
 use crate::components::toast::use_toaster;
@@ -358,6 +358,7 @@ fn fixed_entries(env: &str, can_operate: bool, is_admin: bool) -> Vec<Entry> {
     // Every page of the navigation, from its one list.
     let mut list: Vec<Entry> = SECTIONS
         .iter()
+        .chain(&SWARM_SECTIONS)
         .map(|(path, label, _)| go(label, format!("/env/{env}/{path}")))
         .collect();
     list.push(go("Account", "/account".to_owned()));

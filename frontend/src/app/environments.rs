@@ -12,7 +12,7 @@ use crate::DEFAULT_ENVIRONMENT;
 use crate::api::environments::overview;
 use crate::app::engine_status::use_engine_status;
 use crate::app::remote::{Loadable, Remote};
-use crate::app::shell::SECTIONS;
+use crate::app::shell::{SECTIONS, SWARM_SECTIONS};
 
 /// The home page of all environments.
 pub const HOME: &str = "/environments";
@@ -59,7 +59,12 @@ pub fn switched_path(path: &str, target: &str) -> String {
         .strip_prefix("/env/")
         .and_then(|rest| rest.split_once('/'))
         .map(|(_, rest)| rest.split('/').next().unwrap_or_default())
-        .filter(|section| SECTIONS.iter().any(|(known, _, _)| known == section))
+        .filter(|section| {
+            SECTIONS
+                .iter()
+                .chain(&SWARM_SECTIONS)
+                .any(|(known, _, _)| known == section)
+        })
         .unwrap_or("containers");
     format!("/env/{}/{section}", crate::api::percent_encode(target))
 }

@@ -65,6 +65,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("env/:env/volumes/:name/files") view={Lazy::<VolumeFilesRoute>::new()}/>
                     <Route path=path!("env/:env/system") view={Lazy::<SystemRoute>::new()}/>
                     <Route path=path!("env/:env/events") view={Lazy::<EventsRoute>::new()}/>
+                    <Route path=path!("env/:env/swarm") view={Lazy::<SwarmRoute>::new()}/>
+                    <Route path=path!("env/:env/nodes") view={Lazy::<NodesRoute>::new()}/>
+                    <Route path=path!("env/:env/nodes/:id") view={Lazy::<NodeDetailRoute>::new()}/>
+                    <Route path=path!("env/:env/services") view={Lazy::<ServicesRoute>::new()}/>
+                    <Route path=path!("env/:env/services/new") view={Lazy::<ServiceFormRoute>::new()}/>
+                    <Route path=path!("env/:env/services/:id") view={Lazy::<ServiceDetailRoute>::new()}/>
+                    <Route path=path!("env/:env/services/:id/edit") view={Lazy::<ServiceFormRoute>::new()}/>
+                    <Route path=path!("env/:env/tasks") view={Lazy::<TasksRoute>::new()}/>
                     <Route path=path!("account") view={Lazy::<AccountRoute>::new()}/>
                     <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()}/>
                     <Route path=path!("admin/audit") view={Lazy::<AuditRoute>::new()}/>

@@ -109,6 +109,16 @@ impl<T: Clone + Send + Sync + 'static> Remote<T> {
         }
     }
 
+    /// Changes the loaded value in place (a row an event named, read again), without a
+    /// reload; nothing when no value is loaded yet.
+    pub fn patch(&self, change: impl FnOnce(&mut T)) {
+        self.state.try_update(|state| {
+            if let Loadable::Ready(value) = state {
+                change(value);
+            }
+        });
+    }
+
     /// The current state (tracked).
     pub fn get(&self) -> Loadable<T> {
         self.state.get()

@@ -33,6 +33,13 @@ use crate::images::detail::ImageDetailPage;
 use crate::images::list::ImagesPage;
 use crate::networks::detail::NetworkDetailPage;
 use crate::networks::list::NetworksPage;
+use crate::services::detail::ServiceDetailPage;
+use crate::services::form::ServiceFormPage;
+use crate::services::list::ServicesPage;
+use crate::swarm::node_detail::NodeDetailPage;
+use crate::swarm::nodes::NodesPage;
+use crate::swarm::page::SwarmPage;
+use crate::swarm::tasks::TasksPage;
 use crate::system::dashboard::SystemPage;
 use crate::system::events::EventsPage;
 use crate::volumes::detail::VolumeDetailPage;
@@ -156,6 +163,15 @@ lazy_pages! {
         VolumeFilesRoute => VolumeFilesPage,
         SystemRoute => SystemPage,
         EventsRoute => EventsPage,
+    }
+    swarm_pages {
+        SwarmRoute => SwarmPage,
+        NodesRoute => NodesPage,
+        NodeDetailRoute => NodeDetailPage,
+        ServicesRoute => ServicesPage,
+        ServiceDetailRoute => ServiceDetailPage,
+        ServiceFormRoute => ServiceFormPage,
+        TasksRoute => TasksPage,
     }
     environment_pages {
         HomeRoute => HomePage,

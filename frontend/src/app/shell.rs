@@ -18,6 +18,15 @@ use crate::app::session::use_session;
 use crate::app::theme_toggle::ThemeToggle;
 use crate::components::icons::{Icon, IconKind};
 
+/// The swarm's pages of one environment, in navigation order: the first (the swarm itself) is
+/// always shown, the others only where the engine is a manager.
+pub(crate) const SWARM_SECTIONS: [(&str, &str, IconKind); 4] = [
+    ("swarm", "Swarm", IconKind::Swarm),
+    ("nodes", "Nodes", IconKind::Hosts),
+    ("services", "Services", IconKind::Service),
+    ("tasks", "Tasks", IconKind::Task),
+];
+
 /// The pages of one environment, in navigation order (the command palette offers them too).
 pub(crate) const SECTIONS: [(&str, &str, IconKind); 7] = [
     ("containers", "Containers", IconKind::Container),
@@ -97,6 +106,7 @@ fn Layout() -> impl IntoView {
     provide_context(EngineStatus::new(environment));
     provide_context(KnownEnvironments::new());
     let is_admin = move || session.role() == Some(Role::Admin);
+    let manager = crate::swarm::gate::is_manager();
     view! {
         <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -114,6 +124,24 @@ fn Layout() -> impl IntoView {
                                     <Icon kind=icon/>
                                     <span class="nav-label">{label}</span>
                                 </A>
+                            }
+                        })
+                        .collect_view()}
+                </nav>
+                <nav class="nav nav-secondary" aria-label="Swarm">
+                    <span class="nav-heading">"Swarm"</span>
+                    {SWARM_SECTIONS
+                        .into_iter()
+                        .enumerate()
+                        .map(|(at, (path, label, icon))| {
+                            let shown = move || at == 0 || manager.get() == Some(true);
+                            view! {
+                                <Show when=shown>
+                                    <A href=move || format!("/env/{}/{path}", environment.get())>
+                                        <Icon kind=icon/>
+                                        <span class="nav-label">{label}</span>
+                                    </A>
+                                </Show>
                             }
                         })
                         .collect_view()}

@@ -430,7 +430,7 @@ async fn recreate(
     }
 }
 
-fn focus_field(key: &str) {
+pub(crate) fn focus_field(key: &str) {
     if let Some(element) = document().get_element_by_id(key)
         && let Ok(element) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element)
     {
@@ -440,7 +440,7 @@ fn focus_field(key: &str) {
 
 /// Every error at the top of the form.
 #[component]
-fn ErrorSummary(errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+pub(crate) fn ErrorSummary(errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
     view! {
         <Show when=move || errors.with(|e| !e.is_empty())>
             <div class="alert alert-error" role="alert" data-testid="form-errors">

@@ -1,6 +1,7 @@
 //! Swarm: the swarm page (membership, tokens, settings, the cluster map), its nodes, and the
 //! pieces the service and task pages share (the task table, the swarm's live changes).
 
+pub mod gate;
 pub mod live;
 pub mod map;
 pub mod node_change;
@@ -10,3 +11,4 @@ pub mod page;
 pub mod settings;
 pub mod setup;
 pub mod task_table;
+pub mod tasks;

@@ -16,6 +16,7 @@ use crate::app::session::use_session;
 use crate::components::facts::FactsCard;
 use crate::format;
 use crate::resource_page::detail_page::DetailPage;
+use crate::swarm::gate::ManagerOnly;
 use crate::swarm::live::use_swarm_changes;
 use crate::swarm::node_change::{NodeChange, NodeChangeDialog};
 use crate::swarm::task_table::{Names, TaskTable, sort_tasks};
@@ -34,6 +35,12 @@ struct Inspected {
 /// `/env/:env/nodes/:id`.
 #[component]
 pub fn NodeDetailPage() -> impl IntoView {
+    view! { <ManagerOnly what="nodes"><NodeDetailInner/></ManagerOnly> }
+}
+
+/// The page, on a manager.
+#[component]
+fn NodeDetailInner() -> impl IntoView {
     let status = use_engine_status();
     let params = use_params_map();
     let is_admin = use_session().can(Access::Admin);

@@ -21,12 +21,19 @@ use crate::format;
 use crate::resource_page::list_page::{ListOptions, ListPage};
 use crate::resource_page::removal::{Removable, RemovalChoices};
 use crate::resource_page::{Edges, Resource, list_remote};
+use crate::swarm::gate::ManagerOnly;
 use crate::swarm::live::use_swarm_changes;
 use crate::swarm::node_change::{NodeChange, NodeChangeDialog};
 
 /// `/env/:env/nodes`.
 #[component]
 pub fn NodesPage() -> impl IntoView {
+    view! { <ManagerOnly what="nodes"><NodesInner/></ManagerOnly> }
+}
+
+/// The page, on a manager.
+#[component]
+fn NodesInner() -> impl IntoView {
     let status = use_engine_status();
     let is_admin = use_session().can(Access::Admin);
     let nodes = list_remote::<Node>(status);

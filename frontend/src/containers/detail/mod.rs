@@ -197,7 +197,7 @@ fn logs_view() -> Result<AnyView, PageLoadError> {
     } = expect_context();
     let name = container.display_name().to_owned();
     Ok(
-        view! { <crate::logs::viewer::LogsTab engine=engine id=id tty=container.config.tty name=name/> }
+        view! { <crate::logs::viewer::LogsTab engine=engine source=crate::logs::source::LogSource::Container { id, tty: container.config.tty } name=name/> }
             .into_any(),
     )
 }

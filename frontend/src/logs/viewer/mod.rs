@@ -31,6 +31,7 @@ use crate::components::toast::use_toaster;
 use crate::format;
 use crate::logs::buffer::{DEFAULT_CAP, Line, LogBuffer, Selection, to_text};
 use crate::logs::lines::{Demuxer, Stream};
+use crate::logs::source::LogSource;
 use crate::time;
 
 /// The height of one unwrapped row, in pixels (the CSS agrees).
@@ -63,9 +64,10 @@ pub(super) enum Feed {
     Failed(String),
 }
 
-/// The Logs tab of container `id` (`tty` says whether its logs are raw or multiplexed).
+/// The Logs tab of a container or a service, `name` naming it in downloads.
 #[component]
-pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl IntoView {
+pub fn LogsTab(engine: Engine, source: LogSource, name: String) -> impl IntoView {
+    let tty = source.tty();
     let toaster = use_toaster();
     let follow = RwSignal::new(true);
     let tail = RwSignal::new(String::from("1000"));
@@ -220,7 +222,7 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
         until: time::local_input_seconds(&until.get()),
     };
     {
-        let (engine, id) = (engine.clone(), id.clone());
+        let (engine, source) = (engine.clone(), source.clone());
         Effect::new(move |_| {
             let range = range();
             abort();
@@ -233,9 +235,9 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
             let signal = next.signal();
             controller.set_value(Some(next));
             feed.set(Feed::Connecting);
-            let (engine, id) = (engine.clone(), id.clone());
+            let (engine, source) = (engine.clone(), source.clone());
             spawn_local(async move {
-                let mut body = match engine.container_logs(&id, &range, &signal).await {
+                let mut body = match source.open(&engine, &range, &signal).await {
                     Ok(body) => body,
                     Err(ApiError::Aborted) => return,
                     Err(error) => {
@@ -250,6 +252,7 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
                     match body.next(&signal).await {
                         Some(Ok(chunk)) => {
                             demuxer.push(&chunk, &mut lines);
+                            source.label_lines(&mut lines);
                             append(std::mem::take(&mut lines));
                         }
                         Some(Err(ApiError::Aborted)) => return,
@@ -259,6 +262,7 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
                         }
                         None => {
                             demuxer.finish(&mut lines);
+                            source.label_lines(&mut lines);
                             append(lines);
                             feed.try_set(Feed::Ended);
                             return;
@@ -343,12 +347,12 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
     };
     let download_range = {
         move |_| {
-            let (engine, id, name) = (engine.clone(), id.clone(), name.clone());
+            let (engine, source, name) = (engine.clone(), source.clone(), name.clone());
             let mut range = range();
             range.follow = false;
             let filter = streams.get_untracked();
             spawn_local(async move {
-                match fetch_all(&engine, &id, &range, tty, filter).await {
+                match fetch_all(&engine, &source, &range, filter).await {
                     Ok(text) => match download::blob(text.as_bytes(), "text/plain;charset=utf-8") {
                         Some(blob) => download::save_blob(&format!("{name}-logs.txt"), &blob),
                         None => toaster.error("The browser could not build the file"),
@@ -478,20 +482,20 @@ pub fn LogsTab(engine: Engine, id: String, tty: bool, name: String) -> impl Into
 /// The whole of `range` as text, for a download.
 async fn fetch_all(
     engine: &Engine,
-    id: &str,
+    source: &LogSource,
     range: &LogRange,
-    tty: bool,
     filter: Streams,
 ) -> Result<String, ApiError> {
     let controller = AbortController::new().map_err(|e| ApiError::Network(format!("{e:?}")))?;
     let signal = controller.signal();
-    let mut body = engine.container_logs(id, range, &signal).await?;
-    let mut demuxer = Demuxer::new(tty, true);
+    let mut body = source.open(engine, range, &signal).await?;
+    let mut demuxer = Demuxer::new(source.tty(), true);
     let mut raw = Vec::new();
     while let Some(chunk) = body.next(&signal).await {
         demuxer.push(&chunk?, &mut raw);
     }
     demuxer.finish(&mut raw);
+    source.label_lines(&mut raw);
     let lines: Vec<Line> = raw
         .into_iter()
         .filter(|line| filter.keeps(line.stream))

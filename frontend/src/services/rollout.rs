@@ -1,0 +1,158 @@
+//! Changing a running service as a whole: redeploying it (the image's tag resolved again to
+//! its registry's current digest, as `docker service update --force` does, so nodes pull what
+//! the tag names now) and rolling it back; and how far a rollout has got, per task.
+
+use berth_shared::engine::service::Service;
+use berth_shared::engine::task::{Phase, Task};
+use serde_json::Value;
+
+use crate::api::ApiError;
+use crate::api::engine::Engine;
+use crate::api::engine::images::Credentials;
+use crate::api::engine::services::UpdateKind;
+use crate::time;
+
+/// What a redeploy did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeployed {
+    /// The tag resolved to this digest, which the nodes now run.
+    Resolved(String),
+    /// The registry could not be asked (why): the nodes pull the tag themselves.
+    Unresolved(String),
+}
+
+/// `spec` redeployed: `ForceUpdate` moved on, and the image pinned to `digest` (or, without one,
+/// unpinned, so each node pulls the tag).
+pub fn redeploy_spec(spec: &Value, digest: Option<&str>) -> Value {
+    let mut spec = spec.clone();
+    let force = spec
+        .pointer("/TaskTemplate/ForceUpdate")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    spec["TaskTemplate"]["ForceUpdate"] = Value::from(force + 1);
+    if let Some(image) = spec
+        .pointer("/TaskTemplate/ContainerSpec/Image")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    {
+        let tag = image.split('@').next().unwrap_or_default().to_owned();
+        let pinned = match digest {
+            Some(digest) => format!("{tag}@{digest}"),
+            None => tag,
+        };
+        spec["TaskTemplate"]["ContainerSpec"]["Image"] = Value::from(pinned);
+    }
+    spec
+}
+
+/// Redeploys the service `id`, asking the registry for its tag's digest first.
+pub async fn redeploy(engine: &Engine, id: &str) -> Result<Redeployed, ApiError> {
+    let (service, raw) = engine.service(id, None).await?;
+    let spec = raw.get("Spec").cloned().unwrap_or_default();
+    let image = service.spec.task_template.container_spec.image;
+    let tag = image.split('@').next().unwrap_or_default();
+    let (digest, outcome) = match engine.distribution(tag, Credentials::Anonymous, None).await {
+        Ok(found) if !found.descriptor.digest.is_empty() => {
+            let digest = found.descriptor.digest.clone();
+            (Some(digest.clone()), Redeployed::Resolved(digest))
+        }
+        Ok(_) => (
+            None,
+            Redeployed::Unresolved("the registry named no digest".into()),
+        ),
+        Err(error) => (None, Redeployed::Unresolved(error.to_string())),
+    };
+    engine
+        .update_service(
+            id,
+            service.version,
+            &redeploy_spec(&spec, digest.as_deref()),
+            UpdateKind::Spec,
+            Credentials::Anonymous,
+        )
+        .await?;
+    Ok(outcome)
+}
+
+/// Rolls the service `id` back to its previous spec.
+pub async fn roll_back(engine: &Engine, service: &Service) -> Result<(), ApiError> {
+    let (current, raw) = engine.service(&service.id, None).await?;
+    let spec = raw.get("Spec").cloned().unwrap_or_default();
+    engine
+        .update_service(
+            &service.id,
+            current.version,
+            &spec,
+            UpdateKind::Rollback,
+            Credentials::Anonymous,
+        )
+        .await
+        .map(drop)
+}
+
+/// How far the current rollout is: tasks running since it started, of those wanted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Tasks started since the update began, and running.
+    pub done: usize,
+    /// Tasks the service wants.
+    pub wanted: usize,
+}
+
+/// The progress of `service`'s update over `tasks`, while one is rolling out.
+pub fn progress(service: &Service, tasks: &[Task]) -> Option<Progress> {
+    let update = service
+        .update_status
+        .as_ref()
+        .filter(|update| update.in_progress())?;
+    let started = update
+        .started_at
+        .as_deref()
+        .and_then(time::rfc3339_seconds)?;
+    let wanted = service
+        .service_status
+        .map(|counts| counts.desired_tasks as usize)
+        .unwrap_or_default();
+    let done = tasks
+        .iter()
+        .filter(|task| task.desired_state == "running" && task.phase() == Phase::Running)
+        .filter(|task| {
+            task.created_at
+                .as_deref()
+                .and_then(time::rfc3339_seconds)
+                .is_some_and(|created| created >= started)
+        })
+        .count();
+    Some(Progress { done, wanted })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_redeploy_forces_and_repins_the_image() {
+        let spec = json!({"TaskTemplate": {"ForceUpdate": 2, "ContainerSpec": {"Image": "nginx:1@sha256:old", "Env": ["A=1"]}}});
+        let resolved = redeploy_spec(&spec, Some("sha256:new"));
+        assert_eq!(resolved["TaskTemplate"]["ForceUpdate"], 3);
+        assert_eq!(
+            resolved["TaskTemplate"]["ContainerSpec"]["Image"],
+            "nginx:1@sha256:new"
+        );
+        assert_eq!(
+            resolved["TaskTemplate"]["ContainerSpec"]["Env"],
+            json!(["A=1"])
+        );
+        let unresolved = redeploy_spec(&spec, None);
+        assert_eq!(
+            unresolved["TaskTemplate"]["ContainerSpec"]["Image"],
+            "nginx:1"
+        );
+        let fresh = redeploy_spec(
+            &json!({"TaskTemplate": {"ContainerSpec": {"Image": "busybox"}}}),
+            None,
+        );
+        assert_eq!(fresh["TaskTemplate"]["ForceUpdate"], 1);
+    }
+}
