@@ -235,7 +235,7 @@ fn ServiceDetailInner() -> impl IntoView {
             tasks,
             nodes: found.names.nodes.clone(),
         };
-        view! { <LogsTab engine=status.engine_untracked() source=source name=found.service.spec.name.clone()/> }.into_any()
+        view! { <LogsTab engine=status.engine_untracked() source=source name=found.service.spec.name/> }.into_any()
     });
     view! {
         <DetailPage
@@ -296,7 +296,7 @@ fn Overview(found: Inspected, can_operate: bool, on_changed: Callback<()>) -> im
             match scale_service(&engine, &id, version, count).await {
                 Ok(()) => toaster.success(format!("Scaled {name} to {count}")),
                 Err(error) => {
-                    report_failure(toaster, status, "scale", &format!("service {name}"), &error)
+                    report_failure(toaster, status, "scale", &format!("service {name}"), &error);
                 }
             }
             on_changed.run(());
@@ -314,12 +314,12 @@ fn Overview(found: Inspected, can_operate: bool, on_changed: Callback<()>) -> im
             let state = update.state.replace('_', " ");
             let message = update.message.clone();
             view! {
-                <div class=if update.state.contains("paused") || update.state.contains("rollback") { "alert alert-warn" } else { "alert alert-info" }
+                <div class=if update.state.contains("paused") || update.state.contains("rollback") { "alert alert-warn" } else { "alert alert-note" }
                     role="status" data-testid="update-status">
                     <strong>{format!("Update {state}")}</strong>
                     {(!message.is_empty()).then(|| view! { <span>{format!(": {message}")}</span> })}
                     {rollout.map(|rollout| view! {
-                        <div class="progress" aria-label="Tasks updated">
+                        <div class="rollout-progress" aria-label="Tasks updated">
                             <progress max=rollout.wanted.max(1).to_string() value=rollout.done.to_string()></progress>
                             <span>{format!("{} of {} tasks updated", rollout.done, rollout.wanted)}</span>
                         </div>

@@ -147,7 +147,7 @@ fn Replicas(service: Service, can_operate: bool) -> impl IntoView {
             match scale_service(&engine, &id, version, count).await {
                 Ok(()) => toaster.success(format!("Scaled {name} to {count}")),
                 Err(error) => {
-                    report_failure(toaster, status, "scale", &format!("service {name}"), &error)
+                    report_failure(toaster, status, "scale", &format!("service {name}"), &error);
                 }
             }
         });

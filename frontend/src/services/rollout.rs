@@ -53,7 +53,7 @@ pub async fn redeploy(engine: &Engine, id: &str) -> Result<Redeployed, ApiError>
     let tag = image.split('@').next().unwrap_or_default();
     let (digest, outcome) = match engine.distribution(tag, Credentials::Anonymous, None).await {
         Ok(found) if !found.descriptor.digest.is_empty() => {
-            let digest = found.descriptor.digest.clone();
+            let digest = found.descriptor.digest;
             (Some(digest.clone()), Redeployed::Resolved(digest))
         }
         Ok(_) => (

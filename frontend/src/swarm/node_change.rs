@@ -237,7 +237,7 @@ pub fn NodeChangeDialog(
                     on_done.run(());
                 }
                 Err(failure) => {
-                    report_failure(toaster, status, "change", &format!("node {name}"), &failure)
+                    report_failure(toaster, status, "change", &format!("node {name}"), &failure);
                 }
             }
         });

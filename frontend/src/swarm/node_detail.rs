@@ -95,7 +95,7 @@ fn NodeDetailInner() -> impl IntoView {
             view! {
                 <button type="button" class="btn" on:click=move |_| if let Some(node) = node() { pending.set(Some(NodeChange::availability_of(&node))) }>"Availability…"</button>
                 <button type="button" class="btn" on:click=move |_| if let Some(node) = node() {
-                    pending.set(Some(if node.is_manager() { NodeChange::Demote(node) } else { NodeChange::Promote(node) }))
+                    pending.set(Some(if node.is_manager() { NodeChange::Demote(node) } else { NodeChange::Promote(node) }));
                 }>{move || if node().is_some_and(|n| n.is_manager()) { "Demote" } else { "Promote" }}</button>
                 <button type="button" class="btn" on:click=move |_| if let Some(node) = node() { pending.set(Some(NodeChange::Labels(node))) }>"Labels…"</button>
             }
@@ -135,7 +135,7 @@ fn NodeDetailInner() -> impl IntoView {
                             ("Availability".into(), node.spec.availability.clone()),
                             ("Status".into(), if node.status.message.is_empty() { node.status.state.clone() } else { format!("{}: {}", node.status.state, node.status.message) }),
                             ("Address".into(), node.status.addr.clone()),
-                            ("Manager address".into(), manager.addr.clone()),
+                            ("Manager address".into(), manager.addr),
                             ("Joined".into(), node.created_at.as_deref().map(short_time).unwrap_or_default()),
                         ]/>
                         <FactsCard title="Host" rows=vec![
@@ -144,11 +144,11 @@ fn NodeDetailInner() -> impl IntoView {
                             ("CPUs".into(), format!("{}", node.description.resources.nano_cpus as f64 / 1e9)),
                             ("Memory".into(), format::bytes(node.description.resources.memory_bytes.max(0) as u64)),
                         ]/>
-                        <FactsCard title="Labels" rows=node.spec.labels.clone().into_iter().collect() empty="No labels" mono=true/>
+                        <FactsCard title="Labels" rows=node.spec.labels.into_iter().collect() empty="No labels" mono=true/>
                         <FactsCard title="Engine plugins" rows=plugins empty="None reported" mono=true/>
                     </div>
                     <h2 class="section-title">{format!("Tasks · {running} wanted running here")}</h2>
-                    <TaskTable tasks=found.tasks.clone() names=found.names.clone() environment=environment testid="node-tasks"/>
+                    <TaskTable tasks=found.tasks.clone() names=found.names environment=environment testid="node-tasks"/>
                 }
             })}
         </DetailPage>

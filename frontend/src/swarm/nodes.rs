@@ -148,17 +148,17 @@ impl Resource for Node {
                 <td>
                     {self.spec.role.clone()}
                     {leader.then(|| view! { " " <span class="badge badge-info">"leader"</span> })}
-                    {unreachable.then(|| view! { " " <span class="badge badge-error">"unreachable"</span> })}
+                    {unreachable.then(|| view! { " " <span class="badge badge-danger">"unreachable"</span> })}
                 </td>
                 <td><span class=availability_class data-testid="availability">{self.spec.availability.clone()}</span></td>
                 <td>
-                    <span class=if ready { "badge badge-ok" } else { "badge badge-error" }>{self.status.state.clone()}</span>
+                    <span class=if ready { "badge badge-ok" } else { "badge badge-danger" }>{self.status.state.clone()}</span>
                     {(!self.status.message.is_empty()).then(|| view! { <div class="muted">{self.status.message.clone()}</div> })}
                 </td>
                 <td class="mono">{self.description.engine.engine_version.clone()}</td>
                 <td class="num">{format!("{}", self.description.resources.nano_cpus as f64 / 1e9)}</td>
                 <td class="num">{format::bytes(self.description.resources.memory_bytes.max(0) as u64)}</td>
-                <td class="cell-clip mono" title=labels_text.clone()>{labels_text.clone()}</td>
+                <td class="cell-clip mono" title=labels_text>{labels_text.clone()}</td>
                 {edges.actions}
             </tr>
         }

@@ -211,7 +211,7 @@ fn TokensCard(swarm: Swarm, is_admin: Signal<bool>, on_changed: Callback<()>) ->
             }
         });
     };
-    let tokens = swarm.join_tokens.clone();
+    let tokens = swarm.join_tokens;
     move || {
         if !is_admin.get() {
             return view! {

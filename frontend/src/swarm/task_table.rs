@@ -109,7 +109,7 @@ pub fn TaskTable(
                 <tr data-task=row_task data-state=row_state data-node=row_node>
                     <td class="cell-title cell-clip" title=label_title>{label}</td>
                     <td class="cell-clip">{node}</td>
-                    <td>{task.desired_state.clone()}</td>
+                    <td>{task.desired_state}</td>
                     <td>
                         <span class=format!("task-state {class}")>{state}</span>
                         {since.map(|since| view! { <span class="muted">{move || format!(" {}", format::relative_time(now.get(), since))}</span> })}
