@@ -26,6 +26,7 @@ mod registries;
 mod secrets;
 mod security;
 mod ssh;
+mod swarm;
 mod terminal;
 mod ui;
 mod volume_browser;

@@ -103,12 +103,14 @@ pub fn ClusterMap() -> impl IntoView {
                                         {tasks.into_iter().map(|task| {
                                             let name = found.services.get(&task.service_id).cloned().unwrap_or_else(|| task.service_id.clone());
                                             let label = if task.slot > 0 { format!("{name}.{}", task.slot) } else { name };
-                                            let style = format!("--service-hue: {}", service_hue(&task.service_id));
+                                            let hue = service_hue(&task.service_id);
+                                            let colour = format!("hsl({hue} 65% 50%)");
+                                            let tint = format!("color-mix(in srgb, hsl({hue} 65% 50%) 12%, var(--surface))");
                                             let state = task.status.state.clone();
                                             let title = format!("{label}: {state}");
                                             let testid = label.clone();
                                             view! {
-                                                <li class=format!("map-task {}", phase_class(task.phase())) style=style
+                                                <li class=format!("map-task {}", phase_class(task.phase())) style:border-left-color=colour style:background-color=tint
                                                     data-task=testid title=title>
                                                     <span class="map-task-name">{label}</span>
                                                     <span class="map-task-state">{state}</span>

@@ -1,0 +1,238 @@
+// Swarm in the browser, on a real two-node swarm (scripts/swarm.sh's engines, each in a network
+// namespace of its own): an admin starts a swarm on the manager and joins the second engine to
+// it as a worker, both from the swarm page; a service created from the form with a secret, a
+// config, a constraint and a published port spreads its tasks over both nodes; draining the
+// worker moves them (the dialog names them first); scaling, rolling back, the aggregated logs
+// with each line's task, and removing it.
+//
+// Berth's `local` environment is the manager; the worker is added as the environment `worker`.
+// The test begins by making both engines leave any swarm they are in.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { berthBin, launchBrowser, openPage, startBerth, uniqueName } from "./support.mjs";
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the browser tests through \`make test\``);
+  return value;
+}
+
+const MANAGER = required("BERTH_TEST_SWARM_MANAGER");
+const WORKER = required("BERTH_TEST_SWARM_WORKER");
+const MANAGER_ADDR = required("BERTH_TEST_SWARM_MANAGER_ADDR");
+
+function dockerOn(host, ...args) {
+  return execFileSync("docker", args, {
+    env: { ...process.env, DOCKER_HOST: host },
+    encoding: "utf8",
+    stdio: ["pipe", "pipe", "pipe"],
+  }).trim();
+}
+
+function leave(host) {
+  if (dockerOn(host, "info", "--format", "{{.Swarm.LocalNodeState}}") !== "inactive") {
+    dockerOn(host, "swarm", "leave", "--force");
+  }
+}
+
+const service = uniqueName("svc").slice(-40);
+const secret = uniqueName("secret").slice(-40);
+const config = uniqueName("config").slice(-40);
+let berth;
+let chromium;
+
+before(async () => {
+  leave(WORKER);
+  leave(MANAGER);
+  berth = await startBerth({ engine: MANAGER });
+  execFileSync(berthBin(), ["environment", "add", "--name", "worker", "--docker-host", WORKER], {
+    env: { ...process.env, BERTH_DATA_DIR: berth.dataDir },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  chromium = await launchBrowser();
+});
+
+after(async () => {
+  try {
+    dockerOn(MANAGER, "service", "rm", service);
+  } catch {
+    // Removed by the test.
+  }
+  await chromium?.close();
+  await berth?.stop();
+});
+
+/** The running tasks of the service page, as node names. */
+async function runningNodes(page) {
+  return page.locator('[data-testid="service-tasks"] tr[data-state="running"]').evaluateAll((rows) =>
+    rows.map((row) => row.getAttribute("data-node")),
+  );
+}
+
+/** Waits until `check` of the service page's running tasks holds, reading them as they change. */
+async function waitForTasks(page, what, check, timeout = 120_000) {
+  const deadline = Date.now() + timeout;
+  let nodes = [];
+  while (Date.now() < deadline) {
+    nodes = await runningNodes(page);
+    if (check(nodes)) return nodes;
+    // The page updates itself (events, and re-reads while the service settles): wait for the
+    // table to change rather than for time to pass.
+    await page
+      .waitForFunction(
+        (before) => {
+          const rows = [...document.querySelectorAll('[data-testid="service-tasks"] tr[data-state="running"]')];
+          return rows.map((row) => row.getAttribute("data-node")).join(",") !== before;
+        },
+        nodes.join(","),
+        { timeout: Math.max(1, deadline - Date.now()) },
+      )
+      .catch(() => {});
+  }
+  assert.fail(`${what}: running tasks on ${JSON.stringify(nodes)}`);
+}
+
+test("an admin starts a swarm on one engine and joins the other to it as a worker", async () => {
+  const { page, context, errors } = await openPage(chromium.browser, `${berth.base}/env/local/swarm`);
+  await page.getByTestId("swarm-init-form").waitFor();
+  assert.match(await page.getByTestId("swarm-state").textContent(), /not in a swarm/);
+  // Outside a swarm the navigation offers the swarm page alone.
+  assert.equal(await page.locator('nav[aria-label="Swarm"] a').count(), 1);
+
+  const init = page.getByTestId("swarm-init-form");
+  await init.getByLabel("Advertise address").fill(MANAGER_ADDR);
+  await init.getByRole("button", { name: "Initialise swarm" }).click();
+  const tokens = page.getByTestId("swarm-tokens");
+  await tokens.waitFor({ timeout: 30_000 });
+  const workerToken = (await page.getByTestId("worker-token").textContent()).trim();
+  assert.match(workerToken, /^SWMTKN-1-/);
+  assert.match(await page.getByTestId("swarm-state").textContent(), /swarm manager/);
+  // As a manager, the whole swarm section shows.
+  await page.locator('nav[aria-label="Swarm"] a', { hasText: "Services" }).waitFor();
+
+  // The worker environment, which `berth environment add` made while Berth ran.
+  await page.goto(`${berth.base}/env/worker/swarm`);
+  const join = page.getByTestId("swarm-join-form");
+  await join.waitFor({ timeout: 30_000 });
+  await join.getByLabel("Manager address").fill(`${MANAGER_ADDR}:2377`);
+  await join.getByLabel("Join token").fill(workerToken);
+  await join.getByRole("button", { name: "Join swarm" }).click();
+  await page.getByTestId("swarm-state").filter({ hasText: "swarm worker" }).waitFor({ timeout: 30_000 });
+
+  await page.goto(`${berth.base}/env/local/nodes`);
+  const table = page.getByTestId("nodes-table");
+  await table.locator('tr[data-node="swarmb"]').waitFor({ timeout: 30_000 });
+  assert.match(await table.locator('tr[data-node="swarma"]').textContent(), /manager\s*leader/);
+  assert.match(await table.locator('tr[data-node="swarmb"]').textContent(), /worker/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a service made in the form, with a secret, a config, a constraint and a port, spreads over both nodes", async () => {
+  execFileSync("docker", ["secret", "create", secret, "-"], { env: { ...process.env, DOCKER_HOST: MANAGER }, input: "s3cret" });
+  execFileSync("docker", ["config", "create", config, "-"], { env: { ...process.env, DOCKER_HOST: MANAGER }, input: "greeting=hello" });
+
+  const { page, context, errors } = await openPage(chromium.browser, `${berth.base}/env/local/services/new`);
+  const form = page.getByTestId("service-form");
+  await form.waitFor();
+  // What the swarm has is offered: its secrets and configs, and the nodes' attributes.
+  await form.getByTestId("known-files").filter({ hasText: secret }).waitFor();
+  assert.match(await form.getByTestId("constraint-suggestions").textContent(), /node\.hostname==swarmb/);
+  await form.getByLabel("Name", { exact: true }).fill(service);
+  await form.getByLabel("Image", { exact: true }).fill("busybox:latest");
+  await form.getByLabel("Replicas").fill("4");
+  await form.getByLabel("Arguments").fill(`sh -c 'echo "hello from $(hostname)"; cat /etc/greeting; sleep 3600'`);
+  await form.getByLabel("Ports").fill("8089:80");
+  await form.getByLabel("Secrets").fill(`source=${secret},target=app_secret,mode=0400`);
+  await form.getByLabel("Configs").fill(`source=${config},target=/etc/greeting`);
+  await form.getByLabel("Placement constraints").fill("node.platform.os==linux");
+  await form.getByLabel("Placement preferences").fill("spread=node.id");
+  // The command line says the same.
+  await form.locator("summary", { hasText: "Copy as docker service create" }).click();
+  const line = await form.getByTestId("service-command").textContent();
+  assert.match(line, new RegExp(`docker service create --name ${service} --replicas 4 `));
+  assert.match(line, /--publish 8089:80/);
+  await form.getByRole("button", { name: "Create service" }).click();
+
+  // The service's page, its tasks on both nodes once they run.
+  await page.waitForURL(/\/env\/local\/services\/[a-z0-9]{20,}$/, { timeout: 30_000 });
+  const nodes = await waitForTasks(page, "four tasks on both nodes", (n) => n.length === 4 && n.includes("swarma") && n.includes("swarmb"));
+  assert.equal(nodes.length, 4);
+
+  const spec = JSON.parse(dockerOn(MANAGER, "service", "inspect", service, "--format", "{{json .Spec}}"));
+  const container = spec.TaskTemplate.ContainerSpec;
+  assert.equal(container.Secrets[0].SecretName, secret);
+  assert.equal(container.Secrets[0].File.Name, "app_secret");
+  assert.equal(container.Secrets[0].File.Mode, 0o400);
+  assert.equal(container.Configs[0].File.Name, "/etc/greeting");
+  assert.deepEqual(spec.TaskTemplate.Placement.Constraints, ["node.platform.os==linux"]);
+  assert.equal(spec.EndpointSpec.Ports[0].PublishedPort, 8089);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("draining the worker names the tasks that will move, and they move to the manager", async () => {
+  const { page, context, errors } = await openPage(chromium.browser, `${berth.base}/env/local/nodes`);
+  const row = page.locator('tr[data-node="swarmb"]');
+  await row.waitFor();
+  await row.getByTestId("node-availability").click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByTestId("moving-tasks").waitFor();
+  const moving = await dialog.getByTestId("moving-tasks").locator("li").allTextContents();
+  assert.ok(moving.length >= 1 && moving.every((name) => name.startsWith(`${service}.`)), JSON.stringify(moving));
+  await dialog.getByRole("button", { name: "Drain node" }).click();
+  await row.getByTestId("availability").filter({ hasText: "drain" }).waitFor({ timeout: 15_000 });
+
+  await page.goto(`${berth.base}/env/local/services/${encodeURIComponent(service)}`);
+  await waitForTasks(page, "every task on the manager", (n) => n.length === 4 && n.every((node) => node === "swarma"));
+
+  // The cluster map on the swarm page shows the same: the worker drained, the tasks on the manager.
+  await page.goto(`${berth.base}/env/local/swarm`);
+  const map = page.getByTestId("cluster-map");
+  await map.waitFor();
+  assert.match(await map.locator('[data-node="swarmb"]').textContent(), /drain/);
+  assert.equal(await map.locator(`[data-node="swarma"] [data-task^="${service}."]`).count(), 4);
+
+  // Back to active, from the list again.
+  await page.goto(`${berth.base}/env/local/nodes`);
+  await row.getByTestId("node-availability").click();
+  await page.getByRole("dialog").getByRole("button", { name: "Activate node" }).click();
+  await row.getByTestId("availability").filter({ hasText: "active" }).waitFor({ timeout: 15_000 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a service scales, rolls back, shows every task's logs, and is removed after asking", async () => {
+  const { page, context, errors } = await openPage(chromium.browser, `${berth.base}/env/local/services/${encodeURIComponent(service)}`);
+  const scale = page.getByTestId("scale-form");
+  await scale.waitFor();
+  await scale.getByLabel("Replicas").fill("2");
+  await scale.getByRole("button", { name: "Scale" }).click();
+  await waitForTasks(page, "two tasks", (n) => n.length === 2);
+
+  // Rolling back returns to the spec before the scale: four replicas.
+  await page.getByTestId("rollback").click();
+  await page.getByRole("dialog").getByRole("button", { name: "Roll back" }).click();
+  await waitForTasks(page, "four tasks again", (n) => n.length === 4);
+  assert.equal(JSON.parse(dockerOn(MANAGER, "service", "inspect", service, "--format", "{{json .Spec.Mode}}")).Replicated.Replicas, 4);
+
+  // The aggregated logs: every task's lines, each named by its task and node.
+  await page.getByRole("tab", { name: "Logs" }).click();
+  const logs = page.getByTestId("logview");
+  await logs.filter({ hasText: "hello from" }).waitFor({ timeout: 30_000 });
+  const text = await logs.textContent();
+  assert.match(text, new RegExp(`${service}\\.\\d@swarm[ab] hello from`));
+  assert.match(text, /greeting=hello/);
+
+  await page.getByRole("tab", { name: "Overview" }).click();
+  await page.getByRole("button", { name: "Remove" }).click();
+  const dialog = page.getByRole("dialog");
+  assert.match(await dialog.textContent(), /running tasks? stop/);
+  await dialog.getByRole("button", { name: "Remove" }).click();
+  await page.waitForURL(/\/env\/local\/services$/);
+  assert.doesNotMatch(dockerOn(MANAGER, "service", "ls", "--format", "{{.Name}}"), new RegExp(service));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
