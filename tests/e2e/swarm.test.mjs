@@ -140,14 +140,14 @@ test("a service made in the form, with a secret, a config, a constraint and a po
   // What the swarm has is offered: its secrets and configs, and the nodes' attributes.
   await form.getByTestId("known-files").filter({ hasText: secret }).waitFor();
   assert.match(await form.getByTestId("constraint-suggestions").textContent(), /node\.hostname==swarmb/);
-  await form.getByLabel("Name", { exact: true }).fill(service);
-  await form.getByLabel("Image", { exact: true }).fill("busybox:latest");
-  await form.getByLabel("Replicas").fill("4");
-  await form.getByLabel("Arguments").fill(`sh -c 'echo "hello from $(hostname)"; cat /etc/greeting; sleep 3600'`);
-  await form.getByLabel("Ports").fill("8089:80");
-  await form.getByLabel("Secrets").fill(`source=${secret},target=app_secret,mode=0400`);
-  await form.getByLabel("Configs").fill(`source=${config},target=/etc/greeting`);
-  await form.getByLabel("Placement constraints").fill("node.platform.os==linux");
+  await form.locator("[name=name]").fill(service);
+  await form.locator("[name=image]").fill("busybox:latest");
+  await form.locator("[name=replicas]").fill("4");
+  await form.locator("[name=args]").fill(`sh -c 'echo "hello from $(hostname)"; cat /etc/greeting; sleep 3600'`);
+  await form.locator("[name=ports]").fill("8089:80");
+  await form.locator("[name=secrets]").fill(`source=${secret},target=app_secret,mode=0400`);
+  await form.locator("[name=configs]").fill(`source=${config},target=/etc/greeting`);
+  await form.locator("[name=constraints]").fill("node.platform.os==linux");
   await form.getByLabel("Placement preferences").fill("spread=node.id");
   // The command line says the same.
   await form.locator("summary", { hasText: "Copy as docker service create" }).click();

@@ -4,15 +4,15 @@
 //! resolved again), roll it back, edit it and remove it.
 //!
 //! The page follows the swarm's events. A worker's task changes reach the manager's event
-//! stream only as service updates, so while the service is short of its tasks or rolling out,
-//! the page reads it again every few seconds until it has settled, and no longer.
+//! stream only as service updates, so while the service is short of its tasks, has a task on its
+//! way to running, or is rolling out, the page reads it again until it has settled
+//! (`swarm/live.rs`'s `use_settling`).
 
 use std::collections::BTreeMap;
 
 use berth_shared::access::Access;
 use berth_shared::engine::service::Service;
 use berth_shared::engine::task::Task;
-use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -33,12 +33,9 @@ use crate::resource_page::removal::report_failure;
 use crate::services::list::scale_service;
 use crate::services::rollout::{Redeployed, progress, redeploy, roll_back};
 use crate::swarm::gate::ManagerOnly;
-use crate::swarm::live::{SwarmChange, use_swarm_changes};
+use crate::swarm::live::{SwarmChange, use_settling, use_swarm_changes};
 use crate::swarm::task_table::{Names, TaskTable, sort_tasks};
 use crate::volumes::list::short_time;
-
-/// How long to wait between reads while a service settles.
-const SETTLING_MS: u32 = 2_000;
 
 /// A service with its tasks and the names to show them by.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,17 +47,9 @@ pub struct Inspected {
 }
 
 impl Inspected {
-    /// Whether the service is short of tasks or rolling out.
+    /// Whether the service is short of tasks, has a task on its way, or is rolling out.
     fn settling(&self) -> bool {
-        let counts = self.service.service_status.unwrap_or_default();
-        let jobs = self.service.spec.mode.replicated_job.is_some()
-            || self.service.spec.mode.global_job.is_some();
-        (!jobs && counts.running_tasks != counts.desired_tasks)
-            || self
-                .service
-                .update_status
-                .as_ref()
-                .is_some_and(|u| u.in_progress())
+        !self.service.is_settled() || self.tasks.iter().any(Task::is_on_its_way)
     }
 }
 
@@ -128,18 +117,7 @@ fn ServiceDetailInner() -> impl IntoView {
             inspected.reload();
         }
     });
-    // Settling: read again after a pause, while the page is open.
-    let alive = StoredValue::new(());
-    Effect::new(move |_| {
-        if inspected.value().is_some_and(|found| found.settling()) {
-            spawn_local(async move {
-                TimeoutFuture::new(SETTLING_MS).await;
-                if alive.try_get_value().is_some() {
-                    inspected.reload();
-                }
-            });
-        }
-    });
+    use_settling(inspected, Inspected::settling);
     let asked = RwSignal::new(None::<Asked>);
     let confirm = Callback::new(move |()| {
         let Some(what) = asked.get_untracked() else {

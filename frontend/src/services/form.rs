@@ -356,7 +356,7 @@ fn ServiceFormInner() -> impl IntoView {
                         <div class="container-form-two">
                             <TextField label=draft::CONSTRAINTS name="constraints" value=field(|d| &d.constraints, |d| &mut d.constraints) error=errors multiline=true mono=true rows=3
                                 placeholder="node.labels.zone==a" suggestions="service-constraints"/>
-                            <TextField label=draft::PREFERENCES value=field(|d| &d.preferences, |d| &mut d.preferences) error=errors multiline=true mono=true rows=3 placeholder="spread=node.labels.zone"/>
+                            <TextField label=draft::PREFERENCES name="preferences" value=field(|d| &d.preferences, |d| &mut d.preferences) error=errors multiline=true mono=true rows=3 placeholder="spread=node.labels.zone"/>
                         </div>
                         {move || node_labels.get().map(|labels| {
                             let shown = labels.join("   ");

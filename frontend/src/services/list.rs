@@ -28,7 +28,7 @@ use crate::resource_page::list_page::{ListOptions, ListPage};
 use crate::resource_page::removal::{Removable, report_failure};
 use crate::resource_page::{Edges, Resource};
 use crate::swarm::gate::ManagerOnly;
-use crate::swarm::live::{SwarmChange, use_swarm_changes};
+use crate::swarm::live::{SwarmChange, use_settling, use_swarm_changes};
 use crate::volumes::list::short_time;
 
 /// `/env/:env/services`.
@@ -73,6 +73,9 @@ fn ServicesInner() -> impl IntoView {
                 }
             }
         });
+    });
+    use_settling(services, |all: &Vec<Service>| {
+        !all.iter().all(Service::is_settled)
     });
     let actions = move || {
         view! {

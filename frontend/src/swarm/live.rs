@@ -2,6 +2,10 @@
 //! changed, and the manager's own `container` events carry the service of a task whose
 //! container started or stopped. [`use_swarm_changes`] turns them into [`SwarmChange`]s,
 //! gathered over a short pause so a burst (a scale to 100) reloads once.
+//!
+//! A worker's tasks change state without an event reaching the manager, so a page whose swarm
+//! has not settled (a task on its way, a service short of tasks, a rollout) reads it again
+//! through [`use_settling`]: after 2 s, then less often, up to every 30 s, until it has settled.
 
 use std::collections::BTreeSet;
 
@@ -13,12 +17,51 @@ use leptos::task::spawn_local;
 use crate::api::engine::events::{EventQuery, StreamStatus};
 use crate::app::engine_status::use_engine_status;
 use crate::app::live_events::use_event_stream;
+use crate::app::remote::Remote;
 
 /// The label the engine puts on a task's container.
 const SERVICE_LABEL: &str = "com.docker.swarm.service.id";
 
 /// How long changes gather before the page hears of them.
 const GATHER_MS: u32 = 250;
+
+/// The first pause before a swarm that has not settled is read again, and the longest.
+const SETTLING_FIRST_MS: u32 = 2_000;
+const SETTLING_MOST_MS: u32 = 30_000;
+
+/// The pause before the next read of a swarm that has not settled after `reads` reads.
+pub fn settling_pause(reads: u32) -> u32 {
+    SETTLING_FIRST_MS
+        .saturating_mul(1 << reads.min(5))
+        .min(SETTLING_MOST_MS)
+}
+
+/// Reads `remote` again while `settling` says its value has not settled, less often the longer
+/// it takes; the count starts over once it has settled.
+pub fn use_settling<T: Clone + Send + Sync + 'static>(
+    remote: Remote<T>,
+    settling: impl Fn(&T) -> bool + Send + Sync + 'static,
+) {
+    let reads = StoredValue::new(0u32);
+    let alive = StoredValue::new(());
+    Effect::new(move |_| {
+        let Some(value) = remote.value() else {
+            return;
+        };
+        if !settling(&value) {
+            reads.set_value(0);
+            return;
+        }
+        let pause = settling_pause(reads.get_value());
+        reads.update_value(|reads| *reads += 1);
+        spawn_local(async move {
+            TimeoutFuture::new(pause).await;
+            if alive.try_get_value().is_some() {
+                remote.reload();
+            }
+        });
+    });
+}
 
 /// What an event says changed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -104,6 +147,15 @@ mod tests {
                 .insert((*key).into(), (*value).into());
         }
         event
+    }
+
+    #[test]
+    fn a_swarm_that_does_not_settle_is_read_less_and_less_often() {
+        let pauses: Vec<u32> = (0..8).map(settling_pause).collect();
+        assert_eq!(
+            pauses,
+            [2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000, 30_000]
+        );
     }
 
     #[test]

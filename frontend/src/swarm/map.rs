@@ -14,7 +14,7 @@ use crate::api::engine::services::TaskScope;
 use crate::app::engine_status::use_engine_status;
 use crate::app::live_events::LiveIndicator;
 use crate::app::remote::{Remote, remote_view};
-use crate::swarm::live::use_swarm_changes;
+use crate::swarm::live::{use_settling, use_swarm_changes};
 
 /// What the map draws.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +74,9 @@ pub fn ClusterMap() -> impl IntoView {
         }
     });
     let live = use_swarm_changes(move |_| data.reload());
+    use_settling(data, |found: &MapData| {
+        found.tasks.iter().any(Task::is_on_its_way)
+    });
     view! {
         <section class="cluster-map-section" aria-labelledby="cluster-map-title">
             <div class="section-head">

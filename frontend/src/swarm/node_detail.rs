@@ -17,7 +17,7 @@ use crate::components::facts::FactsCard;
 use crate::format;
 use crate::resource_page::detail_page::DetailPage;
 use crate::swarm::gate::ManagerOnly;
-use crate::swarm::live::use_swarm_changes;
+use crate::swarm::live::{use_settling, use_swarm_changes};
 use crate::swarm::node_change::{NodeChange, NodeChangeDialog};
 use crate::swarm::task_table::{Names, TaskTable, sort_tasks};
 use crate::volumes::list::short_time;
@@ -76,6 +76,9 @@ fn NodeDetailInner() -> impl IntoView {
         }
     });
     let _live = use_swarm_changes(move |_| inspected.reload());
+    use_settling(inspected, |found: &Inspected| {
+        found.tasks.iter().any(Task::is_on_its_way)
+    });
     let pending = RwSignal::new(None::<NodeChange>);
     let title = Signal::derive(move || {
         inspected

@@ -17,7 +17,7 @@ use crate::components::states::EmptyState;
 use crate::components::toolbar::{RefreshButton, SearchBox, matches_search};
 use crate::format;
 use crate::swarm::gate::ManagerOnly;
-use crate::swarm::live::use_swarm_changes;
+use crate::swarm::live::{use_settling, use_swarm_changes};
 use crate::swarm::task_table::{Names, TaskTable, sort_tasks};
 
 /// The most rows drawn at once.
@@ -84,6 +84,9 @@ fn TasksInner() -> impl IntoView {
         }
     });
     let live = use_swarm_changes(move |_| tasks.reload());
+    use_settling(tasks, |all: &AllTasks| {
+        all.tasks.iter().any(Task::is_on_its_way)
+    });
     let summary = move || {
         tasks.value().map(|all| {
             let running = all

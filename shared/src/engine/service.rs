@@ -387,6 +387,25 @@ pub struct ServiceStatus {
 }
 
 impl Service {
+    /// Whether it is a job (its tasks run to completion).
+    pub fn is_job(&self) -> bool {
+        self.spec.mode.replicated_job.is_some() || self.spec.mode.global_job.is_some()
+    }
+
+    /// Whether it has the tasks it wants running (a job: always) and no rollout under way;
+    /// unknown counts read as settled.
+    pub fn is_settled(&self) -> bool {
+        let counts_match = self.is_job()
+            || self
+                .service_status
+                .is_none_or(|counts| counts.running_tasks == counts.desired_tasks);
+        counts_match
+            && !self
+                .update_status
+                .as_ref()
+                .is_some_and(UpdateStatus::in_progress)
+    }
+
     /// The ports as published (with those the swarm picked), else as asked.
     pub fn ports(&self) -> &[PortConfig] {
         if self.endpoint.ports.is_empty() {

@@ -90,6 +90,11 @@ impl Task {
         phase_of(&self.status.state)
     }
 
+    /// Whether the swarm wants it running and it is not there yet.
+    pub fn is_on_its_way(&self) -> bool {
+        self.desired_state == "running" && self.phase() == Phase::Starting
+    }
+
     /// The container's id, once it has one.
     pub fn container_id(&self) -> Option<&str> {
         self.status

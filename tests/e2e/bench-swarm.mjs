@@ -1,0 +1,152 @@
+// UI benchmarks of the swarm's pages, run by scripts/bench-ui.sh (`make bench`); not a test.
+// Against a real swarm manager (scripts/swarm.sh's) with 500 services of 10 replicas each whose
+// constraint no node meets, so their 5,000 tasks stay pending and cost no container: how long
+// the Services and Tasks pages take to their first rows, beside the engine's own answer to the
+// same lists; and how long a change takes from the engine to the row (a service scaled, seen in
+// its row). Writes a section of BENCHMARKS.md between markers.
+
+import http from "node:http";
+import { execFileSync } from "node:child_process";
+import { loadavg } from "node:os";
+import { launchBrowser, openPage, startBerth, writeReportSection } from "./support.mjs";
+
+const SERVICES = Number(process.env.BERTH_BENCH_SERVICES ?? 500);
+const REPLICAS = 10;
+const ROUNDS = 5;
+const LABEL = "berth.bench";
+const output = process.argv[2];
+const host = process.env.BERTH_TEST_SWARM_MANAGER ?? "";
+const address = process.env.BERTH_TEST_SWARM_MANAGER_ADDR ?? "";
+const socket = host.replace(/^unix:\/\//, "");
+if (!socket.startsWith("/")) throw new Error("BERTH_TEST_SWARM_MANAGER must be a unix:// engine");
+
+function engine(method, path, body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ socketPath: socket, method, path, headers: { "content-type": "application/json" } }, (response) => {
+      let text = "";
+      response.on("data", (chunk) => { text += chunk; });
+      response.on("end", () => {
+        if (response.statusCode >= 400) reject(new Error(`${method} ${path}: ${response.statusCode} ${text}`));
+        else resolve(text ? JSON.parse(text) : null);
+      });
+    });
+    request.on("error", reject);
+    request.end(body ? JSON.stringify(body) : undefined);
+  });
+}
+
+async function pool(items, width, work) {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < items.length) await work(items[next++]);
+  }));
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const ms = (value) => `${value.toFixed(0)} ms`;
+
+async function cleanup() {
+  const filters = encodeURIComponent(JSON.stringify({ label: [`${LABEL}=swarm`] }));
+  const old = await engine("GET", `/services?filters=${filters}`);
+  await pool(old, 8, (service) => engine("DELETE", `/services/${service.ID}`));
+}
+
+const info = await engine("GET", "/info");
+if (!info.Swarm.ControlAvailable) {
+  execFileSync("docker", ["swarm", "init", "--advertise-addr", address], { env: { ...process.env, DOCKER_HOST: host } });
+}
+await cleanup();
+const names = Array.from({ length: SERVICES }, (_, i) => `bench-svc-${String(i).padStart(4, "0")}`);
+const started = Date.now();
+await pool(names, 8, (name) => engine("POST", "/services/create", {
+  Name: name,
+  Labels: { [LABEL]: "swarm" },
+  TaskTemplate: {
+    ContainerSpec: { Image: "busybox:latest", Args: ["sleep", "86400"] },
+    Placement: { Constraints: ["node.labels.berth-bench==never"] },
+  },
+  Mode: { Replicated: { Replicas: REPLICAS } },
+}));
+// The orchestrator makes the tasks after the services: wait until they are all there.
+for (;;) {
+  const tasks = await engine("GET", "/tasks");
+  if (tasks.filter((task) => task.DesiredState === "running").length >= SERVICES * REPLICAS) break;
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}
+const setup = (Date.now() - started) / 1000;
+
+// The engine's own answers, for scale.
+const direct = {};
+for (const [key, path] of [["services", "/services?status=true"], ["tasks", "/tasks"]]) {
+  const times = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const start = performance.now();
+    await engine("GET", path);
+    times.push(performance.now() - start);
+  }
+  direct[key] = median(times);
+}
+
+const berth = await startBerth({ engine: host });
+const chromium = await launchBrowser();
+const results = {};
+try {
+  for (const [key, path, selector] of [["services", "services", "tr[data-service]"], ["tasks", "tasks", "tr[data-task]"]]) {
+    const times = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const { page, context } = await openPage(chromium.browser, `${berth.base}/favicon.svg`);
+      const start = Date.now();
+      await page.goto(`${berth.base}/env/local/${path}`);
+      await page.waitForSelector(selector, { timeout: 120_000 });
+      times.push(Date.now() - start);
+      results[`${key}Rows`] = await page.locator(selector).count();
+      await context.close();
+    }
+    results[key] = median(times);
+  }
+
+  // A change to its row: scale a service, and time from the request to the row's new count.
+  const { page, context } = await openPage(chromium.browser, `${berth.base}/env/local/services`);
+  await page.locator('[data-testid="live-indicator"]', { hasText: "Live" }).waitFor({ timeout: 60_000 });
+  const changes = [];
+  for (let round = 0; round < 10; round++) {
+    const name = names[round];
+    const service = await engine("GET", `/services/${name}`);
+    const replicas = REPLICAS + round + 1;
+    const row = page.locator(`tr[data-service="${name}"] [data-testid="replicas"]`);
+    await row.waitFor();
+    const start = Date.now();
+    await engine("POST", `/services/${service.ID}/update?version=${service.Version.Index}`, {
+      ...service.Spec,
+      Mode: { Replicated: { Replicas: replicas } },
+    });
+    await row.filter({ hasText: `/${replicas}` }).waitFor({ timeout: 30_000 });
+    changes.push(Date.now() - start);
+  }
+  results.change = median(changes);
+  results.changeMax = Math.max(...changes);
+  await context.close();
+} finally {
+  await chromium.close();
+  await berth.stop();
+  await cleanup();
+}
+
+const load = loadavg()[0].toFixed(2);
+const section = `<!-- swarm-ui:start -->
+## The swarm's pages at scale
+
+${SERVICES} services of ${REPLICAS} replicas, whose constraint no node meets, so ${SERVICES * REPLICAS} tasks stay
+pending (made in ${setup.toFixed(0)} s), on a real swarm manager (dockerd 20.10, API 1.41), a release build,
+headless Chromium, median of ${ROUNDS} loads. Load average at the end: ${load}. Written by \`make bench\`
+(tests/e2e/bench-swarm.mjs).
+
+| measure | Berth | the engine's answer alone | target |
+|---|---|---|---|
+| Services page, navigation to first rows (${results.servicesRows} rows) | ${ms(results.services)} | \`GET /services?status=true\` ${ms(direct.services)} | ≤ 1 s |
+| Tasks page, navigation to first rows (${results.tasksRows} rows drawn) | ${ms(results.tasks)} | \`GET /tasks\` ${ms(direct.tasks)} | ≤ 1.5 s |
+| a service scaled, request to its row's new count (median, worst of 10) | ${ms(results.change)}, ${ms(results.changeMax)} | | ≤ 300 ms |
+<!-- swarm-ui:end -->
+`;
+writeReportSection(output, "swarm-ui", section);
+console.log(section);
