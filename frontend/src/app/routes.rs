@@ -39,6 +39,7 @@ use crate::services::list::ServicesPage;
 use crate::swarm::node_detail::NodeDetailPage;
 use crate::swarm::nodes::NodesPage;
 use crate::swarm::page::SwarmPage;
+use crate::swarm::task_detail::TaskDetailPage;
 use crate::swarm::tasks::TasksPage;
 use crate::system::dashboard::SystemPage;
 use crate::system::events::EventsPage;
@@ -172,6 +173,7 @@ lazy_pages! {
         ServiceDetailRoute => ServiceDetailPage,
         ServiceFormRoute => ServiceFormPage,
         TasksRoute => TasksPage,
+        TaskDetailRoute => TaskDetailPage,
     }
     environment_pages {
         HomeRoute => HomePage,

@@ -1,7 +1,7 @@
-//! Whose logs the viewer reads: a container's, or a whole service's, aggregated by the engine
-//! over every task on every node. A service's lines come with their details (the task and node
-//! they are from), which become a prefix such as `web.2@nas`, so the search box finds one task's
-//! lines and the download keeps who said what.
+//! Whose logs the viewer reads: a container's, a whole service's (aggregated by the engine over
+//! every task on every node), or one task's. A swarm's lines come with their details (the task
+//! and node they are from), which become a prefix such as `web.2@nas`, so the search box finds
+//! one task's lines and the download keeps who said what.
 
 use std::collections::BTreeMap;
 
@@ -18,10 +18,11 @@ use crate::logs::lines::RawLine;
 pub enum LogSource {
     /// One container; `tty` says whether its output is raw or multiplexed.
     Container { id: String, tty: bool },
-    /// A service's tasks: `tasks` names them (`web.2@nas`) and `nodes` names nodes for tasks
-    /// not known yet.
-    Service {
+    /// A service's tasks, or one task of it (`task`): `tasks` names them (`web.2@nas`) and
+    /// `nodes` names nodes for tasks not known yet.
+    Swarm {
         id: String,
+        task: bool,
         tasks: BTreeMap<String, String>,
         nodes: BTreeMap<String, String>,
     },
@@ -35,7 +36,7 @@ impl LogSource {
     pub fn tty(&self) -> bool {
         match self {
             Self::Container { tty, .. } => *tty,
-            Self::Service { .. } => false,
+            Self::Swarm { .. } => false,
         }
     }
 
@@ -48,14 +49,17 @@ impl LogSource {
     ) -> Result<ByteStream, ApiError> {
         match self {
             Self::Container { id, .. } => engine.container_logs(id, range, signal).await,
-            Self::Service { id, .. } => engine.service_logs(id, range, signal).await,
+            Self::Swarm {
+                id, task: false, ..
+            } => engine.service_logs(id, range, signal).await,
+            Self::Swarm { id, task: true, .. } => engine.task_logs(id, range, signal).await,
         }
     }
 
     /// Turns a service line's details into its task's name; a container's lines stay as they
     /// are.
     pub fn label_lines(&self, lines: &mut [RawLine]) {
-        let Self::Service { tasks, nodes, .. } = self else {
+        let Self::Swarm { tasks, nodes, .. } = self else {
             return;
         };
         for line in lines {

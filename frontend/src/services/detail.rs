@@ -208,7 +208,8 @@ fn ServiceDetailInner() -> impl IntoView {
                 )
             })
             .collect();
-        let source = LogSource::Service {
+        let source = LogSource::Swarm {
+            task: false,
             id: found.service.id.clone(),
             tasks,
             nodes: found.names.nodes.clone(),

@@ -10,5 +10,6 @@ pub mod nodes;
 pub mod page;
 pub mod settings;
 pub mod setup;
+pub mod task_detail;
 pub mod task_table;
 pub mod tasks;

@@ -107,7 +107,9 @@ pub fn TaskTable(
                 (label.clone(), state.clone(), node.clone(), label.clone(), problem.clone());
             view! {
                 <tr data-task=row_task data-state=row_state data-node=row_node>
-                    <td class="cell-title cell-clip" title=label_title>{label}</td>
+                    <td>
+                        <A href=format!("/env/{environment}/tasks/{}", task.id) attr:class="cell-title cell-link cell-clip" attr:title=label_title>{label}</A>
+                    </td>
                     <td class="cell-clip">{node}</td>
                     <td>{task.desired_state}</td>
                     <td>

@@ -174,6 +174,21 @@ impl Engine {
             .await
     }
 
+    /// Streams `GET /tasks/{id}/logs` for `range`, with each line's details.
+    pub async fn task_logs(
+        &self,
+        id: &str,
+        range: &LogRange,
+        signal: &AbortSignal,
+    ) -> Result<ByteStream, ApiError> {
+        let url = self.url(&format!(
+            "/tasks/{}/logs?details=true&{}",
+            percent_encode(id),
+            range.query()
+        ));
+        stream(&url, signal).await.map(|(_, body)| body)
+    }
+
     /// Streams `GET /services/{id}/logs` for `range`, with each line's details (its task and
     /// node), which the logs view turns into a prefix.
     pub async fn service_logs(

@@ -1,0 +1,48 @@
+// Screenshots of the swarm's pages (swarm, nodes, services, a service, the new-service form,
+// tasks), in the light and dark themes and at a phone's width, for review. Not a test (its name
+// does not end in .test.mjs). Needs scripts/swarm.sh's swarm formed:
+//   bash scripts/swarm.sh form; eval "$(bash scripts/swarm.sh env)"
+//   BERTH_BIN=target/debug/berth node tests/e2e/swarm-screenshots.mjs
+
+import { execFileSync } from "node:child_process";
+import { artifacts, launchBrowser, openPage, startBerth } from "./support.mjs";
+
+const host = process.env.BERTH_TEST_SWARM_MANAGER;
+const docker = (...args) => execFileSync("docker", args, { env: { ...process.env, DOCKER_HOST: host }, encoding: "utf8" }).trim();
+const services = ["shot-web", "shot-agent", "shot-pending"];
+const tearDown = () => services.forEach((name) => { try { docker("service", "rm", name); } catch { /* not there */ } });
+
+tearDown();
+docker("service", "create", "-d", "--no-resolve-image", "--name", "shot-web", "--replicas", "3", "-p", "8090:80", "busybox:latest", "httpd", "-f", "-p", "80");
+docker("service", "create", "-d", "--no-resolve-image", "--name", "shot-agent", "--mode", "global", "busybox:latest", "sleep", "3600");
+docker("service", "create", "-d", "--no-resolve-image", "--name", "shot-pending", "--constraint", "node.labels.none==x", "busybox:latest", "sleep", "3600");
+const berth = await startBerth({ engine: host });
+const chromium = await launchBrowser();
+try {
+  const pages = [
+    ["swarm", "/env/local/swarm", '[data-testid="cluster-map"]'],
+    ["nodes", "/env/local/nodes", '[data-testid="nodes-table"]'],
+    ["services", "/env/local/services", '[data-testid="services-table"]'],
+    ["service", "/env/local/services/shot-web", '[data-testid="service-tasks"]'],
+    ["service-new", "/env/local/services/new", '[data-testid="service-form"]'],
+    ["tasks", "/env/local/tasks", '[data-testid="tasks-table"]'],
+  ];
+  const looks = [["light", 1280], ["dark", 1280], ["narrow", 390]];
+  for (const [name, path, ready] of pages) {
+    for (const [look, width] of looks) {
+      const { page, context } = await openPage(chromium.browser, `${berth.base}${path}`, {
+        colorScheme: look === "dark" ? "dark" : "light",
+        width,
+        height: 900,
+      });
+      await page.locator(ready).first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: `${artifacts}/swarm-${name}-${look}.png`, fullPage: name !== "service-new" });
+      await context.close();
+    }
+  }
+} finally {
+  await chromium.close();
+  await berth.stop();
+  tearDown();
+}
+console.log(`wrote ${artifacts}/swarm-*.png`);
