@@ -4,8 +4,8 @@
 // show in the UI (from the event's own timestamp to the row changing). Writes a section of
 // BENCHMARKS.md between markers, leaving the rest of the file alone.
 
-import http from "node:http";
 import { loadavg } from "node:os";
+import { engineRequestOn, pool } from "./engine-api.mjs";
 import { launchBrowser, openPage, startBerth, writeReportSection } from "./support.mjs";
 
 const COUNT = Number(process.env.BERTH_BENCH_CONTAINERS ?? 1000);
@@ -16,29 +16,7 @@ const output = process.argv[2];
 const socket = (process.env.BERTH_TEST_DOCKER_HOST ?? "").replace(/^unix:\/\//, "");
 if (!socket.startsWith("/")) throw new Error("BERTH_TEST_DOCKER_HOST must be a unix:// engine");
 
-/** One Engine API call over the unix socket; resolves with the parsed JSON (or null). */
-function engine(method, path, body) {
-  return new Promise((resolve, reject) => {
-    const request = http.request({ socketPath: socket, method, path, headers: { "content-type": "application/json" } }, (response) => {
-      let text = "";
-      response.on("data", (chunk) => { text += chunk; });
-      response.on("end", () => {
-        if (response.statusCode >= 400) reject(new Error(`${method} ${path}: ${response.statusCode} ${text}`));
-        else resolve(text ? JSON.parse(text) : null);
-      });
-    });
-    request.on("error", reject);
-    request.end(body ? JSON.stringify(body) : undefined);
-  });
-}
-
-/** Runs `work` over `items`, `width` at a time. */
-async function pool(items, width, work) {
-  let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
-}
+const engine = (method, path, body) => engineRequestOn(process.env.BERTH_TEST_DOCKER_HOST ?? "", method, path, body);
 
 async function cleanup() {
   const filters = encodeURIComponent(JSON.stringify({ label: [LABEL] }));

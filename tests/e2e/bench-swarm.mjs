@@ -5,9 +5,9 @@
 // same lists; and how long a change takes from the engine to the row (a service scaled, seen in
 // its row). Writes a section of BENCHMARKS.md between markers.
 
-import http from "node:http";
 import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
+import { engineRequestOn, pool } from "./engine-api.mjs";
 import { launchBrowser, openPage, startBerth, writeReportSection } from "./support.mjs";
 
 const SERVICES = Number(process.env.BERTH_BENCH_SERVICES ?? 500);
@@ -20,27 +20,7 @@ const address = process.env.BERTH_TEST_SWARM_MANAGER_ADDR ?? "";
 const socket = host.replace(/^unix:\/\//, "");
 if (!socket.startsWith("/")) throw new Error("BERTH_TEST_SWARM_MANAGER must be a unix:// engine");
 
-function engine(method, path, body) {
-  return new Promise((resolve, reject) => {
-    const request = http.request({ socketPath: socket, method, path, headers: { "content-type": "application/json" } }, (response) => {
-      let text = "";
-      response.on("data", (chunk) => { text += chunk; });
-      response.on("end", () => {
-        if (response.statusCode >= 400) reject(new Error(`${method} ${path}: ${response.statusCode} ${text}`));
-        else resolve(text ? JSON.parse(text) : null);
-      });
-    });
-    request.on("error", reject);
-    request.end(body ? JSON.stringify(body) : undefined);
-  });
-}
-
-async function pool(items, width, work) {
-  let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
-}
+const engine = (method, path, body) => engineRequestOn(host, method, path, body);
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ms = (value) => `${value.toFixed(0)} ms`;

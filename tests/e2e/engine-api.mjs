@@ -9,7 +9,11 @@ import { dockerHost } from "./support.mjs";
  * answer (or `null` for an empty one); any status but 2xx rejects.
  */
 export function engineRequest(method, path, body) {
-  const host = dockerHost();
+  return engineRequestOn(dockerHost(), method, path, body);
+}
+
+/** [`engineRequest`] on the engine at `host` (a `unix://` address). */
+export function engineRequestOn(host, method, path, body) {
   if (!host.startsWith("unix://")) throw new Error(`the engine API needs a unix socket, not ${host}`);
   const socketPath = host.slice("unix://".length);
   const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -33,4 +37,12 @@ export function engineRequest(method, path, body) {
 /** `GET`s an Engine API path on the private engine and resolves with the decoded JSON. */
 export function engineGet(path) {
   return engineRequest("GET", path);
+}
+
+/** Runs `work` over `items`, `width` at a time, for setting up many objects. */
+export async function pool(items, width, work) {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < items.length) await work(items[next++]);
+  }));
 }

@@ -89,16 +89,12 @@ fn ServiceDetailInner() -> impl IntoView {
             let mut tasks = engine
                 .tasks(&TaskScope::Service(service.id.clone()), Some(&signal))
                 .await?;
-            let nodes = engine.nodes(Some(&signal)).await?;
-            let info = engine.info(Some(&signal)).await?;
-            let names = Names {
-                services: BTreeMap::from([(service.id.clone(), service.spec.name.clone())]),
-                nodes: nodes
-                    .iter()
-                    .map(|n| (n.id.clone(), n.display_name().to_owned()))
-                    .collect(),
-                local_node: info.swarm.node_id,
-            };
+            let (names, _) = Names::read(
+                &engine,
+                BTreeMap::from([(service.id.clone(), service.spec.name.clone())]),
+                &signal,
+            )
+            .await?;
             sort_tasks(&mut tasks, &names);
             Ok(Inspected {
                 service,

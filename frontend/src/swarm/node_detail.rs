@@ -51,20 +51,16 @@ fn NodeDetailInner() -> impl IntoView {
         let id = id.get();
         async move {
             let (node, raw) = engine.node(&id, Some(&signal)).await?;
-            let nodes = engine.nodes(Some(&signal)).await?;
             let services = engine.services(Some(&signal)).await?;
             let mut tasks = engine
                 .tasks(&TaskScope::Node(node.id.clone()), Some(&signal))
                 .await?;
-            let info = engine.info(Some(&signal)).await?;
-            let names = Names {
-                services: services.into_iter().map(|s| (s.id, s.spec.name)).collect(),
-                nodes: nodes
-                    .iter()
-                    .map(|n| (n.id.clone(), n.display_name().to_owned()))
-                    .collect::<BTreeMap<_, _>>(),
-                local_node: info.swarm.node_id,
-            };
+            let (names, nodes) = Names::read(
+                &engine,
+                services.into_iter().map(|s| (s.id, s.spec.name)).collect(),
+                &signal,
+            )
+            .await?;
             sort_tasks(&mut tasks, &names);
             Ok(Inspected {
                 quorum: Quorum::of(&nodes),

@@ -49,16 +49,12 @@ fn TaskDetailInner() -> impl IntoView {
         async move {
             let (task, raw) = engine.task(&id, Some(&signal)).await?;
             let (service, _) = engine.service(&task.service_id, Some(&signal)).await?;
-            let nodes = engine.nodes(Some(&signal)).await?;
-            let info = engine.info(Some(&signal)).await?;
-            let names = Names {
-                services: BTreeMap::from([(service.id.clone(), service.spec.name.clone())]),
-                nodes: nodes
-                    .iter()
-                    .map(|n| (n.id.clone(), n.display_name().to_owned()))
-                    .collect(),
-                local_node: info.swarm.node_id,
-            };
+            let (names, _) = Names::read(
+                &engine,
+                BTreeMap::from([(service.id.clone(), service.spec.name.clone())]),
+                &signal,
+            )
+            .await?;
             Ok(Inspected { task, raw, names })
         }
     });

@@ -4,9 +4,14 @@
 
 use std::collections::BTreeMap;
 
+use berth_shared::engine::node::Node;
 use berth_shared::engine::task::Task;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use web_sys::AbortSignal;
+
+use crate::api::ApiError;
+use crate::api::engine::Engine;
 
 use crate::components::table::{Column, DataTable};
 use crate::format;
@@ -34,6 +39,26 @@ pub struct Names {
 }
 
 impl Names {
+    /// `services` with the swarm's node names and the id of this environment's own node, read
+    /// from `engine`; the nodes come back too.
+    pub async fn read(
+        engine: &Engine,
+        services: BTreeMap<String, String>,
+        signal: &AbortSignal,
+    ) -> Result<(Self, Vec<Node>), ApiError> {
+        let nodes = engine.nodes(Some(signal)).await?;
+        let info = engine.info(Some(signal)).await?;
+        let names = Self {
+            services,
+            nodes: nodes
+                .iter()
+                .map(|node| (node.id.clone(), node.display_name().to_owned()))
+                .collect(),
+            local_node: info.swarm.node_id,
+        };
+        Ok((names, nodes))
+    }
+
     /// `web.3` for a replicated task, `web` and the node for a global one.
     pub fn task_label(&self, task: &Task) -> String {
         let service = self

@@ -2,8 +2,6 @@
 //! current or history, following the swarm's events. At most [`SHOWN`] rows are drawn; the
 //! count says how many more the filters would show.
 
-use std::collections::BTreeMap;
-
 use berth_shared::engine::task::Task;
 use leptos::prelude::*;
 
@@ -66,19 +64,12 @@ fn TasksInner() -> impl IntoView {
         async move {
             let mut tasks = engine.tasks(&TaskScope::All, Some(&signal)).await?;
             let services = engine.services(Some(&signal)).await?;
-            let nodes = engine.nodes(Some(&signal)).await?;
-            let info = engine.info(Some(&signal)).await?;
-            let names = Names {
-                services: services
-                    .into_iter()
-                    .map(|s| (s.id, s.spec.name))
-                    .collect::<BTreeMap<_, _>>(),
-                nodes: nodes
-                    .iter()
-                    .map(|n| (n.id.clone(), n.display_name().to_owned()))
-                    .collect(),
-                local_node: info.swarm.node_id,
-            };
+            let (names, _) = Names::read(
+                &engine,
+                services.into_iter().map(|s| (s.id, s.spec.name)).collect(),
+                &signal,
+            )
+            .await?;
             sort_tasks(&mut tasks, &names);
             Ok(AllTasks { tasks, names })
         }
@@ -147,6 +138,8 @@ fn TasksInner() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     #[test]

@@ -47,6 +47,23 @@ pub enum TaskScope {
     Node(String),
 }
 
+/// `POST`s a service spec with `credentials` and decodes the answer.
+async fn post_spec<T: serde::de::DeserializeOwned>(
+    url: &str,
+    spec: &serde_json::Value,
+    credentials: Credentials,
+) -> Result<T, ApiError> {
+    let builder = credentials.apply(RequestBuilder::new(url));
+    let response = send_body(
+        builder.method(Method::POST),
+        &Method::POST,
+        Some((Some("application/json"), spec.to_string().into())),
+        None,
+    )
+    .await?;
+    decode(response).await
+}
+
 impl Engine {
     /// `GET /services?status=true`: each with its running and desired task counts, so no page
     /// loads every task to count them.
@@ -97,15 +114,7 @@ impl Engine {
         spec: &serde_json::Value,
         credentials: Credentials,
     ) -> Result<ServiceCreated, ApiError> {
-        let builder = credentials.apply(RequestBuilder::new(&self.url("/services/create")));
-        let response = send_body(
-            builder.method(Method::POST),
-            &Method::POST,
-            Some((Some("application/json"), spec.to_string().into())),
-            None,
-        )
-        .await?;
-        decode(response).await
+        post_spec(&self.url("/services/create"), spec, credentials).await
     }
 
     /// `POST /services/{id}/update` at `version`: `spec`, or back to the previous spec.
@@ -127,15 +136,7 @@ impl Engine {
             percent_encode(id),
             version.index
         ));
-        let builder = credentials.apply(RequestBuilder::new(&url));
-        let response = send_body(
-            builder.method(Method::POST),
-            &Method::POST,
-            Some((Some("application/json"), spec.to_string().into())),
-            None,
-        )
-        .await?;
-        let answer: ServiceCreated = decode(response).await?;
+        let answer: ServiceCreated = post_spec(&url, spec, credentials).await?;
         Ok(answer.warnings)
     }
 
@@ -181,12 +182,7 @@ impl Engine {
         range: &LogRange,
         signal: &AbortSignal,
     ) -> Result<ByteStream, ApiError> {
-        let url = self.url(&format!(
-            "/tasks/{}/logs?details=true&{}",
-            percent_encode(id),
-            range.query()
-        ));
-        stream(&url, signal).await.map(|(_, body)| body)
+        self.swarm_logs("tasks", id, range, signal).await
     }
 
     /// Streams `GET /services/{id}/logs` for `range`, with each line's details (its task and
@@ -197,8 +193,19 @@ impl Engine {
         range: &LogRange,
         signal: &AbortSignal,
     ) -> Result<ByteStream, ApiError> {
+        self.swarm_logs("services", id, range, signal).await
+    }
+
+    /// The logs of a service or task (`kind` is `services` or `tasks`), with details.
+    async fn swarm_logs(
+        &self,
+        kind: &str,
+        id: &str,
+        range: &LogRange,
+        signal: &AbortSignal,
+    ) -> Result<ByteStream, ApiError> {
         let url = self.url(&format!(
-            "/services/{}/logs?details=true&{}",
+            "/{kind}/{}/logs?details=true&{}",
             percent_encode(id),
             range.query()
         ));
