@@ -324,7 +324,7 @@ fn Overview(found: Inspected, can_operate: bool, on_changed: Callback<()>) -> im
                 <button type="submit" class="btn btn-primary">"Scale"</button>
             </form>
         })}
-        <h2 class="section-title">{format!("Tasks · {}", current.len())}</h2>
+        <h2 class="section-title tasks-heading">{format!("Tasks · {}", current.len())}</h2>
         <TaskTable tasks=current names=found.names.clone() environment=environment.clone() testid="service-tasks"/>
         {(!history.is_empty()).then(|| view! {
             <details class="task-history">

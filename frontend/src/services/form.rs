@@ -299,10 +299,10 @@ fn ServiceFormInner() -> impl IntoView {
                             <TextField label=draft::IMAGE name="image" value=field(|d| &d.image, |d| &mut d.image) error=errors required=true mono=true placeholder="nginx:1.27"
                                 hint="Each node needs it: from a registry, or loaded on every node"/>
                         </div>
-                        <div class="form-inline-grid">
+                        <div class="field-row">
                             <div class="field">
                                 <span class="field-label">"Mode"</span>
-                                <Segmented label="Mode" options=vec![("replicated", "Replicated"), ("global", "Global"), ("replicated-job", "Job"), ("global-job", "Job on every node")] value=mode/>
+                                <Segmented label="Mode" options=vec![("replicated", "Replicated"), ("global", "Global"), ("replicated-job", "Job"), ("global-job", "Job per node")] value=mode/>
                             </div>
                             <Show when=move || matches!(mode.get(), "replicated" | "replicated-job")>
                                 <TextField label=draft::REPLICAS name="replicas" value=field(|d| &d.replicas, |d| &mut d.replicas) error=errors unmarked=true mono=true
@@ -374,7 +374,7 @@ fn ServiceFormInner() -> impl IntoView {
                             <TextField label=draft::RESERVE_CPUS value=field(|d| &d.reserve_cpus, |d| &mut d.reserve_cpus) error=errors mono=true placeholder="0.25"/>
                             <TextField label=draft::RESERVE_MEMORY value=field(|d| &d.reserve_memory, |d| &mut d.reserve_memory) error=errors mono=true placeholder="128m"/>
                         </div>
-                        <div class="form-inline-grid">
+                        <div class="field-row">
                             <div class="field">
                                 <span class="field-label">"Restart"</span>
                                 <Segmented label="Restart condition" options=vec![("any", "Always"), ("on-failure", "On failure"), ("none", "Never")] value=restart/>
@@ -385,7 +385,7 @@ fn ServiceFormInner() -> impl IntoView {
                     </fieldset>
                     <fieldset class="container-form-section">
                         <legend>"Updates and rollbacks"</legend>
-                        <div class="form-inline-grid">
+                        <div class="field-row">
                             <TextField label=draft::UPDATE_PARALLELISM value=field(|d| &d.update.parallelism, |d| &mut d.update.parallelism) error=errors mono=true placeholder="1" hint="Tasks replaced at once; 0 for all"/>
                             <TextField label=draft::UPDATE_DELAY value=field(|d| &d.update.delay, |d| &mut d.update.delay) error=errors mono=true placeholder="10s"/>
                             <div class="field">

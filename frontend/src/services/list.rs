@@ -256,7 +256,7 @@ impl Resource for Service {
                 </td>
                 <td>{self.spec.mode.name()}</td>
                 <td class="cell-replicas"><Replicas service=self.clone() can_operate=can_operate/></td>
-                <td class="mono cell-clip" title=image_title>{image}</td>
+                <td><span class="mono cell-clip" title=image_title>{image}</span></td>
                 <td class="mono">{ports.join(", ")}</td>
                 <td>{self.updated_at.as_deref().map(short_time).unwrap_or_default()}</td>
                 {edges.actions}

@@ -1,6 +1,7 @@
 //! The cluster map: one column per node (its role, availability and state), and in it a card
 //! for each task the swarm wants running there, coloured by its service and marked by its
-//! state. It follows the swarm's events, so a drain or a scale is seen as it happens.
+//! state; tasks no node has taken wait in a column of their own. It follows the swarm's events,
+//! so a drain or a scale is seen as it happens.
 
 use std::collections::BTreeMap;
 
@@ -49,6 +50,33 @@ fn tasks_on<'a>(data: &'a MapData, node: &str) -> Vec<&'a Task> {
         .filter(|task| task.node_id == node && task.desired_state == "running")
         .collect();
     tasks.sort_by_key(|task| (data.services.get(&task.service_id), task.slot));
+    tasks
+}
+
+/// How many of the tasks no node has taken are named.
+const WAITING_SHOWN: usize = 20;
+
+/// The tasks the swarm wants running that no node has taken, named, by service then slot.
+fn waiting(data: &MapData) -> Vec<(String, u64)> {
+    let mut tasks: Vec<(String, u64)> = data
+        .tasks
+        .iter()
+        .filter(|task| task.node_id.is_empty() && task.desired_state == "running")
+        .map(|task| {
+            let name = data
+                .services
+                .get(&task.service_id)
+                .cloned()
+                .unwrap_or_else(|| task.service_id.clone());
+            let label = if task.slot > 0 {
+                format!("{name}.{}", task.slot)
+            } else {
+                name
+            };
+            (label, task.slot)
+        })
+        .collect();
+    tasks.sort();
     tasks
 }
 
@@ -124,7 +152,26 @@ pub fn ClusterMap() -> impl IntoView {
                                 </div>
                             }
                         }).collect::<Vec<_>>();
-                view! { <div class="cluster-map" data-testid="cluster-map">{columns}</div> }
+                let waiting = waiting(&found);
+                let waiting = (!waiting.is_empty()).then(|| {
+                    let count = waiting.len();
+                    let shown: Vec<String> = waiting.iter().take(WAITING_SHOWN).map(|(label, _)| label.clone()).collect();
+                    view! {
+                        <div class="map-node map-node-waiting" data-node="unassigned">
+                            <div class="map-node-head">
+                                <span class="cell-title">"Waiting for a node"</span>
+                                <span class="muted">{format!("{count} task{} no node can take (constraints, resources or availability)", if count == 1 { "" } else { "s" })}</span>
+                            </div>
+                            <ul class="map-tasks">
+                                {shown.into_iter().map(|label| view! {
+                                    <li class="map-task task-starting"><span class="map-task-name">{label}</span><span class="map-task-state">"pending"</span></li>
+                                }).collect_view()}
+                                {(count > WAITING_SHOWN).then(|| view! { <li class="muted">{format!("and {} more", count - WAITING_SHOWN)}</li> })}
+                            </ul>
+                        </div>
+                    }
+                });
+                view! { <div class="cluster-map" data-testid="cluster-map">{columns}{waiting}</div> }
             })}
         </section>
     }

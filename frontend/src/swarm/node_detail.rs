@@ -146,7 +146,7 @@ fn NodeDetailInner() -> impl IntoView {
                         <FactsCard title="Labels" rows=node.spec.labels.into_iter().collect() empty="No labels" mono=true/>
                         <FactsCard title="Engine plugins" rows=plugins empty="None reported" mono=true/>
                     </div>
-                    <h2 class="section-title">{format!("Tasks · {running} wanted running here")}</h2>
+                    <h2 class="section-title tasks-heading">{format!("Tasks · {running} wanted running here")}</h2>
                     <TaskTable tasks=found.tasks.clone() names=found.names environment=environment testid="node-tasks"/>
                 }
             })}

@@ -1,7 +1,8 @@
 //! `/env/:env/nodes`: the swarm's nodes with their role, leader, availability, state, engine,
 //! CPUs, memory and labels, following the swarm's events. Admins change a node's availability
 //! (a drain asks first, naming the tasks that will move), promote and demote it (warned when
-//! the quorum is at stake), edit its labels and remove it (forced when it is still up).
+//! the quorum is at stake) and remove it (forced when it is still up); its labels are edited on
+//! its page.
 
 use berth_shared::access::Access;
 use berth_shared::engine::node::{Node, NodeSpec, Quorum};
@@ -45,7 +46,7 @@ fn NodesInner() -> impl IntoView {
             let available = node.spec.availability != "active";
             let promote = !node.is_manager();
             let label = node.display_name().to_owned();
-            let (a, b, c) = (node.clone(), node.clone(), node);
+            let (a, b) = (node.clone(), node);
             view! {
                 <button type="button" class="btn btn-small" data-testid="node-availability"
                     aria-label=format!("Availability of {label}")
@@ -56,7 +57,6 @@ fn NodesInner() -> impl IntoView {
                     on:click=move |_| pending.set(Some(if promote { NodeChange::Promote(b.clone()) } else { NodeChange::Demote(b.clone()) }))>
                     {if promote { "Promote" } else { "Demote" }}
                 </button>
-                <button type="button" class="btn btn-small" on:click=move |_| pending.set(Some(NodeChange::Labels(c.clone())))>"Labels"</button>
             }
             .into_any()
         })
@@ -158,7 +158,7 @@ impl Resource for Node {
                 <td class="mono">{self.description.engine.engine_version.clone()}</td>
                 <td class="num">{format!("{}", self.description.resources.nano_cpus as f64 / 1e9)}</td>
                 <td class="num">{format::bytes(self.description.resources.memory_bytes.max(0) as u64)}</td>
-                <td class="cell-clip mono" title=labels_text>{labels_text.clone()}</td>
+                <td><span class="cell-clip mono" title=labels_text>{labels_text.clone()}</span></td>
                 {edges.actions}
             </tr>
         }

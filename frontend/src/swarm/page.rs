@@ -20,6 +20,7 @@ use crate::components::fields::Check;
 use crate::components::icons::IconKind;
 use crate::components::states::EmptyState;
 use crate::components::toast::use_toaster;
+use crate::format;
 use crate::resource_page::removal::report_failure;
 use crate::swarm::map::ClusterMap;
 use crate::swarm::settings::SettingsForm;
@@ -153,19 +154,21 @@ fn ManagerView(is_admin: Signal<bool>, on_left: Callback<()>) -> impl IntoView {
                     <FactsCard title="Cluster" rows=vec![
                         ("ID".into(), swarm.id.clone()),
                         ("Created".into(), swarm.created_at.as_deref().map(short_time).unwrap_or_default()),
-                        ("Nodes".into(), format!("{} ({managers} managers, {} workers)", found.nodes.len(), found.nodes.len() - managers)),
+                        ("Nodes".into(), format!("{} ({}, {})", found.nodes.len(), format::count(managers, "manager", "managers"), format::count(found.nodes.len() - managers, "worker", "workers"))),
                         ("Leader".into(), leader),
                         ("Address pools".into(), format!("{pools}, /{} each", swarm.subnet_size)),
                         ("Data path port".into(), swarm.data_path_port.to_string()),
                         ("Managers locked".into(), if swarm.spec.encryption_config.auto_lock_managers { "yes".into() } else { "no".into() }),
                     ]/>
-                    <TokensCard swarm=swarm.clone() is_admin=is_admin on_changed=Callback::new(move |()| cluster.reload())/>
                 </div>
+                <TokensCard swarm=swarm.clone() is_admin=is_admin on_changed=Callback::new(move |()| cluster.reload())/>
                 <ClusterMap/>
                 {move || is_admin.get().then(|| {
                     let swarm = swarm.clone();
                     view! {
-                        <SettingsForm swarm=swarm on_saved=Callback::new(move |()| cluster.reload())/>
+                        <div class="page-after">
+                            <SettingsForm swarm=swarm on_saved=Callback::new(move |()| cluster.reload())/>
+                        </div>
                         <LeaveButton quorum=Some(quorum) on_left=on_left/>
                     }
                 })}
@@ -215,7 +218,7 @@ fn TokensCard(swarm: Swarm, is_admin: Signal<bool>, on_changed: Callback<()>) ->
     move || {
         if !is_admin.get() {
             return view! {
-                <article class="card">
+                <article class="card tokens-card">
                     <h2 class="card-title">"Join tokens"</h2>
                     <p class="muted card-empty">"Only admins see the join tokens and the unlock key."</p>
                 </article>
@@ -237,7 +240,7 @@ fn TokensCard(swarm: Swarm, is_admin: Signal<bool>, on_changed: Callback<()>) ->
             }
         };
         view! {
-            <article class="card" data-testid="swarm-tokens">
+            <article class="card tokens-card" data-testid="swarm-tokens">
                 <h2 class="card-title">"Join tokens"</h2>
                 <dl class="facts facts-mono">
                     {token_row("Worker token", tokens.worker.clone(), "worker-token", Rotate { worker_token: true, ..Rotate::default() })}

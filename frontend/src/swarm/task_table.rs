@@ -135,13 +135,13 @@ pub fn TaskTable(
                     <td>
                         <A href=format!("/env/{environment}/tasks/{}", task.id) attr:class="cell-title cell-link cell-clip" attr:title=label_title>{label}</A>
                     </td>
-                    <td class="cell-clip">{node}</td>
+                    <td><span class="cell-clip">{node}</span></td>
                     <td>{task.desired_state}</td>
-                    <td>
+                    <td class="task-state-cell">
                         <span class=format!("task-state {class}")>{state}</span>
                         {since.map(|since| view! { <span class="muted">{move || format!(" {}", format::relative_time(now.get(), since))}</span> })}
                     </td>
-                    <td class="cell-clip" title=problem_title>{problem}</td>
+                    <td><span class="cell-clip task-error" title=problem_title>{problem}</span></td>
                     <td>{container}</td>
                 </tr>
             }
