@@ -23,7 +23,7 @@ use crate::app::remote::Remote;
 const SERVICE_LABEL: &str = "com.docker.swarm.service.id";
 
 /// How long changes gather before the page hears of them.
-const GATHER_MS: u32 = 250;
+const GATHER_MS: u32 = 60;
 
 /// The first pause before a swarm that has not settled is read again, and the longest.
 const SETTLING_FIRST_MS: u32 = 2_000;

@@ -19,7 +19,7 @@ use crate::swarm::live::{use_settling, use_swarm_changes};
 use crate::swarm::task_table::{Names, TaskTable, sort_tasks};
 
 /// The most rows drawn at once.
-pub const SHOWN: usize = 500;
+pub const SHOWN: usize = 200;
 
 /// Every task, and the names to show them by.
 #[derive(Debug, Clone, PartialEq)]
