@@ -15,6 +15,7 @@ pub mod lenient;
 pub mod listing;
 pub mod multiplexed;
 pub mod network;
+pub mod plugin;
 pub mod progress;
 pub mod stats;
 pub mod system;
