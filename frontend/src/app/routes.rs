@@ -33,6 +33,8 @@ use crate::images::detail::ImageDetailPage;
 use crate::images::list::ImagesPage;
 use crate::networks::detail::NetworkDetailPage;
 use crate::networks::list::NetworksPage;
+use crate::plugins::detail::PluginDetailPage;
+use crate::plugins::list::PluginsPage;
 use crate::system::dashboard::SystemPage;
 use crate::system::events::EventsPage;
 use crate::volumes::detail::VolumeDetailPage;
@@ -156,6 +158,10 @@ lazy_pages! {
         VolumeFilesRoute => VolumeFilesPage,
         SystemRoute => SystemPage,
         EventsRoute => EventsPage,
+    }
+    plugin_pages {
+        PluginsRoute => PluginsPage,
+        PluginDetailRoute => PluginDetailPage,
     }
     environment_pages {
         HomeRoute => HomePage,

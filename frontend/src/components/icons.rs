@@ -51,6 +51,8 @@ pub enum IconKind {
     Shield,
     /// Environments: a stack of servers.
     Hosts,
+    /// Plugins: a plug.
+    Plug,
 }
 
 /// An inline SVG icon, hidden from screen readers: the control around it carries the label.
@@ -80,6 +82,12 @@ pub fn Icon(
             <rect x="3.5" y="10" width="17" height="5" rx="1.5"/>
             <rect x="3.5" y="16.5" width="17" height="4" rx="1.5"/>
             <path d="M7 6h.01M7 12.5h.01M7 18.5h.01"/>
+        }
+        .into_any(),
+        IconKind::Plug => view! {
+            <path d="M9 3v5M15 3v5"/>
+            <path d="M6.5 8h11v3a5.5 5.5 0 0 1-11 0z"/>
+            <path d="M12 16.5V21"/>
         }
         .into_any(),
         IconKind::Registry => view! {

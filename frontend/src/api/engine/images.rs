@@ -55,7 +55,7 @@ pub enum Credentials {
 }
 
 impl Credentials {
-    fn apply(self, builder: RequestBuilder) -> RequestBuilder {
+    pub(super) fn apply(self, builder: RequestBuilder) -> RequestBuilder {
         match self {
             Credentials::Anonymous => builder.header("x-registry-auth", NO_CREDENTIALS),
             Credentials::Saved(id) => builder.header(REGISTRY_HEADER, &id.to_string()),
@@ -344,7 +344,9 @@ impl Engine {
         self.url(&format!("/images/get?{}", query.join("&")))
     }
 
-    async fn stream(
+    /// `POST`s `path` with `credentials` and an optional body, feeding the streamed answer to
+    /// `on_chunk`: the one shape of pull, push, build and the plugin operations that stream.
+    pub(super) async fn stream(
         &self,
         path: &str,
         credentials: Credentials,
