@@ -64,7 +64,13 @@ pub fn UpgradeDialog(
         let engine = status.engine_untracked();
         let chosen = credentials.get_untracked();
         spawn_local(async move {
-            match engine.plugin_privileges(&remote, chosen, None).await {
+            // The engine answers no privileges at all for a reference that is not in the
+            // registry, so the registry is asked first whether it is there.
+            let result = match engine.distribution(&remote, chosen, None).await {
+                Ok(_) => engine.plugin_privileges(&remote, chosen, None).await,
+                Err(failure) => Err(failure),
+            };
+            match result {
                 Ok(privileges) => {
                     accepted.set(false);
                     step.set(Step::Review(privileges));
