@@ -98,12 +98,7 @@ pub fn InstallWizard(
         let engine = status.engine_untracked();
         let chosen = credentials.get_untracked();
         spawn_local(async move {
-            // The engine answers no privileges at all for a reference that is not in the
-            // registry, so the registry is asked first whether it is there.
-            let result = match engine.distribution(&remote, chosen, None).await {
-                Ok(_) => engine.plugin_privileges(&remote, chosen, None).await,
-                Err(failure) => Err(failure),
-            };
+            let result = engine.plugin_privileges_checked(&remote, chosen).await;
             busy.set(false);
             match result {
                 Ok(privileges) => {

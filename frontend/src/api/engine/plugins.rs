@@ -13,13 +13,6 @@ use crate::api::upload::{Upload, upload};
 use crate::api::{ApiError, call, percent_encode, send_json_ignoring_answer};
 use crate::app::undecodable::Kind;
 
-/// The privileges as the pull and upgrade bodies carry them.
-fn privileges_body(privileges: &[PluginPrivilege]) -> Result<JsValue, ApiError> {
-    serde_json::to_string(privileges)
-        .map(|text| JsValue::from_str(&text))
-        .map_err(|error| ApiError::Decode(error.to_string()))
-}
-
 impl Engine {
     /// `GET /plugins`: every plugin, by name.
     pub async fn plugins(&self, signal: Option<&AbortSignal>) -> Result<Vec<Plugin>, ApiError> {
@@ -61,7 +54,7 @@ impl Engine {
     }
 
     /// `GET /plugins/privileges?remote=…`: what installing `remote` would grant it.
-    pub async fn plugin_privileges(
+    async fn plugin_privileges(
         &self,
         remote: &str,
         credentials: Credentials,
@@ -74,6 +67,17 @@ impl Engine {
         let builder = credentials.apply(gloo_net::http::RequestBuilder::new(&url));
         let response = crate::api::send_body(builder, &Method::GET, None, signal).await?;
         crate::api::decode(response).await
+    }
+
+    /// The privileges installing `remote` would grant it, once the registry says it has it: the
+    /// engine answers no privileges at all for a reference that is not there.
+    pub async fn plugin_privileges_checked(
+        &self,
+        remote: &str,
+        credentials: Credentials,
+    ) -> Result<Vec<PluginPrivilege>, ApiError> {
+        self.distribution(remote, credentials, None).await?;
+        self.plugin_privileges(remote, credentials, None).await
     }
 
     /// `POST /plugins/pull`: installs `remote` as `alias` (its own name when empty), disabled,
@@ -90,15 +94,8 @@ impl Engine {
         if !alias.is_empty() {
             path.push_str(&format!("&name={}", percent_encode(alias)));
         }
-        let body = privileges_body(privileges)?;
-        self.stream(
-            &path,
-            credentials,
-            Some((Some("application/json"), body)),
-            signal,
-            on_chunk,
-        )
-        .await
+        self.stream_granting(&path, privileges, credentials, signal, on_chunk)
+            .await
     }
 
     /// `POST /plugins/{name}/upgrade`: the disabled plugin `name` from `remote`, granting exactly
@@ -116,9 +113,24 @@ impl Engine {
             image_path(name),
             percent_encode(remote)
         );
-        let body = privileges_body(privileges)?;
+        self.stream_granting(&path, privileges, credentials, signal, on_chunk)
+            .await
+    }
+
+    /// A streamed pull or upgrade whose body is the privileges granted.
+    async fn stream_granting(
+        &self,
+        path: &str,
+        privileges: &[PluginPrivilege],
+        credentials: Credentials,
+        signal: Option<&AbortSignal>,
+        on_chunk: impl FnMut(&str),
+    ) -> Result<(), ApiError> {
+        let body = serde_json::to_string(privileges)
+            .map(|text| JsValue::from_str(&text))
+            .map_err(|error| ApiError::Decode(error.to_string()))?;
         self.stream(
-            &path,
+            path,
             credentials,
             Some((Some("application/json"), body)),
             signal,
