@@ -207,7 +207,10 @@ test("operators and viewers see no plugin actions", async () => {
     await page.getByRole("link", { name: "Volumes" }).waitFor();
     assert.equal(await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Plugins" }).count(), 0, user);
     await page.goto(`${fx.berth.base}/env/local/plugins`);
-    await page.locator(`tr[data-plugin="${name}"]`).waitFor();
+    const row = page.locator(`tr[data-plugin="${name}"]`);
+    await row.waitFor();
+    // Installed under an alias: the reference it came from shows under the name.
+    assert.equal(await row.getByTestId("plugin-reference").textContent(), `from ${repository}/driver:v1`);
     assert.equal(await page.getByTestId("install-plugin").count(), 0, user);
     assert.equal(await page.getByRole("button", { name: /^Remove/ }).count(), 0, user);
     await page.goto(`${fx.berth.base}/env/local/plugins/${encodeURIComponent(name)}`);

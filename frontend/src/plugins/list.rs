@@ -1,6 +1,6 @@
 //! The Plugins page: the environment's managed plugins with their tag, state, description,
-//! driver types and reference; for admins, installing one, creating one from a tar, and
-//! removing them (forced when enabled).
+//! driver types and the reference they came from (under the name, when an alias differs); for
+//! admins, installing one, creating one from a tar, and removing them (forced when enabled).
 
 use berth_shared::access::Access;
 use berth_shared::engine::plugin::Plugin;
@@ -92,7 +92,6 @@ impl Resource for Plugin {
         Column::Text("State"),
         Column::Text("Types"),
         Column::Text("Description"),
-        Column::Text("Reference"),
         ACTIONS,
     ];
     const TABLE_TESTID: &'static str = "plugins-table";
@@ -124,6 +123,11 @@ impl Resource for Plugin {
         let (name, tag) = self.name_and_tag();
         let (name, tag) = (name.to_owned(), tag.to_owned());
         let title = self.name.clone();
+        // The reference it came from, when an alias named it otherwise.
+        let reference = (!self.plugin_reference.is_empty() && self.plugin_reference != self.name)
+            .then(|| format!("from {}", self.plugin_reference));
+        let description = self.config.description.clone();
+        let description_tip = description.clone();
         let state = if self.enabled {
             view! { <span class="badge badge-success">"enabled"</span> }
         } else {
@@ -134,12 +138,15 @@ impl Resource for Plugin {
                 {edges.select}
                 <td>
                     <A href=link.unwrap_or_default() attr:class="cell-title cell-link cell-clip" attr:title=title>{name}</A>
+                    {reference.map(|reference| {
+                        let tip = reference.clone();
+                        view! { <span class="cell-sub mono cell-clip" data-testid="plugin-reference" title=tip>{reference}</span> }
+                    })}
                 </td>
                 <td class="mono">{tag}</td>
                 <td data-testid="plugin-state">{state}</td>
                 <td>{kinds_text(self)}</td>
-                <td class="cell-clip">{self.config.description.clone()}</td>
-                <td class="mono cell-clip">{self.plugin_reference.clone()}</td>
+                <td><span class="cell-clip" title=description_tip>{description}</span></td>
                 {edges.actions}
             </tr>
         }
