@@ -45,4 +45,7 @@ if [ -n "${BERTH_TEST_SSH_DOCKER_HOST:-}" ]; then
   relay ssh "${BERTH_TEST_SSH_DOCKER_HOST#ssh://*@}"
 fi
 
+# The managed plugin tests/e2e/plugins.test.mjs installs (target/test-plugin).
+bash scripts/test-plugin.sh >/dev/null
+
 run_isolated node --test --test-concurrency=1 --test-reporter=tap "$@"

@@ -115,6 +115,8 @@ eval "$(bash scripts/engine.sh env primary)"
 export BERTH_TEST_DOCKER_HOST=$DOCKER_HOST
 unset DOCKER_HOST
 
+# The managed plugin the plugin tests install: a static volume driver and its rootfs/ (tests/plugin/).
+must "build the test plugin" bash scripts/test-plugin.sh
 cargo_tests "integration tests (real engine)" cargo test -p berth --test integration --locked
 # In a network namespace of their own, so that engines adding interfaces cannot fail page loads.
 node_tests "browser tests (headless chromium)" \

@@ -20,6 +20,7 @@ pub mod images;
 pub mod key_values;
 pub mod logs;
 pub mod networks;
+pub mod plugins;
 pub mod resource_page;
 pub mod services;
 pub mod shell_words;

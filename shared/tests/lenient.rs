@@ -15,6 +15,7 @@ use berth_shared::engine::inspect::{ContainerInspect, FilesystemChange, ProcessL
 use berth_shared::engine::lenient;
 use berth_shared::engine::network::{ContainerEndpoints, Network};
 use berth_shared::engine::node::Node;
+use berth_shared::engine::plugin::{Plugin, PluginPrivilege};
 use berth_shared::engine::service::Service;
 use berth_shared::engine::stats::StatsSample;
 use berth_shared::engine::swarm::Swarm;
@@ -129,6 +130,9 @@ fn every_model_accepts_null_in_every_field() {
         case!(Network, "network-inspect.json"),
         case!(VolumeList, "volume-list.json"),
         case!(Volume, "volume-inspect.json"),
+        case!(Vec<Plugin>, "plugin-list.json"),
+        case!(Plugin, "plugin-inspect.json"),
+        case!(Vec<PluginPrivilege>, "plugin-privileges.json"),
         case!(DiskUsage, "system-df.json"),
         case!(SystemInfo, "system-info.json"),
         case!(SystemVersion, "system-version.json"),

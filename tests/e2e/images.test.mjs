@@ -6,28 +6,13 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { artifacts, docker, dockerHost, openPage, uniqueName } from "./support.mjs";
+import { join } from "node:path";
+import { artifacts, docker, dockerHost, openPage, startRegistries, uniqueName } from "./support.mjs";
 import { berthFixture } from "./fixture.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 let registries;
 const fx = berthFixture({ users: ["admin", "operator", "viewer"] });
 const { images } = fx;
-
-/** Starts (or finds) the registries next to the private engine and reads their addresses. */
-function startRegistries() {
-  const engine = dockerHost().replace("unix://", "").split("/").slice(-2, -1)[0];
-  const output = execFileSync("bash", [join(root, "scripts/registry.sh"), "start", engine], { encoding: "utf8" });
-  const value = (name) => output.match(new RegExp(`export ${name}=(\\S+)`))[1];
-  return {
-    open: value("BERTH_TEST_REGISTRY"),
-    auth: value("BERTH_TEST_REGISTRY_AUTH"),
-    user: value("BERTH_TEST_REGISTRY_USER"),
-    password: value("BERTH_TEST_REGISTRY_PASSWORD"),
-  };
-}
 
 /** Builds an image with the docker CLI from a Dockerfile given as text, returning its id. */
 function dockerBuild(dockerfile, ...args) {

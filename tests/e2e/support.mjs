@@ -41,6 +41,21 @@ export function containerExists(name) {
   }
 }
 
+/** Starts (or finds) the local registries next to the private engine (scripts/registry.sh) and
+ * reads their addresses and the auth one's credentials. */
+export function startRegistries() {
+  const engine = dockerHost().replace("unix://", "").split("/").slice(-2, -1)[0];
+  const script = join(here, "..", "..", "scripts", "registry.sh");
+  const output = execFileSync("bash", [script, "start", engine], { encoding: "utf8" });
+  const value = (name) => output.match(new RegExp(`export ${name}=(\\S+)`))[1];
+  return {
+    open: value("BERTH_TEST_REGISTRY"),
+    auth: value("BERTH_TEST_REGISTRY_AUTH"),
+    user: value("BERTH_TEST_REGISTRY_USER"),
+    password: value("BERTH_TEST_REGISTRY_PASSWORD"),
+  };
+}
+
 /** A name no other test uses. */
 export function uniqueName(prefix) {
   return `berth-e2e-${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;

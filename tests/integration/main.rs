@@ -20,6 +20,7 @@ mod guardrails_cli;
 mod health;
 mod operation_matrix;
 mod overview;
+mod plugins;
 mod proxy;
 mod proxy_cli;
 mod registries;

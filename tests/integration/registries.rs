@@ -12,15 +12,16 @@ use crate::support::{Berth, docker, docker_host, succeeded, unique_name};
 const EMPTY_AUTH: &str = "e30=";
 
 /// The two local registries (open and with basic auth) and the auth one's credentials.
-struct Registries {
-    open: String,
+pub(crate) struct Registries {
+    /// The open registry's address, such as `127.0.0.1:5050`.
+    pub(crate) open: String,
     auth: String,
     user: String,
     password: String,
 }
 
 /// Starts (or finds) the registries next to the engine in `BERTH_TEST_DOCKER_HOST`.
-fn registries() -> Registries {
+pub(crate) fn registries() -> Registries {
     let host = docker_host();
     let engine = host
         .trim_start_matches("unix://")

@@ -30,6 +30,7 @@ fn credential_header(operation: &str) -> Option<HeaderName> {
         "ImageCreate"
         | "ImagePush"
         | "DistributionInspect"
+        | "GetPluginPrivileges"
         | "PluginPull"
         | "PluginUpgrade"
         | "PluginPush" => Some(HeaderName::from_static("x-registry-auth")),
@@ -97,7 +98,7 @@ fn reference(
     };
     match operation {
         "ImageCreate" => from_query("fromImage"),
-        "PluginPull" | "PluginUpgrade" => from_query("remote"),
+        "GetPluginPrivileges" | "PluginPull" | "PluginUpgrade" => from_query("remote"),
         "ImageBuild" => Ok(None),
         // `/distribution/{name}/json`, `/images/{name}/push`, `/plugins/{name}/push`: the
         // reference is everything between the first segment and the last.

@@ -19,7 +19,7 @@ use crate::app::engine_status::use_engine_status;
 use crate::app::environments::{HOME, use_known_environments};
 use crate::app::routes::{PageLoadError, lazy_view, load};
 use crate::app::session::use_session;
-use crate::app::shell::{ADMIN_SECTIONS, SECTIONS, SWARM_SECTIONS};
+use crate::app::shell::{ADMIN_SECTIONS, ENGINE_ADMIN_SECTIONS, SECTIONS, SWARM_SECTIONS};
 use crate::app::theme;
 use crate::components::download;
 use crate::components::toast::use_toaster;
@@ -172,6 +172,19 @@ fn Palette(
     let can_operate = untrack(|| session.can(Access::Operate));
     let is_admin = untrack(|| session.role() == Some(Role::Admin));
     let mut fixed = fixed_entries(&env, can_operate, is_admin);
+    if untrack(|| session.can(Access::Admin)) {
+        let env = crate::api::percent_encode(&env);
+        fixed.extend(ENGINE_ADMIN_SECTIONS.iter().map(|(path, label, _)| Entry {
+            label: (*label).to_owned(),
+            hint: "go to",
+            command: Command::Go(format!("/env/{env}/{path}")),
+        }));
+        fixed.push(Entry {
+            label: "Install a plugin".into(),
+            hint: "action",
+            command: Command::Go(format!("/env/{env}/plugins?install=1")),
+        });
+    }
     fixed.extend(environment_entries(
         &untrack(|| use_known_environments().cards()),
         &env,

@@ -63,6 +63,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("env/:env/volumes") view={Lazy::<VolumesRoute>::new()}/>
                     <Route path=path!("env/:env/volumes/:name") view={Lazy::<VolumeDetailRoute>::new()}/>
                     <Route path=path!("env/:env/volumes/:name/files") view={Lazy::<VolumeFilesRoute>::new()}/>
+                    <Route path=path!("env/:env/plugins") view={Lazy::<PluginsRoute>::new()}/>
+                    <Route path=path!("env/:env/plugins/:name") view={Lazy::<PluginDetailRoute>::new()}/>
                     <Route path=path!("env/:env/system") view={Lazy::<SystemRoute>::new()}/>
                     <Route path=path!("env/:env/events") view={Lazy::<EventsRoute>::new()}/>
                     <Route path=path!("env/:env/swarm") view={Lazy::<SwarmRoute>::new()}/>

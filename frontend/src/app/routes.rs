@@ -33,6 +33,8 @@ use crate::images::detail::ImageDetailPage;
 use crate::images::list::ImagesPage;
 use crate::networks::detail::NetworkDetailPage;
 use crate::networks::list::NetworksPage;
+use crate::plugins::detail::PluginDetailPage;
+use crate::plugins::list::PluginsPage;
 use crate::services::detail::ServiceDetailPage;
 use crate::services::form::ServiceFormPage;
 use crate::services::list::ServicesPage;
@@ -174,6 +176,10 @@ lazy_pages! {
         ServiceFormRoute => ServiceFormPage,
         TasksRoute => TasksPage,
         TaskDetailRoute => TaskDetailPage,
+    }
+    plugin_pages {
+        PluginsRoute => PluginsPage,
+        PluginDetailRoute => PluginDetailPage,
     }
     environment_pages {
         HomeRoute => HomePage,

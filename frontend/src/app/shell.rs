@@ -2,7 +2,7 @@
 //! header, and the content. It also guards the pages: signed-out visitors are sent to sign in
 //! (or to set-up on a fresh install).
 
-use berth_shared::access::Role;
+use berth_shared::access::{Access, Role};
 use berth_shared::api::auth::SessionState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -37,6 +37,11 @@ pub(crate) const SECTIONS: [(&str, &str, IconKind); 7] = [
     ("system", "System", IconKind::System),
     ("events", "Events", IconKind::Activity),
 ];
+
+/// The pages of one environment for those who administer its engine (an admin there, by role
+/// or grant), after [`SECTIONS`]; the command palette offers them too.
+pub(crate) const ENGINE_ADMIN_SECTIONS: [(&str, &str, IconKind); 1] =
+    [("plugins", "Plugins", IconKind::Plug)];
 
 /// The administration pages, for admins: the path (`{env}` stands for the environment) and the
 /// label; the command palette offers them too.
@@ -127,6 +132,17 @@ fn Layout() -> impl IntoView {
                             }
                         })
                         .collect_view()}
+                    <Show when=move || session.can(Access::Admin)>
+                        {ENGINE_ADMIN_SECTIONS
+                            .into_iter()
+                            .map(|(path, label, icon)| view! {
+                                <A href=move || format!("/env/{}/{path}", environment.get())>
+                                    <Icon kind=icon/>
+                                    <span class="nav-label">{label}</span>
+                                </A>
+                            })
+                            .collect_view()}
+                    </Show>
                 </nav>
                 <nav class="nav nav-secondary" aria-label="Swarm">
                     <span class="nav-heading">"Swarm"</span>

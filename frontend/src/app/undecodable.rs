@@ -19,6 +19,7 @@ pub enum Kind {
     Images,
     Networks,
     Volumes,
+    Plugins,
     Events,
     Nodes,
     Services,

@@ -59,6 +59,8 @@ pub enum IconKind {
     Task,
     /// A lock.
     Lock,
+    /// Plugins: a plug.
+    Plug,
 }
 
 /// An inline SVG icon, hidden from screen readers: the control around it carries the label.
@@ -110,6 +112,12 @@ pub fn Icon(
         IconKind::Lock => view! {
             <rect x="5" y="10.5" width="14" height="10" rx="2"/>
             <path d="M8 10.5V7.5a4 4 0 0 1 8 0v3"/>
+        }
+        .into_any(),
+        IconKind::Plug => view! {
+            <path d="M9 3v5M15 3v5"/>
+            <path d="M6.5 8h11v3a5.5 5.5 0 0 1-11 0z"/>
+            <path d="M12 16.5V21"/>
         }
         .into_any(),
         IconKind::Registry => view! {

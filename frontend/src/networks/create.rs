@@ -1,6 +1,7 @@
 //! The form that creates a network: driver, IPAM (subnet, gateway, IP range, IPv6 subnet),
 //! internal, attachable, IPv6, labels and options, checked before it is sent.
 
+use berth_shared::engine::plugin::PluginKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -8,6 +9,7 @@ use crate::app::engine_status::use_engine_status;
 use crate::components::fields::{CheckField, FormState, KeyValueField, TextField};
 use crate::components::form_frame::FormCard;
 use crate::networks::form::{NetworkDraft, field};
+use crate::plugins::drivers::DriverOptions;
 
 /// The create form, shown in a card above the list.
 #[component]
@@ -66,12 +68,7 @@ pub fn NetworkCreateForm(
                 <TextField label=field::DRIVER value=driver error=error required=true suggestions="network-drivers"
                     hint="bridge for one host; macvlan or ipvlan to join the LAN"/>
             </div>
-            <datalist id="network-drivers">
-                <option value="bridge"/>
-                <option value="macvlan"/>
-                <option value="ipvlan"/>
-                <option value="overlay"/>
-            </datalist>
+            <DriverOptions id="network-drivers" kind=PluginKind::Network builtin=&["bridge", "macvlan", "ipvlan", "overlay"]/>
             <fieldset class="fieldset">
                 <legend>"Addresses (IPAM)"</legend>
                 <p class="field-hint">"Leave the subnet empty and the engine picks a free one."</p>

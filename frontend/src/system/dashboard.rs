@@ -110,6 +110,9 @@ pub fn SystemPage() -> impl IntoView {
                             ("Logging driver".into(), info.logging_driver.clone()),
                             ("Cgroups".into(), format!("{} v{}", info.cgroup_driver, info.cgroup_version.clone().unwrap_or_else(|| "1".into()))),
                         ]/>
+                        <FactsCard title="Authorization plugins" rows={info.plugins.authorization.iter()
+                            .map(|plugin| (plugin.clone(), "active".to_owned()))
+                            .collect::<Vec<_>>()} empty="None: the engine authorizes nothing beyond its socket" mono=true/>
                     </div>
                     {(!warnings.is_empty()).then(|| view! {
                         <div class="notice notice-warn">

@@ -1,5 +1,6 @@
 //! The form that creates a volume: name, driver, driver options and labels.
 
+use berth_shared::engine::plugin::PluginKind;
 use berth_shared::engine::volume::VolumeCreateRequest;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,6 +11,7 @@ use crate::components::form_frame::FormCard;
 use crate::field_error::FieldError;
 use crate::key_values;
 use crate::networks::form::check_name;
+use crate::plugins::drivers::DriverOptions;
 
 const NAME: &str = "Name";
 const DRIVER: &str = "Driver";
@@ -80,9 +82,10 @@ pub fn VolumeCreateForm(
             <div class="form-inline-grid">
                 <TextField label=NAME value=name error=error placeholder="app-data" mono=true
                     hint="Leave empty for a random name"/>
-                <TextField label=DRIVER value=driver error=error required=true mono=true
-                    hint="local keeps the data on the engine's host"/>
+                <TextField label=DRIVER value=driver error=error required=true mono=true suggestions="volume-drivers"
+                    hint="local keeps the data on the engine's host; enabled plugins are offered too"/>
             </div>
+            <DriverOptions id="volume-drivers" kind=PluginKind::Volume builtin=&["local"]/>
             <div class="form-inline-grid">
                 <KeyValueField label=OPTIONS value=options error=error placeholder="type=tmpfs\ndevice=tmpfs\no=size=64m"/>
                 <KeyValueField label=LABELS value=labels error=error placeholder="team=infra"/>

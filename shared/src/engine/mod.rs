@@ -16,6 +16,7 @@ pub mod listing;
 pub mod multiplexed;
 pub mod network;
 pub mod node;
+pub mod plugin;
 pub mod progress;
 pub mod service;
 pub mod stats;

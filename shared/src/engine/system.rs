@@ -83,6 +83,23 @@ pub struct SystemInfo {
     pub warnings: Option<Vec<String>>,
     /// This engine's place in a swarm.
     pub swarm: SwarmMembership,
+    /// The drivers the engine has, its own and those of plugins in use.
+    pub plugins: EnginePlugins,
+}
+
+/// `Plugins` of `GET /info`: the drivers of each kind the engine has; authorization plugins
+/// are the ones `--authorization-plugin` made active.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct EnginePlugins {
+    /// Volume drivers.
+    pub volume: Vec<String>,
+    /// Network drivers.
+    pub network: Vec<String>,
+    /// Active authorization plugins.
+    pub authorization: Vec<String>,
+    /// Log drivers.
+    pub log: Vec<String>,
 }
 
 /// The `Swarm` part of `GET /info`: whether the engine is in a swarm, and as what.

@@ -345,7 +345,9 @@ impl Engine {
         self.url(&format!("/images/get?{}", query.join("&")))
     }
 
-    async fn stream(
+    /// `POST`s `path` with `credentials` and an optional body, feeding the streamed answer to
+    /// `on_chunk`: the one shape of pull, push, build and the plugin operations that stream.
+    pub(super) async fn stream(
         &self,
         path: &str,
         credentials: Credentials,

@@ -5,6 +5,7 @@ pub mod containers;
 pub mod events;
 pub mod images;
 pub mod networks;
+pub mod plugins;
 pub mod services;
 pub mod swarm;
 pub mod system;
