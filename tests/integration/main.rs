@@ -26,6 +26,7 @@ mod registries;
 mod secrets;
 mod security;
 mod ssh;
+mod swarm_objects;
 mod terminal;
 mod ui;
 mod volume_browser;
