@@ -8,6 +8,7 @@
 
 use std::fmt::Debug;
 
+use berth_shared::engine::config::Config;
 use berth_shared::engine::container::{ContainerRecipe, ContainerSummary};
 use berth_shared::engine::event::EngineEvent;
 use berth_shared::engine::image::{HistoryItem, ImageInspect, ImageSummary};
@@ -16,6 +17,7 @@ use berth_shared::engine::lenient;
 use berth_shared::engine::network::{ContainerEndpoints, Network};
 use berth_shared::engine::node::Node;
 use berth_shared::engine::plugin::{Plugin, PluginPrivilege};
+use berth_shared::engine::secret::Secret;
 use berth_shared::engine::service::Service;
 use berth_shared::engine::stats::StatsSample;
 use berth_shared::engine::swarm::Swarm;
@@ -133,6 +135,10 @@ fn every_model_accepts_null_in_every_field() {
         case!(Vec<Plugin>, "plugin-list.json"),
         case!(Plugin, "plugin-inspect.json"),
         case!(Vec<PluginPrivilege>, "plugin-privileges.json"),
+        case!(Vec<Secret>, "secret-list.json"),
+        case!(Secret, "secret-inspect.json"),
+        case!(Vec<Config>, "config-list.json"),
+        case!(Config, "config-inspect.json"),
         case!(DiskUsage, "system-df.json"),
         case!(SystemInfo, "system-info.json"),
         case!(SystemVersion, "system-version.json"),

@@ -28,6 +28,7 @@ mod secrets;
 mod security;
 mod ssh;
 mod swarm;
+mod swarm_objects;
 mod terminal;
 mod ui;
 mod volume_browser;

@@ -12,6 +12,7 @@ mod account;
 mod audit;
 mod auth;
 mod caller;
+mod config_rotate;
 mod environments;
 mod grants;
 mod guardrails;
@@ -95,6 +96,10 @@ pub fn router() -> Router<AppState> {
             get(guardrails::get).put(guardrails::put),
         )
         .route("/env/{env}/containers/{id}/reveal", post(reveal::reveal))
+        .route(
+            "/env/{env}/configs/{id}/rotate",
+            post(config_rotate::rotate),
+        )
         .route("/env/{env}/terminal", get(crate::terminal::handle))
         .fallback(|OriginalUri(uri): OriginalUri| async move {
             ApiError::NotFound(uri.path().to_owned())

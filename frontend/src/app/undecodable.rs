@@ -24,6 +24,8 @@ pub enum Kind {
     Nodes,
     Services,
     Tasks,
+    Secrets,
+    Configs,
 }
 
 /// How many lines of a stream that could not be read are kept; the oldest go first.

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod configs;
 pub mod environments;
 pub mod health;
 pub mod overview;

@@ -6,6 +6,7 @@
 //! which reads a `null` as the empty value of the type expected there.
 
 pub mod archive;
+pub mod config;
 pub mod container;
 pub mod event;
 pub mod exec;
@@ -18,6 +19,7 @@ pub mod network;
 pub mod node;
 pub mod plugin;
 pub mod progress;
+pub mod secret;
 pub mod service;
 pub mod stats;
 pub mod swarm;

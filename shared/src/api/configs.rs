@@ -1,0 +1,56 @@
+//! `POST /api/env/{env}/configs/{id}/rotate`: a config's new version, and every service that
+//! used the old one moved to it, in one audited step.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::secret::Driver;
+
+/// The new version of a config.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConfigRotateRequest {
+    /// The new config's name, such as `nginx-v2`.
+    pub name: String,
+    /// Its data, base64-encoded.
+    pub data: String,
+    /// Its labels.
+    pub labels: BTreeMap<String, String>,
+    /// Its templating driver, if any.
+    pub templating: Option<Driver>,
+}
+
+/// A service the rotation touched.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RotatedService {
+    /// The service's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Why its update failed; `None` once it uses the new config.
+    pub error: Option<String>,
+}
+
+/// What a rotation did.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConfigRotated {
+    /// The new config's id.
+    pub config: String,
+    /// Its name.
+    pub name: String,
+    /// Every service that used the old config, each updated or with its failure; a failed one
+    /// still uses the old config.
+    pub services: Vec<RotatedService>,
+}
+
+impl ConfigRotated {
+    /// The services whose update failed.
+    pub fn failed(&self) -> impl Iterator<Item = &RotatedService> {
+        self.services
+            .iter()
+            .filter(|service| service.error.is_some())
+    }
+}
