@@ -188,6 +188,9 @@ test("the command palette reaches Stats, Registries and every container action",
 
   await page.keyboard.press("Control+k");
   await page.keyboard.type(name);
+  // The palette lists a container's actions together once it knows the container; wait for
+  // one of them before reading the whole list.
+  await palette.getByRole("option", { name: new RegExp(`Remove container ${name}`) }).waitFor();
   const options = (await palette.getByRole("option").allTextContents()).join("\n");
   for (const wanted of ["Pause", "Kill", "Rename", "Commit", "Export", "Duplicate", "Edit", "Remove", "Stop"]) {
     assert.match(options, new RegExp(`${wanted}[^\\n]* container ${name}`), `the palette offers ${wanted}: ${options}`);

@@ -30,7 +30,7 @@ use crate::logs::source::LogSource;
 use crate::logs::viewer::LogsTab;
 use crate::resource_page::detail_page::{DetailPage, DetailTab};
 use crate::resource_page::removal::report_failure;
-use crate::services::list::scale_service;
+use crate::services::list::scale_typed;
 use crate::services::rollout::{Redeployed, progress, redeploy, roll_back};
 use crate::swarm::gate::ManagerOnly;
 use crate::swarm::live::{SwarmChange, use_settling, use_swarm_changes};
@@ -262,20 +262,13 @@ fn Overview(found: Inspected, can_operate: bool, on_changed: Callback<()>) -> im
     let typed = RwSignal::new(replicas.unwrap_or_default().to_string());
     let (id, version, name) = (service.id.clone(), service.version, spec.name.clone());
     let scale = move |_| {
-        let Ok(count) = typed.get_untracked().trim().parse::<u64>() else {
-            toaster.error("Replicas must be a whole number, 0 or more".to_owned());
-            return;
-        };
-        let (engine, id, name) = (status.engine_untracked(), id.clone(), name.clone());
-        spawn_local(async move {
-            match scale_service(&engine, &id, version, count).await {
-                Ok(()) => toaster.success(format!("Scaled {name} to {count}")),
-                Err(error) => {
-                    report_failure(toaster, status, "scale", &format!("service {name}"), &error);
-                }
-            }
-            on_changed.run(());
-        });
+        scale_typed(
+            status,
+            toaster,
+            (&id, version, &name),
+            &typed.get_untracked(),
+            Some(on_changed),
+        );
     };
     let networks: Vec<String> = spec
         .task_template

@@ -16,14 +16,14 @@ use crate::api::ApiError;
 use crate::api::engine::Engine;
 use crate::api::engine::images::Credentials;
 use crate::api::engine::services::UpdateKind;
-use crate::app::engine_status::use_engine_status;
+use crate::app::engine_status::{EngineStatus, use_engine_status};
 use crate::app::live_events::LiveIndicator;
 use crate::app::remote::Remote;
 use crate::app::session::use_session;
 use crate::app::undecodable::Kind;
 use crate::components::icons::IconKind;
 use crate::components::table::{ACTIONS, Column};
-use crate::components::toast::use_toaster;
+use crate::components::toast::{Toaster, use_toaster};
 use crate::resource_page::list_page::{ListOptions, ListPage};
 use crate::resource_page::removal::{Removable, report_failure};
 use crate::resource_page::{Edges, Resource};
@@ -140,20 +140,15 @@ fn Replicas(service: Service, can_operate: bool) -> impl IntoView {
     let id = service.id.clone();
     let version = service.version;
     let scale = move || {
-        let Ok(count) = typed.get_untracked().trim().parse::<u64>() else {
-            toaster.error("Replicas must be a whole number, 0 or more".to_owned());
-            return;
-        };
-        editing.set(false);
-        let (engine, id, name) = (status.engine_untracked(), id.clone(), name.clone());
-        spawn_local(async move {
-            match scale_service(&engine, &id, version, count).await {
-                Ok(()) => toaster.success(format!("Scaled {name} to {count}")),
-                Err(error) => {
-                    report_failure(toaster, status, "scale", &format!("service {name}"), &error);
-                }
-            }
-        });
+        if scale_typed(
+            status,
+            toaster,
+            (&id, version, &name),
+            &typed.get_untracked(),
+            None,
+        ) {
+            editing.set(false);
+        }
     };
     let scale = StoredValue::new(scale);
     let label = format!("Replicas of {}", service.spec.name);
@@ -172,6 +167,35 @@ fn Replicas(service: Service, can_operate: bool) -> impl IntoView {
             </Show>
         })}
     }
+}
+
+/// Scales the service `(id, version, name)` to the count `typed` in a replicas field, with a
+/// toast either way and `on_done` once the engine answered; `false` (and a toast) when `typed`
+/// is not a count, so the field stays open.
+pub fn scale_typed(
+    status: EngineStatus,
+    toaster: Toaster,
+    (id, version, name): (&str, ObjectVersion, &str),
+    typed: &str,
+    on_done: Option<Callback<()>>,
+) -> bool {
+    let Ok(count) = typed.trim().parse::<u64>() else {
+        toaster.error("Replicas must be a whole number, 0 or more".to_owned());
+        return false;
+    };
+    let (engine, id, name) = (status.engine_untracked(), id.to_owned(), name.to_owned());
+    spawn_local(async move {
+        match scale_service(&engine, &id, version, count).await {
+            Ok(()) => toaster.success(format!("Scaled {name} to {count}")),
+            Err(error) => {
+                report_failure(toaster, status, "scale", &format!("service {name}"), &error);
+            }
+        }
+        if let Some(on_done) = on_done {
+            on_done.run(());
+        }
+    });
+    true
 }
 
 /// Sets a replicated service's replicas, keeping the rest of its spec.
