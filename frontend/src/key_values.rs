@@ -1,4 +1,5 @@
-//! `key=value` lines, as forms take labels and driver options. Pure, tested natively.
+//! `key=value` lines, as forms take labels and driver options, and back ([`join`]). Pure,
+//! tested natively.
 
 use std::collections::BTreeMap;
 
@@ -40,6 +41,18 @@ pub fn parse(field: &'static str, text: &str) -> Result<BTreeMap<String, String>
     Ok(map)
 }
 
+/// The pairs of `map` as `key=value`, joined by `separator`: `"\n"` gives what [`parse`]
+/// reads back, `", "` a table cell.
+pub fn join<'a>(
+    map: impl IntoIterator<Item = (&'a String, &'a String)>,
+    separator: &str,
+) -> String {
+    map.into_iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,6 +63,15 @@ mod tests {
         assert_eq!(map["team"], "infra");
         assert_eq!(map["empty"], "");
         assert_eq!(map["url"], "http://x/?a=b");
+    }
+
+    #[test]
+    fn joined_lines_read_back() {
+        let map = parse("Labels", "b=2\na=x=y\n").unwrap();
+        assert_eq!(join(&map, "\n"), "a=x=y\nb=2");
+        assert_eq!(parse("Labels", &join(&map, "\n")).unwrap(), map);
+        assert_eq!(join(&map, ", "), "a=x=y, b=2");
+        assert_eq!(join(&BTreeMap::new(), ", "), "");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod resource_page;
 pub mod services;
 pub mod shell_words;
 pub mod swarm;
+pub mod swarm_data;
 pub mod system;
 pub mod tar;
 pub mod terminal;

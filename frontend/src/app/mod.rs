@@ -76,6 +76,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("env/:env/services/:id/edit") view={Lazy::<ServiceFormRoute>::new()}/>
                     <Route path=path!("env/:env/tasks") view={Lazy::<TasksRoute>::new()}/>
                     <Route path=path!("env/:env/tasks/:id") view={Lazy::<TaskDetailRoute>::new()}/>
+                    <Route path=path!("env/:env/secrets") view={Lazy::<SecretsRoute>::new()}/>
+                    <Route path=path!("env/:env/secrets/:id") view={Lazy::<SecretDetailRoute>::new()}/>
+                    <Route path=path!("env/:env/configs") view={Lazy::<ConfigsRoute>::new()}/>
+                    <Route path=path!("env/:env/configs/:id") view={Lazy::<ConfigDetailRoute>::new()}/>
                     <Route path=path!("account") view={Lazy::<AccountRoute>::new()}/>
                     <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()}/>
                     <Route path=path!("admin/audit") view={Lazy::<AuditRoute>::new()}/>

@@ -43,6 +43,8 @@ use crate::swarm::nodes::NodesPage;
 use crate::swarm::page::SwarmPage;
 use crate::swarm::task_detail::TaskDetailPage;
 use crate::swarm::tasks::TasksPage;
+use crate::swarm_data::detail::{ConfigDetailPage, SecretDetailPage};
+use crate::swarm_data::list::{ConfigsPage, SecretsPage};
 use crate::system::dashboard::SystemPage;
 use crate::system::events::EventsPage;
 use crate::volumes::detail::VolumeDetailPage;
@@ -176,6 +178,10 @@ lazy_pages! {
         ServiceFormRoute => ServiceFormPage,
         TasksRoute => TasksPage,
         TaskDetailRoute => TaskDetailPage,
+        SecretsRoute => SecretsPage,
+        SecretDetailRoute => SecretDetailPage,
+        ConfigsRoute => ConfigsPage,
+        ConfigDetailRoute => ConfigDetailPage,
     }
     plugin_pages {
         PluginsRoute => PluginsPage,

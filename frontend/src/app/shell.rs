@@ -20,11 +20,13 @@ use crate::components::icons::{Icon, IconKind};
 
 /// The swarm's pages of one environment, in navigation order: the first (the swarm itself) is
 /// always shown, the others only where the engine is a manager.
-pub(crate) const SWARM_SECTIONS: [(&str, &str, IconKind); 4] = [
+pub(crate) const SWARM_SECTIONS: [(&str, &str, IconKind); 6] = [
     ("swarm", "Swarm", IconKind::Swarm),
     ("nodes", "Nodes", IconKind::Hosts),
     ("services", "Services", IconKind::Service),
     ("tasks", "Tasks", IconKind::Task),
+    ("secrets", "Secrets", IconKind::Lock),
+    ("configs", "Configs", IconKind::Document),
 ];
 
 /// The pages of one environment, in navigation order (the command palette offers them too).

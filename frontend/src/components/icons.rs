@@ -61,6 +61,8 @@ pub enum IconKind {
     Lock,
     /// Plugins: a plug.
     Plug,
+    /// Configs: a page with lines.
+    Document,
 }
 
 /// An inline SVG icon, hidden from screen readers: the control around it carries the label.
@@ -112,6 +114,11 @@ pub fn Icon(
         IconKind::Lock => view! {
             <rect x="5" y="10.5" width="14" height="10" rx="2"/>
             <path d="M8 10.5V7.5a4 4 0 0 1 8 0v3"/>
+        }
+        .into_any(),
+        IconKind::Document => view! {
+            <path d="M6 3h8l4 4v14H6z"/>
+            <path d="M14 3v4h4M9 12h6M9 16h6"/>
         }
         .into_any(),
         IconKind::Plug => view! {

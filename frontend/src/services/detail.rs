@@ -109,6 +109,7 @@ fn ServiceDetailInner() -> impl IntoView {
         if changes.iter().any(|change| match change {
             SwarmChange::Service(service) => *service == mine,
             SwarmChange::Node(_) => true,
+            SwarmChange::Stored(_) => false,
         }) {
             inspected.reload();
         }

@@ -196,12 +196,7 @@ impl ServiceDraft {
             command: join_words(&container.command),
             args: join_words(&container.args),
             env: container.env.join("\n"),
-            labels: spec
-                .labels
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
+            labels: crate::key_values::join(&spec.labels, "\n"),
             ports: spec
                 .endpoint_spec
                 .ports
@@ -319,14 +314,7 @@ impl ServiceDraft {
             log_options: template
                 .log_driver
                 .as_ref()
-                .map(|driver| {
-                    driver
-                        .options
-                        .iter()
-                        .map(|(k, v)| format!("{k}={v}"))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                })
+                .map(|driver| crate::key_values::join(&driver.options, "\n"))
                 .unwrap_or_default(),
         }
     }

@@ -9,12 +9,11 @@ use berth_shared::engine::service::Service;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use serde::Deserialize;
 
+use crate::api::ApiError;
 use crate::api::engine::Engine;
 use crate::api::engine::images::Credentials;
 use crate::api::engine::services::UpdateKind;
-use crate::api::{ApiError, get_list};
 use crate::app::engine_status::use_engine_status;
 use crate::app::session::use_session;
 use crate::components::copy_button::copy_and_say;
@@ -26,42 +25,25 @@ use crate::field_error::FieldError;
 use crate::services::draft::{self, Known, KnownFiles, ServiceDraft};
 use crate::swarm::gate::ManagerOnly;
 
-/// A secret or config as the form needs it: its id and name.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-struct Named {
-    #[serde(rename = "ID")]
-    id: String,
-    spec: NamedSpec,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-struct NamedSpec {
-    name: String,
-}
-
 /// The swarm's secrets and configs, by name.
 async fn known_files(engine: &Engine) -> Result<KnownFiles, ApiError> {
-    let read = |path: &'static str| {
-        let url = engine.url(path);
-        async move {
-            let listing = get_list::<Named>(&url, None, None).await?;
-            Ok::<_, ApiError>(
-                listing
-                    .items
-                    .into_iter()
-                    .map(|named| Known {
-                        id: named.id,
-                        name: named.spec.name,
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        }
-    };
+    let secrets = engine.secrets(None).await?;
+    let configs = engine.configs(None).await?;
     Ok(KnownFiles {
-        secrets: read("/secrets").await?,
-        configs: read("/configs").await?,
+        secrets: secrets
+            .into_iter()
+            .map(|secret| Known {
+                id: secret.id,
+                name: secret.spec.name,
+            })
+            .collect(),
+        configs: configs
+            .into_iter()
+            .map(|config| Known {
+                id: config.id,
+                name: config.spec.name,
+            })
+            .collect(),
     })
 }
 

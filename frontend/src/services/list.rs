@@ -52,7 +52,7 @@ fn ServicesInner() -> impl IntoView {
             .into_iter()
             .filter_map(|change| match change {
                 SwarmChange::Service(id) => Some(id),
-                SwarmChange::Node(_) => None,
+                SwarmChange::Node(_) | SwarmChange::Stored(_) => None,
             })
             .collect();
         if named.is_empty() {

@@ -1,7 +1,9 @@
 //! The swarm's pages follow the engine's events: `service` and `node` events name what
 //! changed, and the manager's own `container` events carry the service of a task whose
-//! container started or stopped. [`use_swarm_changes`] turns them into [`SwarmChange`]s,
-//! gathered over a short pause so a burst (a scale to 100) reloads once.
+//! container started or stopped; `secret` and `config` events name those objects.
+//! [`use_swarm_changes`] (and [`use_swarm_events`], for the event types a page names) turn
+//! them into [`SwarmChange`]s, gathered over a short pause so a burst (a scale to 100) reloads
+//! once.
 //!
 //! A worker's tasks change state without an event reaching the manager, so a page whose swarm
 //! has not settled (a task on its way, a service short of tasks, a rollout) reads it again
@@ -70,6 +72,8 @@ pub enum SwarmChange {
     Service(String),
     /// A node changed (availability, role, state, labels) or left.
     Node(String),
+    /// A secret or config was created, relabelled or removed.
+    Stored(String),
 }
 
 /// The change an event names, if it is about the swarm.
@@ -77,6 +81,7 @@ pub fn change_of(event: &EngineEvent) -> Option<SwarmChange> {
     match event.kind.as_str() {
         "service" => Some(SwarmChange::Service(event.actor.id.clone())),
         "node" => Some(SwarmChange::Node(event.actor.id.clone())),
+        "secret" | "config" => Some(SwarmChange::Stored(event.actor.id.clone())),
         "container" => event
             .actor
             .attributes
@@ -86,9 +91,19 @@ pub fn change_of(event: &EngineEvent) -> Option<SwarmChange> {
     }
 }
 
-/// Follows the swarm's events while the calling component lives: `on_changes` runs with what
-/// changed, a short while after the first change of a burst. Returns the stream's status.
+/// Follows the swarm's services, nodes and tasks while the calling component lives:
+/// `on_changes` runs with what changed, a short while after the first change of a burst.
+/// Returns the stream's status.
 pub fn use_swarm_changes(
+    on_changes: impl Fn(BTreeSet<SwarmChange>) + Clone + Send + Sync + 'static,
+) -> RwSignal<StreamStatus> {
+    use_swarm_events(&["service", "node", "container"], on_changes)
+}
+
+/// Follows the engine's events of `types` (such as `secret` and `service`) as
+/// [`use_swarm_changes`] does.
+pub fn use_swarm_events(
+    types: &'static [&'static str],
     on_changes: impl Fn(BTreeSet<SwarmChange>) + Clone + Send + Sync + 'static,
 ) -> RwSignal<StreamStatus> {
     let status = use_engine_status();
@@ -99,7 +114,7 @@ pub fn use_swarm_changes(
             let mut query = EventQuery::default();
             query.filters.insert(
                 "type".into(),
-                vec!["service".into(), "node".into(), "container".into()],
+                types.iter().map(|kind| (*kind).to_owned()).collect(),
             );
             Some((status.engine(), query))
         },
@@ -173,6 +188,10 @@ mod tests {
             Some(SwarmChange::Service("s2".into()))
         );
         // A container outside the swarm, or another kind of object, changes nothing here.
+        assert_eq!(
+            change_of(&event("secret", "x1", &[])),
+            Some(SwarmChange::Stored("x1".into()))
+        );
         assert_eq!(change_of(&event("container", "c1", &[])), None);
         assert_eq!(change_of(&event("volume", "v", &[])), None);
     }

@@ -123,14 +123,7 @@ pub fn NodeChangeDialog(
         } else {
             Availability::Active
         });
-        labels.set(
-            node.spec
-                .labels
-                .iter()
-                .map(|(key, value)| format!("{key}={value}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        );
+        labels.set(key_values::join(&node.spec.labels, "\n"));
         if matches!(change, NodeChange::Availability(_)) {
             let engine = status.engine_untracked();
             spawn_local(async move {

@@ -96,12 +96,7 @@ impl Resource for Node {
     }
 
     fn search_text(&self) -> String {
-        let labels: Vec<String> = self
-            .spec
-            .labels
-            .iter()
-            .map(|(key, value)| format!("{key}={value}"))
-            .collect();
+        let labels = crate::key_values::join(&self.spec.labels, " ");
         format!(
             "{} {} {} {} {} {}",
             self.display_name(),
@@ -109,7 +104,7 @@ impl Resource for Node {
             self.spec.role,
             self.spec.availability,
             self.status.addr,
-            labels.join(" ")
+            labels
         )
     }
 
@@ -131,13 +126,7 @@ impl Resource for Node {
             "drain" => "badge badge-warn",
             _ => "badge badge-neutral",
         };
-        let labels: Vec<String> = self
-            .spec
-            .labels
-            .iter()
-            .map(|(key, value)| format!("{key}={value}"))
-            .collect();
-        let labels_text = labels.join(", ");
+        let labels_text = crate::key_values::join(&self.spec.labels, ", ");
         view! {
             <tr data-node=row_name>
                 {edges.select}

@@ -95,12 +95,7 @@ impl ContainerForm {
                 .filter(|n| *n > 0)
                 .map(|n| n.to_string())
                 .unwrap_or_default(),
-            labels: config
-                .labels
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
+            labels: crate::key_values::join(&config.labels, "\n"),
             user: config.user.clone(),
             working_dir: config.working_dir.clone(),
             // The engine names a container's host after its short id unless told otherwise.
