@@ -18,6 +18,7 @@ pub mod modal;
 pub mod prune_result;
 pub mod qr;
 pub mod remove_button;
+pub mod row_limit;
 pub mod section;
 pub mod segmented;
 pub mod size_watch;

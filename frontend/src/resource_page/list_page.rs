@@ -1,6 +1,8 @@
 //! The list of a [`Resource`]: [`ListPage`] is a whole page (header, toolbar, the list), and
 //! [`ResourceList`] is the list alone (states, bulk bar, table, removal), for a section of
-//! another page such as the API tokens on the Account page.
+//! another page such as the API tokens on the Account page. Rows follow the list's value as it
+//! changes, so a reload or a patched row redraws only the rows whose key changed, and a long
+//! list draws a page of rows at a time ([`RowLimit`]).
 
 use leptos::prelude::*;
 
@@ -8,9 +10,10 @@ use super::removal::RemovalDialog;
 use super::selection::{AllTicked, Selection};
 use super::{Edges, Resource};
 use crate::app::engine_status::use_engine_status;
-use crate::app::remote::{Remote, remote_view};
+use crate::app::remote::{Remote, remote_phase_view};
 use crate::app::undecodable::UndecodableRows;
 use crate::components::remove_button::RemoveButton;
+use crate::components::row_limit::{MoreRows, RowLimit};
 use crate::components::states::{EmptyState, SearchResults};
 use crate::components::table::{Column, DataTable};
 use crate::components::toolbar::{RefreshButton, SearchBox, matches_search};
@@ -159,29 +162,28 @@ pub fn ResourceList<T: Resource>(
         }
     });
     view! {
-        {remote_view(remote, status, T::PLURAL, move |all: Vec<T>| {
-            if all.is_empty() {
-                let (title, text) = empty.get_untracked();
-                return view! {
-                    <EmptyState icon=T::ICON title=title>
-                        {(!text.is_empty()).then(|| view! { <p>{text}</p> })}
-                    </EmptyState>
-                }
-                .into_any();
-            }
-            selection.retain(all.iter().map(T::name));
+        {remote_phase_view(remote, status, T::PLURAL, move || {
+            // Rows are drawn from the value as it changes: a reload or a patched row redraws
+            // only the rows whose key changed, and what the user has open stays.
+            let all = Memo::new(move |_| remote.value().unwrap_or_default());
+            Effect::new(move || all.with(|all| selection.retain(all.iter().map(T::name))));
             let rows = Memo::new(move |_| {
                 let search = search.get();
-                let rows = all
-                    .iter()
-                    .filter(|object| matches_search(&search, &object.search_text()))
-                    .filter(|object| keep.is_none_or(|keep| keep.run((*object).clone())))
-                    .cloned()
-                    .collect::<Vec<T>>();
+                let rows = all.with(|all| {
+                    all.iter()
+                        .filter(|object| matches_search(&search, &object.search_text()))
+                        .filter(|object| keep.is_none_or(|keep| keep.run((*object).clone())))
+                        .cloned()
+                        .collect::<Vec<T>>()
+                });
                 match fill {
                     Some(fill) => fill.run(rows),
                     None => rows,
                 }
+            });
+            let limit = RowLimit::new(Signal::derive(move || rows.with(Vec::len)));
+            let shown = Memo::new(move |_| {
+                rows.with(|rows| rows.iter().take(limit.get()).cloned().collect::<Vec<T>>())
             });
             let ticked = Memo::new(move |_| {
                 rows.with(|rows| selection.ticked(rows, T::name))
@@ -198,7 +200,7 @@ pub fn ResourceList<T: Resource>(
                         }/>
                 }
             }));
-            let bar = bulk.map(|bulk| view! {
+            let bar = move || bulk.map(|bulk| view! {
                 <Show when=move || ticked.with(|ticked| !ticked.is_empty())>
                     <div class="bulk-bar" role="toolbar" aria-label=format!("Selected {}", T::PLURAL) data-testid="bulk-bar">
                         <span class="bulk-count">{move || format!("{} selected", ticked.with(Vec::len))}</span>
@@ -227,10 +229,7 @@ pub fn ResourceList<T: Resource>(
             };
             let width = columns.unwrap_or(T::COLUMNS).len() + usize::from(bulk.is_some());
             let select_all = StoredValue::new(select_all);
-            // With nothing left and no search, the page's filters hid everything: say so as
-            // the page's empty state, which knows its filters.
-            let filtered_out = move || rows.with(Vec::is_empty) && search.with(String::is_empty);
-            let filtered_empty = move || {
+            let empty_state = move || {
                 let (title, text) = empty.get();
                 view! {
                     <EmptyState icon=T::ICON title=title>
@@ -238,18 +237,23 @@ pub fn ResourceList<T: Resource>(
                     </EmptyState>
                 }
             };
+            // With nothing left and no search, the page's filters hid everything: say so as
+            // the page's empty state, which knows its filters.
+            let filtered_out = move || rows.with(Vec::is_empty) && search.with(String::is_empty);
             view! {
-                {bar}
-                <Show when=move || !filtered_out() fallback=filtered_empty>
-                    <SearchResults what=T::PLURAL search=search empty=Signal::derive(move || rows.with(Vec::is_empty))>
-                        <DataTable testid=T::TABLE_TESTID columns=columns.unwrap_or(T::COLUMNS) lead=select_all.get_value()>
-                            <For each=move || rows.get() key=T::key children=row/>
-                            {T::UNDECODABLE.map(|kind| view! { <UndecodableRows kind=kind columns=width/> })}
-                        </DataTable>
-                    </SearchResults>
+                <Show when=move || !all.with(Vec::is_empty) fallback=empty_state>
+                    {bar()}
+                    <Show when=move || !filtered_out() fallback=empty_state>
+                        <SearchResults what=T::PLURAL search=search empty=Signal::derive(move || rows.with(Vec::is_empty))>
+                            <DataTable testid=T::TABLE_TESTID columns=columns.unwrap_or(T::COLUMNS) lead=select_all.get_value()>
+                                <For each=move || shown.get() key=T::key children=row/>
+                                {T::UNDECODABLE.map(|kind| view! { <UndecodableRows kind=kind columns=width/> })}
+                            </DataTable>
+                            <MoreRows rows=limit/>
+                        </SearchResults>
+                    </Show>
                 </Show>
             }
-            .into_any()
         })}
         <RemovalDialog pending=pending_removal on_removed=removed/>
     }

@@ -15,15 +15,13 @@ use crate::app::session::use_session;
 use crate::app::undecodable::{Kind, UndecodableRows};
 use crate::components::badges::{HealthBadge, StateBadge};
 use crate::components::icons::{Icon, IconKind};
+use crate::components::row_limit::{MoreRows, RowLimit};
 use crate::components::toast::use_toaster;
 use crate::containers::lifecycle::{Busy, Operation, Pending, run_operation};
 use crate::containers::list_model::ListItem;
 use crate::format;
 use crate::resource_page::selection::{AllTicked, Selection};
 use crate::time::{absolute_time, now_seconds, ticking_now};
-
-/// How many lines the list draws at first, and adds each time the end comes near.
-const PAGE_ROWS: usize = 150;
 
 /// The actions bar of a selection.
 #[component]
@@ -137,31 +135,17 @@ pub(super) fn ContainerTable(
             opened_at.set_value(window().scroll_y().unwrap_or_default());
         }
     });
-    // Long lists render a page of rows at first and the next page as the end comes near, so
-    // a thousand containers cost the first screen, not a thousand rows.
-    let limit = RwSignal::new(PAGE_ROWS);
+    // Long lists draw a page of rows at first and the next as the end comes near.
+    let limit = RowLimit::new(Signal::derive(move || items.with(Vec::len)));
     let shown = Memo::new(move |_| {
         items.with(|all| all.iter().take(limit.get()).cloned().collect::<Vec<_>>())
     });
-    let hidden = move || items.with(Vec::len).saturating_sub(limit.get());
     let scroll = window_event_listener(leptos::ev::scroll, move |_| {
         let window = window();
         let y = window.scroll_y().unwrap_or_default();
         let moved = (y - opened_at.get_value()).abs();
         if moved > 48.0 && open_menu.with_untracked(Option::is_some) {
             open_menu.set(None);
-        }
-        let viewport = window
-            .inner_height()
-            .ok()
-            .and_then(|h| h.as_f64())
-            .unwrap_or_default();
-        let page = document()
-            .document_element()
-            .map(|root| f64::from(root.scroll_height()))
-            .unwrap_or_default();
-        if y + viewport * 3.0 > page && untrack(hidden) > 0 {
-            limit.update(|l| *l += PAGE_ROWS);
         }
     });
     on_cleanup(move || {
@@ -247,12 +231,7 @@ pub(super) fn ContainerTable(
                 </tbody>
             </table>
         </div>
-        <Show when=move || { hidden() > 0 }>
-            <div class="containers-more">
-                <span class="muted">{move || format!("{} more not drawn yet", hidden())}</span>
-                <button class="btn btn-small" on:click=move |_| limit.set(usize::MAX)>"Show all"</button>
-            </div>
-        </Show>
+        <MoreRows rows=limit/>
         {move || open_menu.get().map(|at| view! {
             <div
                 class="menu containers-menu"

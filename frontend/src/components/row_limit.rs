@@ -1,0 +1,80 @@
+//! Long tables draw a page of rows at first and the next page as the end of the window comes
+//! near, so a thousand objects cost the first screens, not a thousand rows. [`RowLimit`] is how
+//! many to draw; [`MoreRows`] says how many are not drawn yet and draws them all on request.
+
+use leptos::prelude::*;
+
+/// How many rows a table draws at first, and adds each time the end comes near.
+pub const PAGE_ROWS: usize = 150;
+
+/// How many of a table's rows are drawn.
+#[derive(Debug, Clone, Copy)]
+pub struct RowLimit {
+    limit: RwSignal<usize>,
+    total: Signal<usize>,
+}
+
+impl RowLimit {
+    /// A first page of the `total` rows, growing by a page while the calling component lives,
+    /// each time the window is scrolled to within three screens of the end.
+    pub fn new(total: Signal<usize>) -> Self {
+        let rows = Self {
+            limit: RwSignal::new(PAGE_ROWS),
+            total,
+        };
+        let scroll = window_event_listener(leptos::ev::scroll, move |_| {
+            if near_the_end() && untrack(|| rows.hidden()) > 0 {
+                rows.limit.update(|limit| *limit += PAGE_ROWS);
+            }
+        });
+        on_cleanup(move || scroll.remove());
+        rows
+    }
+
+    /// How many rows to draw (tracked).
+    pub fn get(&self) -> usize {
+        self.limit.get()
+    }
+
+    /// How many rows are not drawn (tracked).
+    pub fn hidden(&self) -> usize {
+        self.total.get().saturating_sub(self.limit.get())
+    }
+
+    /// Draws every row.
+    pub fn show_all(&self) {
+        self.limit.set(usize::MAX);
+    }
+}
+
+/// Whether the window is scrolled to within three screens of the page's end.
+fn near_the_end() -> bool {
+    let window = window();
+    let y = window.scroll_y().unwrap_or_default();
+    let viewport = window
+        .inner_height()
+        .ok()
+        .and_then(|height| height.as_f64())
+        .unwrap_or_default();
+    let page = document()
+        .document_element()
+        .map(|root| f64::from(root.scroll_height()))
+        .unwrap_or_default();
+    y + viewport * 3.0 > page
+}
+
+/// "N more not drawn yet" with a "Show all" button, while rows are left out.
+#[component]
+pub fn MoreRows(
+    /// The table's limit.
+    rows: RowLimit,
+) -> impl IntoView {
+    view! {
+        <Show when=move || { rows.hidden() > 0 }>
+            <div class="table-more" data-testid="more-rows">
+                <span class="muted">{move || format!("{} more not drawn yet", rows.hidden())}</span>
+                <button class="btn btn-small" on:click=move |_| rows.show_all()>"Show all"</button>
+            </div>
+        </Show>
+    }
+}
