@@ -22,6 +22,9 @@ impl ServiceDraft {
         if matches!(self.mode.as_str(), "replicated" | "replicated-job") {
             flag("--replicas", &self.replicas);
         }
+        if self.mode == "replicated-job" {
+            flag("--max-concurrent", &self.max_concurrent);
+        }
         for (name, text) in [
             ("--env", &self.env),
             ("--label", &self.labels),
@@ -59,6 +62,7 @@ impl ServiceDraft {
         flag("--health-interval", &self.health_interval);
         flag("--health-timeout", &self.health_timeout);
         flag("--health-retries", &self.health_retries);
+        flag("--health-start-period", &self.health_start_period);
         flag("--log-driver", &self.log_driver);
         if !self.command.trim().is_empty() {
             flag("--entrypoint", &self.command);

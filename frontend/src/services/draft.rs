@@ -18,6 +18,7 @@ use crate::shell_words;
 pub const NAME: &str = "Name";
 pub const IMAGE: &str = "Image";
 pub const REPLICAS: &str = "Replicas";
+pub const MAX_CONCURRENT: &str = "Tasks at once";
 pub const COMMAND: &str = "Command";
 pub const ARGS: &str = "Arguments";
 pub const ENV: &str = "Environment";
@@ -42,6 +43,7 @@ pub const ROLLBACK_DELAY: &str = "Rollback delay";
 pub const HEALTH_INTERVAL: &str = "Health interval";
 pub const HEALTH_TIMEOUT: &str = "Health timeout";
 pub const HEALTH_RETRIES: &str = "Health retries";
+pub const HEALTH_START_PERIOD: &str = "Health start period";
 pub const LOG_OPTIONS: &str = "Log options";
 
 /// How updates or rollbacks roll out, as typed.
@@ -63,6 +65,8 @@ pub struct ServiceDraft {
     /// `replicated`, `global`, `replicated-job` or `global-job`.
     pub mode: String,
     pub replicas: String,
+    /// How many of a replicated job's tasks run at once; empty for one.
+    pub max_concurrent: String,
     pub command: String,
     pub args: String,
     pub env: String,
@@ -94,6 +98,8 @@ pub struct ServiceDraft {
     pub health_interval: String,
     pub health_timeout: String,
     pub health_retries: String,
+    /// How long a starting container's failed checks do not count.
+    pub health_start_period: String,
     pub log_driver: String,
     pub log_options: String,
 }
@@ -191,6 +197,13 @@ impl ServiceDraft {
                 .mode
                 .replicas()
                 .or(spec.mode.replicated_job.map(|job| job.total_completions))
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            max_concurrent: spec
+                .mode
+                .replicated_job
+                .map(|job| job.max_concurrent)
+                .filter(|n| *n > 1)
                 .map(|n| n.to_string())
                 .unwrap_or_default(),
             command: join_words(&container.command),
@@ -306,6 +319,7 @@ impl ServiceDraft {
             } else {
                 health.retries.to_string()
             },
+            health_start_period: nonzero(health.start_period, format_duration),
             log_driver: template
                 .log_driver
                 .as_ref()
@@ -508,6 +522,15 @@ impl ServiceDraft {
                 &[&health[..], &["Retries"]].concat(),
                 json!(count(HEALTH_RETRIES, &self.health_retries)?),
             );
+            set(
+                &mut spec,
+                &[&health[..], &["StartPeriod"]].concat(),
+                json!(amount(
+                    HEALTH_START_PERIOD,
+                    &self.health_start_period,
+                    parse_duration
+                )?),
+            );
         }
         if self.log_driver.trim().is_empty() {
             remove(&mut spec, &["TaskTemplate", "LogDriver"]);
@@ -530,7 +553,8 @@ impl ServiceDraft {
             "global" => json!({"Global": {}}),
             "global-job" => json!({"GlobalJob": {}}),
             "replicated-job" => {
-                json!({"ReplicatedJob": {"MaxConcurrent": 1, "TotalCompletions": replicas()?.max(1)}})
+                let at_once = count(MAX_CONCURRENT, &self.max_concurrent)?.max(1);
+                json!({"ReplicatedJob": {"MaxConcurrent": at_once, "TotalCompletions": replicas()?.max(1)}})
             }
             _ => json!({"Replicated": {"Replicas": replicas()?}}),
         })

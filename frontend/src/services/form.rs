@@ -78,6 +78,8 @@ fn ServiceFormInner() -> impl IntoView {
     let restart = RwSignal::new("any");
     let update_order = RwSignal::new("stop-first");
     let update_failure = RwSignal::new("pause");
+    let rollback_order = RwSignal::new("stop-first");
+    let rollback_failure = RwSignal::new("pause");
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let editing = RwSignal::new(Editing::New);
     let working = RwSignal::new(None::<&'static str>);
@@ -156,6 +158,16 @@ fn ServiceFormInner() -> impl IntoView {
                         "rollback" => "rollback",
                         _ => "pause",
                     });
+                    rollback_order.set(if filled.rollback.order == "start-first" {
+                        "start-first"
+                    } else {
+                        "stop-first"
+                    });
+                    rollback_failure.set(if filled.rollback.failure_action == "continue" {
+                        "continue"
+                    } else {
+                        "pause"
+                    });
                     draft.set(filled);
                     editing.set(Editing::Existing {
                         service: Box::new(service),
@@ -172,6 +184,15 @@ fn ServiceFormInner() -> impl IntoView {
         typed.restart_condition = restart.get().to_owned();
         typed.update.order = update_order.get().to_owned();
         typed.update.failure_action = update_failure.get().to_owned();
+        // A rollback setting left at the engine's default stays unset, so an untouched form
+        // adds no rollback settings to a service that had none.
+        let (order, failure) = (rollback_order.get(), rollback_failure.get());
+        if !(typed.rollback.order.is_empty() && order == "stop-first") {
+            typed.rollback.order = order.to_owned();
+        }
+        if !(typed.rollback.failure_action.is_empty() && failure == "pause") {
+            typed.rollback.failure_action = failure.to_owned();
+        }
         typed
     };
     let submit = Callback::new(move |()| {
@@ -290,6 +311,10 @@ fn ServiceFormInner() -> impl IntoView {
                                 <TextField label=draft::REPLICAS name="replicas" value=field(|d| &d.replicas, |d| &mut d.replicas) error=errors unmarked=true mono=true
                                     hint="For a job: how many completions"/>
                             </Show>
+                            <Show when=move || mode.get() == "replicated-job">
+                                <TextField label=draft::MAX_CONCURRENT name="max-concurrent" value=field(|d| &d.max_concurrent, |d| &mut d.max_concurrent) error=errors unmarked=true mono=true
+                                    placeholder="1" hint="How many of the job's tasks run at the same time"/>
+                            </Show>
                         </div>
                     </fieldset>
                     <fieldset class="container-form-section">
@@ -382,6 +407,14 @@ fn ServiceFormInner() -> impl IntoView {
                         <div class="form-inline-grid">
                             <TextField label=draft::ROLLBACK_PARALLELISM value=field(|d| &d.rollback.parallelism, |d| &mut d.rollback.parallelism) error=errors mono=true placeholder="1"/>
                             <TextField label=draft::ROLLBACK_DELAY value=field(|d| &d.rollback.delay, |d| &mut d.rollback.delay) error=errors mono=true placeholder="0s"/>
+                            <div class="field">
+                                <span class="field-label">"Rollback order"</span>
+                                <Segmented label="Rollback order" options=vec![("stop-first", "Stop first"), ("start-first", "Start first")] value=rollback_order/>
+                            </div>
+                            <div class="field">
+                                <span class="field-label">"When a rollback fails"</span>
+                                <Segmented label="Rollback failure action" options=vec![("pause", "Pause"), ("continue", "Continue")] value=rollback_failure/>
+                            </div>
                         </div>
                     </fieldset>
                     <fieldset class="container-form-section">
@@ -391,6 +424,8 @@ fn ServiceFormInner() -> impl IntoView {
                             <TextField label=draft::HEALTH_INTERVAL value=field(|d| &d.health_interval, |d| &mut d.health_interval) error=errors mono=true placeholder="30s"/>
                             <TextField label=draft::HEALTH_TIMEOUT value=field(|d| &d.health_timeout, |d| &mut d.health_timeout) error=errors mono=true placeholder="30s"/>
                             <TextField label=draft::HEALTH_RETRIES value=field(|d| &d.health_retries, |d| &mut d.health_retries) error=errors mono=true placeholder="3"/>
+                            <TextField label=draft::HEALTH_START_PERIOD value=field(|d| &d.health_start_period, |d| &mut d.health_start_period) error=errors mono=true placeholder="0s"
+                                hint="Failed checks while the container starts do not count"/>
                         </div>
                         <div class="container-form-two">
                             <TextField label="Log driver" value=field(|d| &d.log_driver, |d| &mut d.log_driver) error=errors mono=true placeholder="(the engine's default)"/>

@@ -201,3 +201,48 @@ fn modes_read_and_write_alike() {
         assert_eq!(read.mode.name(), mode);
     }
 }
+
+#[test]
+fn jobs_healthchecks_and_rollbacks_take_every_setting() {
+    let draft = ServiceDraft {
+        name: "batch".into(),
+        image: "busybox".into(),
+        mode: "replicated-job".into(),
+        replicas: "6".into(),
+        max_concurrent: "3".into(),
+        health_cmd: "true".into(),
+        health_start_period: "20s".into(),
+        rollback: RolloutDraft {
+            order: "start-first".into(),
+            failure_action: "continue".into(),
+            ..RolloutDraft::default()
+        },
+        ..ServiceDraft::new_service()
+    };
+    let spec = draft.apply(&Value::Null, &known()).expect("valid");
+    assert_eq!(
+        spec["Mode"],
+        json!({"ReplicatedJob": {"MaxConcurrent": 3, "TotalCompletions": 6}})
+    );
+    assert_eq!(
+        spec["TaskTemplate"]["ContainerSpec"]["Healthcheck"]["StartPeriod"],
+        20_000_000_000i64
+    );
+    assert_eq!(spec["RollbackConfig"]["Order"], "start-first");
+    assert_eq!(spec["RollbackConfig"]["FailureAction"], "continue");
+    // And they read back into the form as typed.
+    let read: ServiceSpec = lenient::from_value(spec).expect("decodes");
+    let again = ServiceDraft::of(&read);
+    assert_eq!(again.max_concurrent, "3");
+    assert_eq!(again.health_start_period, "20s");
+    assert_eq!(again.rollback.order, "start-first");
+    assert_eq!(again.rollback.failure_action, "continue");
+    let wrong = ServiceDraft {
+        max_concurrent: "many".into(),
+        ..draft
+    };
+    assert_eq!(
+        wrong.apply(&Value::Null, &known()).unwrap_err().field,
+        MAX_CONCURRENT
+    );
+}
