@@ -38,6 +38,21 @@ pub enum Source {
     File,
 }
 
+impl Source {
+    /// The data's field and bytes: the typed `text`, or the chosen `file`'s bytes (`None`
+    /// when no file was chosen).
+    pub fn data<'a>(
+        self,
+        text: &'a str,
+        file: Option<&'a (String, Vec<u8>)>,
+    ) -> (&'static str, Option<&'a [u8]>) {
+        match self {
+            Self::Text => (DATA, Some(text.as_bytes())),
+            Self::File => (FILE, file.map(|(_, bytes)| bytes.as_slice())),
+        }
+    }
+}
+
 /// What the user filled in.
 #[derive(Debug, Clone, Copy)]
 pub struct Typed<'a> {
@@ -169,10 +184,7 @@ pub fn data_create_form<T: SwarmData>(
     let submit = Callback::new(move |()| {
         let text = text.get_untracked();
         let file = file.get_untracked();
-        let (data_field, data) = match source.get_untracked() {
-            Source::Text => (DATA, Some(text.as_bytes())),
-            Source::File => (FILE, file.as_ref().map(|(_, bytes)| bytes.as_slice())),
-        };
+        let (data_field, data) = source.get_untracked().data(&text, file.as_ref());
         let checked = object_request(Typed {
             name: &name.get_untracked(),
             data_field,

@@ -18,7 +18,7 @@ use crate::components::form_frame::FormDialog;
 use crate::components::segmented::Segmented;
 use crate::components::toast::use_toaster;
 use crate::field_error::FieldError;
-use crate::swarm_data::create::{DATA, DataFileField, FILE, NAME, Source, Typed, object_request};
+use crate::swarm_data::create::{DATA, DataFileField, NAME, Source, Typed, object_request};
 use crate::swarm_data::kind::{SwarmData, and_list};
 
 /// The config to rotate, with the names of the services that use it and of every config.
@@ -126,10 +126,7 @@ pub fn RotateDialog(
         }
         let text = text.get_untracked();
         let file = file.get_untracked();
-        let (data_field, data) = match source.get_untracked() {
-            Source::Text => (DATA, Some(text.as_bytes())),
-            Source::File => (FILE, file.as_ref().map(|(_, bytes)| bytes.as_slice())),
-        };
+        let (data_field, data) = source.get_untracked().data(&text, file.as_ref());
         let checked = object_request(Typed {
             name: &typed_name,
             data_field,
