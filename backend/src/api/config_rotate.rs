@@ -76,16 +76,7 @@ pub async fn rotate(
     let outcome = calls.rotate(&request, &name, &old_id, &users).await;
     let (status, said) = match &outcome {
         Ok(rotated) => {
-            let failed: Vec<String> = rotated
-                .failed()
-                .map(|service| {
-                    format!(
-                        "{}: {}",
-                        service.name,
-                        service.error.as_deref().unwrap_or_default()
-                    )
-                })
-                .collect();
+            let failed = rotated.failures();
             if failed.is_empty() {
                 (
                     200,

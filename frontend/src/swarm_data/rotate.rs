@@ -153,16 +153,7 @@ pub fn RotateDialog(
                 return;
             };
             pending.set(None);
-            let failed: Vec<String> = rotated
-                .failed()
-                .map(|service| {
-                    format!(
-                        "{}: {}",
-                        service.name,
-                        service.error.clone().unwrap_or_default()
-                    )
-                })
-                .collect();
+            let failed = rotated.failures();
             let summary = rotated_summary(&rotation.config.spec.name, &rotated);
             if failed.is_empty() {
                 toaster.success(summary);

@@ -53,4 +53,40 @@ impl ConfigRotated {
             .iter()
             .filter(|service| service.error.is_some())
     }
+
+    /// Each failed service as `name: why`, as the audit record and the console say it.
+    pub fn failures(&self) -> Vec<String> {
+        self.failed()
+            .map(|service| {
+                format!(
+                    "{}: {}",
+                    service.name,
+                    service.error.as_deref().unwrap_or_default()
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_name_each_service_and_why() {
+        let service = |name: &str, error: Option<&str>| RotatedService {
+            id: name.into(),
+            name: name.into(),
+            error: error.map(Into::into),
+        };
+        let rotated = ConfigRotated {
+            services: vec![
+                service("web", None),
+                service("api", Some("update out of sequence")),
+            ],
+            ..ConfigRotated::default()
+        };
+        assert_eq!(rotated.failures(), ["api: update out of sequence"]);
+        assert_eq!(rotated.failed().count(), 1);
+    }
 }
