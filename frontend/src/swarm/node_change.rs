@@ -128,7 +128,7 @@ pub fn NodeChangeDialog(
             let engine = status.engine_untracked();
             spawn_local(async move {
                 let tasks = engine.tasks(&TaskScope::Node(node.id.clone()), None).await;
-                let services = engine.services(None).await.unwrap_or_default();
+                let services = engine.service_specs(None).await.unwrap_or_default();
                 let names: Vec<String> = tasks
                     .unwrap_or_default()
                     .into_iter()

@@ -61,7 +61,7 @@ fn data_detail<T: SwarmData>() -> impl IntoView {
         let id = id.get();
         async move {
             let (object, raw) = T::inspect(engine.clone(), id, signal.clone()).await?;
-            let services = engine.services(Some(&signal)).await?;
+            let services = engine.service_specs(Some(&signal)).await?;
             let users = users_of::<T>(object.id(), &services);
             Ok(Inspected {
                 found: InUse { object, users },

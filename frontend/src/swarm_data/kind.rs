@@ -238,7 +238,7 @@ pub async fn load<T: SwarmData>(
     signal: AbortSignal,
 ) -> Result<Vec<InUse<T>>, ApiError> {
     let objects = T::list(engine.clone(), signal.clone()).await?;
-    let services = engine.services(Some(&signal)).await?;
+    let services = engine.service_specs(Some(&signal)).await?;
     Ok(with_users(objects, &services))
 }
 

@@ -77,6 +77,15 @@ impl Engine {
         .await
     }
 
+    /// `GET /services` without counts, for pages that need only the specs (which services use
+    /// a secret): the engine then reads no tasks.
+    pub async fn service_specs(
+        &self,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Vec<Service>, ApiError> {
+        whole_list(&self.url("/services"), None, Kind::Services, signal).await
+    }
+
     /// The service `id`, as the list reads it (with its counts), for refreshing one row.
     pub async fn service_row(
         &self,
