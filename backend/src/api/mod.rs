@@ -9,6 +9,7 @@ use crate::state::AppState;
 use crate::volume_browser::routes as volume_browser;
 
 mod account;
+mod certificates;
 mod audit;
 mod auth;
 mod caller;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/totp/setup", post(account::totp_setup))
         .route("/account/totp/enable", post(account::totp_enable))
         .route("/account/totp/disable", post(account::totp_disable))
+        .route("/account/certificates", post(certificates::create))
         .route("/account/sessions", get(account::sessions))
         .route("/account/sessions/{handle}", delete(account::end_session))
         .route("/tokens", get(tokens::list).post(tokens::create))

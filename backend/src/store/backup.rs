@@ -1,7 +1,7 @@
 //! Backups of a data directory as one file: a consistent online copy of the database made with
 //! SQLite's backup API while Berth runs, with the data directory's key files (`registry.key`,
-//! which seals registry passwords and environments' TLS and SSH keys) stored inside it in a table
-//! of their own. The file is an SQLite database, so it is checked as one before anything is
+//! which seals registry passwords and environments' TLS and SSH keys, and Berth's CA, `ca.key`
+//! and `ca.pem`) stored inside it in a table of their own. The file is an SQLite database, so it is checked as one before anything is
 //! restored.
 //!
 //! Restoring refuses a data directory a `berth serve` holds ([`super::lock`]), and loses
@@ -21,7 +21,11 @@ use super::{DATABASE_FILE, MIGRATIONS, Store, StoreError, lock, now, user_versio
 const FILES_TABLE: &str = "berth_backup_files";
 
 /// The files of the data directory a backup carries besides the database.
-pub const KEY_FILES: &[&str] = &[crate::registries::KEY_FILE];
+pub const KEY_FILES: &[&str] = &[
+    crate::registries::KEY_FILE,
+    crate::pki::CA_KEY_FILE,
+    crate::pki::CA_CERT_FILE,
+];
 
 /// What a backup or a restore did.
 #[derive(Debug, Clone, PartialEq, Eq)]
