@@ -321,3 +321,59 @@ fn revoking_a_certificate_ends_its_open_streams() {
         stderr(&refused)
     );
 }
+
+/// docker-py through the gateway: `docker.from_env()` with the bundle, a container listed,
+/// and an attach with `attach_socket`, which sends no headers of a config.json.
+const DOCKER_PY_SCRIPT: &str = r#"
+import sys, time
+import docker
+client = docker.from_env()
+assert client.ping()
+container = client.containers.create(
+    "busybox:latest", ["sh", "-c", "read line; echo got:$line"],
+    name=sys.argv[1], stdin_open=True)
+try:
+    assert any(c.id == container.id for c in client.containers.list(all=True))
+    sock = client.api.attach_socket(
+        container.id, params={"stdin": 1, "stdout": 1, "stream": 1})
+    raw = getattr(sock, "_sock", sock)
+    container.start()
+    raw.sendall(b"hello\n")
+    seen = b""
+    deadline = time.time() + 20
+    while b"got:hello" not in seen and time.time() < deadline:
+        chunk = raw.recv(4096)
+        if not chunk:
+            break
+        seen += chunk
+    print("attached:", b"got:hello" in seen)
+    container.wait(timeout=20)
+    print("logs:", container.logs().decode().strip())
+finally:
+    container.remove(force=True)
+"#;
+
+#[test]
+fn docker_py_attaches_with_a_client_certificate() {
+    let tls = TlsBerth::start();
+    let (bundle, _) = tls.certificate("ada", "docker-py", &[]);
+    let name = unique_name("cert-py");
+    let _cleanup = TestContainer { name: name.clone() };
+    // Debian's python3 with Debian's python3-docker (scripts/setup.sh installs it). A
+    // REQUESTS_CA_BUNDLE in the environment would replace the bundle's ca.pem in requests.
+    let output = Command::new("/usr/bin/python3")
+        .args(["-c", DOCKER_PY_SCRIPT, &name])
+        .env("DOCKER_HOST", &tls.host)
+        .env("DOCKER_TLS_VERIFY", "1")
+        .env("DOCKER_CERT_PATH", &bundle)
+        .env("DOCKER_CONFIG", tls.no_config.path())
+        .env_remove("REQUESTS_CA_BUNDLE")
+        .env_remove("CURL_CA_BUNDLE")
+        .env_remove("PYTHONPATH")
+        .output()
+        .expect("python3 runs");
+    let output = succeeded(output, "the docker-py script");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("attached: True"), "{stdout}");
+    assert!(stdout.contains("logs: got:hello"), "{stdout}");
+}
