@@ -380,3 +380,71 @@ pub async fn issue(
         .await?;
     Ok((record, bundle))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls::client::danger::ServerCertVerifier;
+    use rustls::pki_types::{ServerName, UnixTime};
+    use std::sync::Arc;
+
+    #[test]
+    fn the_server_certificate_covers_the_public_host_and_loopback_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let ca = Authority::load_or_create(dir.path()).unwrap();
+        let server = ca.server_certificate(&["berth.example".into()]).unwrap();
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(ca.ca_der().clone()).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(
+            Arc::new(roots),
+            provider,
+        )
+        .build()
+        .unwrap();
+        let check = |name: &str| {
+            verifier.verify_server_cert(
+                &server.der,
+                &[],
+                &ServerName::try_from(name.to_owned()).unwrap(),
+                &[],
+                UnixTime::now(),
+            )
+        };
+        for name in ["berth.example", "localhost", "127.0.0.1", "::1"] {
+            assert!(check(name).is_ok(), "{name}");
+        }
+        assert!(check("other.example").is_err());
+    }
+
+    #[test]
+    fn a_bundle_is_three_files_with_a_private_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let ca = Authority::load_or_create(dir.path()).unwrap();
+        let now = crate::store::now();
+        let bundle = ca.client_bundle("ada", "laptop", now, now + 60).unwrap();
+        let out = dir.path().join("bundle");
+        bundle.write_to(&out).unwrap();
+        // Written again over the first: the files are replaced.
+        bundle.write_to(&out).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("ca.pem")).unwrap(),
+            ca.ca_pem()
+        );
+        assert!(
+            std::fs::read_to_string(out.join("key.pem"))
+                .unwrap()
+                .contains("PRIVATE KEY")
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(out.join("key.pem"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(display_prefix(&bundle.client.fingerprint).len(), 23);
+    }
+}

@@ -240,6 +240,27 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn a_backup_carries_the_certificate_authority() {
+        let source = tempfile::tempdir().unwrap();
+        let store = Store::open(source.path()).unwrap();
+        let ca = crate::pki::Authority::load_or_create(source.path()).unwrap();
+        let file = source.path().join("backup.berth");
+        let made = store.backup_to(source.path(), &file).await.unwrap();
+        assert_eq!(
+            made.files,
+            [crate::pki::CA_KEY_FILE, crate::pki::CA_CERT_FILE]
+        );
+        let target = tempfile::tempdir().unwrap();
+        restore(&file, target.path()).unwrap();
+        let back = crate::pki::Authority::load_or_create(target.path()).unwrap();
+        assert_eq!(back.ca_pem(), ca.ca_pem());
+        assert_eq!(
+            fs::read(target.path().join(crate::pki::CA_KEY_FILE)).unwrap(),
+            fs::read(source.path().join(crate::pki::CA_KEY_FILE)).unwrap()
+        );
+    }
+
     #[test]
     fn a_file_that_is_not_a_backup_is_refused_and_changes_nothing() {
         let target = tempfile::tempdir().unwrap();
