@@ -23,9 +23,9 @@ use tracing_subscriber::EnvFilter;
 use crate::auth::{Auth, SessionPolicy};
 use crate::config::ServeConfig;
 use crate::engine::Environments;
+use crate::pki::verify::ClientCertificate;
 use crate::state::AppState;
 use crate::store::{Store, StoreError};
-use crate::pki::verify::ClientCertificate;
 use crate::tls::{TlsError, TlsListener};
 
 /// How long in-flight requests (log follows, event streams, terminals) get to finish after a

@@ -65,12 +65,13 @@ pub fn https(source: &TlsSource, data_dir: &Path, hosts: &[String]) -> Result<Ht
         TlsSource::Files(files) => read_pem(files)?,
         TlsSource::Auto => {
             let issued = authority.server_certificate(hosts)?;
-            let key = PrivateKeyDer::from_pem_slice(issued.key_pem.as_bytes()).map_err(
-                |error| TlsError::Pem {
-                    path: "the certificate made by Berth's CA".into(),
-                    reason: error.to_string(),
-                },
-            )?;
+            let key =
+                PrivateKeyDer::from_pem_slice(issued.key_pem.as_bytes()).map_err(|error| {
+                    TlsError::Pem {
+                        path: "the certificate made by Berth's CA".into(),
+                        reason: error.to_string(),
+                    }
+                })?;
             (vec![issued.der, authority.ca_der().clone()], key)
         }
     };
@@ -147,8 +148,8 @@ impl TlsListener {
                     drop(slot);
                     match handshake {
                         Ok(Ok(tls)) => {
-                            let certificate = checker
-                                .judge(tls.get_ref().1.peer_certificates(), UnixTime::now());
+                            let certificate =
+                                checker.judge(tls.get_ref().1.peer_certificates(), UnixTime::now());
                             let peer = ConnectionPeer {
                                 address: peer,
                                 certificate,

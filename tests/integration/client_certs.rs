@@ -44,7 +44,13 @@ impl TlsBerth {
     /// `berth cert create` for `user` with `extra` arguments; the bundle's folder and the
     /// certificate's id.
     fn certificate(&self, user: &str, name: &str, extra: &[&str]) -> (PathBuf, String) {
-        create_certificate(self.berth.data_dir(), self.bundles.path(), user, name, extra)
+        create_certificate(
+            self.berth.data_dir(),
+            self.bundles.path(),
+            user,
+            name,
+            extra,
+        )
     }
 
     /// The docker CLI with `DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=bundle`, nothing else.
@@ -77,7 +83,10 @@ impl TlsBerth {
             .args(["-s", "-X", method, "-w", "\n%{http_code}"])
             .arg("--cacert")
             .arg(self.berth.data_dir().join("ca.pem"))
-            .args(["-H", &format!("authorization: Bearer {}", self.berth.admin_token)])
+            .args([
+                "-H",
+                &format!("authorization: Bearer {}", self.berth.admin_token),
+            ])
             .arg(format!("{}{path}", self.berth.base))
             .output()
             .expect("curl runs");
@@ -100,8 +109,8 @@ fn create_certificate(
         .args(extra)
         .output()
         .expect("berth cert create runs");
-    let stdout = String::from_utf8_lossy(&succeeded(output, "berth cert create").stdout)
-        .into_owned();
+    let stdout =
+        String::from_utf8_lossy(&succeeded(output, "berth cert create").stdout).into_owned();
     let id = stdout
         .strip_prefix("created certificate ")
         .and_then(|rest| rest.split_whitespace().next())
@@ -134,7 +143,13 @@ fn the_docker_cli_works_with_a_client_certificate_alone() {
     let id = tls.docker_ok(
         &bundle,
         &[
-            "run", "-d", "--name", &name, "busybox:latest", "sh", "-c",
+            "run",
+            "-d",
+            "--name",
+            &name,
+            "busybox:latest",
+            "sh",
+            "-c",
             "echo hello from a certificate; sleep 3600",
         ],
     );
@@ -151,11 +166,16 @@ fn the_docker_cli_works_with_a_client_certificate_alone() {
         "exec works"
     );
     tls.docker_ok(&bundle, &["rm", "-f", &name]);
-    assert_eq!(docker(&["ps", "-aq", "--filter", &format!("name=^{name}$")]), "");
+    assert_eq!(
+        docker(&["ps", "-aq", "--filter", &format!("name=^{name}$")]),
+        ""
+    );
 
     // The audit log names the certificate as the credential, with the user's role.
     let audit = tls.curl_as_admin("GET", "/api/audit?limit=50");
-    let body = audit.rsplit_once('\n').map_or(audit.as_str(), |(body, _)| body);
+    let body = audit
+        .rsplit_once('\n')
+        .map_or(audit.as_str(), |(body, _)| body);
     let events: serde_json::Value = serde_json::from_str(body).expect("audit JSON");
     let created = events["events"]
         .as_array()
@@ -172,9 +192,12 @@ fn the_docker_cli_works_with_a_client_certificate_alone() {
         .args(["token", "list", "--user", "ada"])
         .output()
         .expect("berth token list runs");
-    let listed = String::from_utf8_lossy(&succeeded(listed, "berth token list").stdout)
-        .into_owned();
-    assert!(listed.contains("laptop") && listed.contains("sha256:"), "{listed}");
+    let listed =
+        String::from_utf8_lossy(&succeeded(listed, "berth token list").stdout).into_owned();
+    assert!(
+        listed.contains("laptop") && listed.contains("sha256:"),
+        "{listed}"
+    );
 }
 
 #[test]
@@ -216,8 +239,9 @@ fn bad_client_certificates_are_refused_clearly() {
     std::fs::copy(tls.berth.data_dir().join("ca.pem"), foreign.join("ca.pem")).unwrap();
     let refused = tls.docker(&foreign, &["ps"]);
     assert!(
-        stderr(&refused)
-            .contains("the client certificate was not issued by this Berth's certificate authority"),
+        stderr(&refused).contains(
+            "the client certificate was not issued by this Berth's certificate authority"
+        ),
         "{}",
         stderr(&refused)
     );
@@ -272,7 +296,14 @@ fn revoking_a_certificate_ends_its_open_streams() {
     let name = unique_name("cert-follow");
     let _cleanup = TestContainer { name: name.clone() };
     docker(&[
-        "run", "-d", "--name", &name, "busybox:latest", "sh", "-c", "echo following; sleep 3600",
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "busybox:latest",
+        "sh",
+        "-c",
+        "echo following; sleep 3600",
     ]);
 
     let (mut follow, first) =

@@ -9,10 +9,10 @@ use crate::state::AppState;
 use crate::volume_browser::routes as volume_browser;
 
 mod account;
-mod certificates;
 mod audit;
 mod auth;
 mod caller;
+mod certificates;
 mod config_rotate;
 mod environments;
 mod grants;

@@ -139,7 +139,9 @@ pub enum AuthError {
     #[error("the client certificate was revoked")]
     RevokedCertificate,
     /// A certificate whose record has expired.
-    #[error("the client certificate has expired: create a new one with `berth cert create` or on the Account page")]
+    #[error(
+        "the client certificate has expired: create a new one with `berth cert create` or on the Account page"
+    )]
     ExpiredCertificate,
     /// The store failed.
     #[error(transparent)]

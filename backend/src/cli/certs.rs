@@ -166,8 +166,8 @@ pub async fn run(command: CertCommand, store: Store, dir: &Path) -> Result<(), C
             }
             let target = format!("certificate {id}");
             let action = Action::console("CertificateRevoke", "CLI", &target);
-            let revoked = super::users::audited(&store, &scope, action, store.revoke_token(id, None))
-                .await?;
+            let revoked =
+                super::users::audited(&store, &scope, action, store.revoke_token(id, None)).await?;
             if !revoked {
                 return Err(CliError::BadInput(format!(
                     "certificate {id} is already revoked"

@@ -13,11 +13,11 @@ use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
+use berth_shared::api::users::TokenKind;
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
     Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber,
 };
-use berth_shared::api::users::TokenKind;
 use rustls::pki_types::CertificateDer;
 use sha2::{Digest, Sha256};
 
@@ -149,12 +149,11 @@ impl Authority {
             Err(error) => return Err(file_error(error)),
         };
         use rustls::pki_types::pem::PemObject;
-        let ca_der = CertificateDer::from_pem_slice(ca_pem.as_bytes()).map_err(|error| {
-            PkiError::File {
+        let ca_der =
+            CertificateDer::from_pem_slice(ca_pem.as_bytes()).map_err(|error| PkiError::File {
                 path: cert_path.clone(),
                 source: std::io::Error::new(std::io::ErrorKind::InvalidData, error.to_string()),
-            }
-        })?;
+            })?;
         let issuer = Issuer::new(ca_params(crate::store::now())?, key);
         Ok(Self {
             issuer,
@@ -396,12 +395,10 @@ mod tests {
         let mut roots = rustls::RootCertStore::empty();
         roots.add(ca.ca_der().clone()).unwrap();
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(
-            Arc::new(roots),
-            provider,
-        )
-        .build()
-        .unwrap();
+        let verifier =
+            rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .unwrap();
         let check = |name: &str| {
             verifier.verify_server_cert(
                 &server.der,

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use rustls::DistinguishedName;
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::pki_types::{CertificateDer, UnixTime};
-use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::server::WebPkiClientVerifier;
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
 
 /// What a client showed at the handshake, as judged then; every request on the connection
@@ -30,7 +30,9 @@ pub enum ClientCertificate {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CertRefusal {
     /// Past its validity.
-    #[error("the client certificate has expired: create a new one with `berth cert create` or on the Account page")]
+    #[error(
+        "the client certificate has expired: create a new one with `berth cert create` or on the Account page"
+    )]
     Expired,
     /// Before its validity.
     #[error("the client certificate is not valid yet (is this machine's clock right?)")]
@@ -76,12 +78,14 @@ impl ClientCertChecker {
         now: UnixTime,
     ) -> Option<ClientCertificate> {
         let (leaf, intermediates) = chain?.split_first()?;
-        Some(match self.webpki.verify_client_cert(leaf, intermediates, now) {
-            Ok(_) => ClientCertificate::Valid {
-                fingerprint: super::fingerprint(leaf),
+        Some(
+            match self.webpki.verify_client_cert(leaf, intermediates, now) {
+                Ok(_) => ClientCertificate::Valid {
+                    fingerprint: super::fingerprint(leaf),
+                },
+                Err(error) => ClientCertificate::Refused(refusal(error)),
             },
-            Err(error) => ClientCertificate::Refused(refusal(error)),
-        })
+        )
     }
 }
 
@@ -171,7 +175,9 @@ mod tests {
         let ca = Authority::load_or_create(dir.path()).unwrap();
         let checker = ClientCertChecker::new(ca.ca_der()).unwrap();
         let now = crate::store::now();
-        let bundle = ca.client_bundle("ada", "laptop", now - 60, now + 3600).unwrap();
+        let bundle = ca
+            .client_bundle("ada", "laptop", now - 60, now + 3600)
+            .unwrap();
         let chain = [bundle.client.der.clone()];
         assert_eq!(
             checker.judge(Some(&chain), at(now)),
@@ -213,7 +219,9 @@ mod tests {
         let theirs = Authority::load_or_create(two.path()).unwrap();
         let checker = ClientCertChecker::new(ours.ca_der()).unwrap();
         let now = crate::store::now();
-        let foreign = theirs.client_bundle("ada", "x", now - 60, now + 60).unwrap();
+        let foreign = theirs
+            .client_bundle("ada", "x", now - 60, now + 60)
+            .unwrap();
         assert_eq!(
             checker.judge(Some(&[foreign.client.der]), at(now)),
             Some(ClientCertificate::Refused(CertRefusal::OtherAuthority))

@@ -73,8 +73,15 @@ impl Store {
         prefix: String,
         expires_at: Option<i64>,
     ) -> Result<TokenRecord, StoreError> {
-        self.create_credential(TokenKind::Token, user_id, name, token_hash, prefix, expires_at)
-            .await
+        self.create_credential(
+            TokenKind::Token,
+            user_id,
+            name,
+            token_hash,
+            prefix,
+            expires_at,
+        )
+        .await
     }
 
     /// Stores a new token or certificate record; a name the user already uses (for either)
