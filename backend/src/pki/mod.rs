@@ -424,19 +424,16 @@ mod tests {
         bundle.write_to(&out).unwrap();
         // Written again over the first: the files are replaced.
         bundle.write_to(&out).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(out.join("ca.pem")).unwrap(),
-            ca.ca_pem()
-        );
+        assert_eq!(fs::read_to_string(out.join("ca.pem")).unwrap(), ca.ca_pem());
         assert!(
-            std::fs::read_to_string(out.join("key.pem"))
+            fs::read_to_string(out.join("key.pem"))
                 .unwrap()
                 .contains("PRIVATE KEY")
         );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(out.join("key.pem"))
+            let mode = fs::metadata(out.join("key.pem"))
                 .unwrap()
                 .permissions()
                 .mode();
