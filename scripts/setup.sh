@@ -16,11 +16,12 @@ WASM_SPLIT_VERSION=0.2.4
 # openssl: certificates for the TCP+TLS test engine; bsdutils: `script`, the docker CLI's pty.
 # openssh-server, openssh-client: the sshd in front of the SSH test engine, and ssh-keygen.
 # systemd: `systemd-analyze verify` checks contrib/berth.service.
+# python3-docker: docker-py, an SDK driven through the gateway with a client certificate.
 APT_PACKAGES=(
   docker.io busybox-static iproute2 curl ca-certificates gcc libc6-dev pkg-config
   chromium socat haproxy docker-registry apache2-utils
   openssl bsdutils openssh-server openssh-client
-  systemd
+  systemd python3-docker
 )
 
 missing=()

@@ -16,8 +16,8 @@ pub struct ServeConfig {
     pub data_dir: PathBuf,
     /// The engine of the `local` environment.
     pub docker_host: EngineEndpoint,
-    /// The certificate and key to serve HTTPS with.
-    pub tls: Option<TlsFiles>,
+    /// How to serve HTTPS, if at all.
+    pub tls: Option<TlsSource>,
     /// Plain HTTP on a non-loopback address was asked for explicitly.
     pub insecure_listen: bool,
     /// The only origin browsers may use, from `--public-url`.
@@ -46,6 +46,15 @@ impl Default for Limits {
     }
 }
 
+/// Where the HTTPS server's certificate comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsSource {
+    /// `--tls auto`: made at start by Berth's own CA.
+    Auto,
+    /// `--tls-cert` and `--tls-key`.
+    Files(TlsFiles),
+}
+
 /// PEM files for HTTPS.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsFiles {
@@ -64,7 +73,7 @@ pub enum ConfigError {
     /// `--listen` names a non-loopback address without TLS.
     #[error(
         "refusing to listen on {0} without TLS: passwords and session cookies would cross the \
-         network in the clear. Give --tls-cert and --tls-key, or --insecure-listen if a \
+         network in the clear. Give --tls auto, or --tls-cert and --tls-key, or --insecure-listen if a \
          TLS-terminating proxy stands in front of Berth"
     )]
     PlainNonLoopback(SocketAddr),
@@ -84,8 +93,9 @@ impl ServeConfig {
     pub fn new(args: ServeArgs) -> Result<ServeConfig, ConfigError> {
         let listen = parse_listen(&args.listen)?;
         let docker_host = docker_host(&args)?;
-        let tls = match (args.tls_cert, args.tls_key) {
-            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+        let tls = match (args.tls.as_deref(), args.tls_cert, args.tls_key) {
+            (Some(_), _, _) => Some(TlsSource::Auto),
+            (None, Some(cert), Some(key)) => Some(TlsSource::Files(TlsFiles { cert, key })),
             _ => None,
         };
         if !listen.ip().is_loopback() && tls.is_none() && !args.insecure_listen {
@@ -181,6 +191,7 @@ mod tests {
             docker_tls_verify: None,
             docker_tls: None,
             docker_cert_path: None,
+            tls: None,
             tls_cert: None,
             tls_key: None,
             insecure_listen: false,
@@ -227,6 +238,11 @@ mod tests {
             ..args("0.0.0.0:8443")
         };
         assert!(ServeConfig::new(tls).unwrap().tls.is_some());
+        let auto = ServeArgs {
+            tls: Some("auto".into()),
+            ..args("0.0.0.0:8443")
+        };
+        assert_eq!(ServeConfig::new(auto).unwrap().tls, Some(TlsSource::Auto));
         let insecure = ServeArgs {
             insecure_listen: true,
             ..args("0.0.0.0:8080")

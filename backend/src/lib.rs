@@ -17,6 +17,7 @@ pub mod error;
 pub mod gateway;
 pub mod grants;
 pub mod guardrails;
+pub mod pki;
 pub mod policy;
 pub mod redaction;
 pub mod registries;

@@ -23,6 +23,7 @@ use tracing_subscriber::EnvFilter;
 use crate::auth::{Auth, SessionPolicy};
 use crate::config::ServeConfig;
 use crate::engine::Environments;
+use crate::pki::verify::ClientCertificate;
 use crate::state::AppState;
 use crate::store::{Store, StoreError};
 use crate::tls::{TlsError, TlsListener};
@@ -83,10 +84,16 @@ async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     // Held until the server ends: no second server, and no restore, on this store meanwhile.
     let _lock = crate::store::lock::ServeLock::acquire(&config.data_dir)?;
     let store = Store::open(&config.data_dir)?;
+    let hosts: Vec<String> = config
+        .public_origin
+        .iter()
+        .map(|origin| origin.host().to_owned())
+        .chain((!config.listen.ip().is_unspecified()).then(|| config.listen.ip().to_string()))
+        .collect();
     let tls = config
         .tls
         .as_ref()
-        .map(crate::tls::server_config)
+        .map(|source| crate::tls::https(source, &config.data_dir, &hosts))
         .transpose()?;
     let auth = Auth::new(store, tls.is_some(), SessionPolicy::default())
         .with_public_origin(config.public_origin.clone());
@@ -158,7 +165,8 @@ async fn serve_with<L>(
     max_connections: usize,
 ) -> Result<(), ServeError>
 where
-    L: Listener<Addr = SocketAddr>,
+    L: Listener,
+    L::Addr: Into<ConnectionPeer>,
 {
     let slots = Arc::new(Semaphore::new(max_connections));
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
@@ -178,6 +186,8 @@ where
             () = &mut signalled => break,
             accepted = listener.accept() => accepted,
         };
+        let peer: ConnectionPeer = peer.into();
+        let address = peer.address;
         let connection = http
             .serve_connection(TokioIo::new(io), service(app.clone(), peer))
             .with_upgrades();
@@ -193,7 +203,7 @@ where
                 }
             };
             if let Err(error) = result {
-                tracing::debug!(%error, %peer, "connection ended with an error");
+                tracing::debug!(%error, peer = %address, "connection ended with an error");
             }
         });
     }
@@ -213,10 +223,11 @@ where
     Ok(())
 }
 
-/// The app as a hyper service for one connection, which tells handlers the client's address.
+/// The app as a hyper service for one connection, which tells handlers the client's address
+/// and, over TLS, the certificate it showed.
 fn service(
     app: Router,
-    peer: SocketAddr,
+    peer: ConnectionPeer,
 ) -> impl hyper::service::Service<
     http::Request<hyper::body::Incoming>,
     Response = axum::response::Response,
@@ -225,7 +236,12 @@ fn service(
 > + Clone {
     hyper::service::service_fn(move |request: http::Request<hyper::body::Incoming>| {
         let mut request = request.map(axum::body::Body::new);
-        request.extensions_mut().insert(ConnectInfo(PeerAddr(peer)));
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(PeerAddr(peer.address)));
+        if let Some(certificate) = &peer.certificate {
+            request.extensions_mut().insert(certificate.clone());
+        }
         tower::ServiceExt::oneshot(app.clone(), request)
     })
 }
@@ -233,6 +249,25 @@ fn service(
 /// The client's address, recorded for every connection whatever the listener.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PeerAddr(pub SocketAddr);
+
+/// Who is at the other end of a connection: the address, and over TLS the client certificate
+/// it showed, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionPeer {
+    /// The client's address.
+    pub address: SocketAddr,
+    /// The certificate it showed at the handshake, as judged then.
+    pub certificate: Option<ClientCertificate>,
+}
+
+impl From<SocketAddr> for ConnectionPeer {
+    fn from(address: SocketAddr) -> Self {
+        Self {
+            address,
+            certificate: None,
+        }
+    }
+}
 
 /// Plain TCP with `TCP_NODELAY` on every connection: without it, the last small frame of a
 /// streamed answer can wait for the client's delayed ACK, adding tens of milliseconds to

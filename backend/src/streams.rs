@@ -44,7 +44,8 @@ impl CredentialKey {
     fn of(principal: &Principal) -> Self {
         match &principal.credential {
             Credential::Session { id_hash, .. } => CredentialKey::Session(id_hash.clone()),
-            Credential::Token { id } => CredentialKey::Token(*id),
+            // A certificate is a token record: revoking it ends its streams the same way.
+            Credential::Token { id } | Credential::Certificate { id } => CredentialKey::Token(*id),
         }
     }
 }

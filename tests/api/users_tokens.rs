@@ -146,3 +146,91 @@ async fn the_audit_log_records_console_changes_for_admins_only() {
         .await;
     assert_eq!(filtered.json["events"].as_array().map(Vec::len), Some(1));
 }
+
+#[tokio::test]
+async fn a_certificate_is_made_once_with_the_password_and_listed_and_revoked_as_a_token() {
+    let (app, admin) = TestApp::with_admin().await;
+    let operator = app.user(&admin, "operator").await;
+    let request = |password: &str| serde_json::json!({"name": "laptop tls", "expires_in_days": 30, "password": password});
+    let refused = app
+        .call(
+            "POST",
+            "/api/account/certificates",
+            &operator,
+            Some(request("not the password")),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{refused:?}");
+    let bad = app
+        .call(
+            "POST",
+            "/api/account/certificates",
+            &operator,
+            Some(serde_json::json!({"name": "x", "expires_in_days": 0, "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{bad:?}");
+
+    let created = app
+        .call(
+            "POST",
+            "/api/account/certificates",
+            &operator,
+            Some(request(PASSWORD)),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{created:?}");
+    assert_eq!(created.json["token"]["kind"], "certificate");
+    assert_eq!(created.json["token"]["username"], "operator");
+    for file in ["ca_pem", "cert_pem"] {
+        assert!(
+            created.json[file]
+                .as_str()
+                .unwrap()
+                .starts_with("-----BEGIN CERTIFICATE-----"),
+            "{file}"
+        );
+    }
+    let key = created.json["key_pem"].as_str().unwrap().to_owned();
+    assert!(key.contains("PRIVATE KEY"));
+    let id = created.json["token"]["id"].as_i64().unwrap();
+    let prefix = created.json["token"]["prefix"].as_str().unwrap().to_owned();
+    assert!(prefix.starts_with("sha256:"), "{prefix}");
+
+    let same_name = app
+        .call(
+            "POST",
+            "/api/account/certificates",
+            &operator,
+            Some(request(PASSWORD)),
+        )
+        .await;
+    assert_eq!(same_name.status, StatusCode::CONFLICT, "{same_name:?}");
+
+    let listed = app.call("GET", "/api/tokens", &operator, None).await;
+    assert_eq!(listed.status, StatusCode::OK, "{listed:?}");
+    let rows = listed.json.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{listed:?}");
+    assert_eq!(rows[0]["kind"], "certificate");
+    assert!(
+        !listed.json.to_string().contains(&key),
+        "the key is shown once"
+    );
+
+    let revoked = app
+        .call("DELETE", &format!("/api/tokens/{id}"), &operator, None)
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{revoked:?}");
+    let listed = app.call("GET", "/api/tokens", &operator, None).await;
+    assert!(listed.json[0]["revoked_at"].is_i64(), "{listed:?}");
+    let audited: Vec<_> = app
+        .audited(&admin)
+        .await
+        .into_iter()
+        .map(|(operation, _, status)| (operation, status))
+        .collect();
+    assert!(
+        audited.contains(&("CertificateCreate".to_owned(), 201)),
+        "{audited:?}"
+    );
+}

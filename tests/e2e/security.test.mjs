@@ -1,9 +1,10 @@
 // Security in the browser: sign-in and set-up, TOTP enrolment and sign-in, CSRF and Origin
-// checks, role-dependent UI, and the admin pages (users and their roles per environment, audit).
+// checks, role-dependent UI, API tokens and client certificates, and the admin pages (users and
+// their roles per environment, audit).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
+import { X509Certificate, createHmac } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
 import {
@@ -296,6 +297,51 @@ test("API tokens: created with the password, shown once, listed for admins, revo
   assert.equal(await everyone.getByRole("button", { name: `Revoke ${name}` }).count(), 0);
   const refused = await context.request.get(`${fx.berth.base}/engine/local/_ping`, { headers: { authorization: `Bearer ${secret}` } });
   assert.equal(refused.status(), 401, "the revoked token no longer works");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("client certificates: made on the Account page with the password, three files to download, listed and revoked with the tokens", async () => {
+  const { page, context, errors } = await openPage(fx.browser, `${fx.berth.base}/account`);
+  const name = `tls-laptop-${process.pid}`;
+  const form = page.getByTestId("certificate-form");
+  await form.getByLabel("Certificate name").fill(name);
+  await form.getByLabel("Your password").fill(PASSWORD);
+  await form.getByRole("button", { name: "Create certificate" }).click();
+  const bundle = page.getByTestId("certificate-bundle");
+  await bundle.waitFor();
+  const file = async (name) => {
+    const link = bundle.getByTestId(`download-${name}`);
+    assert.equal(await link.getAttribute("download"), name);
+    const href = await link.getAttribute("href");
+    const prefix = "data:application/x-pem-file;charset=utf-8,";
+    assert.ok(href.startsWith(prefix), href);
+    return decodeURIComponent(href.slice(prefix.length));
+  };
+  const [ca, cert, key] = [await file("ca.pem"), await file("cert.pem"), await file("key.pem")];
+  assert.match(key, /-----BEGIN PRIVATE KEY-----/);
+  const leaf = new X509Certificate(cert);
+  assert.ok(leaf.checkIssued(new X509Certificate(ca)), "cert.pem is signed by ca.pem");
+  assert.match(leaf.subject, /CN=admin/);
+  assert.match(await bundle.textContent(), /DOCKER_TLS_VERIFY=1/);
+
+  const row = page.getByTestId("tokens-table").locator(`tr[data-token="${name}"]`);
+  await row.waitFor();
+  const fingerprint = leaf.fingerprint256.replaceAll(":", "").toLowerCase();
+  assert.match(await row.textContent(), new RegExp(`certificate sha256:${fingerprint.slice(0, 16)}`));
+  assert.match(await row.textContent(), /active/);
+
+  await row.getByRole("button", { name: `Revoke ${name}` }).click();
+  const dialog = page.getByRole("dialog");
+  assert.match(await dialog.textContent(), /this client certificate/);
+  assert.match(await dialog.textContent(), /open streams end/);
+  await dialog.getByRole("button", { name: "Revoke" }).click();
+  await row.locator(".badge", { hasText: "revoked" }).waitFor();
+  assert.equal(await row.getByRole("button", { name: `Revoke ${name}` }).count(), 0);
+  const listed = await context.request.get(`${fx.berth.base}/api/tokens`);
+  const record = (await listed.json()).find((token) => token.name === name);
+  assert.equal(record.kind, "certificate");
+  assert.ok(record.revoked_at, "the store has it revoked");
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -12,6 +12,7 @@ mod abuse;
 mod audit_log;
 mod backup;
 mod cli;
+mod client_certs;
 mod environments;
 mod gateway;
 mod grants;

@@ -134,7 +134,7 @@ pub async fn sessions(caller: Caller) -> Result<Json<Vec<SessionView>>, ApiError
     } = &caller;
     let current = match &principal.credential {
         Credential::Session { id_hash, .. } => Some(id_hash.clone()),
-        Credential::Token { .. } => None,
+        Credential::Token { .. } | Credential::Certificate { .. } => None,
     };
     let sessions = state
         .store()

@@ -12,6 +12,7 @@ mod account;
 mod audit;
 mod auth;
 mod caller;
+mod certificates;
 mod config_rotate;
 mod environments;
 mod grants;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/totp/setup", post(account::totp_setup))
         .route("/account/totp/enable", post(account::totp_enable))
         .route("/account/totp/disable", post(account::totp_disable))
+        .route("/account/certificates", post(certificates::create))
         .route("/account/sessions", get(account::sessions))
         .route("/account/sessions/{handle}", delete(account::end_session))
         .route("/tokens", get(tokens::list).post(tokens::create))

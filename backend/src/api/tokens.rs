@@ -26,6 +26,7 @@ pub struct ListQuery {
 pub fn token_view(summary: TokenSummary) -> TokenView {
     TokenView {
         id: summary.token.id,
+        kind: summary.token.kind,
         name: summary.token.name,
         username: summary.username,
         prefix: summary.token.prefix,

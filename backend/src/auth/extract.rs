@@ -30,7 +30,7 @@ impl FromRequestParts<AppState> for Principal {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let principal = state
             .auth()
-            .authenticate(&parts.headers)
+            .authenticate_request(&parts.headers, parts.extensions.get())
             .await?
             .ok_or_else(|| ApiError::from(AuthError::Missing))?;
         check_request_integrity(
@@ -199,8 +199,8 @@ pub fn check_request_integrity(
 
 /// With `--public-url`, refuses requests without an API token that are addressed to another
 /// host: a browser sends those after DNS rebinding, with Origin and Host both naming the
-/// attacker's domain. Token holders (the docker CLI, scripts) and health probes may use any
-/// name for Berth.
+/// attacker's domain. Token and client-certificate holders (the docker CLI, scripts) and
+/// health probes may use any name for Berth.
 pub async fn public_host_guard(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: Request,
@@ -211,6 +211,10 @@ pub async fn public_host_guard(
     // reaches Berth, and the answer carries nothing a rebinding page could use.
     if let Some(public) = state.auth().public_origin()
         && !request.headers().contains_key(header::AUTHORIZATION)
+        && request
+            .extensions()
+            .get::<crate::pki::verify::ClientCertificate>()
+            .is_none()
         && request.uri().path() != "/api/health"
     {
         let host = request

@@ -20,6 +20,9 @@ use axum::http::{HeaderMap, header};
 use berth_shared::access::Role;
 use berth_shared::api::auth::{LoginRequest, SessionInfo};
 
+use berth_shared::api::users::TokenKind;
+
+use crate::pki::verify::{CertRefusal, ClientCertificate};
 use crate::policy::Actor;
 use crate::store::{SessionRecord, Store, StoreError, User, now};
 
@@ -59,6 +62,11 @@ pub enum Credential {
         /// The token's id.
         id: i64,
     },
+    /// A TLS client certificate from Berth's CA: a token record of the certificate kind.
+    Certificate {
+        /// The record's id.
+        id: i64,
+    },
 }
 
 impl Principal {
@@ -75,14 +83,24 @@ impl Principal {
         match self.credential {
             Credential::Session { .. } => "session",
             Credential::Token { .. } => "token",
+            Credential::Certificate { .. } => "certificate",
         }
     }
 
-    /// Where requests of this principal come in: the UI for sessions, the gateway for tokens.
+    /// Where requests of this principal come in: the UI for sessions, the gateway for tokens
+    /// and certificates.
     pub fn source(&self) -> &'static str {
         match self.credential {
             Credential::Session { .. } => "ui",
-            Credential::Token { .. } => "gateway",
+            Credential::Token { .. } | Credential::Certificate { .. } => "gateway",
+        }
+    }
+
+    /// The id of the token record this principal authenticated with, token or certificate.
+    pub fn token_id(&self) -> Option<i64> {
+        match self.credential {
+            Credential::Session { .. } => None,
+            Credential::Token { id } | Credential::Certificate { id } => Some(id),
         }
     }
 }
@@ -111,6 +129,20 @@ pub enum AuthError {
     /// A session that ended or never existed.
     #[error("the session has ended: sign in again")]
     SessionEnded,
+    /// A client certificate refused before the store was asked: expired, another CA's.
+    #[error(transparent)]
+    Certificate(#[from] CertRefusal),
+    /// A certificate of Berth's CA that no record knows (issued by a restored-over store?).
+    #[error("the client certificate is not known to this Berth: create a new one")]
+    UnknownCertificate,
+    /// A revoked certificate.
+    #[error("the client certificate was revoked")]
+    RevokedCertificate,
+    /// A certificate whose record has expired.
+    #[error(
+        "the client certificate has expired: create a new one with `berth cert create` or on the Account page"
+    )]
+    ExpiredCertificate,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -254,6 +286,16 @@ impl Auth {
     /// Authenticates a request by its bearer token or session cookie; `None` when it carries
     /// neither.
     pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Option<Principal>, AuthError> {
+        self.authenticate_request(headers, None).await
+    }
+
+    /// Authenticates a request by its bearer token, session cookie or (over TLS) client
+    /// certificate, in that order; `None` when it carries none of them.
+    pub async fn authenticate_request(
+        &self,
+        headers: &HeaderMap,
+        certificate: Option<&ClientCertificate>,
+    ) -> Result<Option<Principal>, AuthError> {
         if let Some(authorization) = headers.get(header::AUTHORIZATION) {
             let token = authorization
                 .to_str()
@@ -268,10 +310,38 @@ impl Auth {
                 .ok_or(AuthError::Malformed)?;
             return self.authenticate_token(token).await.map(Some);
         }
-        match cookie::session_token(headers, self.secure_cookies) {
-            Some(token) => self.authenticate_session(&token).await.map(Some),
+        if let Some(token) = cookie::session_token(headers, self.secure_cookies) {
+            return self.authenticate_session(&token).await.map(Some);
+        }
+        match certificate {
+            Some(ClientCertificate::Valid { fingerprint }) => {
+                self.authenticate_certificate(fingerprint).await.map(Some)
+            }
+            Some(ClientCertificate::Refused(refusal)) => Err(refusal.clone().into()),
             None => Ok(None),
         }
+    }
+
+    async fn authenticate_certificate(&self, fingerprint: &str) -> Result<Principal, AuthError> {
+        let (record, user) = self
+            .store
+            .token_by_hash(fingerprint)
+            .await?
+            .filter(|(record, _)| record.kind == TokenKind::Certificate)
+            .ok_or(AuthError::UnknownCertificate)?;
+        if record.revoked_at.is_some() {
+            return Err(AuthError::RevokedCertificate);
+        }
+        if record.expires_at.is_some_and(|expiry| expiry <= now()) {
+            return Err(AuthError::ExpiredCertificate);
+        }
+        self.store.touch_token(record.id).await?;
+        Ok(Principal {
+            user_id: user.id,
+            username: user.username,
+            role: user.role,
+            credential: Credential::Certificate { id: record.id },
+        })
     }
 
     async fn authenticate_token(&self, token: &str) -> Result<Principal, AuthError> {

@@ -57,6 +57,15 @@ impl PublicOrigin {
         &self.origin
     }
 
+    /// The host alone, without port or IPv6 brackets: the name a server certificate covers.
+    pub fn host(&self) -> &str {
+        let authority = self.authority.as_str();
+        if let Some(rest) = authority.strip_prefix('[') {
+            return rest.split(']').next().unwrap_or(rest);
+        }
+        authority.split(':').next().unwrap_or(authority)
+    }
+
     /// Whether a request addressed to `host` (its `Host` header) is addressed to this origin.
     pub fn accepts_host(&self, host: &str) -> bool {
         let scheme = self
@@ -137,6 +146,18 @@ mod tests {
             headers.insert(*name, HeaderValue::from_static(value));
         }
         headers
+    }
+
+    #[test]
+    fn the_host_is_the_authority_without_port() {
+        for (url, host) in [
+            ("https://berth.example:8443", "berth.example"),
+            ("https://Berth.Example/", "berth.example"),
+            ("http://[::1]:8080", "::1"),
+            ("https://10.0.0.5", "10.0.0.5"),
+        ] {
+            assert_eq!(PublicOrigin::parse(url).unwrap().host(), host, "{url}");
+        }
     }
 
     #[test]

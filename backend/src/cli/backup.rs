@@ -1,5 +1,5 @@
 //! `berth backup --to FILE` and `berth restore --from FILE`: the data directory (users, tokens,
-//! sessions, the audit log, saved registries, environments and their key) as one file, made
+//! sessions, the audit log, saved registries, environments and their key, Berth's CA) as one file, made
 //! while Berth runs, and put back into a data directory no `berth serve` is using.
 
 use std::path::PathBuf;

@@ -1,8 +1,9 @@
 //! The command line: `berth serve`, `berth health` for health checks, `berth user …`,
-//! `berth token …` and `berth environment …` for automation, and `berth backup` and
+//! `berth token …`, `berth cert …` and `berth environment …` for automation, and `berth backup` and
 //! `berth restore`.
 
 mod backup;
+mod certs;
 mod environments;
 mod health;
 mod serve;
@@ -17,6 +18,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::store::{Store, StoreError};
 
 pub use backup::{BackupArgs, RestoreArgs};
+pub use certs::CertCommand;
 pub use environments::EnvironmentCommand;
 pub use health::HealthArgs;
 pub use serve::ServeArgs;
@@ -60,6 +62,10 @@ pub enum Command {
     /// Manage API tokens for the docker CLI and scripts: create, list, revoke.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Create, list and revoke TLS client certificates from Berth's CA, for the docker CLI
+    /// and SDKs (DOCKER_CERT_PATH).
+    #[command(subcommand)]
+    Cert(CertCommand),
     /// Manage the engines Berth manages besides `local`: add, list, edit, remove.
     #[command(subcommand)]
     Environment(EnvironmentCommand),
@@ -107,6 +113,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Token(command) => {
             let data_dir = command.data_dir().clone();
             with_store(&data_dir, |store, _| tokens::run(command, store))
+        }
+        Command::Cert(command) => {
+            let data_dir = command.data_dir().clone();
+            with_store(&data_dir, |store, dir| async move {
+                certs::run(command, store, &dir).await
+            })
         }
         Command::Environment(command) => {
             let data_dir = command.data_dir().clone();

@@ -13,11 +13,12 @@ use crate::config::ServeConfig;
     berth serve\n  \
     berth serve --listen 127.0.0.1:9000 --data-dir /srv/berth\n  \
     berth serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem\n  \
+    berth serve --listen 0.0.0.0:8443 --tls auto --public-url https://berth.example:8443\n  \
     DOCKER_HOST=tcp://10.0.0.5:2375 berth serve\n  \
     DOCKER_HOST=tcp://10.0.0.5:2376 DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=~/.docker berth serve")]
 pub struct ServeArgs {
     /// The address and port to listen on. Addresses other than loopback need TLS
-    /// (--tls-cert and --tls-key) or --insecure-listen.
+    /// (--tls auto, or --tls-cert and --tls-key) or --insecure-listen.
     #[arg(
         long,
         env = "BERTH_LISTEN",
@@ -55,6 +56,18 @@ pub struct ServeArgs {
     /// Defaults to ~/.docker.
     #[arg(long, env = "DOCKER_CERT_PATH", value_name = "DIR")]
     pub docker_cert_path: Option<PathBuf>,
+
+    /// `auto`: serve HTTPS with a certificate from Berth's own CA (in the data directory),
+    /// for the host of --public-url, localhost, 127.0.0.1 and ::1. Clients then trust the
+    /// `ca.pem` of a `berth cert create` bundle.
+    #[arg(
+        long,
+        env = "BERTH_TLS",
+        value_name = "auto",
+        value_parser = ["auto"],
+        conflicts_with = "tls_cert"
+    )]
+    pub tls: Option<String>,
 
     /// Serve HTTPS with this PEM certificate chain (with --tls-key).
     #[arg(

@@ -1,7 +1,7 @@
 //! Backups of a data directory as one file: a consistent online copy of the database made with
 //! SQLite's backup API while Berth runs, with the data directory's key files (`registry.key`,
-//! which seals registry passwords and environments' TLS and SSH keys) stored inside it in a table
-//! of their own. The file is an SQLite database, so it is checked as one before anything is
+//! which seals registry passwords and environments' TLS and SSH keys, and Berth's CA, `ca.key`
+//! and `ca.pem`) stored inside it in a table of their own. The file is an SQLite database, so it is checked as one before anything is
 //! restored.
 //!
 //! Restoring refuses a data directory a `berth serve` holds ([`super::lock`]), and loses
@@ -21,7 +21,11 @@ use super::{DATABASE_FILE, MIGRATIONS, Store, StoreError, lock, now, user_versio
 const FILES_TABLE: &str = "berth_backup_files";
 
 /// The files of the data directory a backup carries besides the database.
-pub const KEY_FILES: &[&str] = &[crate::registries::KEY_FILE];
+pub const KEY_FILES: &[&str] = &[
+    crate::registries::KEY_FILE,
+    crate::pki::CA_KEY_FILE,
+    crate::pki::CA_CERT_FILE,
+];
 
 /// What a backup or a restore did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,6 +237,27 @@ mod tests {
         assert_eq!(
             fs::read(target.path().join(crate::registries::KEY_FILE)).unwrap(),
             [7u8; 32]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_backup_carries_the_certificate_authority() {
+        let source = tempfile::tempdir().unwrap();
+        let store = Store::open(source.path()).unwrap();
+        let ca = crate::pki::Authority::load_or_create(source.path()).unwrap();
+        let file = source.path().join("backup.berth");
+        let made = store.backup_to(source.path(), &file).await.unwrap();
+        assert_eq!(
+            made.files,
+            [crate::pki::CA_KEY_FILE, crate::pki::CA_CERT_FILE]
+        );
+        let target = tempfile::tempdir().unwrap();
+        restore(&file, target.path()).unwrap();
+        let back = crate::pki::Authority::load_or_create(target.path()).unwrap();
+        assert_eq!(back.ca_pem(), ca.ca_pem());
+        assert_eq!(
+            fs::read(target.path().join(crate::pki::CA_KEY_FILE)).unwrap(),
+            fs::read(source.path().join(crate::pki::CA_KEY_FILE)).unwrap()
         );
     }
 

@@ -144,6 +144,10 @@ const MIGRATIONS: &[&str] = &[
     BEGIN
         DELETE FROM grants WHERE environment = OLD.id;
     END;",
+    // 7: client certificates as a kind of API token, known by their SHA-256 fingerprint,
+    // which `token_hash` holds.
+    "ALTER TABLE api_tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'token'
+        CHECK (kind IN ('token', 'certificate'));",
 ];
 
 /// Why the store failed.

@@ -1,6 +1,8 @@
-//! API tokens: long-lived bearer credentials for the docker CLI and scripts. Only hashes are
-//! stored.
+//! API tokens: long-lived bearer credentials for the docker CLI and scripts, and client
+//! certificates, which are tokens of another kind. Only hashes are stored: a token's SHA-256,
+//! a certificate's SHA-256 fingerprint.
 
+use berth_shared::api::users::TokenKind;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::users::with_its_user;
@@ -11,11 +13,13 @@ use super::{Store, StoreError, User, now};
 pub struct TokenRecord {
     /// The row id.
     pub id: i64,
+    /// A bearer token or a client certificate.
+    pub kind: TokenKind,
     /// Whose token it is.
     pub user_id: i64,
     /// The owner's name for it, unique per user.
     pub name: String,
-    /// The SHA-256 of the token, hex.
+    /// The SHA-256 of the token (of a certificate's DER), hex.
     pub token_hash: String,
     /// The token's first characters, to recognise it.
     pub prefix: String,
@@ -39,7 +43,7 @@ pub struct TokenSummary {
 }
 
 const COLUMNS: &str = "t.id, t.user_id, t.name, t.token_hash, t.prefix, t.created_at, t.expires_at, \
-                       t.last_used_at, t.revoked_at";
+                       t.last_used_at, t.revoked_at, t.kind";
 
 fn token_from_row(row: &Row<'_>) -> rusqlite::Result<TokenRecord> {
     Ok(TokenRecord {
@@ -52,6 +56,10 @@ fn token_from_row(row: &Row<'_>) -> rusqlite::Result<TokenRecord> {
         expires_at: row.get(6)?,
         last_used_at: row.get(7)?,
         revoked_at: row.get(8)?,
+        kind: match row.get_ref(9)?.as_str()? {
+            "certificate" => TokenKind::Certificate,
+            _ => TokenKind::Token,
+        },
     })
 }
 
@@ -65,14 +73,36 @@ impl Store {
         prefix: String,
         expires_at: Option<i64>,
     ) -> Result<TokenRecord, StoreError> {
+        self.create_credential(
+            TokenKind::Token,
+            user_id,
+            name,
+            token_hash,
+            prefix,
+            expires_at,
+        )
+        .await
+    }
+
+    /// Stores a new token or certificate record; a name the user already uses (for either)
+    /// is [`StoreError::Conflict`].
+    pub async fn create_credential(
+        &self,
+        kind: TokenKind,
+        user_id: i64,
+        name: String,
+        token_hash: String,
+        prefix: String,
+        expires_at: Option<i64>,
+    ) -> Result<TokenRecord, StoreError> {
         self.call(move |connection| {
             connection
                 .execute(
-                    "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![user_id, name, token_hash, prefix, now(), expires_at],
+                    "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at, kind)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![user_id, name, token_hash, prefix, now(), expires_at, kind.as_str()],
                 )
-                .map_err(|error| StoreError::conflict_as(error, || format!("a token named '{name}' already exists")))?;
+                .map_err(|error| StoreError::conflict_as(error, || format!("a token or certificate named '{name}' already exists")))?;
             let id = connection.last_insert_rowid();
             Ok(connection.query_row(
                 &format!("SELECT {COLUMNS} FROM api_tokens t WHERE t.id = ?1"),
@@ -127,7 +157,7 @@ impl Store {
                 .query_map([user_id], |row| {
                     Ok(TokenSummary {
                         token: token_from_row(row)?,
-                        username: row.get(9)?,
+                        username: row.get(10)?,
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;

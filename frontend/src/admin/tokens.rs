@@ -1,12 +1,15 @@
-//! API tokens for the docker CLI and scripts, on the resource-page kit: a user's own on the
-//! Account page, everyone's for admins on the Users page. Revoking asks first and says what
-//! stops working.
+//! API tokens and client certificates for the docker CLI and scripts, on the resource-page kit:
+//! a user's own on the Account page (where `admin/certificates.rs` makes certificates),
+//! everyone's for admins on the Users page. Revoking asks first and says what stops working.
 
-use berth_shared::api::users::{CreatedToken, NewTokenRequest, TokenView};
+use berth_shared::api::users::{
+    CreatedCertificate, CreatedToken, NewTokenRequest, TokenKind, TokenView,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::AbortSignal;
 
+use crate::admin::certificates::{NewCertificateForm, NewCertificateNotice};
 use crate::api::ApiError;
 use crate::api::console;
 use crate::api::engine::Engine;
@@ -64,7 +67,14 @@ impl Removable for Token {
     }
 
     fn lost(&self) -> String {
-        "Anything using this token, such as a docker CLI, loses access at once. This cannot be undone.".to_owned()
+        let what = match self.view.kind {
+            TokenKind::Token => "this token",
+            TokenKind::Certificate => "this client certificate",
+        };
+        format!(
+            "Anything using {what}, such as a docker CLI, loses access at once, and its open \
+             streams end. This cannot be undone."
+        )
     }
 
     async fn remove(self, _: Engine, (): ()) -> Result<(), ApiError> {
@@ -138,7 +148,10 @@ impl Resource for Token {
                 {edges.select}
                 <td>
                     <div class="cell-title cell-clip" title=token.name.clone()>{token.name.clone()}</div>
-                    <div class="cell-sub mono">{format!("{}…", token.prefix)}</div>
+                    <div class="cell-sub mono">{match token.kind {
+                        TokenKind::Token => format!("{}…", token.prefix),
+                        TokenKind::Certificate => format!("certificate {}…", token.prefix),
+                    }}</div>
                 </td>
                 {self.show_owner.then(|| view! { <td>{token.username.clone()}</td> })}
                 <td>{format::relative_time(now, token.created_at)}</td>
@@ -179,15 +192,17 @@ pub fn TokensSection(
 ) -> impl IntoView {
     let list = Remote::new(move |signal| tokens(all, signal));
     let created = RwSignal::new(None::<CreatedToken>);
+    let certificate = RwSignal::new(None::<CreatedCertificate>);
     let (title, description) = if all {
         (
-            "All API tokens",
-            "Every user's tokens. Revoking one stops it at once.",
+            "All API tokens and certificates",
+            "Every user's tokens and client certificates. Revoking one stops it at once.",
         )
     } else {
         (
-            "API tokens",
-            "For the docker CLI and scripts. A token acts with your role.",
+            "API tokens and certificates",
+            "For the docker CLI and scripts: a token, or a client certificate when Berth \
+             serves HTTPS with --tls auto. Both act with your role.",
         )
     };
     let options = ListOptions {
@@ -211,6 +226,13 @@ pub fn TokensSection(
                 })/>
             })}
             {move || created.get().map(|token| view! { <NewTokenNotice token=token/> })}
+            {(!all).then(|| view! {
+                <NewCertificateForm on_created=Callback::new(move |bundle| {
+                    certificate.set(Some(bundle));
+                    list.reload();
+                })/>
+            })}
+            {move || certificate.get().map(|created| view! { <NewCertificateNotice created=created/> })}
             <ResourceList remote=list can_remove=true options=options/>
         </Section>
     }

@@ -11,8 +11,8 @@ use berth_shared::api::auth::{
 };
 use berth_shared::api::reveal::RevealedEnv;
 use berth_shared::api::users::{
-    CreatedToken, EnvironmentGrant, GrantRequest, NewTokenRequest, NewUserRequest, TokenView,
-    UserUpdate, UserView,
+    CreatedCertificate, CreatedToken, EnvironmentGrant, GrantRequest, NewCertificateRequest,
+    NewTokenRequest, NewUserRequest, TokenView, UserUpdate, UserView,
 };
 use gloo_net::http::Method;
 use web_sys::AbortSignal;
@@ -132,7 +132,14 @@ pub async fn create_token(request: &NewTokenRequest) -> Result<CreatedToken, Api
     send_json(Method::POST, "/api/tokens", request).await
 }
 
-/// `DELETE /api/tokens/{id}`.
+/// `POST /api/account/certificates`: a client certificate from Berth's CA.
+pub async fn create_certificate(
+    request: &NewCertificateRequest,
+) -> Result<CreatedCertificate, ApiError> {
+    send_json(Method::POST, "/api/account/certificates", request).await
+}
+
+/// `DELETE /api/tokens/{id}`, for tokens and certificates alike.
 pub async fn revoke_token(id: i64) -> Result<(), ApiError> {
     call(Method::DELETE, &format!("/api/tokens/{id}")).await
 }

@@ -47,16 +47,40 @@ pub struct UserUpdate {
     pub reset_totp: bool,
 }
 
-/// An API token, without its secret.
+/// What kind of credential a token record is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenKind {
+    /// A bearer secret, `Authorization: Bearer berth_…`.
+    #[default]
+    Token,
+    /// A TLS client certificate from Berth's CA, known by its SHA-256 fingerprint.
+    Certificate,
+}
+
+impl TokenKind {
+    /// The word the store and the audit log use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Token => "token",
+            TokenKind::Certificate => "certificate",
+        }
+    }
+}
+
+/// An API token or client certificate, without its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenView {
     /// The id.
     pub id: i64,
+    /// A bearer token or a client certificate.
+    #[serde(default)]
+    pub kind: TokenKind,
     /// The owner's name for it.
     pub name: String,
     /// The owner.
     pub username: String,
-    /// The first characters of the token, to recognise it.
+    /// The first characters of the token (of a certificate's fingerprint), to recognise it.
     pub prefix: String,
     /// When it was created, Unix seconds.
     pub created_at: i64,
@@ -89,6 +113,32 @@ pub struct CreatedToken {
     pub token: TokenView,
     /// The secret to put in `Authorization: Bearer …`.
     pub secret: String,
+}
+
+/// `POST /api/account/certificates`: a client certificate for the signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCertificateRequest {
+    /// A label, unique among the user's tokens and certificates, such as `laptop`.
+    pub name: String,
+    /// Days until it stops working (1 to 3650); 90 when left out.
+    #[serde(default)]
+    pub expires_in_days: Option<u32>,
+    /// The user's password, which a browser session must confirm, as for a token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+/// A new client certificate: the only time its key is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedCertificate {
+    /// The stored record.
+    pub token: TokenView,
+    /// `ca.pem`: Berth's CA, which signed it (and the `--tls auto` server certificate).
+    pub ca_pem: String,
+    /// `cert.pem`.
+    pub cert_pem: String,
+    /// `key.pem`, the private key.
+    pub key_pem: String,
 }
 
 /// One of a user's grants: their role in one environment, which overrides their global role
