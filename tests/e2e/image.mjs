@@ -7,10 +7,11 @@
 
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { artifacts, launchBrowser, openPage, relayedPort, required } from "./support.mjs";
 
 const base = `http://127.0.0.1:${await relayedPort("IMAGE")}`;
@@ -30,18 +31,19 @@ test("the container serves the embedded UI and says it is up", async () => {
   assert.equal(health.status, "up");
 });
 
-test("the docker CLI reaches the engine through the container's gateway with a token", () => {
+// The CLI runs asynchronously: the loopback port in front of the relay is served by this
+// process, which a synchronous child would block.
+test("the docker CLI reaches the engine through the container's gateway with a token", async () => {
   const config = mkdtempSync(join(tmpdir(), "berth-image-cli-"));
   after(() => rmSync(config, { recursive: true, force: true }));
   writeFileSync(join(config, "config.json"), JSON.stringify({ HttpHeaders: { Authorization: `Bearer ${token}` } }));
-  const docker = (...args) => execFileSync("docker", args, {
+  const docker = async (...args) => (await promisify(execFile)("docker", args, {
     env: { ...process.env, DOCKER_HOST: `tcp://${new URL(base).host}/engine/local`, DOCKER_CONFIG: config },
     encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  }).trim();
-  const names = docker("ps", "--format", "{{.Names}}").split("\n");
+  })).stdout.trim();
+  const names = (await docker("ps", "--format", "{{.Names}}")).split("\n");
   assert.ok(names.includes(container), `docker ps through the gateway lists Berth's own container: ${names}`);
-  const health = docker("inspect", "--format", "{{.State.Health.Status}}", container);
+  const health = await docker("inspect", "--format", "{{.State.Health.Status}}", container);
   assert.equal(health, "healthy");
 });
 
