@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup ui build run test bench screenshots engine-start engine-stop clean
+.PHONY: setup ui build release image release-test run test bench screenshots engine-start engine-stop clean
 
 ## Install build and test dependencies (idempotent).
 setup:
@@ -15,6 +15,20 @@ ui: setup
 ## Build the release binary, with the UI embedded, at target/release/berth.
 build: ui
 	cargo build --release -p berth --locked
+
+## Build static release binaries (musl, the UI embedded) for x86_64 and aarch64, at
+## target/x86_64-unknown-linux-musl/release/berth and target/aarch64-unknown-linux-musl/release/berth.
+release: ui
+	@bash scripts/release.sh
+
+## Build the container image berth:<version> and berth:latest from contrib/Dockerfile, on the
+## engine at DOCKER_HOST (else the default socket, else Berth's private engine).
+image: ui
+	@bash scripts/image.sh
+
+## Build both static binaries and test the aarch64 one under qemu-user-static (slow; not in `make test`).
+release-test: ui
+	@bash scripts/release-test.sh
 
 ## Build and start the console (starts a private engine when none is reachable).
 run: build

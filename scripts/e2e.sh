@@ -20,9 +20,10 @@ use_project_path
 
 if [ $# = 0 ]; then set -- tests/e2e/; fi
 
-# The TLS and SSH engines listen on TCP in namespaces of their own, which the tests' namespace
-# cannot reach: a relay from a unix socket carries each one's bytes (TLS and SSH stay between
-# Berth and the engine), and tests/e2e/environments.test.mjs listens on loopback in front of it.
+# The TLS and SSH engines listen on TCP in namespaces of their own, and Berth's container on a
+# port of the host's loopback, which the tests' namespace cannot reach: a relay from a unix socket
+# carries each one's bytes (TLS and SSH stay between Berth and the engine), and the test file
+# listens on loopback in front of it (`relayedPort` in tests/e2e/support.mjs).
 relay_dir=$(mktemp -d)
 relay_pids=()
 trap 'kill "${relay_pids[@]}" 2>/dev/null; rm -rf "$relay_dir"' EXIT
@@ -43,6 +44,10 @@ if [ -n "${BERTH_TEST_TLS_DOCKER_HOST:-}" ]; then
 fi
 if [ -n "${BERTH_TEST_SSH_DOCKER_HOST:-}" ]; then
   relay ssh "${BERTH_TEST_SSH_DOCKER_HOST#ssh://*@}"
+fi
+# Berth in its container image, on the port the engine published (scripts/image-test.sh).
+if [ -n "${BERTH_TEST_IMAGE_ADDRESS:-}" ]; then
+  relay image "$BERTH_TEST_IMAGE_ADDRESS"
 fi
 
 # The managed plugin tests/e2e/plugins.test.mjs installs (target/test-plugin).

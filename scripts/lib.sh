@@ -69,3 +69,58 @@ stop_started_engines() {
     bash scripts/engine.sh stop "$name" >/dev/null 2>&1 || true
   done
 }
+
+# Whether a Docker engine answers /_ping at URL (unix:// or plain tcp://).
+engine_reachable() {
+  case "$1" in
+    unix://*) curl -fsS --max-time 2 --unix-socket "${1#unix://}" http://engine/_ping >/dev/null 2>&1 ;;
+    tcp://*) curl -fsS --max-time 2 "http://${1#tcp://}/_ping" >/dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
+}
+
+# Exports DOCKER_HOST: the engine it names (or the default socket) when that answers, else
+# Berth's private engine, started for the purpose, saying so.
+use_engine_or_private() {
+  local engine=${DOCKER_HOST:-unix:///var/run/docker.sock}
+  if engine_reachable "$engine"; then
+    export DOCKER_HOST=$engine
+    return
+  fi
+  say "no Docker engine answers at $engine; starting Berth's private engine"
+  bash scripts/engine.sh start primary || return
+  eval "$(bash scripts/engine.sh env primary)"
+  echo "    using the private engine at $DOCKER_HOST (stop it with: make engine-stop)"
+}
+
+# The versions of the cross toolchain for the static release binaries (scripts/release.sh).
+ZIGLANG_VERSION=0.17.0
+CARGO_ZIGBUILD_VERSION=0.24.0
+
+# Makes ready what the static builds for the given target triples need, and puts it on PATH:
+# each triple's rustup target, and Zig with cargo-zigbuild from PyPI in a virtual environment
+# of the project's own (target/release-tools), so that no system Python is changed.
+use_release_tools() {
+  local root venv triple
+  root=$(repo_root)
+  venv=$root/target/release-tools
+  for triple in "$@"; do
+    if ! rustup target list --installed | grep -qx "$triple"; then
+      say "adding the $triple target"
+      rustup target add "$triple" || return
+    fi
+  done
+  if [ "$("$venv/bin/cargo-zigbuild" --version 2>/dev/null)" != "cargo-zigbuild $CARGO_ZIGBUILD_VERSION" ] \
+    || [ "$("$venv/bin/python3" -m ziglang version 2>/dev/null)" != "$ZIGLANG_VERSION" ]; then
+    say "installing ziglang $ZIGLANG_VERSION and cargo-zigbuild $CARGO_ZIGBUILD_VERSION (PyPI)"
+    if ! python3 -m venv "$venv" 2>/dev/null; then
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv \
+        || return
+      python3 -m venv "$venv" || return
+    fi
+    "$venv/bin/python3" -m pip install -q --disable-pip-version-check \
+      "ziglang==$ZIGLANG_VERSION" "cargo-zigbuild==$CARGO_ZIGBUILD_VERSION" || return
+  fi
+  # cargo-zigbuild runs `python3 -m ziglang` when no `zig` is on PATH: the venv's python3.
+  export PATH="$venv/bin:$PATH"
+}

@@ -121,6 +121,8 @@ cargo_tests "integration tests (real engine)" cargo test -p berth --test integra
 # In a network namespace of their own, so that engines adding interfaces cannot fail page loads.
 node_tests "browser tests (headless chromium)" \
   env BERTH_BIN="$ROOT/target/debug/berth" bash scripts/e2e.sh
+# The container image (static x86_64 release build, `make image`) run on the primary engine.
+node_tests "container image (built and run on the engine)" bash scripts/image-test.sh
 
 echo
 if [ ${#failed_steps[@]} -gt 0 ]; then

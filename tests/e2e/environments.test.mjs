@@ -15,9 +15,8 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { createServer, connect } from "node:net";
 import { join } from "node:path";
-import { artifacts, openPage, runContainer, uniqueName } from "./support.mjs";
+import { artifacts, openPage, relayedPort, required, runContainer, uniqueName } from "./support.mjs";
 import { berthFixture } from "./fixture.mjs";
 
 const fx = berthFixture();
@@ -31,26 +30,6 @@ function dockerOnTls(...args) {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
   }).trim();
-}
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the browser tests through \`make test\``);
-  return value;
-}
-
-/** A loopback port in front of a relayed engine (`TLS`, `SSH`), open until the file's tests end. */
-async function relayedPort(name) {
-  const relay = required(`BERTH_TEST_${name}_RELAY`);
-  const server = createServer((client) => {
-    const upstream = connect(relay);
-    client.pipe(upstream).pipe(client);
-    client.on("error", () => upstream.destroy());
-    upstream.on("error", () => client.destroy());
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  after(() => server.close());
-  return server.address().port;
 }
 
 const address = `tcp://127.0.0.1:${await relayedPort("TLS")}`;

@@ -2,8 +2,9 @@
 // Docker engine through the docker CLI, and headless Chromium through playwright-core.
 
 import { execFileSync, spawn } from "node:child_process";
-import { afterEach } from "node:test";
+import { after, afterEach } from "node:test";
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,6 +55,31 @@ export function startRegistries() {
     user: value("BERTH_TEST_REGISTRY_USER"),
     password: value("BERTH_TEST_REGISTRY_PASSWORD"),
   };
+}
+
+/** The value of environment variable `name`, which `make test` sets. */
+export function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the browser tests through \`make test\``);
+  return value;
+}
+
+/**
+ * A loopback port in front of a TCP address outside the tests' network namespace (`TLS`, `SSH`,
+ * `IMAGE`), open until the file's tests end: scripts/e2e.sh relays each such address to a unix
+ * socket, BERTH_TEST_<NAME>_RELAY, and this port forwards the bytes to it unchanged.
+ */
+export async function relayedPort(name) {
+  const relay = required(`BERTH_TEST_${name}_RELAY`);
+  const server = createServer((client) => {
+    const upstream = connect(relay);
+    client.pipe(upstream).pipe(client);
+    client.on("error", () => upstream.destroy());
+    upstream.on("error", () => client.destroy());
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  after(() => server.close());
+  return server.address().port;
 }
 
 /** A name no other test uses. */
