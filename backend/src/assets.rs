@@ -1,12 +1,18 @@
 //! The UI, embedded in the binary at build time, and how it is served.
 //!
 //! Trunk names its build outputs with content hashes, so those are cached for a year; every
-//! other file is revalidated by ETag. Unknown UI routes get `index.html` with status 200, so that
+//! other file is revalidated by ETag. Text-like files are embedded only gzip-compressed, and are
+//! decompressed here for the rare client that does not accept gzip. Unknown UI routes get `index.html` with status 200, so that
 //! deep links into the single-page app work.
+
+use std::borrow::Cow;
+use std::io::Read as _;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+
+use flate2::read::GzDecoder;
 
 use crate::error::ApiError;
 
@@ -15,10 +21,12 @@ use crate::error::ApiError;
 pub struct Asset {
     /// The path under the site root, without a leading `/`.
     pub path: &'static str,
-    /// The file's bytes.
+    /// The embedded bytes: the file itself, or its gzip when `gzipped`.
     pub bytes: &'static [u8],
-    /// The gzip-compressed bytes, when compression pays.
-    pub gzip: Option<&'static [u8]>,
+    /// Whether `bytes` is the file's gzip (build.rs compresses where that pays).
+    pub gzipped: bool,
+    /// The file's own length, uncompressed.
+    pub len: usize,
     /// A strong ETag of the content.
     pub etag: &'static str,
 }
@@ -113,28 +121,59 @@ fn respond(asset: &'static Asset, request: &HeaderMap, head_only: bool) -> Respo
             HeaderValue::from_str(&content_security_policy()).expect("ASCII policy"),
         );
     }
-    let accepts_gzip = request
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| {
-            value
-                .split(',')
-                .any(|coding| coding.trim().starts_with("gzip"))
-        });
-    let bytes = match asset.gzip {
-        Some(gzip) if accepts_gzip => {
-            response = response.header(header::CONTENT_ENCODING, "gzip");
-            gzip
-        }
-        _ => asset.bytes,
-    };
-    response = response.header(header::CONTENT_LENGTH, bytes.len());
-    let body = if head_only {
-        Body::empty()
+    let send_gzip = asset.gzipped
+        && request
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(accepts_gzip);
+    if send_gzip {
+        response = response.header(header::CONTENT_ENCODING, "gzip");
+    }
+    let length = if send_gzip {
+        asset.bytes.len()
     } else {
-        Body::from(bytes)
+        asset.len
+    };
+    response = response.header(header::CONTENT_LENGTH, length);
+    let body = match (head_only, send_gzip) {
+        (true, _) => Body::empty(),
+        (false, true) => Body::from(asset.bytes),
+        (false, false) => Body::from(decoded(asset)),
     };
     response.body(body).expect("valid response")
+}
+
+/// The file's own bytes: decompressed when it is embedded as gzip.
+fn decoded(asset: &'static Asset) -> Cow<'static, [u8]> {
+    if !asset.gzipped {
+        return Cow::Borrowed(asset.bytes);
+    }
+    let mut bytes = Vec::with_capacity(asset.len);
+    GzDecoder::new(asset.bytes)
+        .read_to_end(&mut bytes)
+        .expect("build.rs embeds valid gzip");
+    Cow::Owned(bytes)
+}
+
+/// Whether an `Accept-Encoding` value admits gzip: named (or `*`) with a non-zero quality.
+/// A coding named outright wins over `*`.
+fn accepts_gzip(value: &str) -> bool {
+    let mut wildcard = None;
+    for coding in value.split(',') {
+        let mut parts = coding.split(';');
+        let name = parts.next().unwrap_or_default().trim();
+        let quality = parts
+            .filter_map(|param| param.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+            return quality > 0.0;
+        }
+        if name == "*" {
+            wildcard = Some(quality > 0.0);
+        }
+    }
+    wildcard.unwrap_or(false)
 }
 
 /// Hashed build outputs never change, so they are cached for good; the rest is revalidated.
@@ -201,6 +240,25 @@ mod tests {
             "pkg-0123/chunk_7.wasm"
         );
         assert_eq!(asset_path("/env/local/containers"), "env/local/containers");
+    }
+
+    #[test]
+    fn gzip_is_accepted_only_with_a_nonzero_quality() {
+        assert!(accepts_gzip("gzip, deflate, br, zstd"));
+        assert!(accepts_gzip("br;q=1.0, GZIP;q=0.5"));
+        assert!(accepts_gzip("*"));
+        assert!(!accepts_gzip("gzip;q=0"));
+        assert!(!accepts_gzip("gzip;q=0, *"));
+        assert!(!accepts_gzip("identity"));
+        assert!(!accepts_gzip("deflate, br"));
+        assert!(!accepts_gzip("*;q=0"));
+    }
+
+    #[test]
+    fn every_embedded_file_decodes_to_its_length() {
+        for asset in ASSETS {
+            assert_eq!(decoded(asset).len(), asset.len, "{}", asset.path);
+        }
     }
 
     #[test]

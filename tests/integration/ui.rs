@@ -1,5 +1,7 @@
 //! The embedded UI: served from inside the binary, with the single-page-app fallback.
 
+use std::io::Read as _;
+
 use crate::support::{Berth, agent, get};
 
 #[test]
@@ -38,6 +40,44 @@ fn serves_the_built_ui_from_the_binary() {
             .unwrap()
             .contains("immutable")
     );
+    let mut gzipped = Vec::new();
+    wasm.into_body()
+        .into_reader()
+        .read_to_end(&mut gzipped)
+        .unwrap();
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gzipped[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+
+    // A client that does not accept gzip gets the same file, decompressed for it.
+    for refusal in [None, Some("identity"), Some("gzip;q=0, br")] {
+        let mut request = agent().get(&berth.url(&wasm_path));
+        if let Some(value) = refusal {
+            request = request.header("accept-encoding", value);
+        }
+        let plain = request.call().unwrap();
+        assert_eq!(plain.status(), 200, "{refusal:?}");
+        assert!(
+            plain.headers().get("content-encoding").is_none(),
+            "{refusal:?}"
+        );
+        assert_eq!(
+            plain.headers()["content-length"].to_str().unwrap(),
+            unzipped.len().to_string()
+        );
+        let mut body = Vec::new();
+        plain
+            .into_body()
+            .into_reader()
+            .read_to_end(&mut body)
+            .unwrap();
+        assert!(body.starts_with(b"\0asm"), "{refusal:?}");
+        assert!(
+            body == unzipped,
+            "{refusal:?}: the decompressed file differs"
+        );
+    }
 }
 
 #[test]
