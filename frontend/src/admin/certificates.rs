@@ -5,60 +5,39 @@
 
 use berth_shared::api::users::{CreatedCertificate, NewCertificateRequest};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
+use crate::admin::credential_form::{CredentialKind, CredentialRequest, credential_form};
 use crate::api::{console, percent_encode};
-use crate::components::fields::{ErrorAlert, PasswordField, PasswordKind};
 
-/// Lifetimes offered for new certificates, in days; a certificate always expires.
-const LIFETIMES: [(&str, u32); 3] = [("30 days", 30), ("90 days", 90), ("1 year", 365)];
+/// Lifetimes offered for new certificates; a certificate always expires.
+const LIFETIMES: &[(&str, Option<u32>)] = &[
+    ("30 days", Some(30)),
+    ("90 days", Some(90)),
+    ("1 year", Some(365)),
+];
 
 /// Creating a client certificate of the user's own, which needs their password again.
 #[component]
 pub fn NewCertificateForm(on_created: Callback<CreatedCertificate>) -> impl IntoView {
-    let name = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let lifetime = RwSignal::new(1_usize);
-    let error = RwSignal::new(None::<String>);
-    let create = move |event: web_sys::SubmitEvent| {
-        event.prevent_default();
-        error.set(None);
-        let request = NewCertificateRequest {
-            name: name.get_untracked(),
-            expires_in_days: Some(LIFETIMES[lifetime.get_untracked()].1),
-            password: Some(password.get_untracked()),
-        };
-        spawn_local(async move {
-            match console::create_certificate(&request).await {
-                Ok(created) => {
-                    name.set(String::new());
-                    password.set(String::new());
-                    on_created.run(created);
-                }
-                Err(failure) => error.set(Some(failure.to_string())),
-            }
-        });
+    let kind = CredentialKind {
+        name_label: "Certificate name",
+        placeholder: "laptop docker CLI (TLS)",
+        button: "Create certificate",
+        testid: "certificate-form",
+        lifetimes: LIFETIMES,
     };
-    view! {
-        <form class="form form-row" on:submit=create data-testid="certificate-form">
-            <label class="field field-grow">
-                <span class="field-label">"Certificate name"</span>
-                <input required maxlength="100" placeholder="laptop docker CLI (TLS)"
-                    prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
-            </label>
-            <label class="field">
-                <span class="field-label">"Expires"</span>
-                <select on:change=move |e| lifetime.set(event_target_value(&e).parse().unwrap_or(1))>
-                    {LIFETIMES.iter().enumerate().map(|(index, (label, _))| view! {
-                        <option value=index.to_string() selected=index == 1>{*label}</option>
-                    }).collect_view()}
-                </select>
-            </label>
-            <PasswordField label="Your password" value=password kind=PasswordKind::Current/>
-            <button type="submit" class="btn btn-primary">"Create certificate"</button>
-        </form>
-        <ErrorAlert message=error/>
-    }
+    credential_form(kind, move |request: CredentialRequest| async move {
+        let request = NewCertificateRequest {
+            name: request.name,
+            expires_in_days: request.expires_in_days,
+            password: Some(request.password),
+        };
+        let created = console::create_certificate(&request)
+            .await
+            .map_err(|failure| failure.to_string())?;
+        on_created.run(created);
+        Ok(())
+    })
 }
 
 /// A `data:` URL that downloads `content` as a PEM file.

@@ -7,6 +7,7 @@ pub mod account;
 pub mod audit;
 pub mod audit_names;
 pub mod certificates;
+pub mod credential_form;
 pub mod guardrails;
 pub mod registries;
 pub mod tokens;

@@ -6,16 +6,15 @@ use berth_shared::api::users::{
     CreatedCertificate, CreatedToken, NewTokenRequest, TokenKind, TokenView,
 };
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use web_sys::AbortSignal;
 
 use crate::admin::certificates::{NewCertificateForm, NewCertificateNotice};
+use crate::admin::credential_form::{CredentialKind, CredentialRequest, credential_form};
 use crate::api::ApiError;
 use crate::api::console;
 use crate::api::engine::Engine;
 use crate::app::remote::Remote;
 use crate::components::copy_button::CopyButton;
-use crate::components::fields::{ErrorAlert, PasswordField, PasswordKind};
 use crate::components::icons::IconKind;
 use crate::components::section::Section;
 use crate::components::table::{ACTIONS, Column};
@@ -26,7 +25,7 @@ use crate::resource_page::{Edges, Resource};
 use crate::time::now_seconds;
 
 /// Lifetimes offered for new tokens, in days.
-const LIFETIMES: [(&str, Option<u32>); 4] = [
+const LIFETIMES: &[(&str, Option<u32>)] = &[
     ("30 days", Some(30)),
     ("90 days", Some(90)),
     ("1 year", Some(365)),
@@ -241,49 +240,25 @@ pub fn TokensSection(
 /// Creating one of the user's own tokens, which needs their password again.
 #[component]
 fn NewTokenForm(on_created: Callback<CreatedToken>) -> impl IntoView {
-    let name = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let lifetime = RwSignal::new(1_usize);
-    let error = RwSignal::new(None::<String>);
-    let create = move |event: web_sys::SubmitEvent| {
-        event.prevent_default();
-        error.set(None);
-        let request = NewTokenRequest {
-            name: name.get_untracked(),
-            expires_in_days: LIFETIMES[lifetime.get_untracked()].1,
-            password: Some(password.get_untracked()),
-        };
-        spawn_local(async move {
-            match console::create_token(&request).await {
-                Ok(token) => {
-                    name.set(String::new());
-                    password.set(String::new());
-                    on_created.run(token);
-                }
-                Err(failure) => error.set(Some(failure.to_string())),
-            }
-        });
+    let kind = CredentialKind {
+        name_label: "Token name",
+        placeholder: "laptop docker CLI",
+        button: "Create token",
+        testid: "token-form",
+        lifetimes: LIFETIMES,
     };
-    view! {
-        <form class="form form-row" on:submit=create data-testid="token-form">
-            <label class="field field-grow">
-                <span class="field-label">"Token name"</span>
-                <input required maxlength="100" placeholder="laptop docker CLI"
-                    prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
-            </label>
-            <label class="field">
-                <span class="field-label">"Expires"</span>
-                <select on:change=move |e| lifetime.set(event_target_value(&e).parse().unwrap_or(1))>
-                    {LIFETIMES.iter().enumerate().map(|(index, (label, _))| view! {
-                        <option value=index.to_string() selected=index == 1>{*label}</option>
-                    }).collect_view()}
-                </select>
-            </label>
-            <PasswordField label="Your password" value=password kind=PasswordKind::Current/>
-            <button type="submit" class="btn btn-primary">"Create token"</button>
-        </form>
-        <ErrorAlert message=error/>
-    }
+    credential_form(kind, move |request: CredentialRequest| async move {
+        let request = NewTokenRequest {
+            name: request.name,
+            expires_in_days: request.expires_in_days,
+            password: Some(request.password),
+        };
+        let token = console::create_token(&request)
+            .await
+            .map_err(|failure| failure.to_string())?;
+        on_created.run(token);
+        Ok(())
+    })
 }
 
 /// The one time a new token's secret is shown, with how to use it.
