@@ -107,13 +107,14 @@ pub async fn handle(
         }
     };
     // Saved registry credentials are added only now, after the policy said yes.
-    crate::registries::inject(
+    let body = crate::registries::inject(
         &state,
         &actor,
         operation.id,
         &authorized.path,
         query.as_deref(),
         &mut parts.headers,
+        body,
     )
     .await?;
     let protocol = hijack::requested_protocol(operation.id, &parts.headers);

@@ -42,10 +42,10 @@ export function containerExists(name) {
   }
 }
 
-/** Starts (or finds) the local registries next to the private engine (scripts/registry.sh) and
- * reads their addresses and the auth one's credentials. */
-export function startRegistries() {
-  const engine = dockerHost().replace("unix://", "").split("/").slice(-2, -1)[0];
+/** Starts (or finds) the local registries next to a private engine (scripts/registry.sh; by
+ * default the tests' own engine) and reads their addresses and the auth one's credentials. */
+export function startRegistries(host = dockerHost()) {
+  const engine = host.replace("unix://", "").split("/").slice(-2, -1)[0];
   const script = join(here, "..", "..", "scripts", "registry.sh");
   const output = execFileSync("bash", [script, "start", engine], { encoding: "utf8" });
   const value = (name) => output.match(new RegExp(`export ${name}=(\\S+)`))[1];

@@ -3,7 +3,8 @@
 // it as a worker, both from the swarm page; a service created from the form with a secret, a
 // config, a constraint and a published port spreads its tasks over both nodes; draining the
 // worker moves them (the dialog names them first); scaling, rolling back, the aggregated logs
-// with each line's task, and removing it.
+// with each line's task, and removing it. A service of a private image pulls it with the saved
+// registry the form picks for that image.
 //
 // Berth's `local` environment is the manager; the worker is added as the environment `worker`.
 // The test begins by making both engines leave any swarm they are in.
@@ -11,7 +12,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { berthBin, launchBrowser, openPage, startBerth, uniqueName } from "./support.mjs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { berthBin, launchBrowser, openPage, startBerth, startRegistries, uniqueName } from "./support.mjs";
 
 function required(name) {
   const value = process.env[name];
@@ -171,6 +175,56 @@ test("a service made in the form, with a secret, a config, a constraint and a po
   assert.equal(spec.EndpointSpec.Ports[0].PublishedPort, 8089);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test("a private image's service pulls it with the saved registry the form picks for the image", async () => {
+  // The image is pushed to the manager's registry that needs a password, and the engine keeps
+  // no copy: the node must pull it.
+  const registry = startRegistries(MANAGER);
+  const image = `${registry.auth}/${uniqueName("private").slice(-30)}:1`;
+  const dockerConfig = mkdtempSync(join(tmpdir(), "docker-config-"));
+  const withLogin = { env: { ...process.env, DOCKER_HOST: MANAGER, DOCKER_CONFIG: dockerConfig }, stdio: ["pipe", "pipe", "pipe"] };
+  try {
+    execFileSync("docker", ["login", "--username", registry.user, "--password-stdin", registry.auth], { ...withLogin, input: registry.password });
+    execFileSync("docker", ["tag", "busybox:latest", image], withLogin);
+    execFileSync("docker", ["push", image], withLogin);
+    execFileSync("docker", ["rmi", image], withLogin);
+  } finally {
+    rmSync(dockerConfig, { recursive: true, force: true });
+  }
+
+  const admin = await openPage(chromium.browser, `${berth.base}/admin/registries`);
+  const registryForm = admin.page.getByTestId("registry-form");
+  await registryForm.locator('input[name="name"]').fill("Swarm registry");
+  await registryForm.locator('input[name="address"]').fill(registry.auth);
+  await registryForm.locator('input[name="username"]').fill(registry.user);
+  await registryForm.locator('input[name="password"]').fill(registry.password);
+  await registryForm.getByRole("button", { name: "Check and save" }).click();
+  await admin.page.getByTestId("registries-table").getByText("Swarm registry").waitFor();
+  await admin.context.close();
+
+  const privateService = uniqueName("private-svc").slice(-40);
+  const { page, context, errors } = await openPage(chromium.browser, `${berth.base}/env/local/services/new`);
+  try {
+    const form = page.getByTestId("service-form");
+    await form.waitFor();
+    await form.locator("[name=name]").fill(privateService);
+    await form.locator("[name=image]").fill(image);
+    await form.locator("[name=replicas]").fill("1");
+    await form.locator("[name=args]").fill("sleep 3600");
+    await form.locator("[name=constraints]").fill("node.role==manager");
+    // The saved registry that serves the image is chosen for it.
+    await page.waitForFunction(() => document.querySelector('[data-testid="service-form"] [data-testid="registry-select"]').value !== "");
+    assert.match(await form.getByTestId("registry-select").locator("option:checked").textContent(), /Swarm registry/);
+    await form.getByRole("button", { name: "Create service" }).click();
+    await page.waitForURL(/\/env\/local\/services\/[a-z0-9]{20,}$/, { timeout: 30_000 });
+    const nodes = await waitForTasks(page, "the private image's task on the manager", (n) => n.length === 1);
+    assert.deepEqual(nodes, ["swarma"]);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    dockerOn(MANAGER, "service", "rm", privateService);
+  }
 });
 
 test("draining the worker names the tasks that will move, and they move to the manager", async () => {

@@ -1,12 +1,13 @@
 //! Saved registries against Debian's `docker-registry`, run by `scripts/registry.sh` next to
 //! the private engine: credentials are checked with `/auth`, sealed at rest, managed only by
-//! admins, and lent to pulls and pushes as `X-Registry-Auth` by the gateway.
+//! admins, and lent to pulls, pushes and swarm services as `X-Registry-Auth` by the gateway.
 
 use std::process::Command;
 
 use serde_json::json;
 
-use crate::support::{Berth, docker, docker_host, succeeded, unique_name};
+use crate::support::{Berth, Client, docker, docker_at, docker_host, succeeded, unique_name};
+use crate::swarm_objects::manager;
 
 /// `{}`, base64: the "no credentials" value push requires.
 const EMPTY_AUTH: &str = "e30=";
@@ -22,7 +23,11 @@ pub(crate) struct Registries {
 
 /// Starts (or finds) the registries next to the engine in `BERTH_TEST_DOCKER_HOST`.
 pub(crate) fn registries() -> Registries {
-    let host = docker_host();
+    registries_at(&docker_host())
+}
+
+/// Starts (or finds) the registries next to the engine at `host`, a private engine's socket.
+fn registries_at(host: &str) -> Registries {
     let engine = host
         .trim_start_matches("unix://")
         .rsplit('/')
@@ -435,4 +440,125 @@ fn moving_a_saved_registry_drops_its_password() {
                               "environment": "local"}));
     assert_eq!(again.status, 200, "{}", again.body);
     assert_eq!(again.json()["has_password"], true);
+}
+
+/// The state and error of the service's tasks, once one is running or has given up.
+fn settled_tasks(client: &Client, service: &str) -> Vec<(String, String)> {
+    let filters = crate::support::encode_query_value(&json!({"service": [service]}).to_string());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let tasks = client
+            .get(&format!("/engine/local/tasks?filters={filters}"))
+            .json();
+        let states: Vec<(String, String)> = tasks
+            .as_array()
+            .expect("a task list")
+            .iter()
+            .map(|task| {
+                let state = task["Status"]["State"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                let error = task["Status"]["Err"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                (state, error)
+            })
+            .collect();
+        let settled = states
+            .iter()
+            .any(|(state, _)| matches!(state.as_str(), "running" | "rejected" | "failed"));
+        if settled || std::time::Instant::now() > deadline {
+            return states;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// A service spec that runs `image` on the manager (whose registries these are).
+fn service_spec(name: &str, image: &str) -> serde_json::Value {
+    json!({
+        "Name": name,
+        "TaskTemplate": {
+            "ContainerSpec": {"Image": image, "Args": ["sleep", "3600"]},
+            "Placement": {"Constraints": ["node.role==manager"]},
+            "RestartPolicy": {"Condition": "none"},
+        },
+        "Mode": {"Replicated": {"Replicas": 1}},
+    })
+}
+
+#[test]
+fn a_swarm_service_pulls_its_private_image_with_saved_credentials() {
+    let host = manager();
+    let registries = registries_at(&host);
+    let berth = Berth::start_with_engine(&host);
+    let (status, saved) = save(&berth, &registries, "services", &registries.password);
+    assert_eq!(status, 201, "{saved}");
+    let id = saved["id"].as_i64().unwrap().to_string();
+    let operator = berth.with_token(&berth.token_for("operator"));
+    let image = format!("{}/{}:1", registries.auth, unique_name("svc-image"));
+    docker_at(&host, &["tag", "busybox:latest", &image]);
+    let (repository, _) = image.rsplit_once(':').unwrap();
+    let push = operator.request(
+        "POST",
+        &format!("/engine/local/images/{repository}/push?tag=1"),
+        &[("x-berth-registry", &id)],
+        None,
+    );
+    assert!(push.body.contains("digest: sha256:"), "{}", push.body);
+    // The node must pull it, so the engine holds no copy of its own.
+    docker_at(&host, &["rmi", &image]);
+
+    // Credentials for another registry are refused before anything is created.
+    let elsewhere = format!("{}/x:1", registries.open);
+    let misdirected = operator.request(
+        "POST",
+        "/engine/local/services/create",
+        &[
+            ("x-berth-registry", &id),
+            ("content-type", "application/json"),
+        ],
+        Some(&service_spec(&unique_name("svc"), &elsewhere).to_string()),
+    );
+    assert_eq!(misdirected.status, 400, "{}", misdirected.body);
+    assert!(
+        misdirected.message().contains("only to their own registry"),
+        "{}",
+        misdirected.body
+    );
+
+    // Without credentials the node cannot pull the image, and its task never runs.
+    let bare = unique_name("svc-bare");
+    let created = operator.post_json(
+        "/engine/local/services/create",
+        &service_spec(&bare, &image),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let tasks = settled_tasks(&operator, &bare);
+    docker_at(&host, &["service", "rm", &bare]);
+    assert!(
+        tasks.iter().all(|(state, _)| state != "running"),
+        "a task ran without the registry's credentials: {tasks:?}"
+    );
+
+    // With the saved registry, the manager pulls it and the task runs.
+    let lent = unique_name("svc-lent");
+    let created = operator.request(
+        "POST",
+        "/engine/local/services/create",
+        &[
+            ("x-berth-registry", &id),
+            ("content-type", "application/json"),
+        ],
+        Some(&service_spec(&lent, &image).to_string()),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let tasks = settled_tasks(&operator, &lent);
+    docker_at(&host, &["service", "rm", &lent]);
+    assert!(
+        tasks.iter().any(|(state, _)| state == "running"),
+        "the task did not run with the saved credentials: {tasks:?}"
+    );
 }

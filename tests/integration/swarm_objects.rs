@@ -14,7 +14,7 @@ use crate::support::{Berth, Client, audit, docker_at, unique_name};
 const REDACTED_DATA: &str = "PHJlZGFjdGVkIGJ5IEJlcnRoPg==";
 
 /// The manager engine, an active swarm manager from here on.
-fn manager() -> String {
+pub(crate) fn manager() -> String {
     let host = std::env::var("BERTH_TEST_SWARM_MANAGER").expect(
         "BERTH_TEST_SWARM_MANAGER names the swarm's manager engine: run `bash scripts/swarm.sh start` \
          and export what `bash scripts/swarm.sh env` prints",

@@ -2,18 +2,21 @@
 //!
 //! The browser never sees a saved password. A gateway request names a saved registry in the
 //! `X-Berth-Registry` header; after the policy has authorized the request, the gateway asks
-//! [`inject`] to replace that header with the `X-Registry-Auth` (pull, push) or
-//! `X-Registry-Config` (build) header the engine expects.
+//! [`inject`] to replace that header with the `X-Registry-Auth` (pull, push, a service's
+//! create or update) or `X-Registry-Config` (build) header the engine expects.
 //!
-//! Credentials go only where they belong: the image or plugin reference a request names must
-//! live on the saved registry's address, and a role that may only read never borrows them.
+//! Credentials go only where they belong: the image or plugin reference a request names (in its
+//! path or query, or a service spec's image) must live on the saved registry's address, and a
+//! role that may only read never borrows them.
 
 pub mod vault;
 
+use axum::body::Body;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use base64::Engine as _;
 use berth_shared::api::registries::{REGISTRY_HEADER, RegistryView, registry_of, serves};
 use berth_shared::engine::image::RegistryAuth;
+use http_body_util::{BodyExt as _, Limited};
 
 pub use vault::{KEY_FILE, Vault, VaultError};
 
@@ -33,7 +36,9 @@ fn credential_header(operation: &str) -> Option<HeaderName> {
         | "GetPluginPrivileges"
         | "PluginPull"
         | "PluginUpgrade"
-        | "PluginPush" => Some(HeaderName::from_static("x-registry-auth")),
+        | "PluginPush"
+        | "ServiceCreate"
+        | "ServiceUpdate" => Some(HeaderName::from_static("x-registry-auth")),
         "ImageBuild" => Some(HeaderName::from_static("x-registry-config")),
         _ => None,
     }
@@ -100,6 +105,9 @@ fn reference(
         "ImageCreate" => from_query("fromImage"),
         "GetPluginPrivileges" | "PluginPull" | "PluginUpgrade" => from_query("remote"),
         "ImageBuild" => Ok(None),
+        "ServiceCreate" | "ServiceUpdate" => Err(ApiError::BadRequest(format!(
+            "{REGISTRY_HEADER}: {operation} names its image in the body"
+        ))),
         // `/distribution/{name}/json`, `/images/{name}/push`, `/plugins/{name}/push`: the
         // reference is everything between the first segment and the last.
         "DistributionInspect" | "ImagePush" | "PluginPush" => match path.segments.as_slice() {
@@ -115,10 +123,44 @@ fn reference(
     }
 }
 
+/// The largest service spec read for its image: specs are a few KiB.
+const SPEC_LIMIT: usize = 1024 * 1024;
+
+/// The image a service spec runs (`TaskTemplate.ContainerSpec.Image`), read from the body,
+/// with the body to forward (the same bytes).
+async fn service_image(operation: &str, body: Body) -> Result<(String, Body), ApiError> {
+    let bytes = Limited::new(body, SPEC_LIMIT)
+        .collect()
+        .await
+        .map_err(|error| {
+            ApiError::BadRequest(format!(
+                "{REGISTRY_HEADER}: reading the service spec (at most 1 MiB): {error}"
+            ))
+        })?
+        .to_bytes();
+    let spec: serde_json::Value = serde_json::from_slice(&bytes).map_err(|error| {
+        ApiError::BadRequest(format!(
+            "{REGISTRY_HEADER}: the service spec is not JSON: {error}"
+        ))
+    })?;
+    let image = spec
+        .pointer("/TaskTemplate/ContainerSpec/Image")
+        .and_then(serde_json::Value::as_str)
+        .filter(|image| !image.is_empty())
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "{REGISTRY_HEADER}: {operation} takes saved credentials only with \
+                 TaskTemplate.ContainerSpec.Image, the image they are for"
+            ))
+        })?;
+    Ok((image.to_owned(), Body::from(bytes)))
+}
+
 /// Replaces `X-Berth-Registry: {id}` with the saved registry's credentials in the header
-/// `operation` takes. Requests without the header are left as they are (the docker CLI sends
-/// its own `X-Registry-Auth`). Call only after the policy has authorized the request; `path`
-/// is the normalised path it authorized and `query` the raw query.
+/// `operation` takes, and gives back the body to forward. Requests without the header are left
+/// as they are (the docker CLI sends its own `X-Registry-Auth`). Call only after the policy has
+/// authorized the request; `path` is the normalised path it authorized and `query` the raw
+/// query. A service's image is in its spec, so for those alone the body is read (it is small).
 pub async fn inject(
     state: &AppState,
     actor: &Actor,
@@ -126,9 +168,10 @@ pub async fn inject(
     path: &NormalizedPath,
     query: Option<&str>,
     headers: &mut HeaderMap,
-) -> Result<(), ApiError> {
+    body: Body,
+) -> Result<Body, ApiError> {
     let Some(value) = headers.remove(REGISTRY_HEADER) else {
-        return Ok(());
+        return Ok(body);
     };
     if !actor.role.borrows_credentials() {
         return Err(ApiError::Forbidden(format!(
@@ -152,7 +195,12 @@ pub async fn inject(
             "{REGISTRY_HEADER}: the query has malformed percent-encoding"
         ))
     })?;
-    let reference = reference(operation, path, &query)?;
+    let (reference, body) = if matches!(operation, "ServiceCreate" | "ServiceUpdate") {
+        let (image, body) = service_image(operation, body).await?;
+        (Some(image), body)
+    } else {
+        (reference(operation, path, &query)?, body)
+    };
     let record = state.store().registry(id).await?;
     if let Some(reference) = reference
         && !serves(&record.address, &reference)
@@ -167,7 +215,7 @@ pub async fn inject(
     }
     let auth = credentials(state.vault(), &record)?;
     headers.insert(target, header_value(operation, &auth)?);
-    Ok(())
+    Ok(body)
 }
 
 /// A stored registry as the UI sees it: no password, only whether one is stored.
@@ -206,6 +254,33 @@ mod tests {
         let build = decode(header_value("ImageBuild", &auth).unwrap());
         assert_eq!(build["127.0.0.1:5051"]["username"], "u");
         assert_eq!(credential_header("ContainerCreate"), None);
+    }
+
+    #[tokio::test]
+    async fn a_service_spec_names_its_image_and_is_forwarded_unchanged() {
+        let spec = r#"{"Name":"web","TaskTemplate":{"ContainerSpec":{"Image":"h:5/a:1"}}}"#;
+        let (image, body) = service_image("ServiceCreate", Body::from(spec))
+            .await
+            .unwrap();
+        assert_eq!(image, "h:5/a:1");
+        assert_eq!(body.collect().await.unwrap().to_bytes(), spec.as_bytes());
+        assert_eq!(
+            credential_header("ServiceUpdate"),
+            Some(HeaderName::from_static("x-registry-auth"))
+        );
+        for refused in [
+            r#"{"Name":"web"}"#,
+            r#"{"TaskTemplate":{"ContainerSpec":{"Image":""}}}"#,
+            "not json",
+        ] {
+            let error = service_image("ServiceCreate", Body::from(refused))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(error, ApiError::BadRequest(_)),
+                "{refused}: {error:?}"
+            );
+        }
     }
 
     #[test]

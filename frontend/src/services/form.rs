@@ -22,6 +22,7 @@ use crate::components::segmented::Segmented;
 use crate::components::toast::use_toaster;
 use crate::containers::create::ErrorSummary;
 use crate::field_error::FieldError;
+use crate::images::registry_select::{RegistrySelect, saved_registries};
 use crate::services::draft::{self, Known, KnownFiles, ServiceDraft};
 use crate::swarm::gate::ManagerOnly;
 
@@ -83,6 +84,11 @@ fn ServiceFormInner() -> impl IntoView {
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let editing = RwSignal::new(Editing::New);
     let working = RwSignal::new(None::<&'static str>);
+    // A saved registry's credentials for a private image; the backend adds them, and the
+    // engine hands them to the nodes that pull it (as `--with-registry-auth` does).
+    let credentials = RwSignal::new(Credentials::Anonymous);
+    let registries = saved_registries();
+    let image = Signal::derive(move || draft.with(|typed| typed.image.trim().to_owned()));
     let known = LocalResource::new(move || {
         let engine = status.engine();
         async move { known_files(&engine).await.unwrap_or_default() }
@@ -219,7 +225,7 @@ fn ServiceFormInner() -> impl IntoView {
                 Editing::New => {
                     working.set(Some("Creating…"));
                     engine
-                        .create_service(&spec, Credentials::Anonymous)
+                        .create_service(&spec, credentials.get_untracked())
                         .await
                         .map(|created| (created.id, created.warnings))
                 }
@@ -231,7 +237,7 @@ fn ServiceFormInner() -> impl IntoView {
                             service.version,
                             &spec,
                             UpdateKind::Spec,
-                            Credentials::Anonymous,
+                            credentials.get_untracked(),
                         )
                         .await
                         .map(|warnings| (service.id.clone(), warnings))
@@ -302,6 +308,7 @@ fn ServiceFormInner() -> impl IntoView {
                             <TextField label=draft::IMAGE name="image" value=field(|d| &d.image, |d| &mut d.image) error=errors required=true mono=true placeholder="nginx:1.27"
                                 hint="Each node needs it: from a registry, or loaded on every node"/>
                         </div>
+                        <RegistrySelect registries=registries reference=image chosen=credentials/>
                         <div class="field-row">
                             <div class="field">
                                 <span class="field-label">"Mode"</span>
