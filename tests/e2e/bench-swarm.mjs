@@ -3,7 +3,8 @@
 // constraint no node meets, so their 5,000 tasks stay pending and cost no container: how long
 // the Services and Tasks pages take to their first rows, beside the engine's own answer to the
 // same lists; and how long a change takes from the engine to the row (a service scaled, seen in
-// its row). Writes a section of BENCHMARKS.md between markers.
+// its row), and the Configs page with 200 configs. Writes a section of BENCHMARKS.md between
+// markers.
 
 import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
@@ -11,6 +12,7 @@ import { engineRequestOn, pool } from "./engine-api.mjs";
 import { launchBrowser, openPage, startBerth, writeReportSection } from "./support.mjs";
 
 const SERVICES = Number(process.env.BERTH_BENCH_SERVICES ?? 500);
+const CONFIGS = 200;
 const REPLICAS = 10;
 const ROUNDS = 5;
 const LABEL = "berth.bench";
@@ -29,6 +31,8 @@ async function cleanup() {
   const filters = encodeURIComponent(JSON.stringify({ label: [`${LABEL}=swarm`] }));
   const old = await engine("GET", `/services?filters=${filters}`);
   await pool(old, 8, (service) => engine("DELETE", `/services/${service.ID}`));
+  const configs = await engine("GET", `/configs?filters=${filters}`);
+  await pool(configs, 8, (config) => engine("DELETE", `/configs/${config.ID}`));
 }
 
 const info = await engine("GET", "/info");
@@ -47,6 +51,11 @@ await pool(names, 8, (name) => engine("POST", "/services/create", {
   },
   Mode: { Replicated: { Replicas: REPLICAS } },
 }));
+// Configs of a few hundred bytes each, as an nginx or app config is.
+const configText = Buffer.from("server {\n  listen 80;\n  location / { proxy_pass http://app:8080; }\n}\n".repeat(4)).toString("base64");
+await pool(Array.from({ length: CONFIGS }, (_, i) => `bench-config-${String(i).padStart(4, "0")}`), 8, (name) =>
+  engine("POST", "/configs/create", { Name: name, Labels: { [LABEL]: "swarm" }, Data: configText }),
+);
 // The orchestrator makes the tasks after the services: wait until they are all there.
 for (;;) {
   const tasks = await engine("GET", "/tasks");
@@ -57,7 +66,7 @@ const setup = (Date.now() - started) / 1000;
 
 // The engine's own answers, for scale.
 const direct = {};
-for (const [key, path] of [["services", "/services?status=true"], ["tasks", "/tasks"]]) {
+for (const [key, path] of [["services", "/services?status=true"], ["tasks", "/tasks"], ["configs", "/configs"]]) {
   const times = [];
   for (let round = 0; round < ROUNDS; round++) {
     const start = performance.now();
@@ -71,7 +80,11 @@ const berth = await startBerth({ engine: host });
 const chromium = await launchBrowser();
 const results = {};
 try {
-  for (const [key, path, selector] of [["services", "services", "tr[data-service]"], ["tasks", "tasks", "tr[data-task]"]]) {
+  for (const [key, path, selector] of [
+    ["services", "services", "tr[data-service]"],
+    ["tasks", "tasks", "tr[data-task]"],
+    ["configs", "configs", "tr[data-object]"],
+  ]) {
     const times = [];
     for (let round = 0; round < ROUNDS; round++) {
       const { page, context } = await openPage(chromium.browser, `${berth.base}/favicon.svg`);
@@ -126,6 +139,7 @@ headless Chromium, median of ${ROUNDS} loads. Load average at the end: ${load}. 
 | Services page, navigation to first rows (${results.servicesRows} rows) | ${ms(results.services)} | \`GET /services?status=true\` ${ms(direct.services)} | ≤ 1 s |
 | Tasks page, navigation to first rows (${results.tasksRows} rows drawn) | ${ms(results.tasks)} | \`GET /tasks\` ${ms(direct.tasks)} | ≤ 1.5 s |
 | a service scaled, request to its row's new count (median, worst of 10) | ${ms(results.change)}, ${ms(results.changeMax)} | | ≤ 300 ms |
+| Configs page with ${CONFIGS} configs, navigation to first rows (${results.configsRows} rows) | ${ms(results.configs)} | \`GET /configs\` ${ms(direct.configs)} | ≤ 500 ms |
 <!-- swarm-ui:end -->
 `;
 writeReportSection(output, "swarm-ui", section);
