@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::http::StatusCode;
-use berth_shared::api::users::{CreatedCertificate, NewCertificateRequest};
+use berth_shared::api::users::{CreatedCertificate, NewCredentialRequest};
 
 use crate::api::caller::Caller;
 use crate::api::json::ApiJson;
@@ -18,7 +18,7 @@ use crate::store::{TokenSummary, now};
 /// as for a token; refusals are audited too.
 pub async fn create(
     caller: Caller,
-    ApiJson(request): ApiJson<NewCertificateRequest>,
+    ApiJson(request): ApiJson<NewCredentialRequest>,
 ) -> Result<(StatusCode, Json<CreatedCertificate>), ApiError> {
     let Caller {
         state, principal, ..

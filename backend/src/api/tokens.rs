@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use berth_shared::access::Role;
-use berth_shared::api::users::{CreatedToken, NewTokenRequest, TokenView};
+use berth_shared::api::users::{CreatedToken, NewCredentialRequest, TokenView};
 use serde::Deserialize;
 
 use crate::api::caller::Caller;
@@ -57,7 +57,7 @@ pub async fn list(
 /// session the password must be given again; refusals are audited too.
 pub async fn create(
     caller: Caller,
-    ApiJson(request): ApiJson<NewTokenRequest>,
+    ApiJson(request): ApiJson<NewCredentialRequest>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     let Caller {
         state, principal, ..

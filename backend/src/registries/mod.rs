@@ -105,9 +105,6 @@ fn reference(
         "ImageCreate" => from_query("fromImage"),
         "GetPluginPrivileges" | "PluginPull" | "PluginUpgrade" => from_query("remote"),
         "ImageBuild" => Ok(None),
-        "ServiceCreate" | "ServiceUpdate" => Err(ApiError::BadRequest(format!(
-            "{REGISTRY_HEADER}: {operation} names its image in the body"
-        ))),
         // `/distribution/{name}/json`, `/images/{name}/push`, `/plugins/{name}/push`: the
         // reference is everything between the first segment and the last.
         "DistributionInspect" | "ImagePush" | "PluginPush" => match path.segments.as_slice() {

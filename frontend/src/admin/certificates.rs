@@ -3,10 +3,10 @@
 //! uses it. The certificates themselves are listed and revoked with the tokens
 //! (`admin/tokens.rs`): each is a token record of its own kind.
 
-use berth_shared::api::users::{CreatedCertificate, NewCertificateRequest};
+use berth_shared::api::users::CreatedCertificate;
 use leptos::prelude::*;
 
-use crate::admin::credential_form::{CredentialKind, CredentialRequest, credential_form};
+use crate::admin::credential_form::{CredentialKind, credential_form};
 use crate::api::{console, percent_encode};
 
 /// Lifetimes offered for new certificates; a certificate always expires.
@@ -26,12 +26,7 @@ pub fn NewCertificateForm(on_created: Callback<CreatedCertificate>) -> impl Into
         testid: "certificate-form",
         lifetimes: LIFETIMES,
     };
-    credential_form(kind, move |request: CredentialRequest| async move {
-        let request = NewCertificateRequest {
-            name: request.name,
-            expires_in_days: request.expires_in_days,
-            password: Some(request.password),
-        };
+    credential_form(kind, move |request| async move {
         let created = console::create_certificate(&request)
             .await
             .map_err(|failure| failure.to_string())?;

@@ -4,20 +4,11 @@
 
 use std::future::Future;
 
+use berth_shared::api::users::NewCredentialRequest;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::fields::{ErrorAlert, PasswordField, PasswordKind};
-
-/// What a credential form asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CredentialRequest {
-    pub name: String,
-    /// `None`: it never expires.
-    pub expires_in_days: Option<u32>,
-    /// The user's password, asked again.
-    pub password: String,
-}
 
 /// The words and choices of one kind of credential's form.
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +27,7 @@ pub struct CredentialKind {
 /// once it is made.
 pub fn credential_form<F, Fut>(kind: CredentialKind, create: F) -> impl IntoView
 where
-    F: Fn(CredentialRequest) -> Fut + Copy + 'static,
+    F: Fn(NewCredentialRequest) -> Fut + Copy + 'static,
     Fut: Future<Output = Result<(), String>> + 'static,
 {
     let name = RwSignal::new(String::new());
@@ -46,10 +37,10 @@ where
     let submit = move |event: web_sys::SubmitEvent| {
         event.prevent_default();
         error.set(None);
-        let request = CredentialRequest {
+        let request = NewCredentialRequest {
             name: name.get_untracked(),
             expires_in_days: kind.lifetimes[lifetime.get_untracked()].1,
-            password: password.get_untracked(),
+            password: Some(password.get_untracked()),
         };
         spawn_local(async move {
             match create(request).await {

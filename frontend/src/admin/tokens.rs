@@ -2,14 +2,12 @@
 //! a user's own on the Account page (where `admin/certificates.rs` makes certificates),
 //! everyone's for admins on the Users page. Revoking asks first and says what stops working.
 
-use berth_shared::api::users::{
-    CreatedCertificate, CreatedToken, NewTokenRequest, TokenKind, TokenView,
-};
+use berth_shared::api::users::{CreatedCertificate, CreatedToken, TokenKind, TokenView};
 use leptos::prelude::*;
 use web_sys::AbortSignal;
 
 use crate::admin::certificates::{NewCertificateForm, NewCertificateNotice};
-use crate::admin::credential_form::{CredentialKind, CredentialRequest, credential_form};
+use crate::admin::credential_form::{CredentialKind, credential_form};
 use crate::api::ApiError;
 use crate::api::console;
 use crate::api::engine::Engine;
@@ -247,12 +245,7 @@ fn NewTokenForm(on_created: Callback<CreatedToken>) -> impl IntoView {
         testid: "token-form",
         lifetimes: LIFETIMES,
     };
-    credential_form(kind, move |request: CredentialRequest| async move {
-        let request = NewTokenRequest {
-            name: request.name,
-            expires_in_days: request.expires_in_days,
-            password: Some(request.password),
-        };
+    credential_form(kind, move |request| async move {
         let token = console::create_token(&request)
             .await
             .map_err(|failure| failure.to_string())?;

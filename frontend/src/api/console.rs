@@ -11,8 +11,8 @@ use berth_shared::api::auth::{
 };
 use berth_shared::api::reveal::RevealedEnv;
 use berth_shared::api::users::{
-    CreatedCertificate, CreatedToken, EnvironmentGrant, GrantRequest, NewCertificateRequest,
-    NewTokenRequest, NewUserRequest, TokenView, UserUpdate, UserView,
+    CreatedCertificate, CreatedToken, EnvironmentGrant, GrantRequest, NewCredentialRequest,
+    NewUserRequest, TokenView, UserUpdate, UserView,
 };
 use gloo_net::http::Method;
 use web_sys::AbortSignal;
@@ -128,13 +128,13 @@ pub async fn tokens(all: bool, signal: Option<&AbortSignal>) -> Result<Vec<Token
 }
 
 /// `POST /api/tokens`.
-pub async fn create_token(request: &NewTokenRequest) -> Result<CreatedToken, ApiError> {
+pub async fn create_token(request: &NewCredentialRequest) -> Result<CreatedToken, ApiError> {
     send_json(Method::POST, "/api/tokens", request).await
 }
 
 /// `POST /api/account/certificates`: a client certificate from Berth's CA.
 pub async fn create_certificate(
-    request: &NewCertificateRequest,
+    request: &NewCredentialRequest,
 ) -> Result<CreatedCertificate, ApiError> {
     send_json(Method::POST, "/api/account/certificates", request).await
 }

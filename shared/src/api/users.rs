@@ -92,15 +92,17 @@ pub struct TokenView {
     pub revoked_at: Option<i64>,
 }
 
-/// `POST /api/tokens`: a token for the signed-in user.
+/// `POST /api/tokens` and `POST /api/account/certificates`: a token or a client certificate
+/// for the signed-in user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewTokenRequest {
-    /// A name, unique among the user's tokens, such as `laptop docker CLI`.
+pub struct NewCredentialRequest {
+    /// A name, unique among the user's tokens and certificates, such as `laptop docker CLI`.
     pub name: String,
-    /// Days until it stops working; none for a token that never expires.
+    /// Days until it stops working. Left out, a token never expires and a certificate lasts
+    /// 90 days; a certificate takes 1 to 3650.
     #[serde(default)]
     pub expires_in_days: Option<u32>,
-    /// The user's password: a browser session must confirm it to create a token, so a stolen
+    /// The user's password: a browser session must confirm it to create either, so a stolen
     /// session cannot be turned into a lasting credential.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
@@ -113,19 +115,6 @@ pub struct CreatedToken {
     pub token: TokenView,
     /// The secret to put in `Authorization: Bearer …`.
     pub secret: String,
-}
-
-/// `POST /api/account/certificates`: a client certificate for the signed-in user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewCertificateRequest {
-    /// A label, unique among the user's tokens and certificates, such as `laptop`.
-    pub name: String,
-    /// Days until it stops working (1 to 3650); 90 when left out.
-    #[serde(default)]
-    pub expires_in_days: Option<u32>,
-    /// The user's password, which a browser session must confirm, as for a token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
 }
 
 /// A new client certificate: the only time its key is shown.
