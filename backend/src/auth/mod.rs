@@ -323,45 +323,58 @@ impl Auth {
     }
 
     async fn authenticate_certificate(&self, fingerprint: &str) -> Result<Principal, AuthError> {
-        let (record, user) = self
-            .store
-            .token_by_hash(fingerprint)
-            .await?
-            .filter(|(record, _)| record.kind == TokenKind::Certificate)
-            .ok_or(AuthError::UnknownCertificate)?;
-        if record.revoked_at.is_some() {
-            return Err(AuthError::RevokedCertificate);
-        }
-        if record.expires_at.is_some_and(|expiry| expiry <= now()) {
-            return Err(AuthError::ExpiredCertificate);
-        }
-        self.store.touch_token(record.id).await?;
-        Ok(Principal {
-            user_id: user.id,
-            username: user.username,
-            role: user.role,
-            credential: Credential::Certificate { id: record.id },
-        })
+        self.authenticate_credential(fingerprint, TokenKind::Certificate)
+            .await
     }
 
     async fn authenticate_token(&self, token: &str) -> Result<Principal, AuthError> {
+        self.authenticate_credential(&sha256_hex(token), TokenKind::Token)
+            .await
+    }
+
+    /// The user of the live token or certificate whose record has `hash`, marked as used. A
+    /// record answers only for its own kind: a certificate's fingerprint is no bearer token.
+    async fn authenticate_credential(
+        &self,
+        hash: &str,
+        kind: TokenKind,
+    ) -> Result<Principal, AuthError> {
+        let certificate = kind == TokenKind::Certificate;
         let (record, user) = self
             .store
-            .token_by_hash(&sha256_hex(token))
+            .token_by_hash(hash)
             .await?
-            .ok_or(AuthError::UnknownToken)?;
+            .filter(|(record, _)| record.kind == kind)
+            .ok_or(if certificate {
+                AuthError::UnknownCertificate
+            } else {
+                AuthError::UnknownToken
+            })?;
         if record.revoked_at.is_some() {
-            return Err(AuthError::RevokedToken);
+            return Err(if certificate {
+                AuthError::RevokedCertificate
+            } else {
+                AuthError::RevokedToken
+            });
         }
         if record.expires_at.is_some_and(|expiry| expiry <= now()) {
-            return Err(AuthError::ExpiredToken);
+            return Err(if certificate {
+                AuthError::ExpiredCertificate
+            } else {
+                AuthError::ExpiredToken
+            });
         }
         self.store.touch_token(record.id).await?;
+        let credential = if certificate {
+            Credential::Certificate { id: record.id }
+        } else {
+            Credential::Token { id: record.id }
+        };
         Ok(Principal {
             user_id: user.id,
             username: user.username,
             role: user.role,
-            credential: Credential::Token { id: record.id },
+            credential,
         })
     }
 
