@@ -56,10 +56,17 @@ STARTED_ENGINES=()
 # running. Fails when the engine does not start.
 ensure_engine() {
   local name=$1
-  if ! bash scripts/engine.sh status "$name" >/dev/null 2>&1; then
-    bash scripts/engine.sh start "$@" || return
-    STARTED_ENGINES+=("$name")
+  if bash scripts/engine.sh status "$name" >/dev/null 2>&1; then
+    return
   fi
+  # A dockerd that exits while it starts (engine.sh prints its log) gets one clean second try:
+  # its namespace and pidfile are removed first, so nothing of the first try is reused.
+  if ! bash scripts/engine.sh start "$@"; then
+    echo "==> engine '$name' did not start; stopping what is left of it and trying once more" >&2
+    bash scripts/engine.sh stop "$name" >&2 || true
+    bash scripts/engine.sh start "$@" || return
+  fi
+  STARTED_ENGINES+=("$name")
 }
 
 # Stops the engines ensure_engine started, for an EXIT trap.

@@ -81,12 +81,17 @@ cargo_tests "engine model tests" cargo test -p berth-shared --tests --locked
 cargo_tests "console API tests (in process)" cargo test -p berth --test api --locked
 cargo_tests "tidy (headers, code map)" cargo test -p berth --test tidy --locked
 
-# Counts a step that is not a test but must not fail unseen, such as starting an engine.
+# Counts a step that is not a test but must not fail unseen, such as starting an engine. It runs
+# in this shell (ensure_engine remembers what it started), its output also in its log, whose end
+# the summary repeats when the step fails.
+failed_logs=()
 must() {
   local name=$1; shift
-  if ! "$@"; then
+  local log="$LOG_DIR/${name// /-}.log"
+  if ! "$@" > >(tee "$log") 2>&1; then
     failed=$((failed + 1))
     failed_steps+=("$name")
+    failed_logs+=("$log")
   fi
 }
 
@@ -125,6 +130,10 @@ node_tests "browser tests (headless chromium)" \
 node_tests "container image (built and run on the engine)" bash scripts/image-test.sh
 
 echo
+for log in "${failed_logs[@]}"; do
+  echo "--- the end of $log"
+  tail -n 40 "$log"
+done
 if [ ${#failed_steps[@]} -gt 0 ]; then
   echo "failed steps: ${failed_steps[*]}"
 fi
