@@ -3,7 +3,7 @@
 // it as a worker, both from the swarm page; a service created from the form with a secret, a
 // config, a constraint and a published port spreads its tasks over both nodes; draining the
 // worker moves them (the dialog names them first); scaling, rolling back, the aggregated logs
-// with each line's task, and removing it. A service of a private image pulls it with the saved
+// with each line's task, a redeploy's progress per task, and removing it. A service of a private image pulls it with the saved
 // registry the form picks for that image.
 //
 // Berth's `local` environment is the manager; the worker is added as the environment `worker`.
@@ -258,7 +258,7 @@ test("draining the worker names the tasks that will move, and they move to the m
   await context.close();
 });
 
-test("a service scales, rolls back, shows every task's logs, and is removed after asking", async () => {
+test("a service scales, rolls back, shows every task's logs and a rollout's progress, and is removed after asking", async () => {
   const { page, context, errors } = await openPage(chromium.browser, `${berth.base}/env/local/services/${encodeURIComponent(service)}`);
   const scale = page.getByTestId("scale-form");
   await scale.waitFor();
@@ -280,7 +280,18 @@ test("a service scales, rolls back, shows every task's logs, and is removed afte
   assert.match(text, new RegExp(`${service}\\.\\d@swarm[ab] hello from`));
   assert.match(text, /greeting=hello/);
 
+  // A redeploy rolls out one task at a time, a minute apart: while it does, each task says
+  // whether it is updated yet, and the progress counts the updated ones.
   await page.getByRole("tab", { name: "Overview" }).click();
+  dockerOn(MANAGER, "service", "update", "--detach", "--update-parallelism", "1", "--update-delay", "60s", service);
+  await page.getByTestId("redeploy").click();
+  await page.getByRole("dialog").getByRole("button", { name: "Redeploy" }).click();
+  const tasks = page.getByTestId("service-tasks");
+  await tasks.locator('[data-rollout="done"]').waitFor({ timeout: 60_000 });
+  assert.equal(await tasks.locator('[data-rollout="waiting"]').count(), 3);
+  assert.equal(await tasks.locator('[data-rollout="done"]').textContent(), "updated");
+  assert.match(await page.getByTestId("update-status").textContent(), /1 of 4 tasks updated/);
+
   await page.getByRole("button", { name: "Remove" }).click();
   const dialog = page.getByRole("dialog");
   assert.match(await dialog.textContent(), /running tasks? stop/);

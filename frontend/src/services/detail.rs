@@ -31,7 +31,7 @@ use crate::logs::viewer::LogsTab;
 use crate::resource_page::detail_page::{DetailPage, DetailTab};
 use crate::resource_page::removal::report_failure;
 use crate::services::list::scale_typed;
-use crate::services::rollout::{Redeployed, progress, redeploy, roll_back};
+use crate::services::rollout::{Redeployed, Rollout, progress, redeploy, roll_back};
 use crate::swarm::gate::ManagerOnly;
 use crate::swarm::live::{SwarmChange, use_settling, use_swarm_changes};
 use crate::swarm::task_table::{Names, TaskTable, sort_tasks};
@@ -246,6 +246,7 @@ fn Overview(found: Inspected, can_operate: bool, on_changed: Callback<()>) -> im
     let ports: Vec<String> = service.ports().iter().map(|port| port.describe()).collect();
     let update = service.update_status.clone();
     let rollout = progress(&service, &found.tasks);
+    let rolling = Rollout::of(&service);
     let current: Vec<Task> = found
         .tasks
         .iter()
@@ -319,7 +320,7 @@ fn Overview(found: Inspected, can_operate: bool, on_changed: Callback<()>) -> im
             </form>
         })}
         <h2 class="section-title tasks-heading">{format!("Tasks · {}", current.len())}</h2>
-        <TaskTable tasks=current names=found.names.clone() environment=environment.clone() testid="service-tasks"/>
+        <TaskTable tasks=current names=found.names.clone() environment=environment.clone() testid="service-tasks" rollout=rolling/>
         {(!history.is_empty()).then(|| view! {
             <details class="task-history">
                 <summary>{format!("Earlier tasks · {}", history.len())}</summary>

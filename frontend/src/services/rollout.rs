@@ -90,6 +90,93 @@ pub async fn roll_back(engine: &Engine, service: &Service) -> Result<(), ApiErro
         .map(drop)
 }
 
+/// The rollout under way: when it began, and whether it is a rollback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rollout {
+    /// When the update (or rollback) began, in seconds.
+    pub started: i64,
+    /// Whether it rolls back to the previous spec.
+    pub rollback: bool,
+}
+
+impl Rollout {
+    /// `service`'s rollout, while one is under way.
+    pub fn of(service: &Service) -> Option<Self> {
+        let update = service
+            .update_status
+            .as_ref()
+            .filter(|update| update.in_progress())?;
+        let started = update
+            .started_at
+            .as_deref()
+            .and_then(time::rfc3339_seconds)?;
+        Some(Self {
+            started,
+            rollback: update.state.starts_with("rollback"),
+        })
+    }
+
+    /// Where `task`, one the swarm wants running, stands in the rollout: a task made since it
+    /// began has the new spec (running, or on its way); an older one waits to be replaced.
+    /// Tasks the swarm no longer wants running have no mark.
+    pub fn mark(&self, task: &Task) -> Option<TaskMark> {
+        if task.desired_state != "running" {
+            return None;
+        }
+        let created = task.created_at.as_deref().and_then(time::rfc3339_seconds)?;
+        Some(if created < self.started {
+            TaskMark::Waiting
+        } else if task.phase() == Phase::Running {
+            TaskMark::Done
+        } else {
+            TaskMark::Starting
+        })
+    }
+
+    /// What `mark` is called in this rollout.
+    pub fn word(&self, mark: TaskMark) -> &'static str {
+        match (mark, self.rollback) {
+            (TaskMark::Done, false) => "updated",
+            (TaskMark::Done, true) => "rolled back",
+            (TaskMark::Starting, false) => "updating",
+            (TaskMark::Starting, true) => "rolling back",
+            (TaskMark::Waiting, false) => "to update",
+            (TaskMark::Waiting, true) => "to roll back",
+        }
+    }
+}
+
+/// Where one task stands in a rollout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskMark {
+    /// Made with the new spec, and running.
+    Done,
+    /// Made with the new spec, on its way to running.
+    Starting,
+    /// Older than the rollout: still to be replaced.
+    Waiting,
+}
+
+impl TaskMark {
+    /// The mark's name in the page (`data-rollout`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TaskMark::Done => "done",
+            TaskMark::Starting => "starting",
+            TaskMark::Waiting => "waiting",
+        }
+    }
+
+    /// The badge it is drawn as.
+    pub fn badge(self) -> &'static str {
+        match self {
+            TaskMark::Done => "badge-ok",
+            TaskMark::Starting => "badge-warn",
+            TaskMark::Waiting => "badge-neutral",
+        }
+    }
+}
+
 /// How far the current rollout is: tasks running since it started, of those wanted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
@@ -101,27 +188,14 @@ pub struct Progress {
 
 /// The progress of `service`'s update over `tasks`, while one is rolling out.
 pub fn progress(service: &Service, tasks: &[Task]) -> Option<Progress> {
-    let update = service
-        .update_status
-        .as_ref()
-        .filter(|update| update.in_progress())?;
-    let started = update
-        .started_at
-        .as_deref()
-        .and_then(time::rfc3339_seconds)?;
+    let rollout = Rollout::of(service)?;
     let wanted = service
         .service_status
         .map(|counts| counts.desired_tasks as usize)
         .unwrap_or_default();
     let done = tasks
         .iter()
-        .filter(|task| task.desired_state == "running" && task.phase() == Phase::Running)
-        .filter(|task| {
-            task.created_at
-                .as_deref()
-                .and_then(time::rfc3339_seconds)
-                .is_some_and(|created| created >= started)
-        })
+        .filter(|task| rollout.mark(task) == Some(TaskMark::Done))
         .count();
     Some(Progress { done, wanted })
 }
@@ -130,6 +204,62 @@ pub fn progress(service: &Service, tasks: &[Task]) -> Option<Progress> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn task(desired: &str, state: &str, created: &str) -> Task {
+        serde_json::from_value(json!({
+            "DesiredState": desired,
+            "CreatedAt": created,
+            "Status": {"State": state},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn each_task_is_marked_by_when_it_was_made_and_how_far_it_got() {
+        let service: Service = serde_json::from_value(json!({
+            "UpdateStatus": {"State": "updating", "StartedAt": "2026-12-03T10:00:00Z"},
+            "ServiceStatus": {"RunningTasks": 3, "DesiredTasks": 3},
+        }))
+        .unwrap();
+        let rollout = Rollout::of(&service).unwrap();
+        assert!(!rollout.rollback);
+        let tasks = [
+            task("running", "running", "2026-12-03T10:00:05Z"),
+            task("running", "preparing", "2026-12-03T10:00:06Z"),
+            task("running", "running", "2026-12-03T09:00:00Z"),
+            task("shutdown", "shutdown", "2026-12-03T09:00:00Z"),
+        ];
+        let marks: Vec<_> = tasks.iter().map(|t| rollout.mark(t)).collect();
+        assert_eq!(
+            marks,
+            [
+                Some(TaskMark::Done),
+                Some(TaskMark::Starting),
+                Some(TaskMark::Waiting),
+                None
+            ]
+        );
+        assert_eq!(rollout.word(TaskMark::Waiting), "to update");
+        assert_eq!(
+            progress(&service, &tasks),
+            Some(Progress { done: 1, wanted: 3 })
+        );
+
+        let rolling_back: Service = serde_json::from_value(json!({
+            "UpdateStatus": {"State": "rollback_started", "StartedAt": "2026-12-03T10:00:00Z"},
+        }))
+        .unwrap();
+        let back = Rollout::of(&rolling_back).unwrap();
+        assert!(back.rollback);
+        assert_eq!(back.word(TaskMark::Done), "rolled back");
+
+        let finished: Service = serde_json::from_value(json!({
+            "UpdateStatus": {"State": "completed", "StartedAt": "2026-12-03T10:00:00Z"},
+        }))
+        .unwrap();
+        assert_eq!(Rollout::of(&finished), None);
+        assert_eq!(progress(&finished, &tasks), None);
+    }
 
     #[test]
     fn a_redeploy_forces_and_repins_the_image() {

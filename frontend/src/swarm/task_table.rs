@@ -1,6 +1,7 @@
 //! The table of tasks the service, node and tasks pages share: slot, service, node, desired
 //! and current state with how long ago, the error, and the container, linked to its page
-//! where Berth reaches that node's engine (the manager's own tasks).
+//! where Berth reaches that node's engine (the manager's own tasks). While a service rolls out,
+//! each task it wants running is marked updated, updating or still to update.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +16,7 @@ use crate::api::engine::Engine;
 
 use crate::components::table::{Column, DataTable};
 use crate::format;
+use crate::services::rollout::Rollout;
 use crate::swarm::map::phase_class;
 use crate::time;
 
@@ -105,6 +107,9 @@ pub fn TaskTable(
     /// The `data-testid` of the table.
     #[prop(optional)]
     testid: Option<&'static str>,
+    /// The service's rollout under way, whose progress each task shows.
+    #[prop(optional_no_strip)]
+    rollout: Option<Rollout>,
 ) -> impl IntoView {
     let now = time::ticking_now();
     let rows = tasks
@@ -126,6 +131,12 @@ pub fn TaskTable(
                     view! { <span class="mono" title="On another node: add its engine as an environment to open it">{short}</span> }.into_any()
                 }
             });
+            let mark = rollout.and_then(|rollout| {
+                let mark = rollout.mark(&task)?;
+                Some(view! {
+                    <span class=format!("badge rollout-mark {}", mark.badge()) data-rollout=mark.name()>{rollout.word(mark)}</span>
+                })
+            });
             let problem = task.problem().map(str::to_owned).unwrap_or_default();
             let class = phase_class(task.phase());
             let (row_task, row_state, row_node, label_title, problem_title) =
@@ -140,6 +151,7 @@ pub fn TaskTable(
                     <td class="task-state-cell">
                         <span class=format!("task-state {class}")>{state}</span>
                         {since.map(|since| view! { <span class="muted">{move || format!(" {}", format::relative_time(now.get(), since))}</span> })}
+                        {mark}
                     </td>
                     <td><span class="cell-clip task-error" title=problem_title>{problem}</span></td>
                     <td>{container}</td>
