@@ -6,9 +6,14 @@ use crate::services::draft::ServiceDraft;
 use crate::shell_words;
 
 impl ServiceDraft {
-    /// The `docker service create` command that does the same.
-    pub fn docker_service_create(&self) -> String {
+    /// The `docker service create` command that does the same; `with_registry_auth` when the
+    /// form sends a saved registry's credentials, which the CLI hands to the nodes only when
+    /// asked to.
+    pub fn docker_service_create(&self, with_registry_auth: bool) -> String {
         let mut args: Vec<String> = vec!["docker".into(), "service".into(), "create".into()];
+        if with_registry_auth {
+            args.push("--with-registry-auth".into());
+        }
         let mut flag = |name: &str, value: &str| {
             if !value.trim().is_empty() {
                 args.push(name.to_owned());
@@ -93,7 +98,7 @@ mod tests {
             ..ServiceDraft::new_service()
         };
         assert_eq!(
-            draft.docker_service_create(),
+            draft.docker_service_create(false),
             "docker service create --name web --replicas 3 --env 'GREETING=hello world' \
              --publish 8080:80 --secret source=db,target=db_password \
              --constraint node.labels.zone==a nginx:1.27 nginx -g 'daemon off;'"
@@ -102,7 +107,13 @@ mod tests {
             mode: "global".into(),
             ..draft
         };
-        assert!(global.docker_service_create().contains("--mode global"));
-        assert!(!global.docker_service_create().contains("--replicas"));
+        assert!(global.docker_service_create(false).contains("--mode global"));
+        assert!(!global.docker_service_create(false).contains("--replicas"));
+        assert!(!global.docker_service_create(false).contains("--with-registry-auth"));
+        assert!(
+            global
+                .docker_service_create(true)
+                .starts_with("docker service create --with-registry-auth --name web")
+        );
     }
 }

@@ -307,8 +307,8 @@ fn ServiceFormInner() -> impl IntoView {
                             <TextField label=draft::NAME name="name" value=field(|d| &d.name, |d| &mut d.name) error=errors required=true mono=true placeholder="web"/>
                             <TextField label=draft::IMAGE name="image" value=field(|d| &d.image, |d| &mut d.image) error=errors required=true mono=true placeholder="nginx:1.27"
                                 hint="Each node needs it: from a registry, or loaded on every node"/>
+                            <RegistrySelect registries=registries reference=image chosen=credentials/>
                         </div>
-                        <RegistrySelect registries=registries reference=image chosen=credentials/>
                         <div class="field-row">
                             <div class="field">
                                 <span class="field-label">"Mode"</span>
@@ -441,9 +441,10 @@ fn ServiceFormInner() -> impl IntoView {
                     </fieldset>
                     <details class="container-form-run">
                         <summary>"Copy as docker service create"</summary>
-                        <pre class="mono" data-testid="service-command">{move || current().docker_service_create()}</pre>
+                        <pre class="mono" data-testid="service-command">{move || current().docker_service_create(credentials.get() != Credentials::Anonymous)}</pre>
                         <button type="button" class="btn btn-small" on:click=move |_| {
-                            copy_and_say(toaster, untrack(current).docker_service_create(), "the command");
+                            let saved = credentials.get_untracked() != Credentials::Anonymous;
+                            copy_and_say(toaster, untrack(current).docker_service_create(saved), "the command");
                         }>"Copy"</button>
                     </details>
                     <div class="form-actions">

@@ -226,6 +226,7 @@ pub fn data_create_form<T: SwarmData>(
     } else {
         "The file's contents, such as an nginx.conf"
     };
+    let data_required = Memo::new(move |_| driver.with(|driver| driver.trim().is_empty()));
     view! {
         <FormCard title=title title_id=title_id testid=testid form=form
             submit_label=submit_label busy_label="Creating…" on_submit=submit on_cancel=on_cancel>
@@ -236,7 +237,12 @@ pub fn data_create_form<T: SwarmData>(
             </div>
             <Show when=move || source.get() == Source::Text
                 fallback=move || view! { <DataFileField chosen=file form=form/> }>
-                <TextField label=DATA value=text error=error required=true multiline=true rows=8 mono=true hint=data_hint/>
+                {move || {
+                    // An external store's driver may hold the data itself: then it may be empty.
+                    let required = data_required.get();
+                    let hint = if required { data_hint } else { "The driver holds the data; anything given here goes to it" };
+                    view! { <TextField label=DATA value=text error=error required=required multiline=true rows=8 mono=true hint=hint/> }
+                }}
             </Show>
             <div class="form-inline-grid">
                 <KeyValueField label=LABELS value=labels error=error placeholder="app=web"/>
