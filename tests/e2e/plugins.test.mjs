@@ -2,13 +2,14 @@
 // target/test-plugin by scripts/test-plugin.sh, which scripts/e2e.sh runs) pushed to the local
 // registry: an admin installs it accepting its privileges, sets its env, enables it, serves a
 // volume from it to a container, disables it (force needed while in use), upgrades it to a
-// second tag, pushes and removes it; operators and viewers see none of it; a missing reference,
+// second tag, pushes and removes it; another is created from an uploaded tar; operators and viewers see none of it; a missing reference,
 // privileges changed after the review and a binary that exits at once each get a clear message
 // and leave nothing installed. Review screenshots of the list, the page and the wizard go to
 // artifacts/.
 
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -37,6 +38,18 @@ function removePlugin(name) {
  * plugin whose blobs its content store already holds.
  */
 function publish(reference, version) {
+  withPluginFolder(reference, version, (dir) => {
+    docker("plugin", "create", reference, dir);
+    try {
+      docker("plugin", "push", reference);
+    } finally {
+      removePlugin(reference);
+    }
+  });
+}
+
+/** Runs `use` with a copy of the plugin folder `version` made unique to `reference`. */
+function withPluginFolder(reference, version, use) {
   const copy = mkdtempSync(join(tmpdir(), "berth-plugin-"));
   const dir = join(copy, version);
   try {
@@ -45,12 +58,7 @@ function publish(reference, version) {
     const config = readFileSync(join(dir, "config.json"), "utf8")
       .replace('"description": "', `"description": "${reference}: `);
     writeFileSync(join(dir, "config.json"), config);
-    docker("plugin", "create", reference, dir);
-    try {
-      docker("plugin", "push", reference);
-    } finally {
-      removePlugin(reference);
-    }
+    return use(dir);
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }
@@ -177,6 +185,19 @@ test("an admin installs, configures, uses, upgrades, pushes and removes a plugin
   await page.getByRole("button", { name: "Enable" }).click();
   await page.getByTestId("plugin-state-line").getByText(/^enabled/).waitFor({ timeout: 30_000 });
 
+  // Upgraded while enabled (and in use): disabled for it, forced, and enabled again after.
+  await page.getByRole("button", { name: "Upgrade" }).click();
+  await upgrade.locator('input[name="upgrade-reference"]').fill(`${repository}/driver:v1`);
+  await upgrade.getByRole("button", { name: "Review privileges" }).click();
+  await acceptAll(upgrade);
+  await upgrade.getByRole("checkbox", { name: /^Force the disable/ }).check();
+  await upgrade.getByRole("button", { name: "Upgrade" }).click();
+  await upgrade.getByTestId("upgrade-note").getByText(/Upgraded and enabled/).waitFor({ timeout: 60_000 });
+  await upgrade.getByRole("button", { name: "Close" }).click();
+  assert.equal(installed(name).PluginReference, `${repository}/driver:v1`);
+  assert.equal(installed(name).Enabled, true);
+  await page.getByTestId("plugin-state-line").getByText(/^enabled/).waitFor({ timeout: 15_000 });
+
   // Push it to the registry its name is on.
   await page.getByRole("button", { name: "Push" }).click();
   const push = page.getByTestId("push-plugin-dialog");
@@ -195,6 +216,29 @@ test("an admin installs, configures, uses, upgrades, pushes and removes a plugin
   assert.equal(installed(name), null);
   // The one refusal the test asked for: the disable without force (409).
   assert.deepEqual(errors.filter((error) => !/status of 409/.test(error)), []);
+  await page.context().close();
+});
+
+test("an admin creates a plugin from an uploaded tar of rootfs/ and config.json, and it arrives disabled", async () => {
+  const name = `${uniqueName("created")}:v1`;
+  plugins.push(name);
+  const archive = join(mkdtempSync(join(tmpdir(), "berth-plugin-tar-")), "driver.tar");
+  withPluginFolder(name, "v1", (dir) => execFileSync("tar", ["-C", dir, "-cf", archive, "rootfs", "config.json"]));
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/env/local/plugins`);
+  await page.getByRole("button", { name: "Create from tar" }).click();
+  const dialog = page.getByTestId("create-plugin-dialog");
+  await dialog.getByRole("textbox", { name: "Name" }).fill(name);
+  await dialog.locator('input[name="archive"]').setInputFiles(archive);
+  await dialog.getByText(/driver\.tar · /).waitFor();
+  await dialog.getByRole("button", { name: "Create" }).click();
+  await page.getByText(`Created plugin ${name}`).waitFor({ timeout: 60_000 });
+  await dialog.waitFor({ state: "hidden" });
+  const made = installed(name);
+  assert.equal(made?.Enabled, false, "created disabled");
+  assert.match(made.Config.Description, new RegExp(`^${name}: `), "from the uploaded config.json");
+  await page.locator(`tr[data-plugin="${name}"]`).getByText("disabled", { exact: true }).waitFor();
+  rmSync(dirname(archive), { recursive: true, force: true });
+  assert.deepEqual(errors, []);
   await page.context().close();
 });
 
