@@ -16,6 +16,7 @@ pub mod environments;
 pub mod guardrails;
 pub mod registries;
 pub mod stream;
+pub mod together;
 pub mod upload;
 pub mod volume_browser;
 

@@ -6,6 +6,7 @@ use berth_shared::engine::task::Task;
 use leptos::prelude::*;
 
 use crate::api::engine::services::TaskScope;
+use crate::api::together::together;
 use crate::app::engine_status::use_engine_status;
 use crate::app::live_events::LiveIndicator;
 use crate::app::remote::{Remote, remote_view};
@@ -62,14 +63,19 @@ fn TasksInner() -> impl IntoView {
         status.reconnects.track();
         let engine = status.engine();
         async move {
-            let mut tasks = engine.tasks(&TaskScope::All, Some(&signal)).await?;
-            let services = engine.services(Some(&signal)).await?;
-            let (names, _) = Names::read(
-                &engine,
-                services.into_iter().map(|s| (s.id, s.spec.name)).collect(),
-                &signal,
-            )
-            .await?;
+            // The names (services without their counts, nodes, this node) come while the
+            // engine lists the tasks, the long part.
+            let names = {
+                let (engine, signal) = (engine.clone(), signal.clone());
+                async move {
+                    let services = engine.service_specs(Some(&signal)).await?;
+                    let names = services.into_iter().map(|s| (s.id, s.spec.name)).collect();
+                    Names::read(&engine, names, &signal).await
+                }
+            };
+            let (tasks, names) =
+                together(engine.tasks(&TaskScope::All, Some(&signal)), names).await;
+            let (mut tasks, (names, _)) = (tasks?, names?);
             sort_tasks(&mut tasks, &names);
             Ok(AllTasks { tasks, names })
         }
