@@ -40,8 +40,8 @@ static INLINE_SCRIPT_HASHES: &[&str] =
 
 /// File extensions that are never UI routes: a miss on them is a real 404, not the app.
 const STATIC_EXTENSIONS: &[&str] = &[
-    "js", "mjs", "wasm", "css", "map", "png", "svg", "ico", "jpg", "webp", "woff", "woff2", "json",
-    "txt",
+    "js", "mjs", "wasm", "pack", "css", "map", "png", "svg", "ico", "jpg", "webp", "woff", "woff2",
+    "json", "txt",
 ];
 
 /// Finds an embedded file by its path under the site root.
@@ -265,6 +265,7 @@ mod tests {
     fn static_extensions_are_not_routes() {
         assert!(is_static_file("missing.js"));
         assert!(is_static_file("a/b/c.wasm"));
+        assert!(is_static_file("pkg-0123/split_swarm_pages.pack"));
         assert!(!is_static_file("env/local/containers/web.1"));
         assert!(!is_static_file("env/local/containers"));
     }
