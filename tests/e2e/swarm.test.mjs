@@ -260,6 +260,10 @@ test("draining the worker names the tasks that will move, and they move to the m
 
 test("a service scales, rolls back, shows every task's logs and a rollout's progress, and is removed after asking", async () => {
   const { page, context, errors } = await openPage(chromium.browser, `${berth.base}/env/local/services/${encodeURIComponent(service)}`);
+  const failed = [];
+  page.on("response", (response) => {
+    if (response.status() >= 500) failed.push(new URL(response.url()).pathname);
+  });
   const scale = page.getByTestId("scale-form");
   await scale.waitFor();
   await scale.getByLabel("Replicas").fill("2");
@@ -298,6 +302,9 @@ test("a service scales, rolls back, shows every task's logs and a rollout's prog
   await dialog.getByRole("button", { name: "Remove" }).click();
   await page.waitForURL(/\/env\/local\/services$/);
   assert.doesNotMatch(dockerOn(MANAGER, "service", "ls", "--format", "{{.Name}}"), new RegExp(service));
-  assert.deepEqual(errors, []);
+  // The redeploy asked the registry for the tag's digest, which no registry here answers: the
+  // engine's 500 there is the one failure, and the page went on without the digest.
+  assert.ok(failed.length > 0 && failed.every((path) => path.includes("/distribution/")), failed.join(", "));
+  assert.deepEqual(errors.filter((error) => !/status of 500/.test(error)), []);
   await context.close();
 });
