@@ -107,9 +107,17 @@ mod tests {
             mode: "global".into(),
             ..draft
         };
-        assert!(global.docker_service_create(false).contains("--mode global"));
+        assert!(
+            global
+                .docker_service_create(false)
+                .contains("--mode global")
+        );
         assert!(!global.docker_service_create(false).contains("--replicas"));
-        assert!(!global.docker_service_create(false).contains("--with-registry-auth"));
+        assert!(
+            !global
+                .docker_service_create(false)
+                .contains("--with-registry-auth")
+        );
         assert!(
             global
                 .docker_service_create(true)
