@@ -1,14 +1,16 @@
 //! `berth backup` and `berth restore` with the real binary: a backup made while Berth serves,
-//! restored into a new data directory, brings back the users and their API tokens, the audit
-//! log and a TLS environment whose client key was sealed with the data directory's key (so the
-//! key came back too). A restore over a data directory a server holds is refused and changes
+//! restored into a new data directory, brings back the users (their passwords sign in) and
+//! their API tokens, the audit log, a saved registry whose password still opens (a pull through
+//! it works) and a TLS environment whose client key was sealed with the data directory's key
+//! (so the key came back too). A restore over a data directory a server holds is refused and changes
 //! nothing, a second server on it is refused, and a file that is not a backup is refused. A
 //! store as an earlier release left it migrates forward on start.
 
 use std::path::Path;
 use std::process::Output;
 
-use crate::support::{Berth, berth_command, wait_for};
+use crate::registries::{registries, save};
+use crate::support::{Berth, PASSWORD, berth_command, docker, unique_name, wait_for};
 
 fn berth_in(data_dir: &Path, args: &[&str]) -> Output {
     berth_command(data_dir)
@@ -26,13 +28,33 @@ fn said(output: &Output) -> String {
 }
 
 #[test]
-fn a_backup_made_while_serving_restores_users_tokens_audit_and_sealed_keys() {
+fn a_backup_made_while_serving_restores_users_tokens_audit_registries_and_sealed_keys() {
+    let registries = registries();
     let berth = Berth::start();
     berth.add_tls_environment("remote", "Remote", &[]);
     let admin = berth.admin();
     wait_for(|| (admin.get("/engine/remote/_ping").status == 200).then_some(()));
     // Something for the audit log to keep.
     assert_eq!(admin.post("/engine/local/containers/prune").status, 200);
+    // A saved registry, and an image on it that only its credentials can pull.
+    let (status, saved) = save(&berth, &registries, "kept", &registries.password);
+    assert_eq!(status, 201, "{saved}");
+    let registry = saved["id"].as_i64().expect("a registry id").to_string();
+    let image = format!("{}/{}:1", registries.auth, unique_name("backup"));
+    docker(&["tag", "busybox:latest", &image]);
+    let (repository, tag) = image.rsplit_once(':').expect("a tag");
+    let push = admin.request(
+        "POST",
+        &format!("/engine/local/images/{repository}/push?tag={tag}"),
+        &[("x-berth-registry", &registry)],
+        None,
+    );
+    assert!(
+        push.status == 200 && push.body.contains("digest: sha256:"),
+        "{}",
+        push.body
+    );
+    docker(&["rmi", &image]);
 
     let kept = tempfile::tempdir().expect("temp dir");
     let file = kept.path().join("berth.backup");
@@ -103,6 +125,23 @@ fn a_backup_made_while_serving_restores_users_tokens_audit_and_sealed_keys() {
         rows.iter().any(|row| row["environment"] == "local"),
         "the audit log came back: {audit}"
     );
+    let signed_in = back.anonymous().login("admin", PASSWORD);
+    assert_eq!(
+        signed_in.status, 200,
+        "the password signs in: {}",
+        signed_in.body
+    );
+    // The registry's sealed password opens with the restored key: the pull gets the image.
+    let pull = client.request(
+        "POST",
+        &format!("/engine/local/images/create?fromImage={repository}&tag={tag}"),
+        &[("x-berth-registry", &registry)],
+        None,
+    );
+    assert_eq!(pull.status, 200, "{}", pull.body);
+    assert!(!pull.body.contains("errorDetail"), "{}", pull.body);
+    assert!(!docker(&["image", "inspect", "-f", "{{.Id}}", &image]).is_empty());
+    docker(&["rmi", &image]);
 }
 
 /// A store as an earlier release left it (`tests/fixtures/store-schema-4.sql`, made by the

@@ -16,9 +16,11 @@ const EMPTY_AUTH: &str = "e30=";
 pub(crate) struct Registries {
     /// The open registry's address, such as `127.0.0.1:5050`.
     pub(crate) open: String,
-    auth: String,
+    /// The address of the registry that wants basic auth.
+    pub(crate) auth: String,
     user: String,
-    password: String,
+    /// The auth registry's password.
+    pub(crate) password: String,
 }
 
 /// Starts (or finds) the registries next to the engine in `BERTH_TEST_DOCKER_HOST`.
@@ -55,7 +57,8 @@ fn registries_at(host: &str) -> Registries {
     }
 }
 
-fn save(
+/// Saves the auth registry in `berth` as `name`, with `password`; the status and the body.
+pub(crate) fn save(
     berth: &Berth,
     registries: &Registries,
     name: &str,
