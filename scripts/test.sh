@@ -103,9 +103,12 @@ must "start the SSH engine" ensure_engine ssh --ssh
 # Two more make a real two-node swarm (scripts/swarm.sh); each test forms or leaves it as it needs.
 BERTH_ENGINE_OFFLINE=1 must "start the swarm manager" ensure_engine swarma
 BERTH_ENGINE_OFFLINE=1 must "start the swarm worker" ensure_engine swarmb
+# An address whose packets a namespace drops, for the environment checks and the home page.
+must "route the black-holed address" bash scripts/blackhole.sh start
 stop_engine() {
   # The image tests start local registries next to the engine (scripts/registry.sh).
   bash scripts/registry.sh stop primary >/dev/null 2>&1 || true
+  bash scripts/blackhole.sh stop >/dev/null 2>&1 || true
   stop_started_engines
 }
 trap stop_engine EXIT
@@ -116,6 +119,8 @@ eval "$(bash scripts/engine.sh env ssh)"
 export BERTH_TEST_SSH_DOCKER_HOST=${BERTH_SSH_DOCKER_HOST:-} BERTH_TEST_SSH_KEY=${BERTH_SSH_KEY:-} \
   BERTH_TEST_SSH_SOCKET=${BERTH_SSH_SOCKET:-} BERTH_TEST_SSH_HOST_KEY=${BERTH_SSH_HOST_KEY:-}
 eval "$(bash scripts/swarm.sh env)"
+eval "$(bash scripts/blackhole.sh env)"
+export BERTH_TEST_BLACKHOLE
 eval "$(bash scripts/engine.sh env primary)"
 export BERTH_TEST_DOCKER_HOST=$DOCKER_HOST
 unset DOCKER_HOST

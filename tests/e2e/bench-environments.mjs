@@ -1,27 +1,26 @@
 // Home-page benchmark, run by scripts/bench-ui.sh (`make bench`); not a test. Twenty
-// environments: `local`, fourteen more on the engine's socket, and five whose address accepts
-// connections and never answers (a hung host, the worst kind: nothing fails fast). Measures, in
+// environments: `local`, fourteen more on the engine's socket, and five black-holed ones, whose
+// packets a namespace drops (scripts/blackhole.sh: a host that is down or firewalled, the worst
+// kind, since nothing fails fast). Measures, in
 // headless Chromium, the time from opening `/environments` until every reachable card is painted
 // online, on a Berth that has just started (nothing probed yet) and again once it has looked.
 // Writes a section of BENCHMARKS.md.
 
 import { execFileSync } from "node:child_process";
-import { createServer } from "node:net";
 import { berthBin, dockerHost, launchBrowser, signIn, startBerth, writeReportSection } from "./support.mjs";
 
 const output = process.argv[2];
 const REACHABLE = 15;
-const HUNG = 5;
+const BLACK_HOLED = 5;
 const RUNS = 5;
 const TARGET_MS = 1000;
 
-/** Listeners that accept connections and never say a byte. */
-const hung = [];
-for (let i = 0; i < HUNG; i += 1) {
-  const server = createServer(() => {});
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  hung.push(server);
-}
+// The black hole is routed in this benchmark's own namespace (scripts/bench-ui.sh runs it
+// isolated), before Chromium starts, under a namespace name of its own.
+const blackholeEnv = { ...process.env, BERTH_BLACKHOLE_NETNS: "berth-blackhole-bench" };
+const blackhole = execFileSync("bash", ["scripts/blackhole.sh", "start"], { env: blackholeEnv })
+  .toString()
+  .match(/BERTH_TEST_BLACKHOLE=(\S+)/)[1];
 
 function addEnvironments(dataDir) {
   const add = (...args) =>
@@ -30,8 +29,8 @@ function addEnvironments(dataDir) {
       stdio: ["ignore", "ignore", "pipe"],
     });
   for (let i = 1; i < REACHABLE; i += 1) add("--name", `engine ${i}`, "--docker-host", dockerHost());
-  hung.forEach((server, i) =>
-    add("--name", `hung ${i}`, "--docker-host", `tcp://127.0.0.1:${server.address().port}`, "--insecure", "--offline-ok"));
+  for (let i = 0; i < BLACK_HOLED; i += 1)
+    add("--name", `dropped ${i}`, "--docker-host", `tcp://${blackhole}:${2375 + i}`, "--insecure", "--offline-ok");
 }
 
 /** Opens the home page and returns the milliseconds until every reachable card is online. */
@@ -47,9 +46,9 @@ async function paint(browser, base) {
     { timeout: 30_000, polling: "raf" },
   );
   const elapsed = Date.now() - started;
-  const hungChecking = await page.locator('article.env-card[data-state="checking"]').count();
+  const deadChecking = await page.locator('article.env-card[data-state="checking"]').count();
   await context.close();
-  return { elapsed, hungChecking };
+  return { elapsed, deadChecking };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -65,7 +64,7 @@ try {
       addEnvironments(berth.dataDir);
       const first = await paint(chromium.browser, berth.base);
       cold.push(first.elapsed);
-      stillChecking = Math.max(stillChecking, first.hungChecking);
+      stillChecking = Math.max(stillChecking, first.deadChecking);
       warm.push((await paint(chromium.browser, berth.base)).elapsed);
     } finally {
       await berth.stop();
@@ -73,7 +72,7 @@ try {
   }
 } finally {
   await chromium.close();
-  for (const server of hung) server.close();
+  execFileSync("bash", ["scripts/blackhole.sh", "stop"], { env: blackholeEnv });
 }
 const verdict = (ms) => (ms <= TARGET_MS ? `≤ ${TARGET_MS} ms: met` : `≤ ${TARGET_MS} ms: missed`);
 const worst = (values) => Math.max(...values);
@@ -81,12 +80,12 @@ const worst = (values) => Math.max(...values);
 const section = `<!-- home-bench:start -->
 ## UI: the home page with dead hosts
 
-Measured by \`tests/e2e/bench-environments.mjs\` in headless Chromium: ${REACHABLE + HUNG} environments, ${REACHABLE} on
-the engine's socket and ${HUNG} at addresses that accept connections and never answer. The time is
+Measured by \`tests/e2e/bench-environments.mjs\` in headless Chromium: ${REACHABLE + BLACK_HOLED} environments, ${REACHABLE} on
+the engine's socket and ${BLACK_HOLED} black-holed (a namespace drops their packets). The time is
 from opening \`/environments\` until all ${REACHABLE} reachable cards are painted online, over ${RUNS} runs. "Cold" is a
 Berth that has just started, so no engine has been probed; "warm" is the next visit, from the
 probes' last-known state. Each engine is probed in parallel with its own 3 s timeout; when the
-reachable cards were all painted, up to ${stillChecking} of the hung ones were still being checked.
+reachable cards were all painted, up to ${stillChecking} of the black-holed ones were still being checked.
 
 | visit | median | worst | target |
 |---|---:|---:|---:|

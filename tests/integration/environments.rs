@@ -3,8 +3,8 @@
 //! shows that engine's containers, not the primary's; removed, it answers 404 and its open
 //! streams end. Adding checks
 //! the engine first, and each failure names its problem: a wrong CA, a client certificate the
-//! engine refuses, a refused address, plain TCP without `--insecure`, an engine older than API
-//! 1.41.
+//! engine refuses or that has expired, a refused address, a black-holed one (whose gateway
+//! requests then fail in time), plain TCP without `--insecure`, an engine older than API 1.41.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -213,9 +213,21 @@ fn adding_checks_the_engine_and_names_what_is_wrong() {
     // The right CA, but a client certificate that another CA signed.
     let stranger = tempfile::tempdir().expect("temp dir");
     std::fs::copy(certs.join("ca.pem"), stranger.path().join("ca.pem")).expect("copy");
-    client_certificate_signed_by(other.path(), stranger.path());
+    client_certificate(other.path(), stranger.path(), Validity::OneDay);
     let rejected = tls(stranger.path());
     refused(&rejected, "certificate rejected");
+
+    // The engine's own CA, but a client certificate that has expired.
+    let expired = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(certs.join("ca.pem"), expired.path().join("ca.pem")).expect("copy");
+    client_certificate(
+        &tls_engine_ca(&certs),
+        expired.path(),
+        Validity::ExpiredYesterday,
+    );
+    let too_late = tls(expired.path());
+    refused(&too_late, "certificate rejected");
+    refused(&too_late, "has expired");
 
     // Nothing listens on a port just closed.
     let port = closed_port();
@@ -227,6 +239,16 @@ fn adding_checks_the_engine_and_names_what_is_wrong() {
     );
     refused(&unreachable, "connection was refused");
     refused(&unreachable, "--offline-ok");
+
+    // An address whose packets are dropped (scripts/blackhole.sh) gets no answer in time.
+    let dropped = format!("tcp://{}:2375", blackhole());
+    let black_holed = add(
+        &berth,
+        "dropped",
+        &["--docker-host", dropped.as_str(), "--insecure"],
+    );
+    refused(&black_holed, "no answer within");
+    refused(&black_holed, "--offline-ok");
 
     // Plain TCP without --insecure, whatever the engine.
     let plain = add(&berth, "plain", &["--docker-host", closed.as_str()]);
@@ -272,6 +294,39 @@ fn adding_checks_the_engine_and_names_what_is_wrong() {
         (status != 404).then_some(status)
     });
     assert_eq!(status, 502);
+
+    // Saved offline, a black-holed engine fails the gateway's requests in time, naming why,
+    // instead of holding them for the kernel's SYN retries.
+    let saved = add(
+        &berth,
+        "dropped",
+        &[
+            "--docker-host",
+            dropped.as_str(),
+            "--insecure",
+            "--offline-ok",
+        ],
+    );
+    assert!(saved.status.success(), "{}", text(&saved.stderr));
+    let reply = wait_for(|| {
+        let reply = berth.admin().get("/engine/dropped/containers/json");
+        (reply.status != 404).then_some(reply)
+    });
+    assert_eq!(reply.status, 502, "{}", reply.body);
+    assert!(
+        reply.message().contains("no answer within"),
+        "{}",
+        reply.body
+    );
+}
+
+/// The black-holed address `make test` routes into a namespace that drops its packets
+/// (`scripts/blackhole.sh`).
+pub(crate) fn blackhole() -> String {
+    std::env::var("BERTH_TEST_BLACKHOLE").expect(
+        "BERTH_TEST_BLACKHOLE is not set: run the integration tests through `make test`, which \
+         starts scripts/blackhole.sh",
+    )
 }
 
 /// `berth environment add --name NAME EXTRA…`.
@@ -281,9 +336,32 @@ fn add(berth: &Berth, name: &str, extra: &[&str]) -> Output {
     environment(berth, &args)
 }
 
+/// How long a test's client certificate is valid.
+enum Validity {
+    /// From now, for a day.
+    OneDay,
+    /// It ended a day before it began, so it has expired now.
+    ExpiredYesterday,
+}
+
+/// The directory of the TLS engine's CA (`ca.pem`, `ca-key.pem`), beside the engine's
+/// `DOCKER_CERT_PATH` (`scripts/engine.sh` keeps them there).
+fn tls_engine_ca(certs: &Path) -> std::path::PathBuf {
+    let dir = certs
+        .parent()
+        .expect("the client folder sits in the CA's")
+        .to_owned();
+    assert!(
+        dir.join("ca-key.pem").exists(),
+        "no CA key in {}",
+        dir.display()
+    );
+    dir
+}
+
 /// Writes `cert.pem` and `key.pem` into `dir`: a client certificate signed by the CA in
-/// `ca_dir` (`ca.pem`, `ca-key.pem`).
-fn client_certificate_signed_by(ca_dir: &Path, dir: &Path) {
+/// `ca_dir` (`ca.pem`, `ca-key.pem`), valid as `validity` says.
+fn client_certificate(ca_dir: &Path, dir: &Path, validity: Validity) {
     let key = dir.join("key.pem");
     let request = dir.join("client.csr");
     let made = Command::new("openssl")
@@ -307,7 +385,11 @@ fn client_certificate_signed_by(ca_dir: &Path, dir: &Path) {
     let extensions = dir.join("client.ext");
     std::fs::write(&extensions, "extendedKeyUsage=clientAuth\n").expect("write client.ext");
     let signed = Command::new("openssl")
-        .args(["x509", "-req", "-days", "1"])
+        .args(["x509", "-req", "-days"])
+        .arg(match validity {
+            Validity::OneDay => "1",
+            Validity::ExpiredYesterday => "-1",
+        })
         .arg("-in")
         .arg(&request)
         .arg("-CA")

@@ -1,6 +1,7 @@
-//! The home page's cards (`GET /api/overview`) with four environments: the primary engine, the
-//! TCP+TLS engine, a socket that does not exist, and an address that accepts connections and
-//! never answers. The reachable engines are painted while the hung one is still being checked;
+//! The home page's cards (`GET /api/overview`) with five environments: the primary engine, the
+//! TCP+TLS engine, a socket that does not exist, an address that accepts connections and never
+//! answers, and a black-holed one. The reachable engines are painted while the hung and the
+//! black-holed ones are still being checked;
 //! each dead one ends offline with its failure named and a retry scheduled; the cards carry the
 //! engines' own figures (host name, CPUs, an unhealthy container); `?after=` waits for news;
 //! a retry is accepted for a known environment and a 404 for an unknown one; and the shell's
@@ -90,6 +91,8 @@ fn every_engine_gets_a_card_and_a_dead_one_never_holds_the_others_back() {
     // Accepts connections (the kernel completes them) and never answers a byte.
     let hung = TcpListener::bind("127.0.0.1:0").expect("a listener");
     let hung_host = format!("tcp://{}", hung.local_addr().expect("its address"));
+    // Drops every packet: the connection is neither made nor refused (scripts/blackhole.sh).
+    let dropped_host = format!("tcp://{}:2375", crate::environments::blackhole());
     let missing = berth.data_dir().join("no-engine.sock");
     let missing_host = format!("unix://{}", missing.display());
     let unhealthy = Unhealthy::start();
@@ -107,6 +110,16 @@ fn every_engine_gets_a_card_and_a_dead_one_never_holds_the_others_back() {
     ]);
     berth.add_environment(&[
         "--name",
+        "Dropped",
+        "--id",
+        "dropped",
+        "--docker-host",
+        &dropped_host,
+        "--insecure",
+        "--offline-ok",
+    ]);
+    berth.add_environment(&[
+        "--name",
         "Gone",
         "--id",
         "gone",
@@ -117,7 +130,7 @@ fn every_engine_gets_a_card_and_a_dead_one_never_holds_the_others_back() {
     let admin = berth.admin();
     wait_for(|| {
         let overview = admin.get("/api/overview").json();
-        (overview["environments"].as_array().map(Vec::len) == Some(4)).then_some(())
+        (overview["environments"].as_array().map(Vec::len) == Some(5)).then_some(())
     });
 
     // The reachable engines answer while the hung one is still within its probe's timeout.
@@ -128,7 +141,9 @@ fn every_engine_gets_a_card_and_a_dead_one_never_holds_the_others_back() {
         let online = |id| card(overview, id)["state"] == "online";
         (online("local") && online("remote")).then(|| overview.clone())
     });
-    assert_eq!(card(&painted, "hung")["state"], "checking", "{painted}");
+    for slow in ["hung", "dropped"] {
+        assert_eq!(card(&painted, slow)["state"], "checking", "{painted}");
+    }
     let remote = card(&painted, "remote");
     assert_eq!(remote["name"], "Remote", "{remote}");
     assert_eq!(remote["tags"][0], "prod", "{remote}");
@@ -153,7 +168,7 @@ fn every_engine_gets_a_card_and_a_dead_one_never_holds_the_others_back() {
     // Each dead engine ends offline, its failure named, with a retry scheduled.
     let settled = follow(&admin, &mut revision, |overview| {
         let offline = |id| card(overview, id)["state"] == "offline";
-        (offline("hung") && offline("gone")).then(|| overview.clone())
+        (offline("hung") && offline("dropped") && offline("gone")).then(|| overview.clone())
     });
     let hung_card = card(&settled, "hung");
     assert_eq!(hung_card["failure"], "timeout", "{hung_card}");
@@ -163,6 +178,8 @@ fn every_engine_gets_a_card_and_a_dead_one_never_holds_the_others_back() {
         hung_card["retry_at"].as_i64() > hung_card["checked_at"].as_i64(),
         "{hung_card}"
     );
+    let dropped = card(&settled, "dropped");
+    assert_eq!(dropped["failure"], "timeout", "{dropped}");
     let gone = card(&settled, "gone");
     assert_eq!(gone["failure"], "no_socket", "{gone}");
     assert!(
@@ -198,7 +215,7 @@ fn every_engine_gets_a_card_and_a_dead_one_never_holds_the_others_back() {
     let seen = viewer.get("/api/overview").json();
     assert_eq!(
         seen["environments"].as_array().map(Vec::len),
-        Some(4),
+        Some(5),
         "{seen}"
     );
     assert_eq!(berth.anonymous().get("/api/overview").status, 401);

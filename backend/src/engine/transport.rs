@@ -29,6 +29,11 @@ pub const MAX_ENGINE_CONNECTIONS: usize = 512;
 /// How long a request waits for a free connection before it fails.
 const CONNECTION_WAIT: Duration = Duration::from_secs(10);
 
+/// How long a TCP connection to an engine, with its TLS handshake, may take. Without it, an
+/// address whose packets are dropped holds a request for the kernel's SYN retries (about two
+/// minutes), and a listener that never speaks TLS holds it for ever.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Opens connections to one engine, whatever URI hyper asks for: the URI only carries the
 /// request path, the endpoint decides where bytes go.
 #[derive(Debug, Clone)]
@@ -81,6 +86,27 @@ async fn connect_tcp(host: &str, port: u16) -> io::Result<TcpStream> {
     Ok(stream)
 }
 
+/// `connecting` (a TCP connection, and its handshake for TLS) to `host:port`, or a timed-out
+/// error naming the address after [`CONNECT_TIMEOUT`].
+async fn within_connect_timeout<T>(
+    host: &str,
+    port: u16,
+    connecting: impl Future<Output = io::Result<T>>,
+) -> io::Result<T> {
+    tokio::time::timeout(CONNECT_TIMEOUT, connecting)
+        .await
+        .unwrap_or_else(|_| {
+            Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!(
+                    "no connection to {host}:{port} within {} s: the host is down, or something \
+                     on the way drops the packets",
+                    CONNECT_TIMEOUT.as_secs()
+                ),
+            ))
+        })
+}
+
 impl tower::Service<Uri> for EngineConnector {
     type Response = EngineIo;
     type Error = io::Error;
@@ -108,9 +134,9 @@ impl tower::Service<Uri> for EngineConnector {
                 })?;
             let stream = match &*endpoint {
                 EngineEndpoint::Unix(path) => EngineStream::Unix(UnixStream::connect(path).await?),
-                EngineEndpoint::Tcp { host, port } => {
-                    EngineStream::Tcp(connect_tcp(host, *port).await?)
-                }
+                EngineEndpoint::Tcp { host, port } => EngineStream::Tcp(
+                    within_connect_timeout(host, *port, connect_tcp(host, *port)).await?,
+                ),
                 EngineEndpoint::TcpTls { host, port, .. } => {
                     let connector = match tls {
                         Some(Ok(config)) => TlsConnector::from(config),
@@ -127,8 +153,12 @@ impl tower::Service<Uri> for EngineConnector {
                             .to_owned(),
                     )
                     .map_err(|error| io::Error::new(io::ErrorKind::InvalidInput, error))?;
-                    let tcp = connect_tcp(host, *port).await?;
-                    EngineStream::Tls(Box::new(connector.connect(name, tcp).await?))
+                    let handshake = async {
+                        let tcp = connect_tcp(host, *port).await?;
+                        connector.connect(name, tcp).await
+                    };
+                    let tls = within_connect_timeout(host, *port, handshake).await?;
+                    EngineStream::Tls(Box::new(tls))
                 }
                 EngineEndpoint::Ssh(_) => match ssh {
                     Some(sessions) => EngineStream::Ssh(Box::new(sessions.open().await?)),
@@ -272,5 +302,23 @@ impl hyper::rt::Write for EngineIo {
 
     fn is_write_vectored(&self) -> bool {
         self.io.is_write_vectored()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_connection_that_never_completes_fails_naming_the_address() {
+        let never = std::future::pending::<io::Result<()>>();
+        let error = within_connect_timeout("198.51.100.7", 2375, never)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+        assert!(
+            error.to_string().contains("198.51.100.7:2375 within 10 s"),
+            "{error}"
+        );
     }
 }
