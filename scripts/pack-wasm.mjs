@@ -111,11 +111,15 @@ function inPack(group, load) {
     return () => {
         const outer = packing;
         packing = group;
+        let loading;
         try {
-            return load();
+            loading = load();
         } finally {
             packing = outer;
         }
+        // Once the group's modules are instantiated its pack is not read again: let it go.
+        Promise.resolve(loading).then(() => packBytes.delete(group), () => {});
+        return loading;
     };
 }
 function packOf(file) {

@@ -339,36 +339,35 @@ impl Auth {
         hash: &str,
         kind: TokenKind,
     ) -> Result<Principal, AuthError> {
-        let certificate = kind == TokenKind::Certificate;
+        // What each kind of credential is refused with: unknown, revoked, expired.
+        let (unknown, revoked, expired) = match kind {
+            TokenKind::Certificate => (
+                AuthError::UnknownCertificate,
+                AuthError::RevokedCertificate,
+                AuthError::ExpiredCertificate,
+            ),
+            TokenKind::Token => (
+                AuthError::UnknownToken,
+                AuthError::RevokedToken,
+                AuthError::ExpiredToken,
+            ),
+        };
         let (record, user) = self
             .store
             .token_by_hash(hash)
             .await?
             .filter(|(record, _)| record.kind == kind)
-            .ok_or(if certificate {
-                AuthError::UnknownCertificate
-            } else {
-                AuthError::UnknownToken
-            })?;
+            .ok_or(unknown)?;
         if record.revoked_at.is_some() {
-            return Err(if certificate {
-                AuthError::RevokedCertificate
-            } else {
-                AuthError::RevokedToken
-            });
+            return Err(revoked);
         }
         if record.expires_at.is_some_and(|expiry| expiry <= now()) {
-            return Err(if certificate {
-                AuthError::ExpiredCertificate
-            } else {
-                AuthError::ExpiredToken
-            });
+            return Err(expired);
         }
         self.store.touch_token(record.id).await?;
-        let credential = if certificate {
-            Credential::Certificate { id: record.id }
-        } else {
-            Credential::Token { id: record.id }
+        let credential = match kind {
+            TokenKind::Certificate => Credential::Certificate { id: record.id },
+            TokenKind::Token => Credential::Token { id: record.id },
         };
         Ok(Principal {
             user_id: user.id,

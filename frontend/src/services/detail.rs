@@ -31,7 +31,7 @@ use crate::logs::viewer::LogsTab;
 use crate::resource_page::detail_page::{DetailPage, DetailTab};
 use crate::resource_page::removal::report_failure;
 use crate::services::list::scale_typed;
-use crate::services::rollout::{Redeployed, Rollout, progress, redeploy, roll_back};
+use crate::services::rollout::{Redeployed, Rollout, redeploy, roll_back};
 use crate::swarm::gate::ManagerOnly;
 use crate::swarm::live::{SwarmChange, use_settling, use_swarm_changes};
 use crate::swarm::task_table::{Names, TaskTable, sort_tasks};
@@ -245,8 +245,8 @@ fn Overview(found: Inspected, can_operate: bool, on_changed: Callback<()>) -> im
     let counts = service.service_status.unwrap_or_default();
     let ports: Vec<String> = service.ports().iter().map(|port| port.describe()).collect();
     let update = service.update_status.clone();
-    let rollout = progress(&service, &found.tasks);
     let rolling = Rollout::of(&service);
+    let rollout = rolling.map(|rolling| rolling.progress(&service, &found.tasks));
     let current: Vec<Task> = found
         .tasks
         .iter()

@@ -192,18 +192,19 @@ pub struct Progress {
     pub wanted: usize,
 }
 
-/// The progress of `service`'s update over `tasks`, while one is rolling out.
-pub fn progress(service: &Service, tasks: &[Task]) -> Option<Progress> {
-    let rollout = Rollout::of(service)?;
-    let wanted = service
-        .service_status
-        .map(|counts| counts.desired_tasks as usize)
-        .unwrap_or_default();
-    let done = tasks
-        .iter()
-        .filter(|task| rollout.mark(task) == Some(TaskMark::Done))
-        .count();
-    Some(Progress { done, wanted })
+impl Rollout {
+    /// How far this rollout of `service` has come over its `tasks`.
+    pub fn progress(&self, service: &Service, tasks: &[Task]) -> Progress {
+        let wanted = service
+            .service_status
+            .map(|counts| counts.desired_tasks as usize)
+            .unwrap_or_default();
+        let done = tasks
+            .iter()
+            .filter(|task| self.mark(task) == Some(TaskMark::Done))
+            .count();
+        Progress { done, wanted }
+    }
 }
 
 #[cfg(test)]
