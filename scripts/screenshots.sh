@@ -14,7 +14,7 @@ eval "$(bash scripts/engine.sh env primary)"
 
 if [ "${1:-}" = review ]; then
   trap stop_started_engines EXIT
-  for script in container-detail-screenshots infra-screenshots images-screenshots; do
+  for script in container-detail-screenshots infra-screenshots images-screenshots console-screenshots; do
     BERTH_BIN="$ROOT/target/debug/berth" BERTH_TEST_DOCKER_HOST=$DOCKER_HOST \
       run_isolated node "tests/e2e/$script.mjs"
   done

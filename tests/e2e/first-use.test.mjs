@@ -1,11 +1,12 @@
-// What a new user trips over first, each against the real engine: attach without a TTY, the
+// What a new user trips over first, each against the real engine: one object the models
+// cannot read (the engine's real answer with one odd row added), attach without a TTY, the
 // container page's actions, sizes of empty layers, rename checks, the logs status line, the
 // create form's restart policy, relative times that tick, the search box's border, failed
 // builds, the volume browser's helper and duplicated ports.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { artifacts, docker, openPage, runContainer, uniqueName } from "./support.mjs";
+import { artifacts, docker, openPage, runContainer, signIn, uniqueName } from "./support.mjs";
 import { engineRequest } from "./engine-api.mjs";
 import { berthFixture } from "./fixture.mjs";
 import { join } from "node:path";
@@ -26,6 +27,51 @@ async function removed(id) {
     if (!/: 404 /.test(error.message)) throw error;
   }
 }
+
+/** An id for the odd row each list gets, shown shortened to its first 12 characters. */
+const ODD_ID = "0dd0dd0dd0dd".padEnd(64, "e");
+
+test("an object the models cannot read is one error row with its id and reason, and the rest of the page stays", async () => {
+  const name = uniqueName("readable");
+  runContainer(name);
+  created.push(name);
+  const volume = uniqueName("readable");
+  docker("volume", "create", volume);
+  volumes.push(volume);
+  // The engine's real answer, with one object added whose labels are not a map: what an engine
+  // newer or older than the models might send. Each list gets it, and still shows its own rows.
+  const odd = (object) => ({ ...object, Id: ODD_ID, Name: ODD_ID, Labels: "not a map" });
+  const lists = [
+    ["containers", /\/engine\/local\/containers\/json/, (rows) => [...rows, odd(rows[0])], `tr[data-container="${name}"]`],
+    ["images", /\/engine\/local\/images\/json/, (rows) => [...rows, odd(rows[0])], '[data-testid="image-row"]'],
+    ["networks", /\/engine\/local\/networks(\?|$)/, (rows) => [...rows, odd(rows[0])], 'tr[data-network="bridge"]'],
+    ["volumes", /\/engine\/local\/volumes(\?|$)/, (body) => ({ ...body, Volumes: [...body.Volumes, odd(body.Volumes[0])] }), `tr[data-volume="${volume}"]`],
+  ];
+  for (const [section, url, addOdd, readable] of lists) {
+    const context = await fx.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      await signIn(context, fx.berth.base, "admin");
+      const page = await context.newPage();
+      const errors = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      await page.route(url, async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, json: addOdd(await response.json()) });
+      });
+      await page.goto(`${fx.berth.base}/env/local/${section}`);
+      const row = page.getByTestId("undecodable-row");
+      await row.waitFor();
+      assert.equal(await row.count(), 1, `${section}: one error row`);
+      const text = await row.innerText();
+      assert.match(text, /0dd0dd0dd0dd/, `${section}: the row names the object's id`);
+      assert.match(text, /could not read this object.*invalid type: string "not a map", expected a map/, `${section}: ${text}`);
+      await page.locator(readable).first().waitFor();
+      assert.deepEqual(errors, [], `${section}: no page errors`);
+    } finally {
+      await context.close();
+    }
+  }
+});
 
 test("attach to a container without a TTY starts every line at the left edge", async () => {
   const name = runScript("attach-lines", "i=0; while true; do echo tick-$i; i=$((i+1)); sleep 1; done");

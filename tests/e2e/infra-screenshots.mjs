@@ -3,7 +3,7 @@
 // themes and at a phone's width, for review. Not a test (its name does not end in .test.mjs):
 //   BERTH_BIN=target/debug/berth BERTH_TEST_DOCKER_HOST=unix://… node tests/e2e/infra-screenshots.mjs
 
-import { artifacts, docker, launchBrowser, openPage, removeContainers, startBerth } from "./support.mjs";
+import { docker, launchBrowser, removeContainers, screenshotPages, startBerth } from "./support.mjs";
 
 const demo = {
   network: "berth-shot-net", volume: "berth-shot-data", spare: "berth-shot-spare", web: "berth-shot-web",
@@ -38,7 +38,9 @@ const chromium = await launchBrowser();
 try {
   const networkId = docker("network", "inspect", "-f", "{{.Id}}", demo.network);
   const pages = [
-    ["networks", "/env/local/networks", '[data-testid="networks-table"]'],
+    ["networks", "/env/local/networks", '[data-testid="networks-table"]', async (page, look) => {
+      if (look !== "narrow") await page.getByRole("button", { name: "Create network" }).click();
+    }],
     ["network-detail", `/env/local/networks/${networkId}`, '[data-testid="connected-table"]'],
     ["volumes", "/env/local/volumes", '[data-testid="volumes-table"] td[data-testid="volume-size"]:not(:has(.skeleton-bar))'],
     ["volume-detail", `/env/local/volumes/${demo.volume}`, '[data-testid="volume-users-table"]'],
@@ -48,22 +50,7 @@ try {
     ["registries", "/admin/registries", '[data-testid="registry-form"]'],
     ["users", "/admin/users", '[data-testid="users-table"]'],
   ];
-  const looks = [["light", 1280], ["dark", 1280], ["narrow", 390]];
-  for (const [name, path, ready] of pages) {
-    for (const [look, width] of looks) {
-      const { page, context } = await openPage(chromium.browser, `${berth.base}${path}`, {
-        colorScheme: look === "dark" ? "dark" : "light",
-        width,
-        height: 900,
-      });
-      await page.locator(ready).first().waitFor({ timeout: 20_000 });
-      if (name === "networks" && look !== "narrow") {
-        await page.getByRole("button", { name: "Create network" }).click();
-      }
-      await page.screenshot({ path: `${artifacts}/${name}-${look}.png`, fullPage: true });
-      await context.close();
-    }
-  }
+  await screenshotPages(chromium.browser, berth.base, pages);
 } finally {
   await chromium.close();
   await berth.stop();

@@ -261,3 +261,28 @@ export async function openPage(browser, url, { colorScheme = "light", width = 12
   await page.goto(url);
   return { page, context, errors };
 }
+
+/** The looks a review screenshot is taken in: light and dark at a desk's width, light at a phone's. */
+export const REVIEW_LOOKS = [["light", 1280], ["dark", 1280], ["narrow", 390]];
+
+/**
+ * Takes review screenshots of `pages` (`[name, path, ready selector, before?]`) in every look, into
+ * `artifacts/<prefix><name>-<look>.png`, each in a fresh signed-in context. `before(page, look)`
+ * runs once the page is ready, to open a dialog or a tab; `fullPage` pages are shot whole.
+ */
+export async function screenshotPages(browser, base, pages, { prefix = "", fullPage = () => true } = {}) {
+  for (const [name, path, ready, before] of pages) {
+    for (const [look, width] of REVIEW_LOOKS) {
+      const { page, context, errors } = await openPage(browser, `${base}${path}`, {
+        colorScheme: look === "dark" ? "dark" : "light",
+        width,
+        height: 900,
+      });
+      await page.locator(ready).first().waitFor({ timeout: 30_000 });
+      if (before) await before(page, look);
+      await page.screenshot({ path: join(artifacts, `${prefix}${name}-${look}.png`), fullPage: fullPage(name) });
+      await context.close();
+      if (errors.length) throw new Error(`${path} (${look}) logged errors: ${errors.join("; ")}`);
+    }
+  }
+}

@@ -5,7 +5,7 @@
 //   BERTH_BIN=target/debug/berth node tests/e2e/swarm-screenshots.mjs
 
 import { execFileSync } from "node:child_process";
-import { artifacts, launchBrowser, openPage, startBerth } from "./support.mjs";
+import { artifacts, launchBrowser, screenshotPages, startBerth } from "./support.mjs";
 
 const host = process.env.BERTH_TEST_SWARM_MANAGER;
 const docker = (...args) => execFileSync("docker", args, { env: { ...process.env, DOCKER_HOST: host }, encoding: "utf8" }).trim();
@@ -38,19 +38,7 @@ try {
     ["configs", "/env/local/configs", '[data-testid="configs-table"]'],
     ["config", "/env/local/configs/shot-nginx.conf", '[data-testid="config-data"]'],
   ];
-  const looks = [["light", 1280], ["dark", 1280], ["narrow", 390]];
-  for (const [name, path, ready] of pages) {
-    for (const [look, width] of looks) {
-      const { page, context } = await openPage(chromium.browser, `${berth.base}${path}`, {
-        colorScheme: look === "dark" ? "dark" : "light",
-        width,
-        height: 900,
-      });
-      await page.locator(ready).first().waitFor({ timeout: 30_000 });
-      await page.screenshot({ path: `${artifacts}/swarm-${name}-${look}.png`, fullPage: name !== "service-new" });
-      await context.close();
-    }
-  }
+  await screenshotPages(chromium.browser, berth.base, pages, { prefix: "swarm-", fullPage: (name) => name !== "service-new" });
 } finally {
   await chromium.close();
   await berth.stop();

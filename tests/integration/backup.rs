@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::registries::{registries, save};
+use crate::registries::{pull_with_saved, push_with_saved, registries, save};
 use crate::support::{Berth, PASSWORD, berth_command, docker, unique_name, wait_for};
 
 fn berth_in(data_dir: &Path, args: &[&str]) -> Output {
@@ -42,18 +42,7 @@ fn a_backup_made_while_serving_restores_users_tokens_audit_registries_and_sealed
     let registry = saved["id"].as_i64().expect("a registry id").to_string();
     let image = format!("{}/{}:1", registries.auth, unique_name("backup"));
     docker(&["tag", "busybox:latest", &image]);
-    let (repository, tag) = image.rsplit_once(':').expect("a tag");
-    let push = admin.request(
-        "POST",
-        &format!("/engine/local/images/{repository}/push?tag={tag}"),
-        &[("x-berth-registry", &registry)],
-        None,
-    );
-    assert!(
-        push.status == 200 && push.body.contains("digest: sha256:"),
-        "{}",
-        push.body
-    );
+    push_with_saved(&admin, &image, &registry);
     docker(&["rmi", &image]);
 
     let kept = tempfile::tempdir().expect("temp dir");
@@ -132,15 +121,7 @@ fn a_backup_made_while_serving_restores_users_tokens_audit_registries_and_sealed
         signed_in.body
     );
     // The registry's sealed password opens with the restored key: the pull gets the image.
-    let pull = client.request(
-        "POST",
-        &format!("/engine/local/images/create?fromImage={repository}&tag={tag}"),
-        &[("x-berth-registry", &registry)],
-        None,
-    );
-    assert_eq!(pull.status, 200, "{}", pull.body);
-    assert!(!pull.body.contains("errorDetail"), "{}", pull.body);
-    assert!(!docker(&["image", "inspect", "-f", "{{.Id}}", &image]).is_empty());
+    pull_with_saved(&client, &image, &registry);
     docker(&["rmi", &image]);
 }
 

@@ -78,6 +78,39 @@ pub(crate) fn save(
     (reply.status, body)
 }
 
+/// Pushes `image` (`repository:tag`) through the gateway with saved registry `id`'s
+/// credentials, and asserts that the registry took it.
+pub(crate) fn push_with_saved(client: &Client, image: &str, id: &str) {
+    let (repository, tag) = image.rsplit_once(':').expect("an image with a tag");
+    let push = client.request(
+        "POST",
+        &format!("/engine/local/images/{repository}/push?tag={tag}"),
+        &[("x-berth-registry", id)],
+        None,
+    );
+    assert_eq!(push.status, 200, "{}", push.body);
+    assert!(
+        !push.body.contains("errorDetail") && push.body.contains("digest: sha256:"),
+        "{}",
+        push.body
+    );
+}
+
+/// Pulls `image` (`repository:tag`) through the gateway with saved registry `id`'s
+/// credentials, and asserts that the engine then has it.
+pub(crate) fn pull_with_saved(client: &Client, image: &str, id: &str) {
+    let (repository, tag) = image.rsplit_once(':').expect("an image with a tag");
+    let pull = client.request(
+        "POST",
+        &format!("/engine/local/images/create?fromImage={repository}&tag={tag}"),
+        &[("x-berth-registry", id)],
+        None,
+    );
+    assert_eq!(pull.status, 200, "{}", pull.body);
+    assert!(!pull.body.contains("errorDetail"), "{}", pull.body);
+    assert!(!docker(&["image", "inspect", "-f", "{{.Id}}", image]).is_empty());
+}
+
 #[test]
 fn saved_credentials_are_checked_sealed_and_managed_by_admins_only() {
     let registries = registries();
@@ -194,36 +227,11 @@ fn the_gateway_lends_saved_credentials_to_push_and_pull() {
         anonymous_push.body
     );
 
-    let push = operator.request(
-        "POST",
-        &format!("/engine/local/images/{repository}/push?tag=1"),
-        &[("x-berth-registry", &id)],
-        None,
-    );
-    assert_eq!(push.status, 200, "{}", push.body);
-    assert!(!push.body.contains("errorDetail"), "{}", push.body);
-    assert!(push.body.contains("digest: sha256:"), "{}", push.body);
-
-    docker(&["rmi", &format!("{repository}:1")]);
-    let pull = operator.request(
-        "POST",
-        &format!("/engine/local/images/create?fromImage={repository}&tag=1"),
-        &[("x-berth-registry", &id)],
-        None,
-    );
-    assert_eq!(pull.status, 200, "{}", pull.body);
-    assert!(!pull.body.contains("errorDetail"), "{}", pull.body);
-    assert!(
-        !docker(&[
-            "image",
-            "inspect",
-            "-f",
-            "{{.Id}}",
-            &format!("{repository}:1")
-        ])
-        .is_empty()
-    );
-    docker(&["rmi", &format!("{repository}:1")]);
+    let image = format!("{repository}:1");
+    push_with_saved(&operator, &image, &id);
+    docker(&["rmi", &image]);
+    pull_with_saved(&operator, &image, &id);
+    docker(&["rmi", &image]);
 
     // The header is refused where it means nothing, and never reaches the engine.
     let misuse = operator.request(
@@ -382,13 +390,11 @@ fn saved_credentials_go_only_to_their_own_registry() {
     // The matching registry is lent its credentials: the engine asks it about the image.
     let repository = format!("{}/{}", registries.auth, unique_name("inspect"));
     docker(&["tag", "busybox:latest", &format!("{repository}:1")]);
-    let pushed = berth.with_token(&berth.token_for("operator")).request(
-        "POST",
-        &format!("/engine/local/images/{repository}/push?tag=1"),
-        &[("x-berth-registry", &id)],
-        None,
+    push_with_saved(
+        &berth.with_token(&berth.token_for("operator")),
+        &format!("{repository}:1"),
+        &id,
     );
-    assert!(pushed.body.contains("digest: sha256:"), "{}", pushed.body);
     docker(&["rmi", &format!("{repository}:1")]);
     let inspected = berth.with_token(&berth.token_for("operator")).request(
         "GET",
@@ -503,14 +509,7 @@ fn a_swarm_service_pulls_its_private_image_with_saved_credentials() {
     let operator = berth.with_token(&berth.token_for("operator"));
     let image = format!("{}/{}:1", registries.auth, unique_name("svc-image"));
     docker_at(&host, &["tag", "busybox:latest", &image]);
-    let (repository, _) = image.rsplit_once(':').unwrap();
-    let push = operator.request(
-        "POST",
-        &format!("/engine/local/images/{repository}/push?tag=1"),
-        &[("x-berth-registry", &id)],
-        None,
-    );
-    assert!(push.body.contains("digest: sha256:"), "{}", push.body);
+    push_with_saved(&operator, &image, &id);
     // The node must pull it, so the engine holds no copy of its own.
     docker_at(&host, &["rmi", &image]);
 

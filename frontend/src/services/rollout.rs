@@ -150,6 +150,28 @@ impl Rollout {
             (TaskMark::Waiting, true) => "to roll back",
         }
     }
+
+    /// How far this rollout of `service` has come over its `tasks`.
+    pub fn progress(&self, service: &Service, tasks: &[Task]) -> Progress {
+        let wanted = service
+            .service_status
+            .map(|counts| counts.desired_tasks as usize)
+            .unwrap_or_default();
+        let done = tasks
+            .iter()
+            .filter(|task| self.mark(task) == Some(TaskMark::Done))
+            .count();
+        Progress { done, wanted }
+    }
+}
+
+/// How far the current rollout is: tasks running since it started, of those wanted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Tasks started since the update began, and running.
+    pub done: usize,
+    /// Tasks the service wants.
+    pub wanted: usize,
 }
 
 /// Where one task stands in a rollout.
@@ -180,30 +202,6 @@ impl TaskMark {
             TaskMark::Starting => "badge-warn",
             TaskMark::Waiting => "badge-neutral",
         }
-    }
-}
-
-/// How far the current rollout is: tasks running since it started, of those wanted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    /// Tasks started since the update began, and running.
-    pub done: usize,
-    /// Tasks the service wants.
-    pub wanted: usize,
-}
-
-impl Rollout {
-    /// How far this rollout of `service` has come over its `tasks`.
-    pub fn progress(&self, service: &Service, tasks: &[Task]) -> Progress {
-        let wanted = service
-            .service_status
-            .map(|counts| counts.desired_tasks as usize)
-            .unwrap_or_default();
-        let done = tasks
-            .iter()
-            .filter(|task| self.mark(task) == Some(TaskMark::Done))
-            .count();
-        Progress { done, wanted }
     }
 }
 
