@@ -219,6 +219,16 @@ pub fn browser_name(user_agent: &str) -> String {
     }
 }
 
+/// `text`, or a dash when there is nothing to show (empty or only spaces).
+pub fn or_dash(text: impl Into<String>) -> String {
+    let text = text.into();
+    if text.trim().is_empty() {
+        "—".to_owned()
+    } else {
+        text
+    }
+}
+
 /// A count with thousands separators: `12,345`.
 pub fn thousands(count: usize) -> String {
     let digits = count.to_string();

@@ -29,8 +29,11 @@ try {
   const pages = [
     ["home", "/environments", '[data-testid="environment-cards"]'],
     ["environments", "/admin/environments", '[data-testid="environments-table"]'],
-    ["container-new", "/env/local/containers/new", '[data-testid="docker-run"]'],
-    ["terminal", `/env/local/containers/${web}/terminal`, ".xterm-screen", async (page) => {
+    ["container-new", "/env/local/containers/new", 'form input[name="image"], form input'],
+    ["terminal", `/env/local/containers/${web}/terminal`, '[data-testid="terminal-connect"]', async (page) => {
+      await page.getByTestId("terminal-connect").click();
+      await page.getByTestId("terminal-status").filter({ hasText: "Running" }).waitFor({ timeout: 20_000 });
+      await page.locator('[data-testid="terminal"] .xterm').click();
       await page.keyboard.type("ls /data\n");
       await page.locator(".xterm-rows", { hasText: "conf" }).waitFor();
     }],
@@ -39,10 +42,10 @@ try {
     ["account", "/account", '[data-testid="sessions-table"]'],
     ["audit", "/admin/audit", '[data-testid="audit-table"] tbody tr'],
     ["guardrails", "/env/local/guardrails", '[data-testid="guardrails-form"]'],
-    ["image", "/env/local/images/busybox:latest", '[role="tablist"]'],
+    ["image", "/env/local/images/busybox:latest", ".image-cards"],
     ["volume-files", `/env/local/volumes/${volume}/files`, '[data-testid="files-table"]'],
   ];
-  await screenshotPages(chromium.browser, berth.base, pages, { fullPage: (name) => name !== "terminal" });
+  await screenshotPages(chromium.browser, berth.base, pages, { fullPage: (name) => !["terminal", "events"].includes(name) });
 } finally {
   await chromium.close();
   await berth.stop();

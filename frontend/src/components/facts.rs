@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::format;
+
 /// A titled list of facts; empty values show as a dash.
 #[component]
 pub fn FactsCard(
@@ -26,7 +28,7 @@ pub fn FactsCard(
                     .into_iter()
                     .map(|(label, value)| view! {
                         <dt>{label}</dt>
-                        <dd>{if value.is_empty() { "—".to_owned() } else { value }}</dd>
+                        <dd>{format::or_dash(value)}</dd>
                     })
                     .collect_view()}
             </dl>

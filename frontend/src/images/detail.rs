@@ -15,7 +15,7 @@ use crate::app::session::use_session;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::table::{Column, DataTable};
 use crate::components::toast::use_toaster;
-use crate::format;
+use crate::format::{self, or_dash};
 use crate::images::list_model::image_rows;
 use crate::images::push::PushDialog;
 use crate::images::run::RunLink;
@@ -158,7 +158,7 @@ pub fn ImageDetailPage() -> impl IntoView {
                                 <dt>"Layers"</dt><dd>{layers}</dd>
                                 {(!image.author.is_empty()).then(|| view! { <dt>"Author"</dt><dd>{image.author.clone()}</dd> })}
                                 <dt>"Digests"</dt>
-                                <dd class="mono pre-lines">{image.repo_digests.unwrap_or_default().join("\n")}</dd>
+                                <dd class="mono pre-lines">{or_dash(image.repo_digests.unwrap_or_default().join("\n"))}</dd>
                             </dl>
                         </section>
                         <section class="card">
@@ -168,10 +168,10 @@ pub fn ImageDetailPage() -> impl IntoView {
                                 <dt>"Entrypoint"</dt><dd class="mono">{or_dash(config.entrypoint.clone().unwrap_or_default().join(" "))}</dd>
                                 <dt>"Working dir"</dt><dd class="mono">{or_dash(config.working_dir.clone())}</dd>
                                 <dt>"User"</dt><dd class="mono">{or_dash(config.user.clone())}</dd>
-                                <dt>"Ports"</dt><dd class="mono">{config.exposed_ports.clone().unwrap_or_default().into_keys().collect::<Vec<_>>().join(" ")}</dd>
-                                <dt>"Environment"</dt><dd class="mono pre-lines">{config.env.clone().unwrap_or_default().join("\n")}</dd>
+                                <dt>"Ports"</dt><dd class="mono">{or_dash(config.exposed_ports.clone().unwrap_or_default().into_keys().collect::<Vec<_>>().join(" "))}</dd>
+                                <dt>"Environment"</dt><dd class="mono pre-lines">{or_dash(config.env.clone().unwrap_or_default().join("\n"))}</dd>
                                 <dt>"Labels"</dt>
-                                <dd class="mono pre-lines">{config.labels.iter().flatten().map(|(key, value)| format!("{key}={value}")).collect::<Vec<_>>().join("\n")}</dd>
+                                <dd class="mono pre-lines">{or_dash(config.labels.iter().flatten().map(|(key, value)| format!("{key}={value}")).collect::<Vec<_>>().join("\n"))}</dd>
                             </dl>
                         </section>
                     </div>
@@ -236,14 +236,6 @@ fn HistoryTable(history: Vec<HistoryItem>) -> impl IntoView {
 }
 
 /// Text, or a dash for nothing.
-fn or_dash(text: String) -> String {
-    if text.trim().is_empty() {
-        "—".to_owned()
-    } else {
-        text
-    }
-}
-
 /// A history entry's instruction without the shell wrapper the classic builder adds, nor the
 /// `|N KEY=value…` build arguments it records in front of `RUN` steps.
 pub fn instruction(created_by: &str) -> String {

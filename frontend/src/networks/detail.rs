@@ -21,6 +21,7 @@ use crate::components::facts::{FactsCard, map_rows};
 use crate::components::fields::{FieldMessage, FormAlert, FormState, SubmitButton, TextField};
 use crate::components::table::{ACTIONS, Column, TableSection};
 use crate::components::toast::use_toaster;
+use crate::format;
 use crate::networks::cidr::strip_prefix;
 use crate::networks::form::{ConnectDraft, field};
 use crate::networks::list::flags;
@@ -293,7 +294,7 @@ fn ConnectedTable(
 #[component]
 fn Address(address: String, chosen: bool) -> impl IntoView {
     view! {
-        {if address.is_empty() { "—".to_owned() } else { address }}
+        {format::or_dash(address)}
         {chosen.then(|| view! { " " <span class="chip" title="Assigned when connecting">"static"</span> })}
     }
 }

@@ -16,6 +16,7 @@ use crate::app::undecodable::Kind;
 use crate::components::icons::IconKind;
 use crate::components::table::{ACTIONS, Column};
 use crate::components::toast::use_toaster;
+use crate::format;
 use crate::networks::create::NetworkCreateForm;
 use crate::resource_page::list_page::{ListOptions, ListPage};
 use crate::resource_page::prune::PruneButton;
@@ -150,7 +151,7 @@ impl Resource for Network {
                 </td>
                 <td>{self.driver.clone()}</td>
                 <td>{self.scope.clone()}</td>
-                <td class="mono">{if subnets.is_empty() { "—".to_owned() } else { subnets }}</td>
+                <td class="mono">{format::or_dash(subnets)}</td>
                 <td>
                     <div class="chips">{chips}</div>
                 </td>

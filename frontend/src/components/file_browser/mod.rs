@@ -388,8 +388,8 @@ pub fn FileBrowser(
                                             }}
                                         </td>
                                         <td class="num">{if is_dir { String::new() } else { format::bytes(entry.size) }}</td>
-                                        <td class="mono">{permissions(entry.kind, entry.mode)}</td>
-                                        <td title=crate::time::absolute_time(entry.mtime)>{crate::time::absolute_time(entry.mtime)}</td>
+                                        <td class="mono cell-nowrap">{permissions(entry.kind, entry.mode)}</td>
+                                        <td class="cell-nowrap">{crate::time::absolute_time(entry.mtime)}</td>
                                         <td class="cell-actions">
                                             {matches!(entry.kind, Kind::File | Kind::Directory).then(|| view! {
                                                 <button class="btn btn-small btn-ghost" aria-label=format!("Download {}", entry.name) on:click=move |_| download(fetch_target.clone(), is_dir)>"Download"</button>

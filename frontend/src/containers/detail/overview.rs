@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::reveal::{MASK, Reveal};
 use crate::app::engine_status::use_engine_status;
 use crate::components::toast::use_toaster;
-use crate::format;
+use crate::format::{self, or_dash};
 
 /// The Overview tab.
 #[component]
@@ -284,14 +284,6 @@ fn limits(container: &ContainerInspect) -> Vec<(&'static str, String)> {
             if host.readonly_rootfs { "yes" } else { "no" }.to_owned(),
         ),
     ]
-}
-
-fn or_dash(text: &str) -> String {
-    if text.is_empty() {
-        "—".to_owned()
-    } else {
-        text.to_owned()
-    }
 }
 
 /// An engine timestamp, shortened to the second; the zero time means never.
