@@ -78,36 +78,45 @@ pub(crate) fn save(
     (reply.status, body)
 }
 
-/// Pushes `image` (`repository:tag`) through the gateway with saved registry `id`'s
-/// credentials, and asserts that the registry took it.
-pub(crate) fn push_with_saved(client: &Client, image: &str, id: &str) {
+/// Sends `POST /engine/local<path>` for `image` (`repository:tag`, which `path` gets as
+/// `{repository}` and `{tag}`) with saved registry `id`'s credentials, and asserts that the
+/// engine's progress stream ends without an error; returns that stream.
+fn with_saved(client: &Client, path: &str, image: &str, id: &str) -> String {
     let (repository, tag) = image.rsplit_once(':').expect("an image with a tag");
-    let push = client.request(
+    let path = path
+        .replace("{repository}", repository)
+        .replace("{tag}", tag);
+    let reply = client.request(
         "POST",
-        &format!("/engine/local/images/{repository}/push?tag={tag}"),
+        &format!("/engine/local{path}"),
         &[("x-berth-registry", id)],
         None,
     );
-    assert_eq!(push.status, 200, "{}", push.body);
+    assert_eq!(reply.status, 200, "{path}: {}", reply.body);
     assert!(
-        !push.body.contains("errorDetail") && push.body.contains("digest: sha256:"),
-        "{}",
-        push.body
+        !reply.body.contains("errorDetail"),
+        "{path}: {}",
+        reply.body
     );
+    reply.body
+}
+
+/// Pushes `image` (`repository:tag`) through the gateway with saved registry `id`'s
+/// credentials, and asserts that the registry took it.
+pub(crate) fn push_with_saved(client: &Client, image: &str, id: &str) {
+    let body = with_saved(client, "/images/{repository}/push?tag={tag}", image, id);
+    assert!(body.contains("digest: sha256:"), "{body}");
 }
 
 /// Pulls `image` (`repository:tag`) through the gateway with saved registry `id`'s
 /// credentials, and asserts that the engine then has it.
 pub(crate) fn pull_with_saved(client: &Client, image: &str, id: &str) {
-    let (repository, tag) = image.rsplit_once(':').expect("an image with a tag");
-    let pull = client.request(
-        "POST",
-        &format!("/engine/local/images/create?fromImage={repository}&tag={tag}"),
-        &[("x-berth-registry", id)],
-        None,
+    with_saved(
+        client,
+        "/images/create?fromImage={repository}&tag={tag}",
+        image,
+        id,
     );
-    assert_eq!(pull.status, 200, "{}", pull.body);
-    assert!(!pull.body.contains("errorDetail"), "{}", pull.body);
     assert!(!docker(&["image", "inspect", "-f", "{{.Id}}", image]).is_empty());
 }
 
