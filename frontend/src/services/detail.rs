@@ -47,9 +47,21 @@ pub struct Inspected {
 }
 
 impl Inspected {
-    /// Whether the service is short of tasks, has a task on its way, or is rolling out.
+    /// Whether the service is short of tasks, has a task on its way, or is rolling out. The
+    /// tasks read are checked too, not only the engine's counts: after a drain the counts can
+    /// already include tasks that the list, read a moment apart, does not have yet.
     fn settling(&self) -> bool {
-        !self.service.is_settled() || self.tasks.iter().any(Task::is_on_its_way)
+        let running = self
+            .tasks
+            .iter()
+            .filter(|task| task.is_running_as_wanted())
+            .count() as u64;
+        let short = !self.service.is_job()
+            && self
+                .service
+                .service_status
+                .is_some_and(|counts| running < counts.desired_tasks);
+        short || !self.service.is_settled() || self.tasks.iter().any(Task::is_on_its_way)
     }
 }
 

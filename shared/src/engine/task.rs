@@ -95,6 +95,11 @@ impl Task {
         self.desired_state == "running" && self.phase() == Phase::Starting
     }
 
+    /// Whether the swarm wants it running and it runs.
+    pub fn is_running_as_wanted(&self) -> bool {
+        self.desired_state == "running" && self.phase() == Phase::Running
+    }
+
     /// The container's id, once it has one.
     pub fn container_id(&self) -> Option<&str> {
         self.status
@@ -135,5 +140,19 @@ mod tests {
         assert_eq!(phase_of("rejected"), Phase::Failed);
         // A state from a newer engine is on its way, not an error.
         assert_eq!(phase_of("unheard-of"), Phase::Starting);
+    }
+
+    #[test]
+    fn a_task_runs_as_wanted_only_when_wanted_running_and_running() {
+        let task = |desired: &str, state: &str| -> Task {
+            serde_json::from_value(serde_json::json!({
+                "ID": "t", "DesiredState": desired, "Status": { "State": state }
+            }))
+            .expect("a task")
+        };
+        assert!(task("running", "running").is_running_as_wanted());
+        // Still running on a drained node, but on its way out: its replacement is not there yet.
+        assert!(!task("shutdown", "running").is_running_as_wanted());
+        assert!(!task("running", "preparing").is_running_as_wanted());
     }
 }
