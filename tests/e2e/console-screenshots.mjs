@@ -29,7 +29,7 @@ try {
   const pages = [
     ["home", "/environments", '[data-testid="environment-cards"]'],
     ["environments", "/admin/environments", '[data-testid="environments-table"]'],
-    ["container-new", "/env/local/containers/new", 'form input[name="image"], form input'],
+    ["container-new", "/env/local/containers/new", 'form input'],
     ["terminal", `/env/local/containers/${web}/terminal`, '[data-testid="terminal-connect"]', async (page) => {
       await page.getByTestId("terminal-connect").click();
       await page.getByTestId("terminal-status").filter({ hasText: "Running" }).waitFor({ timeout: 20_000 });

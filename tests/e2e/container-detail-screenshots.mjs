@@ -3,7 +3,7 @@
 // Not a test (its name does not end in .test.mjs): run it by hand to look at the pages.
 
 import { join } from "node:path";
-import { artifacts, docker, launchBrowser, openPage, removeContainers, startBerth } from "./support.mjs";
+import { artifacts, docker, launchBrowser, openPage, removeContainers, screenshotPages, startBerth } from "./support.mjs";
 
 const name = "berth-shot-web";
 removeContainers(name);
@@ -14,32 +14,20 @@ docker("run", "-d", "--name", name, "-e", "API_TOKEN=s3cret", "-e", "MODE=produc
 const berth = await startBerth();
 const chromium = await launchBrowser();
 try {
-  const shots = [
-    ["overview", "", async (page) => page.getByTestId("overview").waitFor()],
-    ["logs", "/logs", async (page) => {
-      await page.getByTestId("logview").locator(".log-row").nth(10).waitFor();
+  const container = `/env/local/containers/${name}`;
+  const pages = [
+    ["overview", container, '[data-testid="overview"]'],
+    ["logs", `${container}/logs`, '[data-testid="logview"] .log-row >> nth=10', async (page) => {
       await page.getByLabel("Search logs").fill("slow");
       await page.getByLabel("Timestamps").check();
     }],
-    ["stats", "/stats", async (page) => {
+    ["stats", `${container}/stats`, '[data-chart="CPU"]', async (page) => {
       await page.waitForFunction(() => document.querySelectorAll('[data-chart="CPU"] polyline')[0]?.getAttribute("points").split(" ").length >= 4,
         null, { timeout: 20_000 });
     }],
-    ["files", "/files", async (page) => page.getByTestId("files-table").waitFor()],
+    ["files", `${container}/files`, '[data-testid="files-table"]'],
   ];
-  for (const [shot, tab, ready] of shots) {
-    for (const [variant, options] of [
-      ["light", { colorScheme: "light" }],
-      ["dark", { colorScheme: "dark" }],
-      ["narrow", { colorScheme: "light", width: 390, height: 844 }],
-    ]) {
-      const { page, context } = await openPage(chromium.browser, `${berth.base}/env/local/containers/${name}${tab}`, options);
-      await ready(page);
-      await page.waitForTimeout(300);
-      await page.screenshot({ path: join(artifacts, `detail-${shot}-${variant}.png`) });
-      await context.close();
-    }
-  }
+  await screenshotPages(chromium.browser, berth.base, pages, { prefix: "detail-", fullPage: () => false });
   const { page, context } = await openPage(chromium.browser, `${berth.base}/env/local/stats`);
   await page.locator('[data-testid="stat-cell"]').first().waitFor({ timeout: 20_000 });
   await page.screenshot({ path: join(artifacts, "stats-overview-light.png") });

@@ -3,25 +3,19 @@
 // `scripts/screenshots.sh review`, or by hand:
 //   BERTH_BIN=target/debug/berth BERTH_TEST_DOCKER_HOST=unix://… node tests/e2e/images-screenshots.mjs
 
-import { join } from "node:path";
-import { artifacts, launchBrowser, openPage, startBerth } from "./support.mjs";
+import { launchBrowser, screenshotPages, startBerth } from "./support.mjs";
 
 const berth = await startBerth();
 const chromium = await launchBrowser();
 try {
-  for (const [name, options] of [
-    ["light", { colorScheme: "light" }],
-    ["dark", { colorScheme: "dark" }],
-    ["narrow", { colorScheme: "light", width: 390, height: 844 }],
-  ]) {
-    const { page, context } = await openPage(chromium.browser, `${berth.base}/env/local/images`, options);
-    await page.getByTestId("images-table").waitFor();
-    await page.getByTestId("build-cache").locator("dl").waitFor();
-    await page.screenshot({ path: join(artifacts, `images-${name}.png`), fullPage: true });
-    await page.getByRole("button", { name: "Build", exact: true }).click();
-    await page.screenshot({ path: join(artifacts, `images-build-dialog-${name}.png`) });
-    await context.close();
-  }
+  const ready = '[data-testid="images-table"]';
+  const pages = [
+    ["images", "/env/local/images", ready, async (page) => page.getByTestId("build-cache").locator("dl").waitFor()],
+    ["images-build-dialog", "/env/local/images", ready, async (page) => {
+      await page.getByRole("button", { name: "Build", exact: true }).click();
+    }],
+  ];
+  await screenshotPages(chromium.browser, berth.base, pages, { fullPage: (name) => name === "images" });
 } finally {
   await chromium.close();
   await berth.stop();

@@ -235,7 +235,6 @@ fn HistoryTable(history: Vec<HistoryItem>) -> impl IntoView {
     }
 }
 
-/// Text, or a dash for nothing.
 /// A history entry's instruction without the shell wrapper the classic builder adds, nor the
 /// `|N KEY=value…` build arguments it records in front of `RUN` steps.
 pub fn instruction(created_by: &str) -> String {
