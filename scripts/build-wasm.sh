@@ -66,12 +66,14 @@ chmod 755 "$STAGING/$pkg"
 
 # The loader: preload the main module's glue and WebAssembly, then start the app. The event
 # tells scripts (the UI benchmarks) that the app runs, and hands them its WebAssembly exports.
-# On the Containers page (where the console opens), a classic script first asks for the list,
-# so the engine lists while the app downloads; the app takes the answer (api/early.rs), and
-# builds the same URL itself: the two must agree.
-early="<script>(function(){var m=location.pathname.match(/^\\/env\\/([^/]+)\\/containers\\/?$/);"
-early+="if(!m||location.search)return;var url='/engine/'+m[1]+'/containers/json?all=true';"
-early+="window.__berthEarly={url:url,response:fetch(url,{credentials:'same-origin'})};})();</script>"
+# On the Containers page (where the console opens) and the home page, a classic script first
+# asks for the page's first data, so the server works while the app downloads: the engine lists
+# its containers, or the probes of every engine start. The app takes the answer (api/early.rs),
+# and builds the same URL itself: the two must agree.
+early="<script>(function(){var p=location.pathname,u,m=p.match(/^\\/env\\/([^/]+)\\/containers\\/?$/);"
+early+="if(m&&!location.search)u='/engine/'+m[1]+'/containers/json?all=true';"
+early+="else if(/^\\/environments\\/?$/.test(p))u='/api/overview';if(!u)return;"
+early+="window.__berthEarly={url:u,at:Date.now(),response:fetch(u,{credentials:'same-origin'})};})();</script>"
 loader="<link rel=modulepreload href=/$pkg/$NAME.js><link rel=modulepreload href=/$pkg/__wasm_split.js>"
 loader+="<link rel=preload href=/$pkg/${NAME}_bg.wasm as=fetch type=application/wasm crossorigin>"
 loader+="<script type=module>import init from '/$pkg/$NAME.js';"

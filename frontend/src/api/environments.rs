@@ -14,11 +14,15 @@ pub async fn overview(
     after: Option<u64>,
     signal: Option<&AbortSignal>,
 ) -> Result<Overview, ApiError> {
-    let url = match after {
+    get_json(&overview_url(after), signal).await
+}
+
+/// The URL of [`overview`].
+fn overview_url(after: Option<u64>) -> String {
+    match after {
         Some(revision) => format!("/api/overview?after={revision}"),
         None => "/api/overview".to_owned(),
-    };
-    get_json(&url, signal).await
+    }
 }
 
 /// `POST /api/overview/{env}/retry`: probe this engine now.
@@ -62,4 +66,22 @@ pub async fn remove_environment(id: &str) -> Result<(), ApiError> {
         &format!("/api/environments/{}", percent_encode(id)),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// index.html's loader asks for the home page's first overview before the app starts
+    /// (`api/early.rs`); the page takes that answer only if it asks for exactly that URL.
+    #[test]
+    fn the_loaders_early_overview_is_the_one_the_page_asks_for() {
+        let loader = include_str!("../../../scripts/build-wasm.sh");
+        let url = overview_url(None);
+        assert!(
+            loader.contains(&format!("u='{url}'")),
+            "scripts/build-wasm.sh does not ask for {url}"
+        );
+        assert_eq!(overview_url(Some(7)), "/api/overview?after=7");
+    }
 }

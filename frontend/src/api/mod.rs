@@ -3,7 +3,7 @@
 //! API groups them). Streamed answers are read with [`stream`], files sent with progress with
 //! [`upload`]; [`percent_encode`] is the one encoder of path segments and query values.
 //!
-//! The Containers page's first list may have been asked for before the app started (`early`).
+//! A page's first `GET` may have been asked for before the app started (`early`).
 //!
 //! Every request can be cancelled through an [`AbortSignal`]; errors are one typed enum, and an
 //! engine that cannot be reached is its own case so pages can say so. State-changing requests
@@ -192,8 +192,15 @@ pub async fn get_json<T: DeserializeOwned>(
     url: &str,
     signal: Option<&AbortSignal>,
 ) -> Result<T, ApiError> {
-    let response = send(Method::GET, url, None, signal).await?;
-    decode(response).await
+    decode(get(url, signal).await?).await
+}
+
+/// `GET`s a URL, taking the loader's early answer where it asked for this URL.
+async fn get(url: &str, signal: Option<&AbortSignal>) -> Result<Response, ApiError> {
+    match early::take(url).await {
+        Some(answer) => Ok(Response::from(answer)),
+        None => send(Method::GET, url, None, signal).await,
+    }
 }
 
 /// `GET`s a list and decodes it element by element: what cannot be read is a failure beside
@@ -204,11 +211,8 @@ pub async fn get_list<T: DeserializeOwned>(
     field: Option<&str>,
     signal: Option<&AbortSignal>,
 ) -> Result<Listing<T>, ApiError> {
-    let response = match early::take(url).await {
-        Some(answer) => Response::from(answer),
-        None => send(Method::GET, url, None, signal).await?,
-    };
-    let text = response
+    let text = get(url, signal)
+        .await?
         .text()
         .await
         .map_err(|error| ApiError::Decode(error.to_string()))?;

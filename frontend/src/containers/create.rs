@@ -94,13 +94,14 @@ pub fn NewContainerPage() -> impl IntoView {
         let engine = status.engine();
         async move { engine.networks(None).await.unwrap_or_default() }
     });
-    // Non-admins are fenced by the environment's guardrails: the form offers only what they allow.
+    // Who is not an admin here (by their grant, as the gateway judges) is fenced by the
+    // environment's guardrails: the form offers only what they allow.
     let fences = LocalResource::new(move || {
         let environment = status.environment.get();
         async move { guardrails(&environment, None).await.ok() }
     });
     let fence = move || {
-        (session.role() != Some(Role::Admin))
+        (session.role_here() != Some(Role::Admin))
             .then(|| fences.get().flatten())
             .flatten()
     };

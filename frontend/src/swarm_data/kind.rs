@@ -15,6 +15,7 @@ use web_sys::AbortSignal;
 
 use crate::api::ApiError;
 use crate::api::engine::Engine;
+use crate::api::together::together;
 use crate::app::undecodable::Kind;
 use crate::components::icons::IconKind;
 
@@ -232,14 +233,17 @@ impl SwarmData for Config {
     }
 }
 
-/// Each object of kind `T` with the services that use it.
+/// Each object of kind `T` with the services that use it; the two lists are asked for at once.
 pub async fn load<T: SwarmData>(
     engine: Engine,
     signal: AbortSignal,
 ) -> Result<Vec<InUse<T>>, ApiError> {
-    let objects = T::list(engine.clone(), signal.clone()).await?;
-    let services = engine.service_specs(Some(&signal)).await?;
-    Ok(with_users(objects, &services))
+    let services = {
+        let (engine, signal) = (engine.clone(), signal.clone());
+        async move { engine.service_specs(Some(&signal)).await }
+    };
+    let (objects, services) = together(T::list(engine, signal), services).await;
+    Ok(with_users(objects?, &services?))
 }
 
 /// A service that gets an object as a file.
