@@ -4,6 +4,7 @@
 // show in the UI (from the event's own timestamp to the row changing). Writes a section of
 // BENCHMARKS.md between markers, leaving the rest of the file alone.
 
+import http from "node:http";
 import { loadavg } from "node:os";
 import { engineRequestOn, pool } from "./engine-api.mjs";
 import { launchBrowser, openPage, startBerth, writeReportSection } from "./support.mjs";

@@ -86,6 +86,8 @@ from opening \`/environments\` until all ${REACHABLE} reachable cards are painte
 Berth that has just started, so no engine has been probed; "warm" is the next visit, from the
 probes' last-known state. Each engine is probed in parallel with its own 3 s timeout; when the
 reachable cards were all painted, up to ${stillChecking} of the black-holed ones were still being checked.
+The page's loader asks for the overview before the app has started, so the probes of a cold
+Berth start while the app downloads; a first probe pings and negotiates the version at once.
 
 | visit | median | worst | target |
 |---|---:|---:|---:|

@@ -126,17 +126,21 @@ impl Environment {
         self.negotiate().await
     }
 
-    /// Asks the engine which API versions it speaks, through `/_ping` and `/version`, and settles
-    /// on the lower of its newest and [`ApiVersion::MAX_SUPPORTED`].
+    /// Asks the engine which API versions it speaks, through `/_ping` and `/version` (asked at
+    /// once), and settles on the lower of its newest and [`ApiVersion::MAX_SUPPORTED`].
     pub async fn negotiate(&self) -> Result<Negotiated, EngineError> {
-        let ping = self.client.get("/_ping").await?;
+        let (ping, version) = tokio::join!(
+            self.client.get("/_ping"),
+            self.client.get_json::<SystemVersion>("/version")
+        );
+        let ping = ping?;
         let ping_version = ping
             .headers()
             .get("api-version")
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.parse::<ApiVersion>().ok());
         drop(ping);
-        let version: SystemVersion = self.client.get_json("/version").await?;
+        let version = version?;
         let engine_api = version
             .api_version
             .parse::<ApiVersion>()
@@ -176,8 +180,11 @@ impl Environment {
         let endpoint = self.client.endpoint().to_string();
         let (transport, insecure) = self.transport();
         let name = self.info.name.clone();
-        let result = match self.client.get("/_ping").await {
-            Ok(ping) if ping.status().is_success() => self.facts().await,
+        // The ping and, when no version is negotiated yet, the negotiation go out at once: a
+        // first probe costs one round trip to the engine, not three.
+        let (ping, facts) = tokio::join!(self.client.get("/_ping"), self.facts());
+        let result = match ping {
+            Ok(ping) if ping.status().is_success() => facts,
             Ok(ping) => Err(EngineError::Status {
                 status: ping.status(),
                 message: "the engine's /_ping failed".into(),
