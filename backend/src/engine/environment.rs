@@ -9,6 +9,8 @@ use berth_shared::ApiVersion;
 use berth_shared::api::environments::TransportKind;
 use berth_shared::api::{EngineSummary, EnvironmentHealth};
 use berth_shared::engine::system::SystemVersion;
+use hyper::Response;
+use hyper::body::Incoming;
 
 use super::client::{EngineClient, EngineError};
 use super::endpoint::EngineEndpoint;
@@ -129,18 +131,35 @@ impl Environment {
     /// Asks the engine which API versions it speaks, through `/_ping` and `/version` (asked at
     /// once), and settles on the lower of its newest and [`ApiVersion::MAX_SUPPORTED`].
     pub async fn negotiate(&self) -> Result<Negotiated, EngineError> {
-        let (ping, version) = tokio::join!(
+        let (ping, version) = self.ping_and_version().await;
+        self.settle(&ping?, version?)
+    }
+
+    /// `/_ping` and `/version`, asked at once.
+    async fn ping_and_version(
+        &self,
+    ) -> (
+        Result<Response<Incoming>, EngineError>,
+        Result<SystemVersion, EngineError>,
+    ) {
+        tokio::join!(
             self.client.get("/_ping"),
             self.client.get_json::<SystemVersion>("/version")
-        );
-        let ping = ping?;
+        )
+    }
+
+    /// Settles on an API version from the engine's answers to `/_ping` and `/version`, and
+    /// keeps it.
+    fn settle(
+        &self,
+        ping: &Response<Incoming>,
+        version: SystemVersion,
+    ) -> Result<Negotiated, EngineError> {
         let ping_version = ping
             .headers()
             .get("api-version")
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.parse::<ApiVersion>().ok());
-        drop(ping);
-        let version = version?;
         let engine_api = version
             .api_version
             .parse::<ApiVersion>()
@@ -180,16 +199,22 @@ impl Environment {
         let endpoint = self.client.endpoint().to_string();
         let (transport, insecure) = self.transport();
         let name = self.info.name.clone();
-        // The ping and, when no version is negotiated yet, the negotiation go out at once: a
-        // first probe costs one round trip to the engine, not three.
-        let (ping, facts) = tokio::join!(self.client.get("/_ping"), self.facts());
-        let result = match ping {
-            Ok(ping) if ping.status().is_success() => facts,
-            Ok(ping) => Err(EngineError::Status {
-                status: ping.status(),
-                message: "the engine's /_ping failed".into(),
-            }),
-            Err(error) => Err(error),
+        // A version already negotiated needs only the ping; otherwise the one ping also serves
+        // the negotiation, asked beside `/version`: one round trip to the engine either way.
+        let result = match self.cached() {
+            Some(negotiated) => self
+                .client
+                .get("/_ping")
+                .await
+                .and_then(|ping| pinged(&ping))
+                .map(|()| negotiated),
+            None => {
+                let (ping, version) = self.ping_and_version().await;
+                ping.and_then(|ping| {
+                    pinged(&ping)?;
+                    self.settle(&ping, version?)
+                })
+            }
         };
         match result {
             Ok(negotiated) => EnvironmentHealth {
@@ -222,6 +247,18 @@ impl Environment {
                 }
             }
         }
+    }
+}
+
+/// A `/_ping` answer that is not a success is the engine saying it is not well.
+fn pinged(ping: &Response<Incoming>) -> Result<(), EngineError> {
+    if ping.status().is_success() {
+        Ok(())
+    } else {
+        Err(EngineError::Status {
+            status: ping.status(),
+            message: "the engine's /_ping failed".into(),
+        })
     }
 }
 
