@@ -4,10 +4,10 @@
 # The app is compiled once; wasm-split-cli then cuts it into a main module (the shell, sign-in,
 # the router and what every page needs), one module per group of pages (the `lazy_pages!` list in
 # frontend/src/app/routes.rs, and the container page's tabs), and chunks of code that several groups
-# share. wasm-bindgen binds the main module; in release builds wasm-opt shrinks every module;
-# scripts/pack-wasm.mjs packs each group's modules into one file (the chunks most groups share
-# into one more), so a page's first visit fetches two files, not a hundred; and in release builds
-# terser shrinks the JavaScript. All of it goes into one content-hashed folder, `pkg-<hash>/`, so the
+# share. wasm-bindgen binds the main module; scripts/merge-wasm.mjs merges each group's module and
+# chunks into one module (the chunks most groups share into one more), so a page's first visit
+# fetches and compiles two modules, not two hundred; in release builds wasm-opt shrinks every
+# module and terser the JavaScript. All of it goes into one content-hashed folder, `pkg-<hash>/`, so the
 # files keep the relative names they import each other by and are still cached forever. Last,
 # the loader is added to index.html and its stylesheets are joined into one.
 set -euo pipefail
@@ -41,15 +41,15 @@ wasm-bindgen --target web --keep-lld-exports --no-demangle --no-typescript \
   --out-dir "$work/pkg" "$work/split/$NAME.wasm"
 find "$work/split" -maxdepth 1 -type f ! -name "$NAME.wasm" -exec mv -t "$work/pkg" {} +
 
+# The groups' modules and chunks into a few modules, which the loader instantiates.
+node scripts/merge-wasm.mjs "$work/pkg" "$raw"
+
 if [ "$profile" = wasm-release ]; then
-  # One wasm-opt per core at a time; even the smallest chunks halve, shedding the unused types.
+  # One wasm-opt per core at a time; the merged modules shed their inputs' repeated types.
   find "$work/pkg" -name '*.wasm' -print0 \
     | xargs -0 -P "$(nproc)" -I{} wasm-opt -Oz "${WASM_FEATURES[@]}" {} -o {} 2>&1 \
     | { grep -v 'unknown name subsection' || true; }
 fi
-
-# The groups' modules and chunks into a few packs, which the loader reads them from.
-node scripts/pack-wasm.mjs "$work/pkg"
 
 if [ "$profile" = wasm-release ]; then
   # wasm-bindgen's glue and the splitter's loader come unminified, and even xterm.js's own
@@ -104,4 +104,4 @@ STAGING=$STAGING perl -0pi -MDigest::SHA=sha256_hex,sha384_base64 -e '
   my $integrity = sha384_base64($css); $integrity .= "=" x ((4 - length($integrity) % 4) % 4);
   s{\0}{<link rel=stylesheet href=/$name integrity=sha384-$integrity>};
 ' "$index"
-say "split the UI into $(find "$STAGING/$pkg" -name '*.wasm' -o -name '*.pack' | wc -l) WebAssembly files in $pkg/"
+say "split the UI into $(find "$STAGING/$pkg" -name '*.wasm' | wc -l) WebAssembly files in $pkg/"

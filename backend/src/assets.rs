@@ -40,7 +40,7 @@ static INLINE_SCRIPT_HASHES: &[&str] =
 
 /// File extensions that are never UI routes: a miss on them is a real 404, not the app.
 const STATIC_EXTENSIONS: &[&str] = &[
-    "js", "mjs", "wasm", "pack", "css", "map", "png", "svg", "ico", "jpg", "webp", "woff", "woff2",
+    "js", "mjs", "wasm", "css", "map", "png", "svg", "ico", "jpg", "webp", "woff", "woff2",
     "json", "txt",
 ];
 
@@ -265,7 +265,7 @@ mod tests {
     fn static_extensions_are_not_routes() {
         assert!(is_static_file("missing.js"));
         assert!(is_static_file("a/b/c.wasm"));
-        assert!(is_static_file("pkg-0123/split_swarm_pages.pack"));
+        assert!(is_static_file("pkg-0123/split_swarm_pages.wasm"));
         assert!(!is_static_file("env/local/containers/web.1"));
         assert!(!is_static_file("env/local/containers"));
     }

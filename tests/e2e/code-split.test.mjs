@@ -1,4 +1,4 @@
-// The code-split UI: the first load fetches only the shell and the page shown (in two packs),
+// The code-split UI: the first load fetches only the shell and the page shown (in two modules),
 // other pages' modules come when first visited, and a module that cannot be fetched leaves a working app
 // that offers a reload instead of a dead page.
 
@@ -11,16 +11,16 @@ import { berthFixture } from "./fixture.mjs";
 const fx = berthFixture();
 
 /**
- * The groups of pages whose code (`split_<group>.pack`) a page has fetched so far; `files` lists
- * every WebAssembly file it fetched (the main module and the packs).
+ * The groups of pages whose code (`split_<group>.wasm`) a page has fetched so far; `files` lists
+ * every WebAssembly file it fetched (the main module, the shared chunks and the groups').
  */
 function recordModules(page) {
   const modules = new Set();
   modules.files = [];
   page.on("request", (request) => {
     const path = new URL(request.url()).pathname;
-    if (/\/pkg-[0-9a-f]{16}\/.*\.(wasm|pack)$/.test(path)) modules.files.push(path.replace(/.*\//, ""));
-    const match = path.match(/\/pkg-[0-9a-f]{16}\/split_([a-z_]+)\.pack$/);
+    if (/\/pkg-[0-9a-f]{16}\/.*\.wasm$/.test(path)) modules.files.push(path.replace(/.*\//, ""));
+    const match = path.match(/\/pkg-[0-9a-f]{16}\/split_([a-z_]+)\.wasm$/);
     if (match) modules.add(match[1]);
   });
   return modules;
@@ -33,8 +33,8 @@ test("the first load fetches the page shown, and other pages' code only when the
   await page.goto(`${fx.berth.base}/env/local/containers`);
   await page.getByRole("heading", { level: 1, name: "Containers" }).waitFor();
   assert.deepEqual([...modules], ["containers_list"]);
-  // The page's code is packed: the main module, the chunks most pages share, and its own pack.
-  assert.deepEqual(modules.files.sort(), ["berth-frontend_bg.wasm", "common.pack", "split_containers_list.pack"]);
+  // The page's code is merged: the main module, the chunks most pages share, and its own module.
+  assert.deepEqual(modules.files.sort(), ["berth-frontend_bg.wasm", "common.wasm", "split_containers_list.wasm"]);
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Images" }).click();
   await page.getByTestId("images-table").waitFor();
   assert.deepEqual([...modules].sort(), ["containers_list", "images_pages"]);
@@ -69,7 +69,7 @@ test("a tab whose code cannot be fetched offers a reload under the container's h
   const name = runContainer(uniqueName("split"));
   fx.created.push(name);
   const { page } = await openPage(fx.browser, `${fx.berth.base}/favicon.svg`);
-  await page.route(/\/split_container_views\.pack$/, (route) => route.fulfill({ status: 404, body: "not found" }));
+  await page.route(/\/split_container_views\.wasm$/, (route) => route.fulfill({ status: 404, body: "not found" }));
   await page.goto(`${fx.berth.base}/env/local/containers/${name}/logs`);
   await page.getByTestId("page-load-failed").waitFor({ timeout: 20_000 });
   // The page around the tab works: its header and the terminal tab.
@@ -83,7 +83,7 @@ test("a page whose code cannot be fetched offers a reload, and the rest of the a
   const { page } = await openPage(fx.browser, `${fx.berth.base}/env/local/containers`);
   await page.getByRole("heading", { level: 1, name: "Containers" }).waitFor();
   // As if Berth had been upgraded while the tab was open: the old modules are gone.
-  await page.route(/\/split_images_pages\.pack$/, (route) => route.fulfill({ status: 404, body: "not found" }));
+  await page.route(/\/split_images_pages\.wasm$/, (route) => route.fulfill({ status: 404, body: "not found" }));
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Images" }).click();
   const failed = page.getByTestId("page-load-failed");
   await failed.waitFor({ timeout: 20_000 });
@@ -93,7 +93,7 @@ test("a page whose code cannot be fetched offers a reload, and the rest of the a
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Containers" }).click();
   await page.getByRole("heading", { level: 1, name: "Containers" }).waitFor();
   // Once the module can be fetched again, the reload brings the page back.
-  await page.unroute(/\/split_images_pages\.pack$/);
+  await page.unroute(/\/split_images_pages\.wasm$/);
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Images" }).click();
   await page.getByTestId("images-table").or(failed).first().waitFor({ timeout: 20_000 });
   if (await failed.isVisible()) await failed.getByRole("button", { name: "Reload Berth" }).click();
