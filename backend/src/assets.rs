@@ -40,8 +40,8 @@ static INLINE_SCRIPT_HASHES: &[&str] =
 
 /// File extensions that are never UI routes: a miss on them is a real 404, not the app.
 const STATIC_EXTENSIONS: &[&str] = &[
-    "js", "mjs", "wasm", "css", "map", "png", "svg", "ico", "jpg", "webp", "woff", "woff2",
-    "json", "txt",
+    "js", "mjs", "wasm", "css", "map", "png", "svg", "ico", "jpg", "webp", "woff", "woff2", "json",
+    "txt",
 ];
 
 /// Finds an embedded file by its path under the site root.
