@@ -4,14 +4,16 @@
 //! it comes back, [`EngineStatus::reconnects`] ticks, and pages that read it reload their data
 //! on their own.
 
+use std::future::Future;
 use std::time::Duration;
 
 use berth_shared::api::{EnvironmentHealth, Health};
 use berth_shared::engine::system::SystemInfo;
 use leptos::prelude::*;
+use web_sys::AbortSignal;
 
-use crate::api::console;
 use crate::api::engine::Engine;
+use crate::api::{ApiError, console};
 use crate::app::remote::{Loadable, Remote};
 
 /// How often health is checked while the engine is unreachable.
@@ -109,6 +111,21 @@ impl EngineStatus {
     /// The engine client of the current environment (tracked).
     pub fn engine(&self) -> Engine {
         Engine::new(&self.environment.get())
+    }
+
+    /// Data read from the current environment's engine with `fetch`: read again when the
+    /// environment changes, when its engine comes back, and when a signal `fetch` reads before
+    /// its future starts changes.
+    pub fn remote<T, F, Fut>(self, fetch: F) -> Remote<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Fn(Engine, AbortSignal) -> Fut + 'static,
+        Fut: Future<Output = Result<T, ApiError>> + 'static,
+    {
+        Remote::new(move |signal| {
+            self.reconnects.track();
+            fetch(self.engine(), signal)
+        })
     }
 
     /// The engine client of the current environment, for event handlers (untracked).

@@ -22,6 +22,7 @@ pub mod undecodable;
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::hooks::use_params_map;
 use leptos_router::{Lazy, path};
 
 use crate::app::environments::HomeGate;
@@ -34,6 +35,12 @@ use crate::components::toast::{ToastRegion, Toaster};
 
 /// The environment the console opens on.
 pub const DEFAULT_ENVIRONMENT: &str = "local";
+
+/// The current route's parameter `name` (`id` in `/env/:env/services/:id`), or "" without one.
+pub fn use_route_param(name: &'static str) -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get(name).unwrap_or_default()))
+}
 
 /// The whole app: sign-in and set-up, the signed-in routes inside the shell, and the toasts.
 #[component]

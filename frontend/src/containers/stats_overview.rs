@@ -18,7 +18,6 @@ use leptos_router::components::A;
 use web_sys::AbortController;
 
 use crate::app::engine_status::use_engine_status;
-use crate::app::remote::Remote;
 use crate::app::remote::remote_view;
 use crate::components::icons::IconKind;
 use crate::components::states::EmptyState;
@@ -78,16 +77,12 @@ fn sort_value(column: Column, row: &Row) -> f64 {
 #[component]
 pub fn StatsPage() -> impl IntoView {
     let status = use_engine_status();
-    let containers = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
-        async move {
-            let all = engine.containers(Some(&signal)).await?;
-            Ok(all
-                .into_iter()
-                .filter(ContainerSummary::is_running)
-                .collect::<Vec<_>>())
-        }
+    let containers = status.remote(move |engine, signal| async move {
+        let all = engine.containers(Some(&signal)).await?;
+        Ok(all
+            .into_iter()
+            .filter(ContainerSummary::is_running)
+            .collect::<Vec<_>>())
     });
     let figures_by_id = RwSignal::new(BTreeMap::<String, Row>::new());
     let sort = RwSignal::new((Column::Cpu, true));

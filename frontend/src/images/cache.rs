@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::engine_status::use_engine_status;
-use crate::app::remote::{Loadable, Remote};
+use crate::app::remote::Loadable;
 use crate::app::session::use_session;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::toast::use_toaster;
@@ -30,11 +30,8 @@ pub fn BuildCacheCard() -> impl IntoView {
     let status = use_engine_status();
     let session = use_session();
     let toaster = use_toaster();
-    let usage = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
-        async move { engine.build_cache(Some(&signal)).await }
-    });
+    let usage =
+        status.remote(move |engine, signal| async move { engine.build_cache(Some(&signal)).await });
     let confirming = RwSignal::new(false);
     let prune_all = RwSignal::new(false);
     let prune = Callback::new(move |()| {

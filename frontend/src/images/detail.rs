@@ -12,6 +12,7 @@ use crate::app::engine_status::use_engine_status;
 use crate::app::remote::Remote;
 use crate::app::remote::remote_view;
 use crate::app::session::use_session;
+use crate::app::use_route_param;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::table::{Column, DataTable};
 use crate::components::toast::use_toaster;
@@ -33,11 +34,9 @@ pub fn ImageDetailPage() -> impl IntoView {
     let status = use_engine_status();
     let session = use_session();
     let toaster = use_toaster();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|params| params.get("id").unwrap_or_default()));
-    let detail: Remote<Detail> = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
+    let _params = use_params_map();
+    let id = use_route_param("id");
+    let detail: Remote<Detail> = status.remote(move |engine, signal| {
         let id = id.get();
         async move {
             let (image, raw) = engine.image(&id, Some(&signal)).await?;

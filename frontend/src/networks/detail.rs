@@ -16,6 +16,7 @@ use crate::app::engine_status::use_engine_status;
 use crate::app::remote::Remote;
 use crate::app::remote::remote_view;
 use crate::app::session::use_session;
+use crate::app::use_route_param;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::facts::{FactsCard, map_rows};
 use crate::components::fields::{FieldMessage, FormAlert, FormState, SubmitButton, TextField};
@@ -94,12 +95,10 @@ impl Inspected {
 pub fn NetworkDetailPage() -> impl IntoView {
     let status = use_engine_status();
     let toaster = use_toaster();
-    let params = use_params_map();
+    let _params = use_params_map();
     let can_operate = use_session().can(Access::Operate);
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let inspected = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
+    let id = use_route_param("id");
+    let inspected = status.remote(move |engine, signal| {
         let id = id.get();
         async move {
             let (network, raw) = engine.network(&id, Some(&signal)).await?;

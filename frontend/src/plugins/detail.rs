@@ -8,8 +8,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::app::engine_status::use_engine_status;
-use crate::app::remote::{Remote, remote_view};
+use crate::app::remote::remote_view;
 use crate::app::session::use_session;
+use crate::app::use_route_param;
 use crate::components::facts::FactsCard;
 use crate::components::table::{Column, TableSection};
 use crate::components::toast::use_toaster;
@@ -39,12 +40,10 @@ fn is_driver(driver: &str, name: &str) -> bool {
 pub fn PluginDetailPage() -> impl IntoView {
     let status = use_engine_status();
     let toaster = use_toaster();
-    let params = use_params_map();
+    let _params = use_params_map();
     let is_admin = use_session().can(Access::Admin);
-    let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
-    let inspected = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
+    let name = use_route_param("name");
+    let inspected = status.remote(move |engine, signal| {
         let name = name.get();
         async move {
             let (plugin, raw) = engine.plugin(&name, Some(&signal)).await?;

@@ -5,7 +5,6 @@ use berth_shared::engine::plugin::PluginKind;
 use leptos::prelude::*;
 
 use crate::app::engine_status::use_engine_status;
-use crate::app::remote::Remote;
 
 /// A `<datalist id=id>` of `builtin` and the enabled plugins providing `kind`; a failure to list
 /// plugins leaves only the builtins.
@@ -19,10 +18,8 @@ pub fn DriverOptions(
     builtin: &'static [&'static str],
 ) -> impl IntoView {
     let status = use_engine_status();
-    let plugins = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
-        async move { engine.plugin_drivers(kind, Some(&signal)).await }
+    let plugins = status.remote(move |engine, signal| async move {
+        engine.plugin_drivers(kind, Some(&signal)).await
     });
     view! {
         <datalist id=id data-testid=id>

@@ -116,9 +116,5 @@ pub struct Edges {
 /// The list of `T` in the current environment, loaded again when the environment changes or
 /// its engine comes back.
 pub fn list_remote<T: Resource>(status: EngineStatus) -> Remote<Vec<T>> {
-    Remote::new(move |signal| {
-        // Read here, not in the future, so the list follows them.
-        status.reconnects.track();
-        T::list(status.engine(), signal)
-    })
+    status.remote(T::list)
 }

@@ -18,7 +18,6 @@ use crate::api::engine::images::Credentials;
 use crate::api::engine::services::UpdateKind;
 use crate::app::engine_status::{EngineStatus, use_engine_status};
 use crate::app::live_events::LiveIndicator;
-use crate::app::remote::Remote;
 use crate::app::session::use_session;
 use crate::app::undecodable::Kind;
 use crate::components::icons::IconKind;
@@ -42,10 +41,7 @@ pub fn ServicesPage() -> impl IntoView {
 fn ServicesInner() -> impl IntoView {
     let status = use_engine_status();
     let can_operate = use_session().can(Access::Operate);
-    let services = Remote::new(move |signal| {
-        status.reconnects.track();
-        Service::list(status.engine(), signal)
-    });
+    let services = status.remote(Service::list);
     // Rows an event named, read again one by one and patched into the list.
     let live = use_swarm_changes(move |changes: BTreeSet<SwarmChange>| {
         let named: Vec<String> = changes

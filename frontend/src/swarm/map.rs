@@ -14,7 +14,7 @@ use leptos_router::components::A;
 use crate::api::engine::services::TaskScope;
 use crate::app::engine_status::use_engine_status;
 use crate::app::live_events::LiveIndicator;
-use crate::app::remote::{Remote, remote_view};
+use crate::app::remote::remote_view;
 use crate::swarm::live::{use_settling, use_swarm_changes};
 
 /// What the map draws.
@@ -84,22 +84,18 @@ fn waiting(data: &MapData) -> Vec<(String, u64)> {
 #[component]
 pub fn ClusterMap() -> impl IntoView {
     let status = use_engine_status();
-    let data = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
-        async move {
-            let nodes = engine.nodes(Some(&signal)).await?;
-            let services: Vec<Service> = engine.services(Some(&signal)).await?;
-            let tasks = engine.tasks(&TaskScope::All, Some(&signal)).await?;
-            Ok(MapData {
-                nodes,
-                services: services
-                    .into_iter()
-                    .map(|service| (service.id, service.spec.name))
-                    .collect(),
-                tasks,
-            })
-        }
+    let data = status.remote(move |engine, signal| async move {
+        let nodes = engine.nodes(Some(&signal)).await?;
+        let services: Vec<Service> = engine.services(Some(&signal)).await?;
+        let tasks = engine.tasks(&TaskScope::All, Some(&signal)).await?;
+        Ok(MapData {
+            nodes,
+            services: services
+                .into_iter()
+                .map(|service| (service.id, service.spec.name))
+                .collect(),
+            tasks,
+        })
     });
     let live = use_swarm_changes(move |_| data.reload());
     use_settling(data, |found: &MapData| {

@@ -11,8 +11,9 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::engine::services::TaskScope;
 use crate::app::engine_status::use_engine_status;
-use crate::app::remote::{Remote, remote_view};
+use crate::app::remote::remote_view;
 use crate::app::session::use_session;
+use crate::app::use_route_param;
 use crate::components::facts::FactsCard;
 use crate::format;
 use crate::resource_page::detail_page::DetailPage;
@@ -42,12 +43,10 @@ pub fn NodeDetailPage() -> impl IntoView {
 #[component]
 fn NodeDetailInner() -> impl IntoView {
     let status = use_engine_status();
-    let params = use_params_map();
+    let _params = use_params_map();
     let is_admin = use_session().can(Access::Admin);
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let inspected = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
+    let id = use_route_param("id");
+    let inspected = status.remote(move |engine, signal| {
         let id = id.get();
         async move {
             let (node, raw) = engine.node(&id, Some(&signal)).await?;

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::engine_status::use_engine_status;
-use crate::app::remote::{Remote, remote_view};
+use crate::app::remote::remote_view;
 use crate::app::session::use_session;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::copy_button::CopyButton;
@@ -124,14 +124,10 @@ fn MemberView(role: SwarmRole, is_admin: Signal<bool>, on_left: Callback<()>) ->
 #[component]
 fn ManagerView(is_admin: Signal<bool>, on_left: Callback<()>) -> impl IntoView {
     let status = use_engine_status();
-    let cluster = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
-        async move {
-            let (swarm, _) = engine.swarm(Some(&signal)).await?;
-            let nodes = engine.nodes(Some(&signal)).await?;
-            Ok(Cluster { swarm, nodes })
-        }
+    let cluster = status.remote(move |engine, signal| async move {
+        let (swarm, _) = engine.swarm(Some(&signal)).await?;
+        let nodes = engine.nodes(Some(&signal)).await?;
+        Ok(Cluster { swarm, nodes })
     });
     view! {
         {remote_view(cluster, status, "the swarm", move |found: Cluster| {

@@ -11,7 +11,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::app::engine_status::use_engine_status;
-use crate::app::remote::{Remote, remote_view};
+use crate::app::remote::remote_view;
+use crate::app::use_route_param;
 use crate::components::facts::FactsCard;
 use crate::format;
 use crate::logs::source::LogSource;
@@ -40,11 +41,9 @@ pub fn TaskDetailPage() -> impl IntoView {
 #[component]
 fn TaskDetailInner() -> impl IntoView {
     let status = use_engine_status();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let inspected = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
+    let _params = use_params_map();
+    let id = use_route_param("id");
+    let inspected = status.remote(move |engine, signal| {
         let id = id.get();
         async move {
             let (task, raw) = engine.task(&id, Some(&signal)).await?;

@@ -9,7 +9,7 @@ use crate::api::engine::services::TaskScope;
 use crate::api::together::together;
 use crate::app::engine_status::use_engine_status;
 use crate::app::live_events::LiveIndicator;
-use crate::app::remote::{Remote, remote_view};
+use crate::app::remote::remote_view;
 use crate::components::icons::IconKind;
 use crate::components::segmented::Segmented;
 use crate::components::states::EmptyState;
@@ -59,9 +59,7 @@ fn TasksInner() -> impl IntoView {
     let status = use_engine_status();
     let search = RwSignal::new(String::new());
     let history = RwSignal::new(false);
-    let tasks = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
+    let tasks = status.remote(move |engine, signal| {
         async move {
             // The names (services without their counts, nodes, this node) come while the
             // engine lists the tasks, the long part.

@@ -15,6 +15,7 @@ use crate::api::percent_encode;
 use crate::app::engine_status::use_engine_status;
 use crate::app::remote::{Remote, remote_view};
 use crate::app::session::use_session;
+use crate::app::use_route_param;
 use crate::components::copy_button::CopyButton;
 use crate::components::download;
 use crate::components::facts::FactsCard;
@@ -50,14 +51,12 @@ struct Inspected<T> {
 /// The page of one `T`, on a manager.
 fn data_detail<T: SwarmData>() -> impl IntoView {
     let status = use_engine_status();
-    let params = use_params_map();
+    let _params = use_params_map();
     let session = use_session();
     let can_operate = session.can(Access::Operate);
     let sees_data = session.role_here().is_some_and(|role| role.sees_secrets());
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let inspected: Remote<Inspected<T>> = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
+    let id = use_route_param("id");
+    let inspected: Remote<Inspected<T>> = status.remote(move |engine, signal| {
         let id = id.get();
         async move {
             let (object, raw) = T::inspect(engine.clone(), id, signal.clone()).await?;

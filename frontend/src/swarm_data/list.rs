@@ -48,10 +48,7 @@ fn data_list<T: SwarmData>() -> impl IntoView {
     let status = use_engine_status();
     let toaster = use_toaster();
     let can_operate = use_session().can(Access::Operate);
-    let objects: Remote<Vec<InUse<T>>> = Remote::new(move |signal| {
-        status.reconnects.track();
-        load::<T>(status.engine(), signal)
-    });
+    let objects: Remote<Vec<InUse<T>>> = status.remote(load::<T>);
     let live = use_swarm_events(T::EVENTS, move |_| objects.reload());
     let creating = RwSignal::new(false);
     let summary = Signal::derive(move || {

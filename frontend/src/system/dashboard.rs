@@ -24,21 +24,14 @@ use crate::system::disk_usage::{Category, CategoryUsage, prune_summary, segments
 #[component]
 pub fn SystemPage() -> impl IntoView {
     let status = use_engine_status();
-    let system = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
-        async move {
-            let info = engine.info(Some(&signal)).await?;
-            let version = engine.version(Some(&signal)).await?;
-            let networks = engine.networks(Some(&signal)).await?.len();
-            Ok((info, version, networks))
-        }
+    let system = status.remote(move |engine, signal| async move {
+        let info = engine.info(Some(&signal)).await?;
+        let version = engine.version(Some(&signal)).await?;
+        let networks = engine.networks(Some(&signal)).await?.len();
+        Ok((info, version, networks))
     });
-    let usage = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
-        async move { engine.disk_usage(Some(&signal)).await }
-    });
+    let usage =
+        status.remote(move |engine, signal| async move { engine.disk_usage(Some(&signal)).await });
     let reload = move || {
         system.reload();
         usage.reload();

@@ -8,9 +8,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::app::engine_status::use_engine_status;
-use crate::app::remote::Remote;
 use crate::app::remote::remote_view;
 use crate::app::session::use_session;
+use crate::app::use_route_param;
 use crate::components::badges::StateBadge;
 use crate::components::facts::{FactsCard, map_rows};
 use crate::components::table::{Column, TableSection};
@@ -32,12 +32,10 @@ struct Inspected {
 #[component]
 pub fn VolumeDetailPage() -> impl IntoView {
     let status = use_engine_status();
-    let params = use_params_map();
+    let _params = use_params_map();
     let can_operate = use_session().can(Access::Operate);
-    let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
-    let inspected = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
+    let name = use_route_param("name");
+    let inspected = status.remote(move |engine, signal| {
         let name = name.get();
         async move {
             let (mut volume, raw) = engine.volume(&name, Some(&signal)).await?;

@@ -59,24 +59,18 @@ pub fn VolumesPage() -> impl IntoView {
     let toaster = use_toaster();
     let can_operate = use_session().can(Access::Operate);
     let unused_only = RwSignal::new(false);
-    let volumes = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
+    let volumes = status.remote(move |engine, signal| {
         let unused_only = unused_only.get();
         async move { list_volumes(engine, unused_only, signal).await }
     });
     // Sizes come from `/system/df`, which walks every volume: loaded on its own, so the list
     // shows at once. The rows read it through the context.
-    let usage = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
-        async move {
-            let usage = engine.disk_usage(Some(&signal)).await?;
-            Ok(usage_by_name(
-                usage.volumes.unwrap_or_default(),
-                &usage.containers.unwrap_or_default(),
-            ))
-        }
+    let usage = status.remote(move |engine, signal| async move {
+        let usage = engine.disk_usage(Some(&signal)).await?;
+        Ok(usage_by_name(
+            usage.volumes.unwrap_or_default(),
+            &usage.containers.unwrap_or_default(),
+        ))
     });
     provide_context(usage);
     let reload = move || {

@@ -25,10 +25,10 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use crate::api::engine::Engine;
 use crate::api::engine::containers::ContainerAction;
 use crate::app::engine_status::use_engine_status;
-use crate::app::remote::Remote;
 use crate::app::remote::remote_view;
 use crate::app::routes::{PageLoadError, lazy_view, load};
 use crate::app::session::use_session;
+use crate::app::use_route_param;
 use crate::components::badges::StateBadge;
 use crate::components::file_browser::FileBrowser;
 use crate::components::icons::{Icon, IconKind};
@@ -256,16 +256,14 @@ pub fn ContainerPage() -> impl IntoView {
     let params = use_params_map();
     let status = use_engine_status();
     let session = use_session();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let id = use_route_param("id");
     let tab = Memo::new(move |_| {
         params.with(|p| Tab::from_slug(&p.get("tab").unwrap_or_default()).unwrap_or(Tab::Overview))
     });
     // The container's id once inspected: a page addressed by name reloads by id, so it keeps
     // showing the container after a rename.
     let resolved = StoredValue::new(None::<(String, String)>);
-    let inspect = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
+    let inspect = status.remote(move |engine, signal| {
         let param = id.get();
         let key = resolved
             .get_value()

@@ -16,7 +16,6 @@ use leptos::prelude::*;
 
 use crate::app::engine_status::use_engine_status;
 use crate::app::live_events::LiveIndicator;
-use crate::app::remote::Remote;
 use crate::app::remote::remote_phase_view;
 use crate::app::session::use_session;
 use crate::components::fields::Check;
@@ -57,9 +56,7 @@ pub fn ContainersPage() -> impl IntoView {
     let label_filter = RwSignal::new(String::new());
     let sizes = RwSignal::new(false);
     let filters = Memo::new(move |_| engine_filters(&status_filter.get(), &label_filter.get()));
-    let containers = Remote::new(move |signal| {
-        status.reconnects.track();
-        let engine = status.engine();
+    let containers = status.remote(move |engine, signal| {
         let filters = filters.get();
         let size = sizes.get();
         async move {
