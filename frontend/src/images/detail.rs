@@ -6,7 +6,6 @@ use berth_shared::access::Access;
 use berth_shared::engine::image::{HistoryItem, ImageInspect, ImageSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 
 use crate::app::engine_status::use_engine_status;
 use crate::app::remote::Remote;
@@ -34,7 +33,6 @@ pub fn ImageDetailPage() -> impl IntoView {
     let status = use_engine_status();
     let session = use_session();
     let toaster = use_toaster();
-    let _params = use_params_map();
     let id = use_route_param("id");
     let detail: Remote<Detail> = status.remote(move |engine, signal| {
         let id = id.get();

@@ -9,7 +9,6 @@ use berth_shared::engine::network::{ContainerEndpoints, Network, NetworkDisconne
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::ApiError;
 use crate::app::engine_status::use_engine_status;
@@ -95,7 +94,6 @@ impl Inspected {
 pub fn NetworkDetailPage() -> impl IntoView {
     let status = use_engine_status();
     let toaster = use_toaster();
-    let _params = use_params_map();
     let can_operate = use_session().can(Access::Operate);
     let id = use_route_param("id");
     let inspected = status.remote(move |engine, signal| {

@@ -5,7 +5,6 @@
 use berth_shared::access::Access;
 use berth_shared::engine::plugin::{Plugin, PluginKind};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::app::engine_status::use_engine_status;
 use crate::app::remote::remote_view;
@@ -40,7 +39,6 @@ fn is_driver(driver: &str, name: &str) -> bool {
 pub fn PluginDetailPage() -> impl IntoView {
     let status = use_engine_status();
     let toaster = use_toaster();
-    let _params = use_params_map();
     let is_admin = use_session().can(Access::Admin);
     let name = use_route_param("name");
     let inspected = status.remote(move |engine, signal| {

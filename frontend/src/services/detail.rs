@@ -16,7 +16,6 @@ use berth_shared::engine::task::Task;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::engine::services::TaskScope;
 use crate::app::engine_status::use_engine_status;
@@ -84,7 +83,6 @@ pub fn ServiceDetailPage() -> impl IntoView {
 fn ServiceDetailInner() -> impl IntoView {
     let status = use_engine_status();
     let toaster = use_toaster();
-    let _params = use_params_map();
     let can_operate = use_session().can(Access::Operate);
     let id = use_route_param("id");
     let inspected = status.remote(move |engine, signal| {

@@ -7,7 +7,6 @@ use berth_shared::access::Access;
 use berth_shared::engine::node::{Node, Quorum};
 use berth_shared::engine::task::Task;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::engine::services::TaskScope;
 use crate::app::engine_status::use_engine_status;
@@ -43,7 +42,6 @@ pub fn NodeDetailPage() -> impl IntoView {
 #[component]
 fn NodeDetailInner() -> impl IntoView {
     let status = use_engine_status();
-    let _params = use_params_map();
     let is_admin = use_session().can(Access::Admin);
     let id = use_route_param("id");
     let inspected = status.remote(move |engine, signal| {

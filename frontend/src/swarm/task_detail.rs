@@ -8,7 +8,6 @@ use berth_shared::engine::service::Service;
 use berth_shared::engine::task::Task;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::app::engine_status::use_engine_status;
 use crate::app::remote::remote_view;
@@ -41,7 +40,6 @@ pub fn TaskDetailPage() -> impl IntoView {
 #[component]
 fn TaskDetailInner() -> impl IntoView {
     let status = use_engine_status();
-    let _params = use_params_map();
     let id = use_route_param("id");
     let inspected = status.remote(move |engine, signal| {
         let id = id.get();

@@ -9,7 +9,6 @@ use berth_shared::engine::secret::Secret;
 use berth_shared::engine::service::FileTarget;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::percent_encode;
 use crate::app::engine_status::use_engine_status;
@@ -51,7 +50,6 @@ struct Inspected<T> {
 /// The page of one `T`, on a manager.
 fn data_detail<T: SwarmData>() -> impl IntoView {
     let status = use_engine_status();
-    let _params = use_params_map();
     let session = use_session();
     let can_operate = session.can(Access::Operate);
     let sees_data = session.role_here().is_some_and(|role| role.sees_secrets());

@@ -5,7 +5,6 @@ use berth_shared::engine::container::ContainerSummary;
 use berth_shared::engine::volume::Volume;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::app::engine_status::use_engine_status;
 use crate::app::remote::remote_view;
@@ -32,7 +31,6 @@ struct Inspected {
 #[component]
 pub fn VolumeDetailPage() -> impl IntoView {
     let status = use_engine_status();
-    let _params = use_params_map();
     let can_operate = use_session().can(Access::Operate);
     let name = use_route_param("name");
     let inspected = status.remote(move |engine, signal| {
