@@ -190,7 +190,8 @@ where
     move || match phase.get() {
         Phase::Loading => view! { <LoadingRows what=what/> }.into_any(),
         Phase::Failed(error) => failed_view(error, remote, status),
-        Phase::Ready => ready().into_any(),
+        // Made once per phase: what making it reads must not make it again.
+        Phase::Ready => untrack(&ready).into_any(),
     }
 }
 

@@ -9,10 +9,11 @@ use crate::app::engine_status::use_engine_status;
 use crate::components::icons::IconKind;
 use crate::components::states::{EmptyState, LoadingRows};
 
-/// Whether the current environment's engine is a swarm manager (tracked), once known.
-pub fn is_manager() -> Signal<Option<bool>> {
+/// Whether the current environment's engine is a swarm manager (tracked), once known. It
+/// changes only when the answer does, not each time `/info` is read again.
+pub fn is_manager() -> Memo<Option<bool>> {
     let status = use_engine_status();
-    Signal::derive(move || {
+    Memo::new(move |_| {
         status
             .info
             .value()
@@ -32,7 +33,9 @@ pub fn ManagerOnly(
     let manager = is_manager();
     move || match manager.get() {
         None => view! { <section class="page"><LoadingRows what=what/></section> }.into_any(),
-        Some(true) => children().into_any(),
+        // The page is made once: what its making reads (the session, the engine's health) must
+        // not make it again, which would read its lists again.
+        Some(true) => untrack(|| children()).into_any(),
         Some(false) => {
             let role = status
                 .info
