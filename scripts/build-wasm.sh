@@ -66,25 +66,73 @@ chmod 755 "$STAGING/$pkg"
 
 # The loader: preload the main module's glue and WebAssembly, then start the app. The event
 # tells scripts (the UI benchmarks) that the app runs, and hands them its WebAssembly exports.
-# On the Containers page (where the console opens) and the home page, a classic script first
-# asks for the page's first data, so the server works while the app downloads: the engine lists
-# its containers, or the probes of every engine start. The app takes the answer (api/early.rs),
-# and builds the same URL itself: the two must agree.
-early="<script>(function(){var p=location.pathname,u,m=p.match(/^\\/env\\/([^/]+)\\/containers\\/?$/);"
-early+="if(m&&!location.search)u='/engine/'+m[1]+'/containers/json?all=true';"
-early+="else if(/^\\/environments\\/?$/.test(p))u='/api/overview';if(!u)return;"
-early+="window.__berthEarly={url:u,at:Date.now(),response:fetch(u,{credentials:'same-origin'})};})();</script>"
+#
+# Before that, a classic script asks for what the page shown will ask first, so the server and
+# the engine work while the app downloads and starts, instead of after: the session; and, once
+# it says someone is signed in (a signed-out visitor asks the engine nothing), the shell's
+# `/info` on an environment's pages, the lists of the page shown when it is one of `lists`
+# without a query, and the home page's `/api/overview`, which also starts the probes of every
+# engine. The app takes each answer where it asks for exactly that URL (api/early.rs): the app
+# and this table must agree, which the tests of api/early.rs and the code-split browser test check.
+early=$(cat <<'JS'
+<script>(function () {
+  var path = location.pathname, early = window.__berthEarly = {}, at = Date.now();
+  var lists = {
+    containers: ["/containers/json?all=true"],
+    services: ["/services?status=true"],
+    tasks: ["/tasks", "/services", "/nodes"],
+    nodes: ["/nodes"],
+    secrets: ["/secrets", "/services"],
+    configs: ["/configs", "/services"]
+  };
+  var ask = function (url) { return fetch(url, { credentials: "same-origin" }); };
+  var keep = function (url, response) {
+    response.catch(function () {});
+    early[url] = { at: at, response: response };
+  };
+  var session = ask("/api/auth/session");
+  keep("/api/auth/session", session);
+  var signedIn = session.then(function (answer) {
+    return answer.ok ? answer.clone().json() : {};
+  }).then(function (state) {
+    return state.state === "signed_in";
+  });
+  signedIn.catch(function () {});
+  var after = [], env = path.match(/^\/env\/([^/]+)/), page = path.match(/^\/env\/[^/]+\/([a-z]+)\/?$/);
+  if (env) {
+    var engine = "/engine/" + env[1];
+    after.push(engine + "/info");
+    if (page && !location.search && lists.hasOwnProperty(page[1])) {
+      lists[page[1]].forEach(function (list) { after.push(engine + list); });
+    }
+  } else if (/^\/environments\/?$/.test(path)) {
+    after.push("/api/overview");
+  }
+  after.forEach(function (url) {
+    keep(url, signedIn.then(function (yes) {
+      return yes ? ask(url) : Promise.reject(new Error("signed out"));
+    }));
+  });
+})();</script>
+JS
+)
 loader="<link rel=modulepreload href=/$pkg/$NAME.js><link rel=modulepreload href=/$pkg/__wasm_split.js>"
+# The glue imports wasm-bindgen's snippets: fetched beside it, not after it has been read.
+while read -r snippet; do
+  loader+="<link rel=modulepreload href=/$pkg/$snippet>"
+done < <(cd "$STAGING/$pkg" && find snippets -name '*.js' | LC_ALL=C sort)
 loader+="<link rel=preload href=/$pkg/${NAME}_bg.wasm as=fetch type=application/wasm crossorigin>"
 loader+="<script type=module>import init from '/$pkg/$NAME.js';"
 loader+="const wasm = await init({ module_or_path: '/$pkg/${NAME}_bg.wasm' });"
 loader+="dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));</script>"
 index="$STAGING/index.html"
 grep -q '</head>' "$index" || { echo "build-wasm: $index has no </head>" >&2; exit 1; }
-# The loader replaces the skipped Rust link Trunk leaves in the page; the early list request
-# goes right after the theme script, before the stylesheets, which would hold a script back.
+# The loader replaces the skipped Rust link Trunk leaves in the page. The early requests go
+# before the theme script, which holds the parser back until it arrives, and before the files
+# the browser's preload scanner asks for: a browser opens six connections to a host, and the
+# session must not wait for one behind the WebAssembly.
 LOADER=$loader EARLY=$early perl -0pi -e 's|<link [^>]*data-trunk-skip[^>]*>||; s|</head>|$ENV{LOADER}</head>|;
-  s|(<script src="?/theme-init.js"?></script>)|$1$ENV{EARLY}| or die "build-wasm: no theme script in index.html\n"' "$index"
+  s|(<script src="?/theme-init.js"?></script>)|$ENV{EARLY}$1| or die "build-wasm: no theme script in index.html\n"' "$index"
 
 # The stylesheets, in their order, as one file: one request instead of one per sheet, and the
 # same cascade. Its name carries a content hash like Trunk's, so it is cached for good too.

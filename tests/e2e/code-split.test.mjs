@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { artifacts, openPage, runContainer, uniqueName } from "./support.mjs";
+import { artifacts, holdAppUntilAsked, openPage, runContainer, uniqueName } from "./support.mjs";
 import { join } from "node:path";
 import { berthFixture } from "./fixture.mjs";
 
@@ -42,6 +42,33 @@ test("the first load fetches the page shown, and other pages' code only when the
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Containers" }).click();
   await page.getByRole("heading", { level: 1, name: "Containers" }).waitFor();
   assert.equal(modules.size, 2);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test("the first load asks for the page's data while the app downloads, and the app takes those answers", async () => {
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/favicon.svg`);
+  const early = ["/api/auth/session", "/engine/local/info", "/engine/local/containers/json?all=true"];
+  // The app cannot run before these are asked for: only the loader can have asked.
+  const asked = await holdAppUntilAsked(page, early);
+  await page.goto(`${fx.berth.base}/env/local/containers`);
+  await page.getByRole("heading", { level: 1, name: "Containers" }).waitFor();
+  await page.locator("tr[data-container]").or(page.getByText("No containers yet")).first().waitFor();
+  // The session and the shell's /info once: the app took the loader's answers instead of asking
+  // again. (The list is read once more when the event stream first goes live.)
+  assert.deepEqual([asked.get(early[0]), asked.get(early[1])], [1, 1]);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test("a signed-out visitor's first load asks the engine nothing", async () => {
+  const { page, errors } = await openPage(fx.browser, `${fx.berth.base}/favicon.svg`, { user: null });
+  const asked = [];
+  page.on("request", (request) => asked.push(new URL(request.url()).pathname));
+  await page.goto(`${fx.berth.base}/env/local/containers`);
+  await page.getByRole("button", { name: "Sign in" }).waitFor();
+  assert.ok(asked.includes("/api/auth/session"));
+  assert.deepEqual(asked.filter((path) => path.startsWith("/engine/")), []);
   assert.deepEqual(errors, []);
   await page.context().close();
 });

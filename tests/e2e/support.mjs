@@ -262,6 +262,58 @@ export async function openPage(browser, url, { colorScheme = "light", width = 12
   return { page, context, errors };
 }
 
+/**
+ * `{ at, drawn }`: the page's own clock (`performance.now()`, from its navigation) at the first
+ * animation frame in which `selector` matches `count` elements, the frame that paints them, and
+ * how many it matches then. Measured in the page, so
+ * the test runner's polling adds nothing; start it before the page can have drawn them (after a
+ * `goto` that waits only for the commit, or before a click made with `clickInPage`).
+ */
+export async function drawnAt(page, selector, { count = 1, timeout = 120_000 } = {}) {
+  const found = await page.waitForFunction(
+    ([selector, count]) => {
+      const drawn = document.querySelectorAll(selector).length;
+      return drawn >= count && { at: performance.now(), drawn };
+    },
+    [selector, count],
+    { polling: "raf", timeout },
+  );
+  return found.jsonValue();
+}
+
+/** Clicks the element `selector` names from inside the page; returns the page's clock just before. */
+export async function clickInPage(page, selector) {
+  return page.evaluate((selector) => {
+    const at = performance.now();
+    document.querySelector(selector).click();
+    return at;
+  }, selector);
+}
+
+/**
+ * Holds the app's WebAssembly back until the page has asked for every path in `paths` (path and
+ * query), so those requests can only have come from index.html's loader, not from the app.
+ * Returns how many times each path and query was asked for, counted as the page goes on.
+ */
+export async function holdAppUntilAsked(page, paths) {
+  const asked = new Map();
+  let release;
+  const all = new Promise((resolve) => {
+    release = resolve;
+  });
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    const path = url.pathname + url.search;
+    asked.set(path, (asked.get(path) ?? 0) + 1);
+    if (paths.every((wanted) => asked.has(wanted))) release();
+  });
+  await page.route(/\/berth-frontend_bg\.wasm$/, async (route) => {
+    await all;
+    await route.continue();
+  });
+  return asked;
+}
+
 /** The looks a review screenshot is taken in: light and dark at a desk's width, light at a phone's. */
 export const REVIEW_LOOKS = [["light", 1280], ["dark", 1280], ["narrow", 390]];
 

@@ -8,7 +8,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { addUser, launchBrowser, openPage, startBerth, uniqueName } from "./support.mjs";
+import { addUser, holdAppUntilAsked, launchBrowser, openPage, startBerth, uniqueName } from "./support.mjs";
 
 function required(name) {
   const value = process.env[name];
@@ -93,6 +93,20 @@ test("an operator creates a secret from text and a config from a file", async ()
   await page.locator(`tr[data-object="${config}"]`).waitFor();
   const data = dockerOn("config", "inspect", "-f", "{{json .Spec.Data}}", config);
   assert.equal(Buffer.from(JSON.parse(data), "base64").toString(), CONFIG_TEXT);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a first visit to the configs page takes its lists from index.html's loader", async () => {
+  const { page, context, errors } = await openPage(chromium.browser, `${berth.base}/favicon.svg`, { user: "operator" });
+  const early = ["/api/auth/session", "/engine/local/info", "/engine/local/configs", "/engine/local/services"];
+  // The app cannot run before these are asked for: only the loader can have asked.
+  const asked = await holdAppUntilAsked(page, early);
+  await page.goto(`${env()}/configs`);
+  await page.locator(`tr[data-object="${config}"]`).waitFor();
+  await page.getByTestId("live-indicator").getByText("Live").waitFor();
+  // Each once: the app took the loader's answers instead of asking again.
+  assert.deepEqual(early.map((path) => asked.get(path)), [1, 1, 1, 1]);
   assert.deepEqual(errors, []);
   await context.close();
 });

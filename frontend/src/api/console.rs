@@ -38,9 +38,12 @@ pub async fn health(environment: &str, signal: Option<&AbortSignal>) -> Result<H
     get_json(&url, signal).await
 }
 
+/// Where the session is read; index.html's loader asks for it early (`api/early.rs`).
+pub(crate) const SESSION_URL: &str = "/api/auth/session";
+
 /// `GET /api/auth/session`.
 pub async fn session() -> Result<SessionState, ApiError> {
-    get_json("/api/auth/session", None).await
+    get_json(SESSION_URL, None).await
 }
 
 /// `POST /api/auth/login`.

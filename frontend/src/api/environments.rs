@@ -79,7 +79,7 @@ mod tests {
         let loader = include_str!("../../../scripts/build-wasm.sh");
         let url = overview_url(None);
         assert!(
-            loader.contains(&format!("u='{url}'")),
+            loader.contains(&format!(r#"after.push("{url}")"#)),
             "scripts/build-wasm.sh does not ask for {url}"
         );
         assert_eq!(overview_url(Some(7)), "/api/overview?after=7");

@@ -121,10 +121,33 @@ fn PageLoadFailed() -> impl IntoView {
 
 /// Declares lazy routes: for each page, a split function in the named module (pages that share
 /// a module load together) and a unit type whose view loads it.
+///
+/// The router asks a route to preload as soon as it matches, which on the first load is when
+/// the app starts, before the session is known and the shell draws its outlet: the module is
+/// fetched and compiled then, beside the session's request, rather than after it. The router
+/// waits for a preload before it draws anything, so the preload is not waited for: the view
+/// waits for the same load when it is drawn.
 macro_rules! lazy_pages {
     ($($module:ident { $($route:ident => $page:ident),+ $(,)? })*) => {$($(
         #[doc = concat!("The lazily loaded route of [`", stringify!($page), "`].")]
         pub struct $route;
+
+        impl $route {
+            /// Loads the page's module and makes the page; only loads it when not `draw`.
+            async fn split(draw: bool) -> Result<AnyView, PageLoadError> {
+                // Named after the route: the splitter links split functions by name.
+                #[allow(non_snake_case)]
+                #[wasm_split($module, wasm_split_path = leptos::wasm_split, fallible, preload(fetch_module))]
+                fn $route() -> Result<AnyView, PageLoadError> {
+                    Ok(view! { <$page/> }.into_any())
+                }
+                if draw {
+                    $route().await
+                } else {
+                    fetch_module().await.map(|()| ().into_any()).map_err(PageLoadError::from)
+                }
+            }
+        }
 
         impl LazyRoute for $route {
             fn data() -> Self {
@@ -132,13 +155,15 @@ macro_rules! lazy_pages {
             }
 
             async fn view(_: Self) -> AnyView {
-                // Named after the route: the splitter links split functions by name.
-                #[allow(non_snake_case)]
-                #[wasm_split($module, wasm_split_path = leptos::wasm_split, fallible)]
-                fn $route() -> Result<AnyView, PageLoadError> {
-                    Ok(view! { <$page/> }.into_any())
-                }
-                load($route).await
+                load(|| Self::split(true)).await
+            }
+
+            fn preload() -> impl Future<Output = ()> {
+                leptos::task::spawn_local(async {
+                    // A failed load is the view's to retry and report.
+                    let _ = Self::split(false).await;
+                });
+                async {}
             }
         }
     )+)*};
@@ -173,11 +198,15 @@ lazy_pages! {
         SwarmRoute => SwarmPage,
         NodesRoute => NodesPage,
         NodeDetailRoute => NodeDetailPage,
+        TasksRoute => TasksPage,
+        TaskDetailRoute => TaskDetailPage,
+    }
+    service_pages {
         ServicesRoute => ServicesPage,
         ServiceDetailRoute => ServiceDetailPage,
         ServiceFormRoute => ServiceFormPage,
-        TasksRoute => TasksPage,
-        TaskDetailRoute => TaskDetailPage,
+    }
+    swarm_data_pages {
         SecretsRoute => SecretsPage,
         SecretDetailRoute => SecretDetailPage,
         ConfigsRoute => ConfigsPage,

@@ -420,7 +420,7 @@ mod tests {
             .strip_prefix("/engine/local")
             .expect("the environment's prefix");
         assert!(
-            loader.contains(&format!("'/engine/'+m[1]+'{path}'")),
+            loader.contains(&format!(r#"containers: ["{path}"]"#)),
             "scripts/build-wasm.sh does not ask for {path}"
         );
     }
