@@ -7,7 +7,7 @@
 import http from "node:http";
 import { loadavg } from "node:os";
 import { engineRequestOn, pool } from "./engine-api.mjs";
-import { launchBrowser, openPage, startBerth, writeReportSection } from "./support.mjs";
+import { drawnAt, launchBrowser, openPage, startBerth, writeReportSection } from "./support.mjs";
 
 const COUNT = Number(process.env.BERTH_BENCH_CONTAINERS ?? 1000);
 const ROUNDS = 7;
@@ -41,21 +41,23 @@ await pool(names.slice(0, 20), 4, (name) => engine("POST", `/containers/${name}/
 
 const berth = await startBerth();
 const chromium = await launchBrowser();
+// The rows the list draws before the browser first paints (components/row_limit.rs).
+const FIRST_ROWS = Math.min(COUNT, 40);
 const results = {};
 try {
-  // First load: from navigation to the first page of rows in the DOM (the list draws 150
-  // lines, then more as the end comes near); then "Show all": every row drawn.
+  // First load: from navigation to the frame that paints the first rows (the list draws 40
+  // lines before the first paint, the rest of its first 150 a frame later, then more as the
+  // end comes near); then "Show all": every row drawn.
   const firstLoads = [];
   const renders = [];
   const showAll = [];
-  const FIRST_PAGE = Math.min(COUNT, 120);
   for (let round = 0; round < ROUNDS; round++) {
     const { page, context } = await openPage(chromium.browser, `${berth.base}/favicon.svg`);
-    await page.goto(`${berth.base}/env/local/containers`);
-    await page.waitForFunction((count) => document.querySelectorAll("tr[data-container]").length >= count, FIRST_PAGE, { timeout: 120_000, polling: "raf" });
-    const [done, answered] = await page.evaluate(() => {
+    await page.goto(`${berth.base}/env/local/containers`, { waitUntil: "commit" });
+    const { at: done } = await drawnAt(page, "tr[data-container]", { count: FIRST_ROWS });
+    const answered = await page.evaluate(() => {
       const list = performance.getEntriesByType("resource").find((e) => e.name.includes("/containers/json"));
-      return [performance.now(), list ? list.responseEnd : NaN];
+      return list ? list.responseEnd : NaN;
     });
     firstLoads.push(done);
     renders.push(done - answered);
@@ -149,8 +151,8 @@ release UI. ${ROUNDS} rounds for the list, ${EVENT_ROUNDS} events.
 
 | measure | median | p95 / worst | target |
 |---|---:|---:|---:|
-| first load: navigation to the first screens of rows (WASM start, one list request of all ${COUNT}, render) | ${ms(median(results.firstLoad))} | ${ms(Math.max(...results.firstLoad))} | ≤ 1000 ms |
-| of which: from the list's answer to those rows in the DOM | ${ms(median(results.render))} | ${ms(Math.max(...results.render))} | ≤ 300 ms |
+| first load: navigation to the frame that paints the first ${FIRST_ROWS} rows (WASM start, one list request of all ${COUNT}, render) | ${ms(median(results.firstLoad))} | ${ms(Math.max(...results.firstLoad))} | ≤ 1000 ms |
+| of which: from the list's answer to that frame | ${ms(median(results.render))} | ${ms(Math.max(...results.render))} | ≤ 300 ms |
 | "Show all": every one of the ${COUNT} rows drawn | ${ms(median(results.showAll))} | ${ms(Math.max(...results.showAll))} | ≤ 1500 ms |
 | full re-render of ${COUNT} drawn rows: sort change to the next painted frame | ${ms(median(results.resort))} | ${ms(Math.max(...results.resort))} | ≤ 250 ms |
 | engine event (its \`timeNano\`) to the row's new state in the DOM | ${ms(median(results.eventToUi))} | ${ms(p95(results.eventToUi))} | ≤ 300 ms |

@@ -9,7 +9,7 @@
 import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { engineRequestOn, pool } from "./engine-api.mjs";
-import { launchBrowser, openPage, startBerth, writeReportSection } from "./support.mjs";
+import { clickInPage, drawnAt, launchBrowser, openPage, startBerth, writeReportSection } from "./support.mjs";
 
 const SERVICES = Number(process.env.BERTH_BENCH_SERVICES ?? 500);
 const CONFIGS = 200;
@@ -88,11 +88,10 @@ try {
     const times = [];
     for (let round = 0; round < ROUNDS; round++) {
       const { page, context } = await openPage(chromium.browser, `${berth.base}/favicon.svg`);
-      const start = Date.now();
-      await page.goto(`${berth.base}/env/local/${path}`);
-      await page.waitForSelector(selector, { timeout: 120_000 });
-      times.push(Date.now() - start);
-      results[`${key}Rows`] = await page.locator(selector).count();
+      await page.goto(`${berth.base}/env/local/${path}`, { waitUntil: "commit" });
+      const { at, drawn } = await drawnAt(page, selector);
+      times.push(at);
+      results[`${key}Rows`] = drawn;
       await context.close();
     }
     results[key] = median(times);
@@ -104,12 +103,10 @@ try {
   const inApp = [];
   for (let round = 0; round < ROUNDS; round++) {
     const { page, context } = await openPage(chromium.browser, `${berth.base}/env/local/containers`);
-    const link = page.locator('a[href="/env/local/configs"]');
-    await link.waitFor({ timeout: 60_000 });
-    const start = Date.now();
-    await link.click();
-    await page.waitForSelector("tr[data-object]", { timeout: 120_000 });
-    inApp.push(Date.now() - start);
+    const link = 'a[href="/env/local/configs"]';
+    await page.locator(link).waitFor({ timeout: 60_000 });
+    const clicked = await clickInPage(page, link);
+    inApp.push((await drawnAt(page, "tr[data-object]")).at - clicked);
     await context.close();
   }
   results.configsInApp = median(inApp);
@@ -152,11 +149,11 @@ headless Chromium, median of ${ROUNDS} loads. Load average at the end: ${load}. 
 
 | measure | Berth | the engine's answer alone | target |
 |---|---|---|---|
-| Services page, navigation to first rows (${results.servicesRows} rows) | ${ms(results.services)} | \`GET /services?status=true\` ${ms(direct.services)} | ≤ 1 s |
-| Tasks page, navigation to first rows (${results.tasksRows} rows drawn) | ${ms(results.tasks)} | \`GET /tasks\` ${ms(direct.tasks)} | ≤ 1.5 s |
+| Services page, navigation to the frame that paints the first rows (${results.servicesRows} rows) | ${ms(results.services)} | \`GET /services?status=true\` ${ms(direct.services)} | ≤ 1 s |
+| Tasks page, navigation to the frame that paints the first rows (${results.tasksRows} rows) | ${ms(results.tasks)} | \`GET /tasks\` ${ms(direct.tasks)} | ≤ 1.5 s |
 | a service scaled, request to its row's new count (median, worst of 10) | ${ms(results.change)}, ${ms(results.changeMax)} | | ≤ 300 ms |
-| Configs page with ${CONFIGS} configs, navigation to first rows (${results.configsRows} rows) | ${ms(results.configs)} | \`GET /configs\` ${ms(direct.configs)} | ≤ 500 ms |
-| the same, from the console's menu (the app running, the swarm pages' code not yet loaded), click to first rows | ${ms(results.configsInApp)} | | ≤ 500 ms |
+| Configs page with ${CONFIGS} configs, navigation to the frame that paints the first rows (${results.configsRows} rows) | ${ms(results.configs)} | \`GET /configs\` ${ms(direct.configs)} | ≤ 500 ms |
+| the same, from the console's menu (the app running, the swarm pages' code not yet loaded), click to the frame that paints the first rows | ${ms(results.configsInApp)} | | ≤ 500 ms |
 <!-- swarm-ui:end -->
 `;
 writeReportSection(output, "swarm-ui", section);

@@ -1,16 +1,24 @@
 //! Long tables draw a page of rows at first and the next page as the end of the window comes
-//! near, so a thousand objects cost the first screens, not a thousand rows. [`RowLimit`] is how
-//! many to draw; [`MoreRows`] says how many are not drawn yet and draws them all on request.
+//! near, so a thousand objects cost the first screens, not a thousand rows. Of that first page,
+//! only the first screens are drawn before the browser paints; the rest follows a frame later,
+//! so the page shows as soon as it can. [`RowLimit`] is how many to draw; [`MoreRows`] says how
+//! many are not drawn yet and draws them all on request.
 
 use leptos::prelude::*;
 
 /// How many rows a table draws at first, and adds each time the end comes near.
 pub const PAGE_ROWS: usize = 150;
 
+/// How many rows are drawn before the first paint: more than two screens of a tall window.
+pub const FIRST_PAINT_ROWS: usize = 40;
+const _: () = assert!(FIRST_PAINT_ROWS < PAGE_ROWS);
+
 /// How many of a table's rows are drawn.
 #[derive(Debug, Clone, Copy)]
 pub struct RowLimit {
     limit: RwSignal<usize>,
+    /// Whether the browser has painted the first rows, after which the whole limit is drawn.
+    painted: RwSignal<bool>,
     total: Signal<usize>,
 }
 
@@ -20,8 +28,19 @@ impl RowLimit {
     pub fn new(total: Signal<usize>) -> Self {
         let rows = Self {
             limit: RwSignal::new(PAGE_ROWS),
+            painted: RwSignal::new(false),
             total,
         };
+        // An animation frame's callback runs before that frame is painted, and a task it queues
+        // runs after.
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    rows.painted.try_set(true);
+                },
+                std::time::Duration::ZERO,
+            );
+        });
         let scroll = window_event_listener(leptos::ev::scroll, move |_| {
             if near_the_end() && untrack(|| rows.hidden()) > 0 {
                 rows.limit.update(|limit| *limit += PAGE_ROWS);
@@ -33,10 +52,10 @@ impl RowLimit {
 
     /// How many rows to draw (tracked).
     pub fn get(&self) -> usize {
-        self.limit.get()
+        first_paint(self.limit.get(), self.painted.get())
     }
 
-    /// How many rows are not drawn (tracked).
+    /// How many rows are not drawn, not counting those that follow the first paint (tracked).
     pub fn hidden(&self) -> usize {
         self.total.get().saturating_sub(self.limit.get())
     }
@@ -44,6 +63,15 @@ impl RowLimit {
     /// Draws every row.
     pub fn show_all(&self) {
         self.limit.set(usize::MAX);
+    }
+}
+
+/// How many rows of `limit` to draw, before the first paint and after.
+fn first_paint(limit: usize, painted: bool) -> usize {
+    if painted {
+        limit
+    } else {
+        limit.min(FIRST_PAINT_ROWS)
     }
 }
 
@@ -76,5 +104,19 @@ pub fn MoreRows(
                 <button class="btn btn-small" on:click=move |_| rows.show_all()>"Show all"</button>
             </div>
         </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_paint_draws_a_few_screens_then_the_whole_page() {
+        assert_eq!(first_paint(PAGE_ROWS, false), FIRST_PAINT_ROWS);
+        assert_eq!(first_paint(PAGE_ROWS, true), PAGE_ROWS);
+        // Show all, before the first paint and after.
+        assert_eq!(first_paint(usize::MAX, false), FIRST_PAINT_ROWS);
+        assert_eq!(first_paint(usize::MAX, true), usize::MAX);
     }
 }
