@@ -72,8 +72,11 @@ chmod 755 "$STAGING/$pkg"
 # it says someone is signed in (a signed-out visitor asks the engine nothing), the shell's
 # `/info` on an environment's pages, the lists of the page shown when it is one of `lists`
 # without a query, and the home page's `/api/overview`, which also starts the probes of every
-# engine. The app takes each answer where it asks for exactly that URL (api/early.rs): the app
-# and this table must agree, which the tests of api/early.rs and the code-split browser test check.
+# engine. The app takes each answer where it asks for exactly that URL (api/early.rs), so the app
+# and this table must agree. Checked: the session (api/early.rs), the containers list and the
+# overview (their modules' unit tests), and in the browser the Containers page's session and
+# `/info` (code-split test) and the Configs page's lists (swarm-data test); an entry that drifts
+# from its page costs one wasted request, never a wrong answer.
 early=$(cat <<'JS'
 <script>(function () {
   var path = location.pathname, early = window.__berthEarly = {}, at = Date.now();
