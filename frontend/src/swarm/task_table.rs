@@ -95,11 +95,12 @@ pub fn sort_tasks(tasks: &mut [Task], names: &Names) {
     });
 }
 
-/// The tasks, as a table.
+/// The tasks, as a table. A row is drawn again only when its task changes.
 #[component]
 pub fn TaskTable(
     /// The tasks, in the order shown.
-    tasks: Vec<Task>,
+    #[prop(into)]
+    tasks: Signal<Vec<Task>>,
     /// Names for ids.
     names: Names,
     /// The environment, for container links.
@@ -112,18 +113,16 @@ pub fn TaskTable(
     rollout: Option<Rollout>,
 ) -> impl IntoView {
     let now = time::ticking_now();
-    let rows = tasks
-        .into_iter()
-        .map(|task| {
-            let label = names.task_label(&task);
-            let node = names.node(&task.node_id);
-            let state = task.status.state.clone();
-            let since = task
-                .status
-                .timestamp
-                .as_deref()
-                .and_then(time::rfc3339_seconds);
-            let container = task.container_id().map(|id| {
+    let row = move |task: Task| {
+        let label = names.task_label(&task);
+        let node = names.node(&task.node_id);
+        let state = task.status.state.clone();
+        let since = task
+            .status
+            .timestamp
+            .as_deref()
+            .and_then(time::rfc3339_seconds);
+        let container = task.container_id().map(|id| {
                 let short = format::short_id(id).to_owned();
                 if task.node_id == names.local_node {
                     view! { <A href=format!("/env/{environment}/containers/{id}") attr:class="mono cell-link">{short}</A> }.into_any()
@@ -131,37 +130,41 @@ pub fn TaskTable(
                     view! { <span class="mono" title="On another node: add its engine as an environment to open it">{short}</span> }.into_any()
                 }
             });
-            let mark = rollout.and_then(|rollout| {
+        let mark = rollout.and_then(|rollout| {
                 let mark = rollout.mark(&task)?;
                 Some(view! {
                     <span class=format!("badge rollout-mark {}", mark.badge()) data-rollout=mark.name()>{rollout.word(mark)}</span>
                 })
             });
-            let problem = task.problem().map(str::to_owned).unwrap_or_default();
-            let class = phase_class(task.phase());
-            let (row_task, row_state, row_node, label_title, problem_title) =
-                (label.clone(), state.clone(), node.clone(), label.clone(), problem.clone());
-            view! {
-                <tr data-task=row_task data-state=row_state data-node=row_node>
-                    <td>
-                        <A href=format!("/env/{environment}/tasks/{}", task.id) attr:class="cell-title cell-link cell-clip" attr:title=label_title>{label}</A>
-                    </td>
-                    <td><span class="cell-clip">{node}</span></td>
-                    <td>{task.desired_state}</td>
-                    <td class="task-state-cell">
-                        <span class=format!("task-state {class}")>{state}</span>
-                        {since.map(|since| view! { <span class="muted">{move || format!(" {}", format::relative_time(now.get(), since))}</span> })}
-                        {mark}
-                    </td>
-                    <td><span class="cell-clip task-error" title=problem_title>{problem}</span></td>
-                    <td>{container}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+        let problem = task.problem().map(str::to_owned).unwrap_or_default();
+        let class = phase_class(task.phase());
+        let (row_task, row_state, row_node, label_title, problem_title) = (
+            label.clone(),
+            state.clone(),
+            node.clone(),
+            label.clone(),
+            problem.clone(),
+        );
+        view! {
+            <tr data-task=row_task data-state=row_state data-node=row_node>
+                <td>
+                    <A href=format!("/env/{environment}/tasks/{}", task.id) attr:class="cell-title cell-link cell-clip" attr:title=label_title>{label}</A>
+                </td>
+                <td><span class="cell-clip">{node}</span></td>
+                <td>{task.desired_state}</td>
+                <td class="task-state-cell">
+                    <span class=format!("task-state {class}")>{state}</span>
+                    {since.map(|since| view! { <span class="muted">{move || format!(" {}", format::relative_time(now.get(), since))}</span> })}
+                    {mark}
+                </td>
+                <td><span class="cell-clip task-error" title=problem_title>{problem}</span></td>
+                <td>{container}</td>
+            </tr>
+        }
+    };
     view! {
         <DataTable testid=testid.unwrap_or("tasks-table") columns=COLUMNS>
-            {rows}
+            <For each=move || tasks.get() key=|task| (task.id.clone(), task.version.index) children=row/>
         </DataTable>
     }
 }

@@ -1,6 +1,6 @@
 //! `/env/:env/tasks`: the swarm's tasks, filtered by service, node and whether they are
-//! current or history, following the swarm's events. At most [`SHOWN`] rows are drawn; the
-//! count says how many more the filters would show.
+//! current or history, following the swarm's events. Like every long table, it draws a page
+//! of rows at a time ([`RowLimit`]), and a search redraws only the rows that change.
 
 use berth_shared::engine::task::Task;
 use leptos::prelude::*;
@@ -11,6 +11,7 @@ use crate::app::engine_status::use_engine_status;
 use crate::app::live_events::LiveIndicator;
 use crate::app::remote::remote_view;
 use crate::components::icons::IconKind;
+use crate::components::row_limit::{MoreRows, RowLimit};
 use crate::components::segmented::Segmented;
 use crate::components::states::EmptyState;
 use crate::components::toolbar::{RefreshButton, SearchBox, matches_search};
@@ -18,9 +19,6 @@ use crate::format;
 use crate::swarm::gate::ManagerOnly;
 use crate::swarm::live::{use_settling, use_swarm_changes};
 use crate::swarm::task_table::{Names, TaskTable, sort_tasks};
-
-/// The most rows drawn at once.
-pub const SHOWN: usize = 200;
 
 /// Every task, and the names to show them by.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,20 +118,25 @@ fn TasksInner() -> impl IntoView {
                     .into_any();
                 }
                 let environment = status.environment.get_untracked();
+                let names = all.names.clone();
                 let all = StoredValue::new(all);
-                (move || {
-                    let found: Vec<Task> = all.with_value(|all| chosen(all, &search.get(), history.get()).into_iter().cloned().collect());
-                    let count = found.len();
-                    let shown: Vec<Task> = found.into_iter().take(SHOWN).collect();
-                    let more = count.saturating_sub(SHOWN);
-                    view! {
-                        {(more > 0).then(|| view! {
-                            <p class="notice" data-testid="tasks-more">{format!("Showing the first {SHOWN} of {}: search for a service or node to see the rest.", format::thousands(count))}</p>
-                        })}
-                        {(count == 0).then(|| view! { <p class="muted">"No task matches."</p> })}
-                        <TaskTable tasks=shown names=all.with_value(|all| all.names.clone()) environment=environment.clone()/>
-                    }
-                })
+                let found = Memo::new(move |_| {
+                    all.with_value(|all| {
+                        chosen(all, &search.get(), history.get())
+                            .into_iter()
+                            .cloned()
+                            .collect::<Vec<Task>>()
+                    })
+                });
+                let limit = RowLimit::new(Signal::derive(move || found.with(Vec::len)));
+                let shown = Signal::derive(move || {
+                    found.with(|found| found.iter().take(limit.get()).cloned().collect::<Vec<Task>>())
+                });
+                view! {
+                    {move || found.with(Vec::is_empty).then(|| view! { <p class="muted">"No task matches."</p> })}
+                    <TaskTable tasks=shown names=names environment=environment/>
+                    <MoreRows rows=limit/>
+                }
                 .into_any()
             })}
         </section>
