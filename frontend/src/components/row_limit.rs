@@ -50,6 +50,18 @@ impl RowLimit {
         rows
     }
 
+    /// A [`RowLimit::new`] over `rows`, and the rows it draws: the table's one source of rows.
+    pub fn first_rows<T>(rows: Memo<Vec<T>>) -> (Self, Memo<Vec<T>>)
+    where
+        T: Clone + PartialEq + Send + Sync + 'static,
+    {
+        let limit = Self::new(Signal::derive(move || rows.with(Vec::len)));
+        let shown = Memo::new(move |_| {
+            rows.with(|rows| rows.iter().take(limit.get()).cloned().collect::<Vec<T>>())
+        });
+        (limit, shown)
+    }
+
     /// How many rows to draw (tracked).
     pub fn get(&self) -> usize {
         first_paint(self.limit.get(), self.painted.get())

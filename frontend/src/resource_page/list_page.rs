@@ -181,10 +181,7 @@ pub fn ResourceList<T: Resource>(
                     None => rows,
                 }
             });
-            let limit = RowLimit::new(Signal::derive(move || rows.with(Vec::len)));
-            let shown = Memo::new(move |_| {
-                rows.with(|rows| rows.iter().take(limit.get()).cloned().collect::<Vec<T>>())
-            });
+            let (limit, shown) = RowLimit::first_rows(rows);
             let ticked = Memo::new(move |_| {
                 rows.with(|rows| selection.ticked(rows, T::name))
             });

@@ -123,19 +123,19 @@ pub fn TaskTable(
             .as_deref()
             .and_then(time::rfc3339_seconds);
         let container = task.container_id().map(|id| {
-                let short = format::short_id(id).to_owned();
-                if task.node_id == names.local_node {
-                    view! { <A href=format!("/env/{environment}/containers/{id}") attr:class="mono cell-link">{short}</A> }.into_any()
-                } else {
-                    view! { <span class="mono" title="On another node: add its engine as an environment to open it">{short}</span> }.into_any()
-                }
-            });
+            let short = format::short_id(id).to_owned();
+            if task.node_id == names.local_node {
+                view! { <A href=format!("/env/{environment}/containers/{id}") attr:class="mono cell-link">{short}</A> }.into_any()
+            } else {
+                view! { <span class="mono" title="On another node: add its engine as an environment to open it">{short}</span> }.into_any()
+            }
+        });
         let mark = rollout.and_then(|rollout| {
-                let mark = rollout.mark(&task)?;
-                Some(view! {
-                    <span class=format!("badge rollout-mark {}", mark.badge()) data-rollout=mark.name()>{rollout.word(mark)}</span>
-                })
-            });
+            let mark = rollout.mark(&task)?;
+            Some(view! {
+                <span class=format!("badge rollout-mark {}", mark.badge()) data-rollout=mark.name()>{rollout.word(mark)}</span>
+            })
+        });
         let problem = task.problem().map(str::to_owned).unwrap_or_default();
         let class = phase_class(task.phase());
         let (row_task, row_state, row_node, label_title, problem_title) = (

@@ -128,10 +128,7 @@ fn TasksInner() -> impl IntoView {
                             .collect::<Vec<Task>>()
                     })
                 });
-                let limit = RowLimit::new(Signal::derive(move || found.with(Vec::len)));
-                let shown = Signal::derive(move || {
-                    found.with(|found| found.iter().take(limit.get()).cloned().collect::<Vec<Task>>())
-                });
+                let (limit, shown) = RowLimit::first_rows(found);
                 view! {
                     {move || found.with(Vec::is_empty).then(|| view! { <p class="muted">"No task matches."</p> })}
                     <TaskTable tasks=shown names=names environment=environment/>

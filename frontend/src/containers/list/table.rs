@@ -136,10 +136,7 @@ pub(super) fn ContainerTable(
         }
     });
     // Long lists draw a page of rows at first and the next as the end comes near.
-    let limit = RowLimit::new(Signal::derive(move || items.with(Vec::len)));
-    let shown = Memo::new(move |_| {
-        items.with(|all| all.iter().take(limit.get()).cloned().collect::<Vec<_>>())
-    });
+    let (limit, shown) = RowLimit::first_rows(items);
     let scroll = window_event_listener(leptos::ev::scroll, move |_| {
         let window = window();
         let y = window.scroll_y().unwrap_or_default();
