@@ -3,8 +3,9 @@
 // it as a worker, both from the swarm page; a service created from the form with a secret, a
 // config, a constraint and a published port spreads its tasks over both nodes; draining the
 // worker moves them (the dialog names them first); scaling, rolling back, the aggregated logs
-// with each line's task, a redeploy's progress per task, and removing it. A service of a private image pulls it with the saved
-// registry the form picks for that image.
+// with each line's task, a redeploy's progress per task, and removing it. The tasks page finds
+// them, and a task on the worker links to its container in the worker's environment. A
+// service of a private image pulls it with the saved registry the form picks for that image.
 //
 // Berth's `local` environment is the manager; the worker is added as the environment `worker`.
 // The test begins by making both engines leave any swarm they are in.
@@ -173,6 +174,51 @@ test("a service made in the form, with a secret, a config, a constraint and a po
   assert.equal(container.Configs[0].File.Name, "/etc/greeting");
   assert.deepEqual(spec.TaskTemplate.Placement.Constraints, ["node.platform.os==linux"]);
   assert.equal(spec.EndpointSpec.Ports[0].PublishedPort, 8089);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** The worker environment's swarm node id, once Berth's probe of it has seen it in the swarm:
+ * read from `/api/overview`, following its revisions (each answer waits for news). */
+async function workerNode(page, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  let after = null;
+  while (Date.now() < deadline) {
+    const overview = await page.evaluate(async (after) => {
+      const response = await fetch(after === null ? "/api/overview" : `/api/overview?after=${after}`);
+      return response.json();
+    }, after);
+    const node = overview.environments.find((card) => card.id === "worker")?.facts?.swarm_node;
+    if (node) return node;
+    after = overview.revision;
+  }
+  assert.fail("the worker environment never showed its swarm node");
+}
+
+test("the tasks page finds the service's tasks, and each container leads to its page in its node's environment", async () => {
+  const { page, context, errors } = await openPage(chromium.browser, `${berth.base}/env/local/tasks`);
+  const node = await workerNode(page);
+  assert.equal(node, dockerOn(WORKER, "info", "--format", "{{.Swarm.NodeID}}"));
+  // A fresh load: the shell reads the environments, the worker's node among them.
+  await page.goto(`${berth.base}/env/local/tasks`);
+  await page.getByRole("searchbox", { name: "Search tasks" }).fill(service);
+  const rows = page.locator(`[data-testid="tasks-table"] tr[data-task^="${service}."][data-state="running"]`);
+  await rows.nth(3).waitFor();
+  assert.equal(await page.locator('[data-testid="tasks-table"] tbody tr').count(), 4);
+
+  // The manager's containers open here, the worker's in the worker's environment.
+  const local = rows.and(page.locator('[data-node="swarma"]')).first().locator('a[href*="/containers/"]');
+  assert.match(await local.getAttribute("href"), /^\/env\/local\/containers\/[0-9a-f]{64}$/);
+  const remote = rows.and(page.locator('[data-node="swarmb"]')).first().locator('a[href*="/containers/"]');
+  await remote.waitFor();
+  const href = await remote.getAttribute("href");
+  assert.match(href, /^\/env\/worker\/containers\/[0-9a-f]{64}$/);
+  await remote.click();
+  await page.waitForURL((url) => url.pathname === href);
+  const id = href.split("/").pop();
+  const name = dockerOn(WORKER, "inspect", "--format", "{{.Name}}", id).replace(/^\//, "");
+  assert.ok(name.startsWith(`${service}.`), name);
+  await page.getByRole("heading", { level: 1, name }).waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -332,6 +332,7 @@ async fn facts(
         images: info.images,
         volumes: volumes.volumes.map_or(0, |volumes| volumes.len() as u64),
         swarm: SwarmRole::of(&info.swarm),
+        swarm_node: info.swarm.node_id,
     })
 }
 

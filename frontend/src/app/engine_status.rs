@@ -1,4 +1,6 @@
 //! The current environment and how its engine is doing, shared by the shell and every page.
+//! The shell's follows the address; each page gets a copy that follows its own route
+//! ([`EngineStatus::for_page`]).
 //!
 //! While the engine (or Berth itself) is unreachable, health is checked every few seconds; when
 //! it comes back, [`EngineStatus::reconnects`] ticks, and pages that read it reload their data
@@ -73,6 +75,17 @@ impl EngineStatus {
             on_cleanup(move || handle.clear());
         }
         status
+    }
+
+    /// The same status as a page of the environment `environment` (its own route's) sees it.
+    /// The router keeps a page on screen until the next one has loaded, while the address
+    /// already names the next page's environment: a page that read the shell's environment
+    /// would load its data again from that engine on its way out.
+    pub fn for_page(self, environment: Memo<String>) -> Self {
+        Self {
+            environment,
+            ..self
+        }
     }
 
     /// The health of the current environment, once known (tracked).

@@ -1,7 +1,8 @@
 //! The environments the signed-in user may see, as the shell knows them: the list behind the
 //! header's switcher and the command palette's "go to environment", read once from
 //! `/api/overview` (the home page follows it live), and where `/` leads: straight to the
-//! containers when there is only one environment, else to the home page of them all.
+//! containers when there is only one environment, else to the home page of them all. It also
+//! says which environment is a given swarm node, so a task's container links to its page there.
 
 use berth_shared::api::overview::{CardState, EnvironmentCard, Overview};
 use leptos::prelude::*;
@@ -39,6 +40,23 @@ impl KnownEnvironments {
             .map(|overview| overview.environments)
             .unwrap_or_default()
     }
+}
+
+/// The environment, among `cards`, whose engine is the swarm node `node` and answered its last
+/// probe: where that node's containers have their pages.
+pub fn environment_of_node<'a>(cards: &'a [EnvironmentCard], node: &str) -> Option<&'a str> {
+    if node.is_empty() {
+        return None;
+    }
+    cards
+        .iter()
+        .filter(|card| card.state != CardState::Offline)
+        .find(|card| {
+            card.facts
+                .as_ref()
+                .is_some_and(|facts| facts.swarm_node == node)
+        })
+        .map(|card| card.id.as_str())
 }
 
 impl Default for KnownEnvironments {
@@ -144,7 +162,32 @@ pub fn EnvironmentSwitcher() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::switched_path;
+    use berth_shared::api::overview::HostFacts;
+
+    use super::*;
+
+    #[test]
+    fn a_node_is_found_by_the_engine_that_is_it() {
+        let card = |id: &str, node: &str, state: CardState| EnvironmentCard {
+            id: id.into(),
+            state,
+            facts: Some(HostFacts {
+                swarm_node: node.into(),
+                ..HostFacts::default()
+            }),
+            ..EnvironmentCard::default()
+        };
+        let cards = [
+            card("local", "n1", CardState::Online),
+            card("nas", "n2", CardState::Online),
+            card("pi", "n3", CardState::Offline),
+            card("lab", "", CardState::Online),
+        ];
+        assert_eq!(environment_of_node(&cards, "n2"), Some("nas"));
+        assert_eq!(environment_of_node(&cards, "n3"), None);
+        assert_eq!(environment_of_node(&cards, "n9"), None);
+        assert_eq!(environment_of_node(&cards, ""), None);
+    }
 
     #[test]
     fn switching_keeps_the_section_of_a_list() {

@@ -7,6 +7,8 @@
 //! A module can fail to load: the network drops, or Berth was upgraded while the tab was open and
 //! the old modules are gone. The load is retried, and if it keeps failing the page says so and
 //! offers a reload instead of the app stopping.
+//!
+//! Each page is made in its own route's environment ([`in_its_environment`]).
 
 use std::future::Future;
 
@@ -21,6 +23,8 @@ use crate::admin::audit::AuditPage;
 use crate::admin::guardrails::GuardrailsPage;
 use crate::admin::registries::RegistriesPage;
 use crate::admin::users::UsersPage;
+use crate::app::engine_status::EngineStatus;
+use crate::app::use_route_param;
 use crate::components::icons::IconKind;
 use crate::components::states::{EmptyState, LoadingRows};
 use crate::containers::create::NewContainerPage;
@@ -119,6 +123,25 @@ fn PageLoadFailed() -> impl IntoView {
     }
 }
 
+/// Makes a page with the engine status of its own route's environment
+/// ([`EngineStatus::for_page`]); a route without one (the home page, administration) keeps the
+/// shell's.
+pub fn in_its_environment(page: impl FnOnce() -> AnyView) -> AnyView {
+    if let Some(shell) = use_context::<EngineStatus>() {
+        let route = use_route_param("env");
+        let environment = Memo::new(move |_| {
+            let id = route.get();
+            if id.is_empty() {
+                shell.environment.get()
+            } else {
+                id
+            }
+        });
+        provide_context(shell.for_page(environment));
+    }
+    page()
+}
+
 /// Declares lazy routes: for each page, a split function in the named module (pages that share
 /// a module load together) and a unit type whose view loads it.
 ///
@@ -139,7 +162,7 @@ macro_rules! lazy_pages {
                 #[allow(non_snake_case)]
                 #[wasm_split($module, wasm_split_path = leptos::wasm_split, fallible, preload(fetch_module))]
                 fn $route() -> Result<AnyView, PageLoadError> {
-                    Ok(view! { <$page/> }.into_any())
+                    Ok(in_its_environment(|| view! { <$page/> }.into_any()))
                 }
                 if draw {
                     $route().await

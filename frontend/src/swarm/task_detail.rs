@@ -1,5 +1,5 @@
 //! `/env/:env/tasks/:id`: one task: its service, slot and node, where the swarm wants it and
-//! where it is, its error, its container (linked where this environment's engine runs it), the
+//! where it is, its error, its container (linked where Berth reaches the node that runs it), the
 //! image and resources it was given; its logs; and its document.
 
 use std::collections::BTreeMap;
@@ -9,7 +9,9 @@ use berth_shared::engine::task::Task;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::api::percent_encode;
 use crate::app::engine_status::use_engine_status;
+use crate::app::environments::use_known_environments;
 use crate::app::remote::remote_view;
 use crate::app::use_route_param;
 use crate::components::facts::FactsCard;
@@ -19,7 +21,7 @@ use crate::logs::viewer::LogsTab;
 use crate::resource_page::detail_page::{DetailPage, DetailTab};
 use crate::swarm::gate::ManagerOnly;
 use crate::swarm::live::{use_settling, use_swarm_changes};
-use crate::swarm::task_table::Names;
+use crate::swarm::task_table::{Names, container_environment};
 use crate::volumes::list::short_time;
 
 /// A task and the names to show it by.
@@ -40,6 +42,7 @@ pub fn TaskDetailPage() -> impl IntoView {
 #[component]
 fn TaskDetailInner() -> impl IntoView {
     let status = use_engine_status();
+    let known = use_known_environments();
     let id = use_route_param("id");
     let inspected = status.remote(move |engine, signal| {
         let id = id.get();
@@ -96,7 +99,8 @@ fn TaskDetailInner() -> impl IntoView {
                 let task = found.task.clone();
                 let environment = status.environment.get_untracked();
                 let container = task.container_id().map(str::to_owned);
-                let local = task.node_id == found.names.local_node;
+                let node_name = found.names.node(&task.node_id);
+                let (node, local_node) = (task.node_id.clone(), found.names.local_node.clone());
                 let spec = &task.spec;
                 let service_name = found.names.services.get(&task.service_id).cloned().unwrap_or_default();
                 let exit = task.status.container_status.as_ref().filter(|c| c.exit_code != 0).map(|c| c.exit_code.to_string());
@@ -120,13 +124,13 @@ fn TaskDetailInner() -> impl IntoView {
                         ]/>
                     </div>
                     <p data-testid="task-container">
-                        {match (container, local) {
-                            (Some(id), true) => view! {
+                        {move || match (container.clone(), container_environment(&node, &local_node, &environment, &known)) {
+                            (Some(id), Some(home)) => view! {
                                 "Its container: "
-                                <A href=format!("/env/{environment}/containers/{id}") attr:class="mono cell-link">{format::short_id(&id).to_owned()}</A>
+                                <A href=format!("/env/{}/containers/{id}", percent_encode(&home)) attr:class="mono cell-link">{format::short_id(&id).to_owned()}</A>
                             }.into_any(),
-                            (Some(id), false) => view! {
-                                <span class="muted">{format!("Its container {} runs on {}: add that node's engine as an environment to open it.", format::short_id(&id), found.names.node(&task.node_id))}</span>
+                            (Some(id), None) => view! {
+                                <span class="muted">{format!("Its container {} runs on {node_name}: add that node's engine as an environment to open it.", format::short_id(&id))}</span>
                             }.into_any(),
                             (None, _) => view! { <span class="muted">"It has no container yet."</span> }.into_any(),
                         }}

@@ -1,7 +1,8 @@
 //! The table of tasks the service, node and tasks pages share: slot, service, node, desired
 //! and current state with how long ago, the error, and the container, linked to its page
-//! where Berth reaches that node's engine (the manager's own tasks). While a service rolls out,
-//! each task it wants running is marked updated, updating or still to update.
+//! where Berth reaches that node's engine: this environment's own node, or another environment
+//! whose engine is that node. While a service rolls out, each task it wants running is marked
+//! updated, updating or still to update.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,8 @@ use web_sys::AbortSignal;
 
 use crate::api::ApiError;
 use crate::api::engine::Engine;
+use crate::api::percent_encode;
+use crate::app::environments::{KnownEnvironments, environment_of_node, use_known_environments};
 
 use crate::components::table::{Column, DataTable};
 use crate::format;
@@ -87,6 +90,21 @@ impl Names {
     }
 }
 
+/// The environment where a container on swarm node `node` has its page, if Berth reaches that
+/// node (tracks the known environments): `environment` itself when `node` is `local_node`,
+/// the node of this environment's engine.
+pub fn container_environment(
+    node: &str,
+    local_node: &str,
+    environment: &str,
+    known: &KnownEnvironments,
+) -> Option<String> {
+    if node == local_node {
+        return Some(environment.to_owned());
+    }
+    environment_of_node(&known.cards(), node).map(str::to_owned)
+}
+
 /// Newest first within each slot, slots in order: the current task of a slot above its history.
 pub fn sort_tasks(tasks: &mut [Task], names: &Names) {
     tasks.sort_by(|a, b| {
@@ -113,6 +131,7 @@ pub fn TaskTable(
     rollout: Option<Rollout>,
 ) -> impl IntoView {
     let now = time::ticking_now();
+    let known = use_known_environments();
     let row = move |task: Task| {
         let label = names.task_label(&task);
         let node = names.node(&task.node_id);
@@ -123,11 +142,21 @@ pub fn TaskTable(
             .as_deref()
             .and_then(time::rfc3339_seconds);
         let container = task.container_id().map(|id| {
-            let short = format::short_id(id).to_owned();
-            if task.node_id == names.local_node {
-                view! { <A href=format!("/env/{environment}/containers/{id}") attr:class="mono cell-link">{short}</A> }.into_any()
-            } else {
-                view! { <span class="mono" title="On another node: add its engine as an environment to open it">{short}</span> }.into_any()
+            let (id, short) = (id.to_owned(), format::short_id(id).to_owned());
+            let (node, local_node) = (task.node_id.clone(), names.local_node.clone());
+            let environment = environment.clone();
+            move || {
+                let short = short.clone();
+                match container_environment(&node, &local_node, &environment, &known) {
+                    Some(home) => view! {
+                        <A href=format!("/env/{}/containers/{id}", percent_encode(&home)) attr:class="mono cell-link">{short}</A>
+                    }
+                    .into_any(),
+                    None => view! {
+                        <span class="mono" title="On another node: add its engine as an environment to open it">{short}</span>
+                    }
+                    .into_any(),
+                }
             }
         });
         let mark = rollout.and_then(|rollout| {

@@ -101,6 +101,9 @@ pub struct HostFacts {
     pub volumes: u64,
     /// Its place in a swarm.
     pub swarm: SwarmRole,
+    /// Its node's id in that swarm (empty outside one): a task on this node has its container
+    /// here.
+    pub swarm_node: String,
 }
 
 /// An engine's place in a swarm.
