@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use berth_shared::api::users::TokenKind;
 use clap::Subcommand;
 
-use super::tokens::parse_duration;
-use super::users::operator_name;
+use super::tokens::{parse_duration, state};
+use super::users::{operator_name, user_named};
 use super::{CliError, DataDirArg, date};
 use crate::audit::{self, Action, AuditScope};
 use crate::error::ApiError;
@@ -84,10 +84,7 @@ pub async fn run(command: CertCommand, store: Store, dir: &Path) -> Result<(), C
             out,
             ..
         } => {
-            let owner = store
-                .user_by_name(&user)
-                .await?
-                .ok_or_else(|| CliError::BadInput(format!("no user named '{user}'")))?;
+            let owner = user_named(&store, &user).await?;
             let not_after = match (not_after, expires) {
                 (Some(at), _) => at,
                 (None, Some(text)) => now() + parse_duration(&text)?,
@@ -120,13 +117,7 @@ pub async fn run(command: CertCommand, store: Store, dir: &Path) -> Result<(), C
         }
         CertCommand::List { user, .. } => {
             let owner = match user {
-                Some(name) => Some(
-                    store
-                        .user_by_name(&name)
-                        .await?
-                        .ok_or_else(|| CliError::BadInput(format!("no user named '{name}'")))?
-                        .id,
-                ),
+                Some(name) => Some(user_named(&store, &name).await?.id),
                 None => None,
             };
             println!(
@@ -137,21 +128,15 @@ pub async fn run(command: CertCommand, store: Store, dir: &Path) -> Result<(), C
                 if token.kind != TokenKind::Certificate {
                     continue;
                 }
-                let state = if token.revoked_at.is_some() {
-                    "revoked"
-                } else if token.expires_at.is_some_and(|at| at <= now()) {
-                    "expired"
-                } else {
-                    "active"
-                };
                 println!(
-                    "{:<5} {:<16} {:<24} {:<23} {:<17} {:<17} {state}",
+                    "{:<5} {:<16} {:<24} {:<23} {:<17} {:<17} {}",
                     token.id,
                     summary.username,
                     token.name,
                     token.prefix,
                     date(token.created_at),
                     token.expires_at.map_or_else(|| "never".to_owned(), date),
+                    state(&token),
                 );
             }
         }

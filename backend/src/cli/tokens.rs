@@ -2,12 +2,12 @@
 
 use clap::Subcommand;
 
-use super::users::{audited, operator_name};
+use super::users::{audited, operator_name, user_named};
 use super::{CliError, DataDirArg, date};
 use crate::audit::{Action, AuditScope};
 use crate::auth::secrets::sha256_hex;
 use crate::auth::{new_api_token, token_display_prefix};
-use crate::store::{Store, now};
+use crate::store::{Store, TokenRecord, now};
 
 /// API token administration.
 #[derive(Debug, Subcommand)]
@@ -69,10 +69,7 @@ pub async fn run(command: TokenCommand, store: Store) -> Result<(), CliError> {
             expires,
             ..
         } => {
-            let owner = store
-                .user_by_name(&user)
-                .await?
-                .ok_or_else(|| CliError::BadInput(format!("no user named '{user}'")))?;
+            let owner = user_named(&store, &user).await?;
             let name = name.trim().to_owned();
             if name.is_empty() || name.chars().count() > 100 {
                 return Err(CliError::BadInput(
@@ -110,13 +107,7 @@ pub async fn run(command: TokenCommand, store: Store) -> Result<(), CliError> {
         }
         TokenCommand::List { user, .. } => {
             let owner = match user {
-                Some(name) => Some(
-                    store
-                        .user_by_name(&name)
-                        .await?
-                        .ok_or_else(|| CliError::BadInput(format!("no user named '{name}'")))?
-                        .id,
-                ),
+                Some(name) => Some(user_named(&store, &name).await?.id),
                 None => None,
             };
             println!(
@@ -124,21 +115,15 @@ pub async fn run(command: TokenCommand, store: Store) -> Result<(), CliError> {
             );
             for summary in store.tokens(owner).await? {
                 let token = summary.token;
-                let state = if token.revoked_at.is_some() {
-                    "revoked"
-                } else if token.expires_at.is_some_and(|at| at <= now()) {
-                    "expired"
-                } else {
-                    "active"
-                };
                 println!(
-                    "{:<5} {:<16} {:<24} {:<12} {:<17} {:<17} {state}",
+                    "{:<5} {:<16} {:<24} {:<12} {:<17} {:<17} {}",
                     token.id,
                     summary.username,
                     token.name,
                     token.prefix,
                     date(token.created_at),
                     token.expires_at.map_or_else(|| "never".to_owned(), date),
+                    state(&token),
                 );
             }
         }
@@ -153,6 +138,17 @@ pub async fn run(command: TokenCommand, store: Store) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// What a token or certificate is now, as the lists say it: revoked, expired or active.
+pub(super) fn state(token: &TokenRecord) -> &'static str {
+    if token.revoked_at.is_some() {
+        "revoked"
+    } else if token.expires_at.is_some_and(|at| at <= now()) {
+        "expired"
+    } else {
+        "active"
+    }
 }
 
 /// Parses `90m`, `12h`, `30d`, `8w` or `1y` into seconds.

@@ -119,7 +119,7 @@ pub async fn run(command: UserCommand, store: Store) -> Result<(), CliError> {
             println!("created user {username} with role {role}");
         }
         UserCommand::Passwd { username, .. } => {
-            let user = find(&store, &username).await?;
+            let user = user_named(&store, &username).await?;
             let hash = read_password_hash_from_stdin()?;
             let target = format!("{}: password reset", user.username);
             let action = Action::console("UserUpdate", "CLI", &target);
@@ -160,7 +160,7 @@ pub async fn run(command: UserCommand, store: Store) -> Result<(), CliError> {
             }
         }
         UserCommand::Remove { username, .. } => {
-            let user = find(&store, &username).await?;
+            let user = user_named(&store, &username).await?;
             let action = Action::console("UserDelete", "CLI", &user.username);
             audited(&store, &scope, action, store.delete_user(user.id)).await?;
             println!(
@@ -174,7 +174,7 @@ pub async fn run(command: UserCommand, store: Store) -> Result<(), CliError> {
             role,
             ..
         } => {
-            let user = find(&store, &username).await?;
+            let user = user_named(&store, &username).await?;
             let environment = grant_change(&store, &scope, &user, &environment, Some(role)).await?;
             println!(
                 "{} is {role} in environment {environment} (global role {})",
@@ -186,7 +186,7 @@ pub async fn run(command: UserCommand, store: Store) -> Result<(), CliError> {
             environment,
             ..
         } => {
-            let user = find(&store, &username).await?;
+            let user = user_named(&store, &username).await?;
             let environment = grant_change(&store, &scope, &user, &environment, None).await?;
             println!(
                 "{} has their global role ({}) in environment {environment} again",
@@ -216,7 +216,11 @@ async fn grant_change(
     Ok(environment)
 }
 
-async fn find(store: &Store, username: &str) -> Result<crate::store::User, CliError> {
+/// The user named `username`, or the command's error that there is none.
+pub(super) async fn user_named(
+    store: &Store,
+    username: &str,
+) -> Result<crate::store::User, CliError> {
     store
         .user_by_name(username)
         .await?

@@ -4,12 +4,11 @@
 use berth_shared::engine::progress::ProgressState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use web_sys::File;
 
 use crate::api::ApiError;
 use crate::api::upload::Upload;
 use crate::app::engine_status::use_engine_status;
-use crate::components::chosen_files::files_of;
+use crate::components::chosen_files::{ArchiveField, ChosenFile};
 use crate::components::modal::Modal;
 use crate::components::segmented::Segmented;
 use crate::format;
@@ -41,26 +40,15 @@ pub fn LoadDialog(
 ) -> impl IntoView {
     let status = use_engine_status();
     let mode = RwSignal::new(Mode::Load);
-    let file = StoredValue::new_local(None::<File>);
-    let file_label = RwSignal::new(String::new());
+    let chosen_file = ChosenFile::new();
     let reference = RwSignal::new(String::new());
     let phase = RwSignal::new(Phase::Idle);
     let upload_handle = StoredValue::new_local(None::<Upload>);
     let uploading = move || matches!(phase.get(), Phase::Uploading { .. });
 
-    let choose = move |event: web_sys::Event| {
-        let chosen = files_of(&event).into_iter().next();
-        file_label.set(
-            chosen
-                .as_ref()
-                .map(|file| format!("{} · {}", file.name(), format::bytes(file.size() as u64)))
-                .unwrap_or_default(),
-        );
-        file.set_value(chosen);
-    };
     let submit = move |event: web_sys::SubmitEvent| {
         event.prevent_default();
-        let Some(chosen) = file.get_value() else {
+        let Some(chosen) = chosen_file.file() else {
             phase.set(Phase::Failed("Choose an archive first.".into()));
             return;
         };
@@ -115,11 +103,7 @@ pub fn LoadDialog(
         <Modal open=open title="Load or import images" on_close=close testid="load-dialog">
             <form class="form" on:submit=submit>
                 <Segmented label="Upload as" options=vec![(Mode::Load, "Load images (docker save)"), (Mode::Import, "Import a root filesystem")] value=mode/>
-                <label class="field">
-                    <span class="field-label">"Archive (.tar, .tar.gz)"</span>
-                    <input type="file" name="archive" accept=".tar,.tar.gz,.tgz,.tar.xz,application/x-tar,application/gzip" on:change=choose/>
-                    <span class="field-hint">{move || file_label.get()}</span>
-                </label>
+                <ArchiveField chosen=chosen_file accept=".tar,.tar.gz,.tgz,.tar.xz,application/x-tar,application/gzip"/>
                 <Show when=move || mode.get() == Mode::Import>
                     <label class="field">
                         <span class="field-label">"New image"</span>

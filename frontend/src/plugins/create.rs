@@ -4,12 +4,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use web_sys::File;
 
 use crate::api::ApiError;
 use crate::api::upload::Upload;
 use crate::app::engine_status::use_engine_status;
-use crate::components::chosen_files::files_of;
+use crate::components::chosen_files::{ArchiveField, ChosenFile};
 use crate::components::modal::Modal;
 use crate::format;
 use crate::images::progress_view::ProgressBar;
@@ -31,22 +30,11 @@ pub fn CreatePluginDialog(
     on_created: Callback<String>,
 ) -> impl IntoView {
     let status = use_engine_status();
-    let file = StoredValue::new_local(None::<File>);
-    let file_label = RwSignal::new(String::new());
+    let chosen_file = ChosenFile::new();
     let name = RwSignal::new(String::new());
     let phase = RwSignal::new(Phase::Idle);
     let upload_handle = StoredValue::new_local(None::<Upload>);
     let uploading = move || matches!(phase.get(), Phase::Uploading { .. });
-    let choose = move |event: web_sys::Event| {
-        let chosen = files_of(&event).into_iter().next();
-        file_label.set(
-            chosen
-                .as_ref()
-                .map(|file| format!("{} · {}", file.name(), format::bytes(file.size() as u64)))
-                .unwrap_or_default(),
-        );
-        file.set_value(chosen);
-    };
     let close = Callback::new(move |()| {
         if let Some(handle) = upload_handle.get_value() {
             handle.abort();
@@ -61,7 +49,7 @@ pub fn CreatePluginDialog(
             phase.set(Phase::Failed("Name the plugin first.".into()));
             return;
         }
-        let Some(chosen) = file.get_value() else {
+        let Some(chosen) = chosen_file.file() else {
             phase.set(Phase::Failed(
                 "Choose a tar of rootfs/ and config.json first.".into(),
             ));
@@ -102,11 +90,7 @@ pub fn CreatePluginDialog(
                     <input class="mono" name="plugin-name" required placeholder="registry.example.com/team/driver:1" autocomplete="off" spellcheck="false"
                         prop:value=move || name.get() on:input=move |event| name.set(event_target_value(&event))/>
                 </label>
-                <label class="field">
-                    <span class="field-label">"Archive (.tar, .tar.gz)"</span>
-                    <input type="file" name="archive" accept=".tar,.tar.gz,.tgz,application/x-tar,application/gzip" on:change=choose/>
-                    <span class="field-hint">{move || file_label.get()}</span>
-                </label>
+                <ArchiveField chosen=chosen_file accept=".tar,.tar.gz,.tgz,application/x-tar,application/gzip"/>
                 {move || match phase.get() {
                     Phase::Idle => ().into_any(),
                     Phase::Uploading { sent, total } => view! {

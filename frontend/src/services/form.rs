@@ -5,6 +5,8 @@
 //! `docker service create` line it amounts to.
 
 use berth_shared::access::Access;
+use berth_shared::engine::config::Config;
+use berth_shared::engine::secret::Secret;
 use berth_shared::engine::service::Service;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -28,8 +30,8 @@ use crate::swarm::gate::ManagerOnly;
 
 /// The swarm's secrets and configs, by name.
 async fn known_files(engine: &Engine) -> Result<KnownFiles, ApiError> {
-    let secrets = engine.secrets(None).await?;
-    let configs = engine.configs(None).await?;
+    let secrets: Vec<Secret> = engine.swarm_objects(None).await?;
+    let configs: Vec<Config> = engine.swarm_objects(None).await?;
     Ok(KnownFiles {
         secrets: secrets
             .into_iter()

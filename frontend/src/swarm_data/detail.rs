@@ -86,7 +86,7 @@ fn data_detail<T: SwarmData>() -> impl IntoView {
         let services = service_names(&found.found.users);
         leptos::task::spawn_local(async move {
             let taken = engine
-                .configs(None)
+                .swarm_objects::<Config>(None)
                 .await
                 .unwrap_or_default()
                 .into_iter()

@@ -1,6 +1,7 @@
 //! What secrets and configs share as the pages see them ([`SwarmData`]): their nouns, their
-//! metadata, and their gateway calls; and [`InUse`], one of them with the services whose
-//! containers get it as a file, which every list row, removal and rotation names.
+//! metadata, and their gateway calls (the one set in [`crate::api::engine::swarm_objects`]);
+//! and [`InUse`], one of them with the services whose containers get it as a file, which every
+//! list row, removal and rotation names.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -15,16 +16,14 @@ use web_sys::AbortSignal;
 
 use crate::api::ApiError;
 use crate::api::engine::Engine;
+use crate::api::engine::swarm_objects::SwarmObject;
 use crate::api::together::together;
-use crate::app::undecodable::Kind;
 use crate::components::icons::IconKind;
 
-/// A secret or a config.
-pub trait SwarmData: Clone + PartialEq + Send + Sync + 'static {
+/// A secret or a config: its path and its undecodable rows' kind come with [`SwarmObject`].
+pub trait SwarmData: SwarmObject + Clone + PartialEq + Send + Sync {
     /// "secret".
     const NOUN: &'static str;
-    /// "secrets", also the section's path.
-    const PLURAL: &'static str;
     /// "Secrets".
     const TITLE: &'static str;
     /// The engine's event types its pages follow: its own, and `service` for its users.
@@ -33,8 +32,6 @@ pub trait SwarmData: Clone + PartialEq + Send + Sync + 'static {
     const ICON: IconKind;
     /// The list table's `data-testid`.
     const TABLE_TESTID: &'static str;
-    /// Whose undecodable rows the list shows.
-    const UNDECODABLE: Kind;
     /// Whether it can live in an external store's driver (secrets can).
     const HAS_DRIVER: bool;
     /// Whether the console rotates it to a new version (configs: their data can be read).
@@ -64,172 +61,123 @@ pub trait SwarmData: Clone + PartialEq + Send + Sync + 'static {
     }
     /// A service's references to objects of this kind.
     fn references(spec: &ContainerSpec) -> &[FileReference];
+    /// Its spec with `labels` in place of its own: what a relabelling sends.
+    fn relabelled(self, labels: BTreeMap<String, String>) -> Self::Spec;
 
     /// Lists them.
     fn list(
         engine: Engine,
         signal: AbortSignal,
-    ) -> impl Future<Output = Result<Vec<Self>, ApiError>> + 'static;
+    ) -> impl Future<Output = Result<Vec<Self>, ApiError>> + 'static {
+        async move { engine.swarm_objects(Some(&signal)).await }
+    }
     /// Reads one, with the document as sent.
     fn inspect(
         engine: Engine,
         id: String,
         signal: AbortSignal,
-    ) -> impl Future<Output = Result<(Self, serde_json::Value), ApiError>> + 'static;
+    ) -> impl Future<Output = Result<(Self, serde_json::Value), ApiError>> + 'static {
+        async move { engine.swarm_object(&id, Some(&signal)).await }
+    }
     /// Creates one.
     fn create(
         engine: Engine,
         request: ObjectCreateRequest,
-    ) -> impl Future<Output = Result<ObjectCreated, ApiError>> + 'static;
-    /// Gives it other labels; nothing else of it changes.
+    ) -> impl Future<Output = Result<ObjectCreated, ApiError>> + 'static {
+        async move { engine.create_swarm_object::<Self>(&request).await }
+    }
+    /// Gives it `labels` in place of its own (the engine changes nothing else of it).
     fn relabel(
         self,
         engine: Engine,
         labels: BTreeMap<String, String>,
-    ) -> impl Future<Output = Result<(), ApiError>> + 'static;
+    ) -> impl Future<Output = Result<(), ApiError>> + 'static {
+        async move {
+            let (id, version) = (self.id().to_owned(), self.version());
+            let spec = self.relabelled(labels);
+            engine
+                .update_swarm_object::<Self>(&id, version, &spec)
+                .await
+        }
+    }
     /// Removes it.
-    fn delete(self, engine: Engine) -> impl Future<Output = Result<(), ApiError>> + 'static;
+    fn delete(self, engine: Engine) -> impl Future<Output = Result<(), ApiError>> + 'static {
+        async move { engine.remove_swarm_object::<Self>(self.id()).await }
+    }
+}
+
+/// The accessors a secret and a config answer alike, from fields of the same names.
+macro_rules! same_fields {
+    () => {
+        fn id(&self) -> &str {
+            &self.id
+        }
+        fn name(&self) -> &str {
+            &self.spec.name
+        }
+        fn labels(&self) -> &BTreeMap<String, String> {
+            &self.spec.labels
+        }
+        fn version(&self) -> ObjectVersion {
+            self.version
+        }
+        fn created_at(&self) -> Option<&str> {
+            self.created_at.as_deref()
+        }
+        fn updated_at(&self) -> Option<&str> {
+            self.updated_at.as_deref()
+        }
+        fn templating(&self) -> Option<&Driver> {
+            self.spec.templating.as_ref()
+        }
+    };
 }
 
 impl SwarmData for Secret {
     const NOUN: &'static str = "secret";
-    const PLURAL: &'static str = "secrets";
     const TITLE: &'static str = "Secrets";
     const EVENTS: &'static [&'static str] = &["secret", "service"];
     const ICON: IconKind = IconKind::Lock;
     const TABLE_TESTID: &'static str = "secrets-table";
-    const UNDECODABLE: Kind = Kind::Secrets;
     const HAS_DRIVER: bool = true;
     const ROTATES: bool = false;
 
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn name(&self) -> &str {
-        &self.spec.name
-    }
-    fn labels(&self) -> &BTreeMap<String, String> {
-        &self.spec.labels
-    }
-    fn version(&self) -> ObjectVersion {
-        self.version
-    }
-    fn created_at(&self) -> Option<&str> {
-        self.created_at.as_deref()
-    }
-    fn updated_at(&self) -> Option<&str> {
-        self.updated_at.as_deref()
-    }
-    fn templating(&self) -> Option<&Driver> {
-        self.spec.templating.as_ref()
-    }
+    same_fields!();
     fn driver(&self) -> Option<&Driver> {
         self.spec.driver.as_ref()
     }
     fn references(spec: &ContainerSpec) -> &[FileReference] {
         &spec.secrets
     }
-
-    async fn list(engine: Engine, signal: AbortSignal) -> Result<Vec<Self>, ApiError> {
-        engine.secrets(Some(&signal)).await
-    }
-    async fn inspect(
-        engine: Engine,
-        id: String,
-        signal: AbortSignal,
-    ) -> Result<(Self, serde_json::Value), ApiError> {
-        engine.secret(&id, Some(&signal)).await
-    }
-    async fn create(
-        engine: Engine,
-        request: ObjectCreateRequest,
-    ) -> Result<ObjectCreated, ApiError> {
-        engine.create_secret(&request).await
-    }
-    async fn relabel(
-        self,
-        engine: Engine,
-        labels: BTreeMap<String, String>,
-    ) -> Result<(), ApiError> {
-        let spec = SecretSpec {
+    fn relabelled(self, labels: BTreeMap<String, String>) -> SecretSpec {
+        SecretSpec {
             labels,
             ..self.spec
-        };
-        engine.update_secret(&self.id, self.version, &spec).await
-    }
-    async fn delete(self, engine: Engine) -> Result<(), ApiError> {
-        engine.remove_secret(&self.id).await
+        }
     }
 }
 
 impl SwarmData for Config {
     const NOUN: &'static str = "config";
-    const PLURAL: &'static str = "configs";
     const TITLE: &'static str = "Configs";
     const EVENTS: &'static [&'static str] = &["config", "service"];
     const ICON: IconKind = IconKind::Document;
     const TABLE_TESTID: &'static str = "configs-table";
-    const UNDECODABLE: Kind = Kind::Configs;
     const HAS_DRIVER: bool = false;
     const ROTATES: bool = true;
 
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn name(&self) -> &str {
-        &self.spec.name
-    }
-    fn labels(&self) -> &BTreeMap<String, String> {
-        &self.spec.labels
-    }
-    fn version(&self) -> ObjectVersion {
-        self.version
-    }
-    fn created_at(&self) -> Option<&str> {
-        self.created_at.as_deref()
-    }
-    fn updated_at(&self) -> Option<&str> {
-        self.updated_at.as_deref()
-    }
-    fn templating(&self) -> Option<&Driver> {
-        self.spec.templating.as_ref()
-    }
+    same_fields!();
     fn as_config(&self) -> Option<&Config> {
         Some(self)
     }
     fn references(spec: &ContainerSpec) -> &[FileReference] {
         &spec.configs
     }
-
-    async fn list(engine: Engine, signal: AbortSignal) -> Result<Vec<Self>, ApiError> {
-        engine.configs(Some(&signal)).await
-    }
-    async fn inspect(
-        engine: Engine,
-        id: String,
-        signal: AbortSignal,
-    ) -> Result<(Self, serde_json::Value), ApiError> {
-        engine.config(&id, Some(&signal)).await
-    }
-    async fn create(
-        engine: Engine,
-        request: ObjectCreateRequest,
-    ) -> Result<ObjectCreated, ApiError> {
-        engine.create_config(&request).await
-    }
-    async fn relabel(
-        self,
-        engine: Engine,
-        labels: BTreeMap<String, String>,
-    ) -> Result<(), ApiError> {
-        let spec = ConfigSpec {
+    fn relabelled(self, labels: BTreeMap<String, String>) -> ConfigSpec {
+        ConfigSpec {
             labels,
             ..self.spec
-        };
-        engine.update_config(&self.id, self.version, &spec).await
-    }
-    async fn delete(self, engine: Engine) -> Result<(), ApiError> {
-        engine.remove_config(&self.id).await
+        }
     }
 }
 

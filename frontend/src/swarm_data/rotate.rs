@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::engine::configs::rotate_config;
+use crate::api::engine::swarm_objects::{SwarmObject, rotate_config};
 use crate::api::percent_encode;
 use crate::app::engine_status::use_engine_status;
 use crate::components::fields::{FormState, TextField};
@@ -19,7 +19,7 @@ use crate::components::segmented::Segmented;
 use crate::components::toast::use_toaster;
 use crate::field_error::FieldError;
 use crate::swarm_data::create::{DATA, DataFileField, NAME, Source, Typed, object_request};
-use crate::swarm_data::kind::{SwarmData, and_list};
+use crate::swarm_data::kind::and_list;
 
 /// The config to rotate, with the names of the services that use it and of every config.
 #[derive(Debug, Clone, PartialEq)]

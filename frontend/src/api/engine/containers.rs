@@ -10,10 +10,11 @@ use berth_shared::engine::container::{
 };
 use berth_shared::engine::exec::{ExecCreateRequest, ExecStartRequest};
 use berth_shared::engine::image::IdResponse;
-use berth_shared::engine::inspect::{ContainerInspect, FilesystemChange, ProcessList};
+use berth_shared::engine::inspect::{FilesystemChange, ProcessList};
 use berth_shared::engine::lenient;
 use berth_shared::engine::multiplexed::Demuxer;
 use gloo_net::http::{Method, Response};
+use serde::de::DeserializeOwned;
 use web_sys::AbortSignal;
 
 use super::{Engine, filter, part_of_list, whole_list};
@@ -262,21 +263,14 @@ impl Engine {
         self.container_url(id, "/export")
     }
 
-    /// `GET /containers/{id}/json`.
-    pub async fn inspect_container(
+    /// `GET /containers/{id}/json`, as a
+    /// [`ContainerInspect`](berth_shared::engine::inspect::ContainerInspect) or, for the
+    /// Inspect tab, as the document it is.
+    pub async fn inspect_container<T: DeserializeOwned>(
         &self,
         id: &str,
         signal: Option<&AbortSignal>,
-    ) -> Result<ContainerInspect, ApiError> {
-        get_json(&self.container_url(id, "/json"), signal).await
-    }
-
-    /// `GET /containers/{id}/json` as raw JSON, for the Inspect tab.
-    pub async fn inspect_container_raw(
-        &self,
-        id: &str,
-        signal: Option<&AbortSignal>,
-    ) -> Result<serde_json::Value, ApiError> {
+    ) -> Result<T, ApiError> {
         get_json(&self.container_url(id, "/json"), signal).await
     }
 

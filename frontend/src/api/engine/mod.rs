@@ -1,15 +1,14 @@
 //! The engine of one environment, through the gateway at `/engine/{environment}/…`: an
 //! [`Engine`] handle whose calls live one module per resource, as the Engine API groups them.
 
-pub mod configs;
 pub mod containers;
 pub mod events;
 pub mod images;
 pub mod networks;
 pub mod plugins;
-pub mod secrets;
 pub mod services;
 pub mod swarm;
+pub mod swarm_objects;
 pub mod system;
 pub mod volumes;
 

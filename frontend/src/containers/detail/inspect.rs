@@ -21,7 +21,7 @@ pub fn InspectTab(engine: Engine, id: String) -> impl IntoView {
     let reveal = Reveal::new(status.environment.get_untracked(), id.clone());
     let raw = Remote::new(move |signal| {
         let (engine, id) = (engine.clone(), id.clone());
-        async move { engine.inspect_container_raw(&id, Some(&signal)).await }
+        async move { engine.inspect_container::<Value>(&id, Some(&signal)).await }
     });
     let expanded = RwSignal::new(true);
     view! {

@@ -269,7 +269,11 @@ pub fn ContainerPage() -> impl IntoView {
             .get_value()
             .filter(|(addressed, _)| *addressed == param)
             .map_or(param, |(_, real)| real);
-        async move { engine.inspect_container(&key, Some(&signal)).await }
+        async move {
+            engine
+                .inspect_container::<ContainerInspect>(&key, Some(&signal))
+                .await
+        }
     });
     let tabs = Signal::derive(move || {
         let can_exec = session.can(Access::Exec);
