@@ -4,6 +4,8 @@
 //! containers when there is only one environment, else to the home page of them all. It also
 //! says which environment is a given swarm node, so a task's container links to its page there.
 
+use std::collections::BTreeMap;
+
 use berth_shared::api::overview::{CardState, EnvironmentCard, Overview};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -23,14 +25,29 @@ const ALL: &str = "";
 
 /// The environments the user may see, provided by the shell.
 #[derive(Clone, Copy)]
-pub struct KnownEnvironments(pub Remote<Overview>);
+pub struct KnownEnvironments(
+    pub Remote<Overview>,
+    /// [`environments_by_node`] of the cards, made once for every task row that looks a node up.
+    Memo<BTreeMap<String, String>>,
+);
 
 impl KnownEnvironments {
     /// Starts loading the list.
     pub fn new() -> Self {
-        Self(Remote::new(|signal| async move {
-            overview(None, Some(&signal)).await
-        }))
+        let overview = Remote::new(|signal| async move { overview(None, Some(&signal)).await });
+        let by_node = Memo::new(move |_| {
+            overview
+                .value()
+                .map(|overview| environments_by_node(&overview.environments))
+                .unwrap_or_default()
+        });
+        Self(overview, by_node)
+    }
+
+    /// The environment whose engine is the swarm node `node`, where that node's containers have
+    /// their pages (tracked).
+    pub fn environment_of_node(&self, node: &str) -> Option<String> {
+        self.1.with(|by_node| by_node.get(node).cloned())
     }
 
     /// The cards, once loaded (tracked).
@@ -42,21 +59,22 @@ impl KnownEnvironments {
     }
 }
 
-/// The environment, among `cards`, whose engine is the swarm node `node` and answered its last
-/// probe: where that node's containers have their pages.
-pub fn environment_of_node<'a>(cards: &'a [EnvironmentCard], node: &str) -> Option<&'a str> {
-    if node.is_empty() {
-        return None;
+/// Which environment each swarm node is: a node's id to the first environment, among `cards`,
+/// whose engine is that node and answered its last probe.
+pub fn environments_by_node(cards: &[EnvironmentCard]) -> BTreeMap<String, String> {
+    let mut by_node = BTreeMap::new();
+    for card in cards.iter().filter(|card| card.state != CardState::Offline) {
+        if let Some(facts) = card
+            .facts
+            .as_ref()
+            .filter(|facts| !facts.swarm_node.is_empty())
+        {
+            by_node
+                .entry(facts.swarm_node.clone())
+                .or_insert_with(|| card.id.clone());
+        }
     }
-    cards
-        .iter()
-        .filter(|card| card.state != CardState::Offline)
-        .find(|card| {
-            card.facts
-                .as_ref()
-                .is_some_and(|facts| facts.swarm_node == node)
-        })
-        .map(|card| card.id.as_str())
+    by_node
 }
 
 impl Default for KnownEnvironments {
@@ -183,10 +201,12 @@ mod tests {
             card("pi", "n3", CardState::Offline),
             card("lab", "", CardState::Online),
         ];
-        assert_eq!(environment_of_node(&cards, "n2"), Some("nas"));
-        assert_eq!(environment_of_node(&cards, "n3"), None);
-        assert_eq!(environment_of_node(&cards, "n9"), None);
-        assert_eq!(environment_of_node(&cards, ""), None);
+        let by_node = environments_by_node(&cards);
+        assert_eq!(by_node.get("n2").map(String::as_str), Some("nas"));
+        assert_eq!(by_node.get("n3"), None);
+        assert_eq!(by_node.get("n9"), None);
+        assert_eq!(by_node.get(""), None);
+        assert_eq!(by_node.len(), 2);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use web_sys::AbortSignal;
 use crate::api::ApiError;
 use crate::api::engine::Engine;
 use crate::api::percent_encode;
-use crate::app::environments::{KnownEnvironments, environment_of_node, use_known_environments};
+use crate::app::environments::{KnownEnvironments, use_known_environments};
 
 use crate::components::table::{Column, DataTable};
 use crate::format;
@@ -102,7 +102,7 @@ pub fn container_environment(
     if node == local_node {
         return Some(environment.to_owned());
     }
-    environment_of_node(&known.cards(), node).map(str::to_owned)
+    known.environment_of_node(node)
 }
 
 /// Newest first within each slot, slots in order: the current task of a slot above its history.
