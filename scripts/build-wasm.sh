@@ -10,6 +10,10 @@
 # module and terser the JavaScript. All of it goes into one content-hashed folder, `pkg-<hash>/`, so the
 # files keep the relative names they import each other by and are still cached forever. Last,
 # the loader is added to index.html and its stylesheets are joined into one.
+#
+# BERTH_UI_NAMES=1 keeps the functions' names in a release build (rustc does not strip them, and
+# Binaryen's tools keep them), so that a browser profile names the WebAssembly it spends time in;
+# the UI never ships that way: the names add about a third to it.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 enter_repo
@@ -26,6 +30,11 @@ if [ "${TRUNK_PROFILE:-debug}" = release ]; then
 else
   profile=dev
   out_dir=debug
+fi
+names=()
+if [ "${BERTH_UI_NAMES:-}" = 1 ]; then
+  export CARGO_PROFILE_WASM_RELEASE_STRIP=none
+  names=(-g)
 fi
 target_dir=$(cargo metadata --format-version 1 --no-deps | sed -E 's/.*"target_directory":"([^"]*)".*/\1/')
 
@@ -47,7 +56,7 @@ node scripts/merge-wasm.mjs "$work/pkg" "$raw"
 if [ "$profile" = wasm-release ]; then
   # One wasm-opt per core at a time; the merged modules shed their inputs' repeated types.
   find "$work/pkg" -name '*.wasm' -print0 \
-    | xargs -0 -P "$(nproc)" -I{} wasm-opt -Oz "${WASM_FEATURES[@]}" {} -o {} 2>&1 \
+    | xargs -0 -P "$(nproc)" -I{} wasm-opt -Oz "${names[@]}" "${WASM_FEATURES[@]}" {} -o {} 2>&1 \
     | { grep -v 'unknown name subsection' || true; }
 fi
 

@@ -272,7 +272,9 @@ execFileSync(bin("wasm-as"), [...FEATURES, join(work, "base.wat"), "-o", join(wo
 
 /** Merges `files` of DIR into `name` in DIR. */
 function merge(name, files) {
-  const args = [...FEATURES, join(work, "base.wasm"), "__wasm_split"];
+  // BERTH_UI_NAMES=1 (build-wasm.sh) keeps the functions' names, for a profile.
+  const names = process.env.BERTH_UI_NAMES === "1" ? ["-g"] : [];
+  const args = [...FEATURES, ...names, join(work, "base.wasm"), "__wasm_split"];
   files.forEach((file, index) => args.push(join(dir, file), `m${index}`));
   // wasm-split-cli writes a name subsection Binaryen does not know; it warns about each module.
   const run = spawnSync(bin("wasm-merge"), [...args, "-o", join(dir, name)], { encoding: "utf8", maxBuffer: 1 << 28 });

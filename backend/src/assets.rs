@@ -1,8 +1,10 @@
 //! The UI, embedded in the binary at build time, and how it is served.
 //!
 //! Trunk names its build outputs with content hashes, so those are cached for a year; every
-//! other file is revalidated by ETag. Text-like files are embedded only gzip-compressed, and are
-//! decompressed here for the rare client that does not accept gzip. Unknown UI routes get `index.html` with status 200, so that
+//! other file is revalidated by ETag. Text-like files are embedded compressed (gzip, and Brotli
+//! beside it where that is smaller; see build.rs), never raw: a client gets the smallest copy its
+//! `Accept-Encoding` admits, and the rare one that admits neither gets the gzip decompressed for
+//! it. Each copy has its own ETag. Unknown UI routes get `index.html` with status 200, so that
 //! deep links into the single-page app work.
 
 use std::borrow::Cow;
@@ -25,6 +27,8 @@ pub struct Asset {
     pub bytes: &'static [u8],
     /// Whether `bytes` is the file's gzip (build.rs compresses where that pays).
     pub gzipped: bool,
+    /// The file's Brotli, where that is smaller than its gzip.
+    pub brotli: Option<&'static [u8]>,
     /// The file's own length, uncompressed.
     pub len: usize,
     /// A strong ETag of the content.
@@ -99,15 +103,65 @@ fn is_static_file(path: &str) -> bool {
         .is_some_and(|(_, extension)| STATIC_EXTENSIONS.contains(&extension))
 }
 
+/// Which embedded copy a response carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Coding {
+    Brotli,
+    Gzip,
+    /// The file itself (decompressed, when it is embedded as gzip).
+    Identity,
+}
+
+impl Coding {
+    /// The smallest copy of `asset` that an `Accept-Encoding` value admits.
+    fn chosen(asset: &Asset, accept_encoding: Option<&str>) -> Coding {
+        let accepts = |names: &[&str]| accept_encoding.is_some_and(|value| accepts(value, names));
+        if asset.brotli.is_some() && accepts(&["br"]) {
+            Coding::Brotli
+        } else if asset.gzipped && accepts(&["gzip", "x-gzip"]) {
+            Coding::Gzip
+        } else {
+            Coding::Identity
+        }
+    }
+
+    /// Its `Content-Encoding`, and the tail that tells its ETag from the other copies'.
+    fn names(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Coding::Brotli => Some(("br", "-br")),
+            Coding::Gzip => Some(("gzip", "-gz")),
+            Coding::Identity => None,
+        }
+    }
+}
+
+/// The strong ETag of one copy of `asset`: each content coding is its own representation.
+fn etag(asset: &Asset, coding: Coding) -> String {
+    match coding.names() {
+        Some((_, tail)) => {
+            let bare = asset.etag.trim_end_matches('"');
+            format!("{bare}{tail}\"")
+        }
+        None => asset.etag.to_owned(),
+    }
+}
+
 fn respond(asset: &'static Asset, request: &HeaderMap, head_only: bool) -> Response {
+    let coding = Coding::chosen(
+        asset,
+        request
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|value| value.to_str().ok()),
+    );
+    let etag = etag(asset, coding);
     let mut response = Response::builder()
-        .header(header::ETAG, asset.etag)
+        .header(header::ETAG, &etag)
         .header(header::CACHE_CONTROL, cache_control(asset.path))
         .header(header::VARY, "accept-encoding");
     let not_modified = request
         .get(header::IF_NONE_MATCH)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == asset.etag));
+        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag));
     if not_modified {
         return response
             .status(StatusCode::NOT_MODIFIED)
@@ -121,24 +175,22 @@ fn respond(asset: &'static Asset, request: &HeaderMap, head_only: bool) -> Respo
             HeaderValue::from_str(&content_security_policy()).expect("ASCII policy"),
         );
     }
-    let send_gzip = asset.gzipped
-        && request
-            .get(header::ACCEPT_ENCODING)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(accepts_gzip);
-    if send_gzip {
-        response = response.header(header::CONTENT_ENCODING, "gzip");
+    if let Some((name, _)) = coding.names() {
+        response = response.header(header::CONTENT_ENCODING, name);
     }
-    let length = if send_gzip {
-        asset.bytes.len()
-    } else {
-        asset.len
+    let stored = match coding {
+        Coding::Brotli => asset.brotli,
+        Coding::Gzip => Some(asset.bytes),
+        Coding::Identity => None,
     };
-    response = response.header(header::CONTENT_LENGTH, length);
-    let body = match (head_only, send_gzip) {
+    response = response.header(
+        header::CONTENT_LENGTH,
+        stored.map_or(asset.len, <[u8]>::len),
+    );
+    let body = match (head_only, stored) {
         (true, _) => Body::empty(),
-        (false, true) => Body::from(asset.bytes),
-        (false, false) => Body::from(decoded(asset)),
+        (false, Some(bytes)) => Body::from(bytes),
+        (false, None) => Body::from(decoded(asset)),
     };
     response.body(body).expect("valid response")
 }
@@ -155,9 +207,9 @@ fn decoded(asset: &'static Asset) -> Cow<'static, [u8]> {
     Cow::Owned(bytes)
 }
 
-/// Whether an `Accept-Encoding` value admits gzip: named (or `*`) with a non-zero quality.
-/// A coding named outright wins over `*`.
-fn accepts_gzip(value: &str) -> bool {
+/// Whether an `Accept-Encoding` value admits a coding (by any of its `names`): named (or `*`)
+/// with a non-zero quality. A coding named outright wins over `*`.
+fn accepts(value: &str, names: &[&str]) -> bool {
     let mut wildcard = None;
     for coding in value.split(',') {
         let mut parts = coding.split(';');
@@ -166,7 +218,7 @@ fn accepts_gzip(value: &str) -> bool {
             .filter_map(|param| param.trim().strip_prefix("q="))
             .find_map(|q| q.trim().parse::<f32>().ok())
             .unwrap_or(1.0);
-        if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+        if names.iter().any(|known| name.eq_ignore_ascii_case(known)) {
             return quality > 0.0;
         }
         if name == "*" {
@@ -243,21 +295,60 @@ mod tests {
     }
 
     #[test]
-    fn gzip_is_accepted_only_with_a_nonzero_quality() {
-        assert!(accepts_gzip("gzip, deflate, br, zstd"));
-        assert!(accepts_gzip("br;q=1.0, GZIP;q=0.5"));
-        assert!(accepts_gzip("*"));
-        assert!(!accepts_gzip("gzip;q=0"));
-        assert!(!accepts_gzip("gzip;q=0, *"));
-        assert!(!accepts_gzip("identity"));
-        assert!(!accepts_gzip("deflate, br"));
-        assert!(!accepts_gzip("*;q=0"));
+    fn a_coding_is_accepted_only_with_a_nonzero_quality() {
+        let gzip = ["gzip", "x-gzip"];
+        assert!(accepts("gzip, deflate, br, zstd", &gzip));
+        assert!(accepts("br;q=1.0, GZIP;q=0.5", &gzip));
+        assert!(accepts("x-gzip", &gzip));
+        assert!(accepts("*", &gzip));
+        assert!(!accepts("gzip;q=0", &gzip));
+        assert!(!accepts("gzip;q=0, *", &gzip));
+        assert!(!accepts("identity", &gzip));
+        assert!(!accepts("deflate, br", &gzip));
+        assert!(!accepts("*;q=0", &gzip));
+        assert!(accepts("deflate, br", &["br"]));
+        assert!(!accepts("gzip, br;q=0", &["br"]));
+    }
+
+    /// A file as build.rs embeds a compressed one; only its shape matters here.
+    const PACKED: Asset = Asset {
+        path: "pkg-0123456789abcdef/app.wasm",
+        bytes: b"gz",
+        gzipped: true,
+        brotli: Some(b"br"),
+        len: 100,
+        etag: "\"00ff\"",
+    };
+
+    #[test]
+    fn the_smallest_admitted_copy_is_chosen_with_its_own_etag() {
+        let chosen = |value| Coding::chosen(&PACKED, value);
+        assert_eq!(chosen(Some("gzip, deflate, br, zstd")), Coding::Brotli);
+        assert_eq!(chosen(Some("gzip, br;q=0")), Coding::Gzip);
+        assert_eq!(chosen(Some("gzip;q=0, br")), Coding::Brotli);
+        assert_eq!(chosen(Some("identity")), Coding::Identity);
+        assert_eq!(chosen(None), Coding::Identity);
+        let gzip_only = Asset {
+            brotli: None,
+            ..PACKED
+        };
+        assert_eq!(Coding::chosen(&gzip_only, Some("br, gzip")), Coding::Gzip);
+        assert_eq!(etag(&PACKED, Coding::Brotli), "\"00ff-br\"");
+        assert_eq!(etag(&PACKED, Coding::Gzip), "\"00ff-gz\"");
+        assert_eq!(etag(&PACKED, Coding::Identity), "\"00ff\"");
     }
 
     #[test]
     fn every_embedded_file_decodes_to_its_length() {
         for asset in ASSETS {
             assert_eq!(decoded(asset).len(), asset.len, "{}", asset.path);
+            if let Some(brotli) = asset.brotli {
+                let mut bytes = Vec::new();
+                brotli_decompressor::Decompressor::new(brotli, 4096)
+                    .read_to_end(&mut bytes)
+                    .expect("build.rs embeds valid Brotli");
+                assert_eq!(bytes, decoded(asset).as_ref(), "{}", asset.path);
+            }
         }
     }
 

@@ -1,10 +1,12 @@
 // UI size benchmark, run by scripts/bench-ui.sh (`make bench`); not a test. Measures what the
-// browser actually transfers (gzip, as Berth serves it, headers included) on a first visit with an
+// browser actually transfers (Brotli, as Berth serves it to a browser that offers it; headers
+// included) on a first visit with an
 // empty cache, counting the UI's own files and not the API calls the page makes:
 // - the Containers page, where the console opens;
 // - a container's page, on its Overview tab;
 // - a container's terminal with a shell running, which also loads xterm.js;
-// and the whole UI: every file of every page, gzip-compressed. Writes a section of BENCHMARKS.md.
+// and the whole UI: every file of every page, as served with Brotli and with gzip only (as a
+// browser on plain HTTP to another host is served). Writes a section of BENCHMARKS.md.
 
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -63,9 +65,9 @@ const name = runContainer(uniqueName("size"));
 let containers;
 let overview;
 let terminal;
-// Every file as Berth serves it: gzip-compressed where that pays.
+// Every file as Berth serves it, to a browser that offers Brotli and to one that offers gzip only.
 const all = walk(dist).map((path) => relative(dist, path));
-let allBytes = 0;
+const allBytes = { br: 0, gzip: 0 };
 try {
   containers = await firstVisit(chromium.browser, berth.base, "/env/local/containers", (page) =>
     page.locator(`tr[data-container="${name}"]`).waitFor({ timeout: 30_000 }));
@@ -76,9 +78,11 @@ try {
     await page.getByTestId("terminal-status").filter({ hasText: "Running" }).waitFor({ timeout: 30_000 });
   });
   for (const path of all) {
-    const response = await fetch(`${berth.base}/${path}`, { headers: { "accept-encoding": "gzip" } });
-    if (!response.ok) throw new Error(`${path}: ${response.status}`);
-    allBytes += Number(response.headers.get("content-length"));
+    for (const [coding, offered] of [["br", "gzip, deflate, br, zstd"], ["gzip", "gzip, deflate"]]) {
+      const response = await fetch(`${berth.base}/${path}`, { headers: { "accept-encoding": offered } });
+      if (!response.ok) throw new Error(`${path}: ${response.status}`);
+      allBytes[coding] += Number(response.headers.get("content-length"));
+    }
   }
 } finally {
   removeContainers(name);
@@ -102,7 +106,9 @@ const section = `<!-- ui-size:start -->
 ## UI: transfer size
 
 Measured by \`tests/e2e/bench-ui-size.mjs\` in headless Chromium with an empty cache: the UI's own
-files as transferred (gzip, headers included), not the API calls the pages make. The app is
+files as transferred (headers included), not the API calls the pages make. Berth embeds each file
+compressed twice, with Brotli and with gzip, and serves Brotli where the browser offers it (on
+HTTPS and on localhost, as here); a browser on plain HTTP to another host gets gzip. The app is
 code-split: the first load carries the shell, the router and the code every page shares, plus the
 WebAssembly modules of the page shown; other pages' modules load when first visited. A container's
 page carries its Overview and terminal tabs; its other tabs share a module of their own, and
@@ -113,7 +119,8 @@ xterm.js loads when the first terminal opens.
 | the Containers page (where the console opens) | ${containers.count} | ${kb(containers.bytes)} | ${verdict("containers", containers)} |
 | a container's page, on its Overview tab | ${overview.count} | ${kb(overview.bytes)} | ${verdict("overview", overview)} |
 | a container's terminal, with a shell running (includes xterm.js) | ${terminal.count} | ${kb(terminal.bytes)} | ${verdict("terminal", terminal)} |
-| every page of the UI (all its files, as served) | ${all.length} | ${kb(allBytes)} | |
+| every page of the UI (all its files, as served with Brotli) | ${all.length} | ${kb(allBytes.br)} | |
+| the same, with gzip only | ${all.length} | ${kb(allBytes.gzip)} | |
 <!-- ui-size:end -->
 `;
 writeReportSection(output, "ui-size", section);

@@ -50,8 +50,31 @@ fn serves_the_built_ui_from_the_binary() {
         .read_to_end(&mut unzipped)
         .unwrap();
 
-    // A client that does not accept gzip gets the same file, decompressed for it.
-    for refusal in [None, Some("identity"), Some("gzip;q=0, br")] {
+    // A browser that offers Brotli gets the smaller Brotli copy of the same file.
+    let brotli = agent()
+        .get(&berth.url(&wasm_path))
+        .header("accept-encoding", "gzip, deflate, br, zstd")
+        .call()
+        .unwrap();
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    let brotli_length: usize = brotli.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        brotli_length < gzipped.len(),
+        "{brotli_length} ≥ {}",
+        gzipped.len()
+    );
+    let mut unbrotlied = Vec::new();
+    brotli_decompressor::Decompressor::new(brotli.into_body().into_reader(), 4096)
+        .read_to_end(&mut unbrotlied)
+        .unwrap();
+    assert!(unbrotlied == unzipped, "the Brotli copy differs");
+
+    // A client that accepts neither gets the same file, decompressed for it.
+    for refusal in [None, Some("identity"), Some("gzip;q=0, br;q=0")] {
         let mut request = agent().get(&berth.url(&wasm_path));
         if let Some(value) = refusal {
             request = request.header("accept-encoding", value);
@@ -116,14 +139,22 @@ fn documents_carry_security_headers() {
 }
 
 #[test]
-fn revalidation_answers_304() {
+fn revalidation_answers_304_for_the_same_copy_only() {
     let berth = Berth::start();
-    let index = get(&berth.url("/"));
-    let etag = index.header("etag").unwrap().to_owned();
-    let again = agent()
-        .get(&berth.url("/"))
-        .header("if-none-match", &etag)
-        .call()
-        .unwrap();
-    assert_eq!(again.status(), 304);
+    let fetch = |coding: &str, tag: Option<&str>| {
+        let mut request = agent()
+            .get(&berth.url("/"))
+            .header("accept-encoding", coding);
+        if let Some(tag) = tag {
+            request = request.header("if-none-match", tag);
+        }
+        request.call().unwrap()
+    };
+    let first = fetch("br", None);
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(fetch("br", Some(&etag)).status(), 304);
+    // The gzip copy is another representation: a tag of the Brotli one does not match it.
+    let other = fetch("gzip", Some(&etag));
+    assert_eq!(other.status(), 200);
+    assert_ne!(other.headers()["etag"].to_str().unwrap(), etag);
 }

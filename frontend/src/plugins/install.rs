@@ -18,9 +18,10 @@ use crate::components::fields::{Bound, Check, ErrorAlert, TextField};
 use crate::components::modal::Modal;
 use crate::field_error::FieldError;
 use crate::images::progress_view::{JobPhase, ProgressPanel, StreamJob};
-use crate::images::registry_select::{RegistrySelect, saved_registries};
+use crate::images::registry_select::saved_registries;
 use crate::plugins::model::install_failure;
 use crate::plugins::privileges::PrivilegeReview;
+use crate::plugins::reference::ReferenceStep;
 use crate::plugins::settings::SettingsForm;
 
 /// How long an enable waits for the plugin to answer, in seconds.
@@ -82,35 +83,11 @@ pub fn InstallWizard(
         error.set(None);
         open.set(false);
     });
-    let review = move |event: web_sys::SubmitEvent| {
-        event.prevent_default();
-        let remote = reference.get_untracked().trim().to_owned();
-        if remote.is_empty() {
-            field_error.set(Some(FieldError::new(
-                "Reference",
-                "Give the plugin's reference.",
-            )));
-            return;
-        }
-        field_error.set(None);
+    let read = Callback::new(move |privileges| {
+        accepted.set(false);
         error.set(None);
-        busy.set(true);
-        let engine = status.engine_untracked();
-        let chosen = credentials.get_untracked();
-        spawn_local(async move {
-            let result = engine.plugin_privileges_checked(&remote, chosen).await;
-            busy.set(false);
-            match result {
-                Ok(privileges) => {
-                    accepted.set(false);
-                    step.set(Step::Review(privileges));
-                }
-                Err(failure) => error.set(Some(format!(
-                    "The engine could not read {remote}: {failure}"
-                ))),
-            };
-        });
-    };
+        step.set(Step::Review(privileges));
+    });
     // Once the pull is done, the plugin is read back for its settings.
     let finish_pull = move |remote: String, alias: String| {
         let engine = status.engine_untracked();
@@ -195,28 +172,15 @@ pub fn InstallWizard(
             };
         });
     };
-    let typed = Bound::new(
-        reference.into(),
-        Callback::new(move |text| reference.set(text)),
-    );
     let alias_bound = Bound::new(alias.into(), Callback::new(move |text| alias.set(text)));
 
     let body = move || {
         match step.get() {
         Step::Reference => view! {
-            <form class="form" on:submit=review>
-                <TextField label="Reference" name="reference" value=typed error=field_error required=true mono=true
-                    placeholder="vieux/sshfs:latest or registry.example.com/team/driver:1"
-                    hint="The plugin's image in a registry."/>
-                <RegistrySelect registries=registries reference=reference chosen=credentials/>
-                <ErrorAlert message=error/>
-                <div class="dialog-actions">
-                    <button type="button" class="btn" on:click=move |_| close.run(())>"Cancel"</button>
-                    <button type="submit" class="btn btn-primary" disabled=move || busy.get()>
-                        {move || if busy.get() { "Reading…" } else { "Review privileges" }}
-                    </button>
-                </div>
-            </form>
+            <ReferenceStep label="Reference" name="reference"
+                placeholder="vieux/sshfs:latest or registry.example.com/team/driver:1"
+                hint="The plugin's image in a registry."
+                reference=reference registries=registries credentials=credentials on_read=read on_cancel=close/>
         }
         .into_any(),
         Step::Review(privileges) => view! {

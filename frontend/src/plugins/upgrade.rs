@@ -11,11 +11,12 @@ use crate::app::engine_status::use_engine_status;
 use crate::components::fields::{Check, ErrorAlert};
 use crate::components::modal::Modal;
 use crate::images::progress_view::{JobPhase, ProgressPanel, StreamJob};
-use crate::images::registry_select::{RegistrySelect, saved_registries};
+use crate::images::registry_select::saved_registries;
 use crate::plugins::actions::Open;
 use crate::plugins::install::ENABLE_TIMEOUT;
 use crate::plugins::model::{install_failure, installed_privileges};
 use crate::plugins::privileges::PrivilegeReview;
+use crate::plugins::reference::ReferenceStep;
 
 /// Where the upgrade is.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,29 +54,11 @@ pub fn UpgradeDialog(
         note.set(None);
         open.set(None);
     });
-    let review = move |event: web_sys::SubmitEvent| {
-        event.prevent_default();
-        let remote = reference.get_untracked().trim().to_owned();
-        if remote.is_empty() {
-            error.set(Some("Give the new reference.".into()));
-            return;
-        }
+    let read = Callback::new(move |privileges| {
+        accepted.set(false);
         error.set(None);
-        let engine = status.engine_untracked();
-        let chosen = credentials.get_untracked();
-        spawn_local(async move {
-            let result = engine.plugin_privileges_checked(&remote, chosen).await;
-            match result {
-                Ok(privileges) => {
-                    accepted.set(false);
-                    step.set(Step::Review(privileges));
-                }
-                Err(failure) => error.set(Some(format!(
-                    "The engine could not read {remote}: {failure}"
-                ))),
-            }
-        });
-    };
+        step.set(Step::Review(privileges));
+    });
     let upgrade = move |event: web_sys::SubmitEvent| {
         event.prevent_default();
         let (Step::Review(privileges), Some(installed)) =
@@ -128,21 +111,10 @@ pub fn UpgradeDialog(
     let body = move || {
         match step.get() {
         Step::Reference => view! {
-            <form class="form" on:submit=review>
-                <p>{move || format!("Installed from {}.", plugin.get().map(|p| p.plugin_reference).unwrap_or_default())}</p>
-                <label class="field">
-                    <span class="field-label">"New reference"</span>
-                    <input class="mono" name="upgrade-reference" required autocomplete="off" spellcheck="false"
-                        placeholder="registry.example.com/team/driver:2"
-                        prop:value=move || reference.get() on:input=move |event| reference.set(event_target_value(&event))/>
-                </label>
-                <RegistrySelect registries=registries reference=reference chosen=credentials/>
-                <ErrorAlert message=error/>
-                <div class="dialog-actions">
-                    <button type="button" class="btn" on:click=move |_| close.run(())>"Cancel"</button>
-                    <button type="submit" class="btn btn-primary">"Review privileges"</button>
-                </div>
-            </form>
+            <p>{move || format!("Installed from {}.", plugin.get().map(|p| p.plugin_reference).unwrap_or_default())}</p>
+            <ReferenceStep label="New reference" name="upgrade-reference"
+                placeholder="registry.example.com/team/driver:2"
+                reference=reference registries=registries credentials=credentials on_read=read on_cancel=close/>
         }
         .into_any(),
         Step::Review(privileges) => view! {
