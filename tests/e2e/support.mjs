@@ -126,12 +126,21 @@ export function addUser(dataDir, username, role = username) {
 }
 
 /**
- * Starts `berth serve` with the given users (none for a fresh install) and resolves with its
- * base URL, its data directory, the set-up token if it printed one, and a stop function.
+ * Starts `berth serve` with the given users (none for a fresh install) and environments (each
+ * the arguments of a `berth environment add`), and resolves with its base URL, its data
+ * directory, the set-up token if it printed one, and a stop function. Environments are added
+ * before it serves, so its first page already knows them: one added to a running server reaches
+ * it only on its next look at the store.
  */
-export async function startBerth({ engine = dockerHost(), users = ["admin"] } = {}) {
+export async function startBerth({ engine = dockerHost(), users = ["admin"], environments = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "berth-e2e-"));
   for (const user of users) addUser(dataDir, user);
+  for (const args of environments) {
+    execFileSync(berthBin(), ["environment", "add", ...args], {
+      env: { ...process.env, BERTH_DATA_DIR: dataDir },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+  }
   const child = spawn(berthBin(), ["serve", "--listen", "127.0.0.1:0"], {
     env: { ...process.env, DOCKER_HOST: engine, BERTH_DATA_DIR: dataDir, BERTH_LOG: "warn" },
     stdio: ["ignore", "pipe", "inherit"],
@@ -189,7 +198,8 @@ export async function launchBrowser() {
 /** What went wrong in the pages of contexts still open, by page, for a failing test's report. */
 const watched = new Map();
 
-/** Records each page's uncaught errors, console errors and warnings, failed requests and crashes. */
+/** Records each page's uncaught errors, console errors and warnings, failed requests, error
+ * answers and crashes. */
 function watchContext(context) {
   context.on("page", (page) => {
     const log = [];
@@ -203,6 +213,12 @@ function watchContext(context) {
     });
     page.on("requestfailed", (request) => {
       note(`request failed: ${request.method()} ${request.url()}: ${request.failure()?.errorText}`);
+    });
+    // A console error names only a status: this names the request too.
+    page.on("response", (response) => {
+      if (response.status() >= 400) {
+        note(`answered ${response.status()}: ${response.request().method()} ${response.url()}`);
+      }
     });
     page.on("crash", () => note("the page crashed"));
     page.on("close", () => watched.delete(page));

@@ -8,13 +8,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { addUser, holdAppUntilAsked, launchBrowser, openPage, startBerth, uniqueName } from "./support.mjs";
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the browser tests through \`make test\``);
-  return value;
-}
+import { addUser, holdAppUntilAsked, launchBrowser, openPage, required, startBerth, uniqueName } from "./support.mjs";
 
 const MANAGER = required("BERTH_TEST_SWARM_MANAGER");
 const MANAGER_ADDR = required("BERTH_TEST_SWARM_MANAGER_ADDR");

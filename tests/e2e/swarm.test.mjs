@@ -16,13 +16,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { berthBin, launchBrowser, openPage, startBerth, startRegistries, uniqueName } from "./support.mjs";
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the browser tests through \`make test\``);
-  return value;
-}
+import { launchBrowser, openPage, required, startBerth, startRegistries, uniqueName } from "./support.mjs";
 
 const MANAGER = required("BERTH_TEST_SWARM_MANAGER");
 const WORKER = required("BERTH_TEST_SWARM_WORKER");
@@ -51,11 +45,7 @@ let chromium;
 before(async () => {
   leave(WORKER);
   leave(MANAGER);
-  berth = await startBerth({ engine: MANAGER });
-  execFileSync(berthBin(), ["environment", "add", "--name", "worker", "--docker-host", WORKER], {
-    env: { ...process.env, BERTH_DATA_DIR: berth.dataDir },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  berth = await startBerth({ engine: MANAGER, environments: [["--name", "worker", "--docker-host", WORKER]] });
   chromium = await launchBrowser();
 });
 
@@ -117,7 +107,7 @@ test("an admin starts a swarm on one engine and joins the other to it as a worke
   // As a manager, the whole swarm section shows.
   await page.locator('nav[aria-label="Swarm"] a', { hasText: "Services" }).waitFor();
 
-  // The worker environment, which `berth environment add` made while Berth ran.
+  // The worker environment, which `berth environment add` made before Berth started.
   await page.goto(`${berth.base}/env/worker/swarm`);
   const join = page.getByTestId("swarm-join-form");
   await join.waitFor({ timeout: 30_000 });

@@ -10,7 +10,9 @@ use std::path::Path;
 use std::process::Output;
 
 use crate::registries::{pull_with_saved, push_with_saved, registries, save};
-use crate::support::{Berth, PASSWORD, berth_command, docker, unique_name, wait_for};
+use crate::support::{
+    Berth, PASSWORD, berth_command, docker, encode_query_value, unique_name, wait_for,
+};
 
 fn berth_in(data_dir: &Path, args: &[&str]) -> Output {
     berth_command(data_dir)
@@ -34,8 +36,14 @@ fn a_backup_made_while_serving_restores_users_tokens_audit_registries_and_sealed
     berth.add_tls_environment("remote", "Remote", &[]);
     let admin = berth.admin();
     wait_for(|| (admin.get("/engine/remote/_ping").status == 200).then_some(()));
-    // Something for the audit log to keep.
-    assert_eq!(admin.post("/engine/local/containers/prune").status, 200);
+    // Something for the audit log to keep. The filter matches nothing: an unfiltered prune
+    // would remove the stopped and created containers of tests running beside this one.
+    let nothing = encode_query_value(&format!(
+        r#"{{"label":["berth.test={}"]}}"#,
+        unique_name("backup-prune")
+    ));
+    let pruned = admin.post(&format!("/engine/local/containers/prune?filters={nothing}"));
+    assert_eq!(pruned.status, 200);
     // A saved registry, and an image on it that only its credentials can pull.
     let (status, saved) = save(&berth, &registries, "kept", &registries.password);
     assert_eq!(status, 201, "{saved}");
